@@ -1,0 +1,136 @@
+"""The process-wide LLVM JIT: optimise LLVM IR at O3 for the host CPU and load it.
+
+Every compiled module becomes its own ORC JIT library.  ORC (not MCJIT) is used
+because MCJIT never frees the machine code of a removed module, while an ORC
+library's code is released as soon as its resource tracker is disposed, i.e.
+when the owning `Library` is garbage-collected.  Each library has its own
+symbol namespace, so different libraries may reuse function names.
+"""
+
+import functools
+import itertools
+import threading
+from collections.abc import Iterable
+
+import llvmlite.binding as llvm
+
+llvm.initialize_native_target()
+llvm.initialize_native_asmprinter()
+
+# llvmlite serialises single LLVM calls; this lock makes each multi-step
+# compile (parse, optimise, emit, link) atomic across threads.
+_lock = threading.RLock()
+_library_ids = itertools.count()
+
+
+def target_triple() -> str:
+    """The triple of the running process, e.g. ``x86_64-unknown-linux-gnu``."""
+    return llvm.get_process_triple()
+
+
+def host_cpu() -> str:
+    """The host CPU name LLVM tunes for, e.g. ``znver4``."""
+    return llvm.get_host_cpu_name()
+
+
+def _target_machine(reloc: str, codemodel: str, jit: bool) -> llvm.TargetMachine:
+    return llvm.Target.from_triple(target_triple()).create_target_machine(
+        cpu=host_cpu(), features=llvm.get_host_cpu_features().flatten(),
+        opt=3, reloc=reloc, codemodel=codemodel, jit=jit)
+
+
+# The large code model lets JIT code live anywhere relative to the libraries
+# it calls (e.g. libm); exported shared objects use ordinary PIC.
+_jit_tm = _target_machine("default", "jitdefault", jit=True)
+_aot_tm = _target_machine("pic", "default", jit=False)
+_jit = llvm.create_lljit_compiler(_jit_tm)
+
+data_layout: str = str(_jit_tm.target_data)
+
+
+class Library:
+    """Machine code of one compiled module, loaded into the JIT.
+
+    Function pointers from `address` stay valid only while this object is
+    alive; once it is garbage-collected its code is unloaded.
+    """
+
+    def __init__(self, object_code: bytes, symbols: Iterable[str],
+                 llvm_ir: str = "", optimized_ir: str = "") -> None:
+        self.object_code = object_code
+        self.llvm_ir = llvm_ir
+        self.optimized_ir = optimized_ir
+        self.symbols = tuple(symbols)
+        builder = llvm.JITLibraryBuilder().add_object_img(object_code)
+        builder.add_current_process()  # resolve libm & co. from the process
+        for symbol in self.symbols:
+            builder.export_symbol(symbol)
+        with _lock:
+            self._tracker = builder.link(_jit, f"jitc.{next(_library_ids)}")
+
+    def address(self, name: str) -> int:
+        """The address of the exported function `name`."""
+        return self._tracker[name]
+
+    @functools.cached_property
+    def asm(self) -> str:
+        """Host assembly of `optimized_ir` (empty if that is unknown)."""
+        if not self.optimized_ir:
+            return ""
+        with _lock:
+            return _jit_tm.emit_assembly(_parse(self.optimized_ir))
+
+
+def _parse(llvm_ir: str) -> llvm.ModuleRef:
+    # A fresh context per module, so its types and constants are freed with
+    # it instead of accumulating in the global context.
+    module = llvm.parse_assembly(llvm_ir, llvm.create_context())
+    module.verify()
+    module.triple = target_triple()
+    module.data_layout = data_layout
+    return module
+
+
+def _optimise(module: llvm.ModuleRef, tm: llvm.TargetMachine) -> None:
+    pto = llvm.create_pipeline_tuning_options(speed_level=3)
+    pto.loop_vectorization = True
+    pto.slp_vectorization = True
+    pb = llvm.create_pass_builder(tm, pto)
+    pb.getModulePassManager().run(module, pb)
+
+
+def _exported_functions(module: llvm.ModuleRef) -> list[str]:
+    return [f.name for f in module.functions
+            if not f.is_declaration and f.linkage == llvm.Linkage.external]
+
+
+def compile_ir(llvm_ir: str, name: str = "jitc") -> Library:
+    """Parse, verify and O3-optimise `llvm_ir`, then load it into the JIT.
+
+    All defined external functions are exported.  Raises RuntimeError on
+    invalid IR.
+    """
+    with _lock:
+        module = _parse(llvm_ir)
+        module.name = name
+        _optimise(module, _jit_tm)
+        return Library(_jit_tm.emit_object(module), _exported_functions(module),
+                       llvm_ir, str(module))
+
+
+def load_object(object_code: bytes, symbols: Iterable[str],
+                llvm_ir_for_info: str | None = None) -> Library:
+    """Load `object_code` from an earlier `Library.object_code`.
+
+    `symbols` names the functions to export.  The object is host-specific:
+    key caches on `target_triple()` and `host_cpu()`.
+    """
+    return Library(object_code, symbols, llvm_ir_for_info or "")
+
+
+def object_file(llvm_ir: str) -> bytes:
+    """O3-compile `llvm_ir` to a relocatable PIC object for a shared library."""
+    with _lock:
+        module = _parse(llvm_ir)
+        _optimise(module, _aot_tm)
+        return _aot_tm.emit_object(module)

@@ -1,0 +1,31 @@
+"""Inserting op calls into a graph: shared by the tracer and the script compiler so both build the same IR."""
+from __future__ import annotations
+
+from .ir import Graph, Value
+from .ops import OpDef
+from .types import Type
+
+
+def abstract(v):
+    """What shape inference sees for an input: a constant's Python value, otherwise the value's type."""
+    if isinstance(v, Value):
+        if v.node is not None and v.node.kind == "prim::Constant":
+            return v.node.attrs.get("value")
+        return v.type
+    return v
+
+
+def as_value(graph: Graph, v, source: str | None = None) -> Value:
+    return v if isinstance(v, Value) else graph.insert_constant(v, source)
+
+
+def infer(op: OpDef, inputs: list) -> Type:
+    return op.infer(op, *(abstract(v) for v in inputs))
+
+
+def insert_op(graph: Graph, op: OpDef, args: list, source: str | None = None, out_type: Type | None = None) -> Value:
+    """Insert `op(*args)` where args are bound (see ops.bind) Values or Python constants; returns the output."""
+    inputs = [as_value(graph, a, source) for a in args]
+    if out_type is None:
+        out_type = infer(op, inputs)
+    return graph.insert(op.name, inputs, [out_type], source=source).output

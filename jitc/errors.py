@@ -1,0 +1,33 @@
+"""Exceptions and warnings users see; every error names the problem and, where there is one, the source line."""
+
+
+class JitcError(Exception):
+    """Base class of every error jitc raises."""
+
+
+class SignatureError(JitcError, TypeError):
+    """A call's arguments do not fit: wrong arity, non-array or unsupported dtype."""
+
+
+class ShapeError(JitcError, ValueError):
+    """Shapes that do not broadcast or otherwise fit the op."""
+
+
+class ScriptError(JitcError):
+    """Python source outside the scriptable subset; the message shows file, line, source and a caret."""
+
+
+class IRParseError(JitcError):
+    """Text that is not valid jitc IR."""
+
+
+class CompileError(JitcError):
+    """The backend cannot compile a graph (unsupported op or dtype)."""
+
+
+class LoadError(JitcError):
+    """A saved file that is malformed, truncated, tampered with or not a jitc file."""
+
+
+class TracerWarning(UserWarning):
+    """A traced value was turned into a Python value: the trace bakes it in as a constant."""

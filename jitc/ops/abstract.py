@@ -1,0 +1,78 @@
+"""Abstract evaluation helpers: dtype rules by running the NumPy implementation on tiny stand-ins, shape rules."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import ShapeError
+from ..types import BOOL, FLOAT, INT, TENSOR, ScalarType, TensorType, Type
+
+_STAND_IN = {"int": 1, "float": 1.0, "bool": True}
+
+
+def stand_in(arg, ndim: int = 0):
+    """A concrete value with the abstract argument's dtype: 0-d arrays for tensors (not weak under NEP 50),
+    Python scalars for scalars (weak, like NumPy's own promotion of Python numbers)."""
+    if isinstance(arg, TensorType):
+        return np.ones((1,) * ndim, arg.dtype)
+    if isinstance(arg, ScalarType):
+        return _STAND_IN[arg.name]
+    return arg
+
+
+def scalar_type_of(value) -> ScalarType:
+    kind = np.asarray(value).dtype.kind
+    return BOOL if kind == "b" else INT if kind in "iu" else FLOAT
+
+
+def is_unknown(arg) -> bool:
+    """True for a tensor whose dtype or shape is not known yet (unspecialized graphs)."""
+    return isinstance(arg, TensorType) and (arg.dtype is None or arg.shape is None)
+
+
+def result_dtype(op, args, ndim: int = 0) -> np.dtype:
+    with np.errstate(all="ignore"):
+        return np.asarray(op.impl(*(stand_in(a, ndim) for a in args))).dtype
+
+
+def broadcast(shapes: list[tuple[int, ...]], what: str) -> tuple[int, ...]:
+    try:
+        return tuple(np.broadcast_shapes(*shapes))
+    except ValueError:
+        raise ShapeError(f"{what}: shapes {', '.join(str(tuple(s)) for s in shapes)} do not broadcast") from None
+
+
+def tensor(dtype, shape) -> TensorType:
+    return TensorType.contiguous(dtype, tuple(int(d) for d in shape))
+
+
+def infer_elementwise(op, *args) -> Type:
+    """NumPy broadcasting and NEP 50 promotion; all-scalar inputs give a scalar."""
+    tensors = [a for a in args if isinstance(a, TensorType)]
+    if not tensors:
+        if any(isinstance(a, ScalarType) for a in args) or any(isinstance(a, (int, float)) for a in args):
+            with np.errstate(all="ignore"):
+                return scalar_type_of(op.impl(*(stand_in(a) for a in args)))
+    if any(is_unknown(t) for t in tensors):
+        return TENSOR
+    shape = broadcast([t.shape for t in tensors], op.short)
+    return tensor(result_dtype(op, args), shape)
+
+
+def normalize_axes(axis, ndim: int, what: str) -> tuple[int, ...]:
+    axes = tuple(range(ndim)) if axis is None else (axis,) if isinstance(axis, int) else tuple(axis)
+    out = []
+    for a in axes:
+        if not -ndim <= a < max(ndim, 1):
+            raise ShapeError(f"{what}: axis {a} is out of bounds for an array of dimension {ndim}")
+        out.append(a % max(ndim, 1))
+    if len(set(out)) != len(out):
+        raise ShapeError(f"{what}: repeated axis in {axis}")
+    return tuple(out)
+
+
+def as_int(value) -> int:
+    return int(value)
+
+
+__all__ = ["BOOL", "FLOAT", "INT", "TENSOR", "broadcast", "infer_elementwise", "normalize_axes", "result_dtype",
+           "stand_in", "tensor", "as_int"]

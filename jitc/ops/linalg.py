@@ -1,0 +1,57 @@
+"""Matrix products: matmul (`@`) and linear (x @ weight.T + bias), the backend's blocked-kernel ops."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import ShapeError
+from ..types import TENSOR, TensorType
+from .abstract import broadcast, is_unknown, result_dtype, tensor
+from .registry import MATMUL, REQUIRED, OpDef, register, traceable
+
+
+def matmul_shape(a: tuple, b: tuple, what: str) -> tuple[int, ...]:
+    if len(a) == 0 or len(b) == 0:
+        raise ShapeError(f"{what}: operands must have at least one dimension, got shapes {a} and {b}")
+    a2 = (1,) + a if len(a) == 1 else a
+    b2 = b + (1,) if len(b) == 1 else b
+    if a2[-1] != b2[-2]:
+        raise ShapeError(f"{what}: shapes {a} and {b} are not aligned ({a2[-1]} != {b2[-2]})")
+    batch = broadcast([a2[:-2], b2[:-2]], what)
+    out = batch + (a2[-2], b2[-1])
+    if len(a) == 1:
+        out = out[:-2] + out[-1:]
+    if len(b) == 1:
+        out = out[:-1]
+    return out
+
+
+def infer_matmul(op, a, b):
+    if is_unknown(a) or is_unknown(b):
+        return TENSOR
+    return tensor(result_dtype(op, [a, b], 2), matmul_shape(a.shape, b.shape, op.short))
+
+
+def _linear(x, weight, bias=None):
+    y = np.matmul(x, np.transpose(weight))
+    return y if bias is None else y + bias
+
+
+def infer_linear(op, x, weight, bias=None):
+    if is_unknown(x) or is_unknown(weight) or (isinstance(bias, TensorType) and is_unknown(bias)):
+        return TENSOR
+    if len(weight.shape) != 2:
+        raise ShapeError(f"linear: weight must be 2-d, got shape {weight.shape}")
+    shape = matmul_shape(x.shape, weight.shape[::-1], op.short)
+    args = [x, weight] + ([bias] if isinstance(bias, TensorType) else [])
+    if isinstance(bias, TensorType):
+        shape = broadcast([shape, bias.shape], op.short)
+    return tensor(result_dtype(op, args + [None] * (3 - len(args)), 2), shape)
+
+
+linear = traceable("aten::linear", _linear)
+
+register(OpDef("aten::matmul", MATMUL, np.matmul, (("x1", REQUIRED), ("x2", REQUIRED)), infer_matmul,
+               "{0} @ {1}", tensor_params=(0, 1), functions=(np.matmul,), dunders=("__matmul__",)))
+register(OpDef("aten::linear", MATMUL, _linear, (("input", REQUIRED), ("weight", REQUIRED), ("bias", None)),
+               infer_linear, "jitc.nn.functional.linear({0}, {1}, {2})", tensor_params=(0, 1, 2),
+               functions=(linear,)))

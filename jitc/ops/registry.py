@@ -1,0 +1,112 @@
+"""The op table: every array op is described once, and every stage of jitc reads the same entry.
+
+An `OpDef` carries the op's IR name, its NumPy eager implementation, its parameters (how Python calls bind to
+node inputs), its abstract evaluation (dtype/shape rule), its kind, how `.code` prints it, and, for elementwise
+ops, a scalar emitter written against the backend's scalar builder (`codegen.scalar.ScalarBuilder`).
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+ELEMENTWISE, REDUCTION, MATMUL, VIEW, CREATION, SCALAR = (
+    "elementwise", "reduction", "matmul", "view", "creation", "scalar")
+
+REQUIRED = object()  # marks a parameter without default
+
+
+@dataclass(frozen=True)
+class OpDef:
+    name: str                                   # IR name, e.g. "aten::add"
+    kind: str                                   # ELEMENTWISE, REDUCTION, ...
+    impl: Callable[..., Any]                    # NumPy eager implementation over the node's inputs
+    params: tuple[tuple[str, Any], ...]         # (name, default or REQUIRED), in input order
+    infer: Callable[..., Any]                   # abstract eval: (op, *abstract args) -> output Type
+    code: str                                   # `.code` template over inputs, e.g. "{0} + {1}"
+    emit: Callable[..., Any] | None = None      # scalar emitter (builder, *scalars) -> scalar; elementwise only
+    tensor_params: tuple[int, ...] = field(default=(0,))  # which inputs are arrays (the rest are constants)
+    functions: tuple[Any, ...] = ()             # Python callables that mean this op (np.add, F.relu, ...)
+    methods: tuple[str, ...] = ()               # ndarray method names (x.sum(...))
+    dunders: tuple[str, ...] = ()               # operator methods; "__radd__" style ones swap the operands
+
+    @property
+    def short(self) -> str:
+        return self.name.split("::", 1)[1]
+
+
+OPS: dict[str, OpDef] = {}
+
+
+def register(op: OpDef) -> OpDef:
+    if op.name in OPS:
+        raise ValueError(f"op {op.name} registered twice")
+    OPS[op.name] = op
+    for f in op.functions:
+        FUNCTIONS[id(f)] = op
+    for m in op.methods:
+        METHODS[m] = op
+    for d in op.dunders:
+        DUNDERS[d] = op
+        if d not in ("__neg__", "__abs__", "__invert__", "__pos__"):
+            DUNDERS["__r" + d[2:]] = op
+    return op
+
+
+def op_for_function(fn) -> OpDef | None:
+    """The op a Python callable stands for, by identity (so `np.tanh` and `from numpy import tanh` agree)."""
+    return FUNCTIONS.get(id(fn))
+
+
+FUNCTIONS: dict[int, OpDef] = {}   # id(callable) -> op; ids because ufuncs are not all hashable alike
+METHODS: dict[str, OpDef] = {}
+DUNDERS: dict[str, OpDef] = {}
+
+
+def lookup(name: str) -> OpDef:
+    from ..errors import JitcError
+
+    try:
+        return OPS[name]
+    except KeyError:
+        raise JitcError(f"unknown op {name}") from None
+
+
+def bind(op: OpDef, args: tuple, kwargs: dict, where: str = "") -> list:
+    """Bind a Python call's arguments to the op's parameter list (NumPy's names), filling defaults."""
+    from ..errors import SignatureError
+
+    names = [p for p, _ in op.params]
+    if len(args) > len(names):
+        raise SignatureError(f"{op.short}() takes at most {len(names)} arguments, got {len(args)}{where}")
+    bound = dict(zip(names, args))
+    for k, v in kwargs.items():
+        if k not in names:
+            raise SignatureError(f"{op.short}() got unsupported keyword argument '{k}'{where}; "
+                                 f"supported: {', '.join(names)}")
+        if k in bound:
+            raise SignatureError(f"{op.short}() got multiple values for argument '{k}'{where}")
+        bound[k] = v
+    out = []
+    for name, default in op.params:
+        if name in bound:
+            out.append(bound[name])
+        elif default is REQUIRED:
+            raise SignatureError(f"{op.short}() missing required argument '{name}'{where}")
+        else:
+            out.append(default)
+    return out
+
+
+def traceable(op_name: str, impl: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a non-NumPy op function (F.relu, F.linear) so tracers see it as one op; eager it just runs impl."""
+
+    @functools.wraps(impl)
+    def fn(*args, **kwargs):
+        for a in (*args, *kwargs.values()):
+            dispatch = getattr(type(a), "__jitc_dispatch__", None)
+            if dispatch is not None:
+                return dispatch(op_name, args, kwargs)
+        return impl(*args, **kwargs)
+
+    return fn

@@ -1,0 +1,157 @@
+"""Views (transpose, reshape, select, slice, unsqueeze), creation (zeros, ones, *_like), sizes, scalar casts."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..errors import ShapeError
+from ..types import BOOL, FLOAT, INT, TENSOR, ListType, TensorType
+from .abstract import is_unknown, normalize_axes, tensor
+from .registry import CREATION, REQUIRED, SCALAR, VIEW, OpDef, register
+
+R = REQUIRED
+
+
+def _view(a: TensorType, shape, strides) -> TensorType:
+    """A view keeps the input's memory: strides follow from the input's when they are known."""
+    if a.strides is None:
+        return tensor(a.dtype, shape)
+    return TensorType(a.dtype, tuple(shape), tuple(strides))
+
+
+def _transpose(a, axes=None):
+    return np.transpose(a, axes)
+
+
+def infer_transpose(op, a, axes=None):
+    if is_unknown(a):
+        return TENSOR
+    axes = tuple(reversed(range(len(a.shape)))) if axes is None else normalize_axes(axes, len(a.shape), "transpose")
+    if sorted(axes) != list(range(len(a.shape))):
+        raise ShapeError(f"transpose: axes {axes} don't match an array of dimension {len(a.shape)}")
+    strides = None if a.strides is None else [a.strides[i] for i in axes]
+    return _view(a, [a.shape[i] for i in axes], strides)
+
+
+def reshaped(shape_in, shape) -> tuple[int, ...]:
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    size = math.prod(shape_in)
+    if shape.count(-1) > 1:
+        raise ShapeError("reshape: can only specify one unknown dimension")
+    known = math.prod(d for d in shape if d != -1)
+    if -1 in shape:
+        if known == 0 or size % known:
+            raise ShapeError(f"reshape: cannot reshape array of size {size} into shape {shape}")
+        shape = tuple(size // known if d == -1 else d for d in shape)
+    if math.prod(shape) != size or any(d < 0 for d in shape):
+        raise ShapeError(f"reshape: cannot reshape array of size {size} into shape {shape}")
+    return shape
+
+
+def infer_reshape(op, a, shape):
+    if is_unknown(a) or isinstance(shape, TensorType):
+        return TENSOR
+    return tensor(a.dtype, reshaped(a.shape, shape))  # the backend copies when the input is not contiguous
+
+
+def _index(ndim_before: int, item):
+    return (slice(None),) * ndim_before + (item,)
+
+
+def _select(a, dim, index):
+    return a[_index(dim, index)]
+
+
+def infer_select(op, a, dim, index):
+    if is_unknown(a):
+        return TENSOR
+    (d,) = normalize_axes(dim, len(a.shape), "select")
+    if isinstance(index, int) and not -a.shape[d] <= index < a.shape[d]:
+        raise ShapeError(f"index {index} is out of bounds for axis {d} with size {a.shape[d]}")
+    strides = None if a.strides is None else a.strides[:d] + a.strides[d + 1:]
+    return _view(a, a.shape[:d] + a.shape[d + 1:], strides)
+
+
+def _slice(a, dim, start, stop, step):
+    return a[_index(dim, slice(start, stop, step))]
+
+
+def infer_slice(op, a, dim, start, stop, step):
+    if is_unknown(a):
+        return TENSOR
+    (d,) = normalize_axes(dim, len(a.shape), "slice")
+    if step == 0:
+        raise ShapeError("slice step cannot be zero")
+    begin, _, step = slice(start, stop, step).indices(a.shape[d])
+    n = len(range(*slice(start, stop, step).indices(a.shape[d])))
+    strides = None if a.strides is None else a.strides[:d] + (a.strides[d] * step,) + a.strides[d + 1:]
+    return _view(a, a.shape[:d] + (n,) + a.shape[d + 1:], strides)
+
+
+def _unsqueeze(a, dim):
+    return np.expand_dims(a, dim)
+
+
+def infer_unsqueeze(op, a, dim):
+    if is_unknown(a):
+        return TENSOR
+    (d,) = normalize_axes(dim, len(a.shape) + 1, "expand_dims")
+    strides = None if a.strides is None else a.strides[:d] + (0,) + a.strides[d:]
+    return _view(a, a.shape[:d] + (1,) + a.shape[d:], strides)
+
+
+def _creation(fill):
+    def impl(shape, dtype="float64"):
+        return np.full(shape, fill, dtype=dtype)
+
+    def infer(op, shape, dtype="float64"):
+        shape = (shape,) if isinstance(shape, int) else shape
+        if isinstance(shape, TensorType) or any(not isinstance(d, int) or d < 0 for d in shape):
+            return TENSOR
+        return tensor(np.dtype(dtype), shape)
+
+    return impl, infer
+
+
+def _creation_like(fill):
+    def impl(a, dtype=None):
+        return np.full_like(a, fill, dtype=dtype)
+
+    def infer(op, a, dtype=None):
+        if is_unknown(a):
+            return TENSOR
+        return tensor(np.dtype(dtype) if dtype else a.dtype, a.shape)
+
+    return impl, infer
+
+
+def _size(a, dim=None):
+    return tuple(np.shape(a)) if dim is None else np.shape(a)[dim]
+
+
+def infer_size(op, a, dim=None):
+    return ListType(INT) if dim is None else INT
+
+
+register(OpDef("aten::transpose", VIEW, _transpose, (("a", R), ("axes", None)), infer_transpose,
+               "np.transpose({0}, {1})", functions=(np.transpose,)))
+register(OpDef("aten::reshape", VIEW, np.reshape, (("a", R), ("shape", R)), infer_reshape,
+               "np.reshape({0}, {1})", functions=(np.reshape,)))
+register(OpDef("aten::select", VIEW, _select, (("a", R), ("dim", R), ("index", R)), infer_select,
+               "{0}[(slice(None),) * {1} + ({2},)]"))
+register(OpDef("aten::slice", VIEW, _slice, (("a", R), ("dim", R), ("start", None), ("stop", None), ("step", None)),
+               infer_slice, "{0}[(slice(None),) * {1} + (slice({2}, {3}, {4}),)]"))
+register(OpDef("aten::unsqueeze", VIEW, _unsqueeze, (("a", R), ("axis", R)), infer_unsqueeze,
+               "np.expand_dims({0}, {1})", functions=(np.expand_dims,)))
+for _name, _fill in (("zeros", 0), ("ones", 1)):
+    _impl, _infer = _creation(_fill)
+    register(OpDef(f"aten::{_name}", CREATION, _impl, (("shape", R), ("dtype", "float64")), _infer,
+                   f"np.{_name}({{0}}, dtype={{1}})", tensor_params=(), functions=(getattr(np, _name),)))
+    _impl, _infer = _creation_like(_fill)
+    register(OpDef(f"aten::{_name}_like", CREATION, _impl, (("a", R), ("dtype", None)), _infer,
+                   f"np.{_name}_like({{0}}, dtype={{1}})", functions=(getattr(np, f"{_name}_like"),)))
+register(OpDef("aten::size", SCALAR, _size, (("a", R), ("dim", None)), infer_size, "np.shape({0})[{1}]"))
+for _name, _type, _fn in (("Bool", BOOL, bool), ("Int", INT, int), ("Float", FLOAT, float)):
+    register(OpDef(f"aten::{_name}", SCALAR, lambda a, _f=_fn: _f(np.asarray(a)), (("a", R),),
+                   lambda op, a, _t=_type: _t, f"{_fn.__name__}({{0}})"))

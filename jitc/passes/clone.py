@@ -1,0 +1,41 @@
+"""Structural deep copy of a graph (keeps tensor constants, which text does not)."""
+from __future__ import annotations
+
+from ..ir import Block, Graph, Node, Value
+
+
+def clone_block_into(src: Block, dst: Block, env: dict[Value, Value]) -> None:
+    """Copy src's nodes to the graph's insertion point in dst, mapping values through env (updated in place)."""
+    graph = dst.graph
+    with graph.inserting_at_end(dst):
+        for node in src.nodes:
+            clone_node(node, graph, env)
+
+
+def clone_node(node: Node, graph: Graph, env: dict[Value, Value]) -> Node:
+    """Insert a copy of node at graph's insertion point, blocks included."""
+    new = graph.insert(node.kind, [env[v] for v in node.inputs], [v.type for v in node.outputs],
+                       node.attrs, node.source)
+    for old, v in zip(node.outputs, new.outputs):
+        if not old.name.isdigit():
+            v.set_name(old.name)
+        env[old] = v
+    for block in node.blocks:
+        nb = new.add_block()
+        for p in block.params:
+            env[p] = nb.add_param(p.type, None if p.name.isdigit() else p.name)
+        clone_block_into(block, nb, env)
+        for r in block.returns:
+            nb.add_return(env[r])
+    return new
+
+
+def clone_graph(graph: Graph) -> Graph:
+    new = Graph()
+    env: dict[Value, Value] = {}
+    for p in graph.inputs:
+        env[p] = new.add_input(p.type, p.name)
+    clone_block_into(graph.block, new.block, env)
+    for r in graph.outputs:
+        new.block.add_return(env[r])
+    return new

@@ -1,0 +1,159 @@
+"""ScriptFunction and ScriptModule: what `trace` and `script` return: callable, printable, saveable."""
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import numpy as np
+
+from .errors import SignatureError
+from .ir import Graph
+from .types import ScalarType, TensorType
+
+_BAD_KINDS = {"O": "object", "V": "structured/void", "M": "datetime", "m": "timedelta", "S": "bytes", "U": "str"}
+
+
+def check_args(graph: Graph, args: tuple, name: str, skip_self: bool) -> list:
+    """Guard a call against the graph's signature: arity, arrays where arrays are expected, usable dtypes."""
+    params = graph.inputs[1:] if skip_self else graph.inputs
+    if len(args) != len(params):
+        names = ", ".join(p.name for p in params)
+        raise SignatureError(f"{name}() expects {len(params)} argument{'s' * (len(params) != 1)} ({names}), "
+                             f"got {len(args)}")
+    out = []
+    for p, a in zip(params, args):
+        if isinstance(p.type, TensorType):
+            if isinstance(a, np.generic):
+                a = np.asarray(a)
+            if not isinstance(a, np.ndarray):
+                raise SignatureError(f"{name}(): argument '{p.name}' must be a NumPy array, got {type(a).__name__}")
+            if a.dtype.kind in _BAD_KINDS or a.dtype.fields is not None:
+                raise SignatureError(f"{name}(): argument '{p.name}' has unsupported dtype {a.dtype} "
+                                     f"({_BAD_KINDS.get(a.dtype.kind, 'structured')})")
+        elif isinstance(p.type, ScalarType) and p.type.name in ("int", "float", "bool"):
+            ok = {"int": (int, np.integer), "float": (float, int, np.floating, np.integer), "bool": (bool, np.bool_)}
+            if not isinstance(a, ok[p.type.name]) or (p.type.name == "int" and isinstance(a, bool)):
+                raise SignatureError(f"{name}(): argument '{p.name}' must be {p.type.name}, got {type(a).__name__}")
+        out.append(a)
+    return out
+
+
+class ScriptFunction:
+    """A compiled function: `.graph` (IR), `.code` (Python), callable with NumPy arrays."""
+
+    def __init__(self, graph: Graph, name: str):
+        self.graph = graph
+        self.name = name
+        self.__name__ = name
+
+    @property
+    def code(self) -> str:
+        from .pycode import graph_to_python
+
+        return graph_to_python(self.graph, self.name, is_method=False)
+
+    @property
+    def inlined_graph(self) -> Graph:
+        from .passes.inline import inline_calls
+
+        return inline_calls(self.graph)
+
+    def __call__(self, *args):
+        from .runtime import run_function
+
+        return run_function(self, args)
+
+    def __repr__(self) -> str:
+        return f"<jitc.ScriptFunction {self.name}>"
+
+
+class ScriptModule:
+    """A module tree with graphs for its methods; parameters are shared with the original module."""
+
+    def __init__(self, original_name: str):
+        d = self.__dict__
+        d["original_name"] = original_name
+        d["_modules"] = OrderedDict()
+        d["_parameters"] = OrderedDict()
+        d["_methods"] = OrderedDict()   # name -> Graph, first input is self
+        d["_constants"] = OrderedDict()  # non-array attributes (ints, floats, ...), read by GetAttr
+
+    def __getattr__(self, name: str):
+        d = self.__dict__
+        for table in ("_modules", "_parameters", "_constants"):
+            if name in d[table]:
+                return d[table][name]
+        if name in d["_methods"]:
+            return _BoundMethod(self, name)
+        raise AttributeError(f"ScriptModule '{d['original_name']}' has no attribute '{name}'")
+
+    def __setattr__(self, name: str, value) -> None:
+        if name in self._parameters:
+            value = np.asarray(value)
+            if value.shape != self._parameters[name].shape:
+                raise SignatureError(f"parameter '{name}' has shape {self._parameters[name].shape}, got {value.shape}")
+            self._parameters[name] = value
+        elif isinstance(value, ScriptModule):
+            self._modules[name] = value
+        else:
+            self._constants[name] = value
+
+    @property
+    def graph(self) -> Graph:
+        return self._methods["forward"]
+
+    @property
+    def inlined_graph(self) -> Graph:
+        from .passes.inline import inline_calls
+
+        return inline_calls(self.graph)
+
+    @property
+    def code(self) -> str:
+        from .pycode import graph_to_python
+
+        return "\n".join(graph_to_python(g, name, is_method=True) for name, g in self._methods.items())
+
+    def named_modules(self, prefix: str = ""):
+        yield prefix, self
+        for name, m in self._modules.items():
+            yield from m.named_modules(f"{prefix}.{name}" if prefix else name)
+
+    def named_parameters(self, prefix: str = ""):
+        for mod_name, m in self.named_modules(prefix):
+            for name, p in m._parameters.items():
+                yield (f"{mod_name}.{name}" if mod_name else name), p
+
+    def state_dict(self) -> OrderedDict:
+        return OrderedDict((name, p.copy()) for name, p in self.named_parameters())
+
+    def __call__(self, *args):
+        return self.forward(*args)
+
+    def forward(self, *args):
+        return _BoundMethod(self, "forward")(*args)
+
+    def __repr__(self) -> str:
+        lines = [f"original_name={self.original_name}"]
+        lines += [f"({name}): " + repr(m).replace("\n", "\n  ") for name, m in self._modules.items()]
+        if len(lines) == 1:
+            return f"{self.original_name}({lines[0]})"
+        return f"{self.original_name}(\n  " + "\n  ".join(lines) + "\n)"
+
+
+class _BoundMethod:
+    """`scripted.forward` / `module.helper`: runs the method's graph with the module as `self`."""
+
+    def __init__(self, module: ScriptModule, name: str):
+        self.module, self.name = module, name
+
+    def __call__(self, *args):
+        from .nn.module import HOOKS
+        from .runtime import run_method
+
+        if HOOKS.call is not None and self.name == "forward":
+            return HOOKS.call(self.module, args, {})
+        return run_method(self.module, self.name, args)
+
+    @property
+    def graph(self) -> Graph:
+        return self.module._methods[self.name]
