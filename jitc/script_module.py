@@ -105,7 +105,7 @@ class ScriptModule:
     def inlined_graph(self) -> Graph:
         from .passes.inline import inline_calls
 
-        return inline_calls(self.graph)
+        return inline_calls(self.graph, self)
 
     @property
     def code(self) -> str:

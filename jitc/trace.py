@@ -184,7 +184,8 @@ class Tracer:
         graph = Graph()
         self_value = graph.add_input(ModuleType(type(module).__name__), "self")
         frame = _Frame(graph, module, self_value)
-        proxies = [self._input_proxy(graph, a, i) for i, a in enumerate(args)]
+        names = _param_names(module.forward, len(args))
+        proxies = [self._input_proxy(graph, a, i, n) for i, (a, n) in enumerate(zip(args, names))]
         self.frames.append(frame)
         try:
             result = module.forward(*proxies)
@@ -195,14 +196,14 @@ class Tracer:
         sm._methods.setdefault("forward", graph)
         return _concrete(result)
 
-    def _input_proxy(self, graph: Graph, a, i: int):
+    def _input_proxy(self, graph: Graph, a, i: int, name: str | None = None):
         if isinstance(a, Proxy):
             a = a.value
         if isinstance(a, np.generic):
             a = np.asarray(a)
         if not isinstance(a, np.ndarray):
             raise SignatureError(f"trace: example input {i} must be a NumPy array, got {type(a).__name__}")
-        return Proxy(self, a, graph.add_input(TensorType.of(a), None))
+        return Proxy(self, a, graph.add_input(TensorType.of(a), name))
 
     def _set_outputs(self, graph: Graph, result) -> None:
         self.frames.append(_Frame(graph))
@@ -262,6 +263,19 @@ def _run_concrete(module: ScriptModule, args):
     return run_method(module, "forward", tuple(a.value if isinstance(a, Proxy) else a for a in args))
 
 
+def _param_names(fn, n: int) -> list[str | None]:
+    """Graph input names from the Python signature (`%x`, `%h`), as TorchScript does."""
+    import inspect
+
+    try:
+        params = [p for p in inspect.signature(fn).parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        params = []
+    names = [p.name for p in params[:n]]
+    return names + [None] * (n - len(names))
+
+
 def _tracer_warning():
     from .errors import TracerWarning
 
@@ -282,7 +296,8 @@ def trace(fn_or_module, example_inputs, check_trace: bool = True):
             result = tracer.script_module_for(fn_or_module)
         elif callable(fn_or_module):
             graph = Graph()
-            proxies = [tracer._input_proxy(graph, a, i) for i, a in enumerate(example_inputs)]
+            names = _param_names(fn_or_module, len(example_inputs))
+            proxies = [tracer._input_proxy(graph, a, i, n) for i, (a, n) in enumerate(zip(example_inputs, names))]
             tracer.frames.append(_Frame(graph))
             try:
                 out = fn_or_module(*proxies)
@@ -290,7 +305,8 @@ def trace(fn_or_module, example_inputs, check_trace: bool = True):
                 tracer.frames.pop()
             tracer._set_outputs(graph, out)
             expected = _concrete(out)
-            result = ScriptFunction(graph, getattr(fn_or_module, "__name__", "traced"))
+            name = getattr(fn_or_module, "__name__", "")
+            result = ScriptFunction(graph, name if name.isidentifier() else "traced_fn")
         else:
             raise SignatureError(f"trace() expects a function or a jitc.nn.Module, got {type(fn_or_module).__name__}")
     finally:

@@ -1,19 +1,22 @@
-"""Structural deep copy of a graph (keeps tensor constants, which text does not)."""
+"""Structural deep copy of graphs and blocks (keeps tensor constants, which the text form does not)."""
 from __future__ import annotations
 
 from ..ir import Block, Graph, Node, Value
 
 
+def clone_nodes(src: Block, graph: Graph, env: dict[Value, Value]) -> None:
+    """Copy src's nodes to graph's insertion point, mapping values through env (updated in place)."""
+    for node in src.nodes:
+        clone_node(node, graph, env)
+
+
 def clone_block_into(src: Block, dst: Block, env: dict[Value, Value]) -> None:
-    """Copy src's nodes to the graph's insertion point in dst, mapping values through env (updated in place)."""
-    graph = dst.graph
-    with graph.inserting_at_end(dst):
-        for node in src.nodes:
-            clone_node(node, graph, env)
+    with dst.graph.inserting_at_end(dst):
+        clone_nodes(src, dst.graph, env)
 
 
 def clone_node(node: Node, graph: Graph, env: dict[Value, Value]) -> Node:
-    """Insert a copy of node at graph's insertion point, blocks included."""
+    """Insert a copy of node (blocks included) at graph's insertion point."""
     new = graph.insert(node.kind, [env[v] for v in node.inputs], [v.type for v in node.outputs],
                        node.attrs, node.source)
     for old, v in zip(node.outputs, new.outputs):
