@@ -155,10 +155,12 @@ class Graph:
 
     # ---- naming: unique names, TorchScript style (`x`, `x.1`, `5`)
     def fresh_name(self, hint: str | None) -> str:
-        if hint is None or hint.isdigit():
+        if hint is None or (hint.isdigit() and hint in self._names):
             while str(self._counter) in self._names:
                 self._counter += 1
-            name = str(self._counter) if hint is None else hint
+            name = str(self._counter)
+        elif hint.isdigit():
+            name = hint
         else:
             name, k = hint, 0
             while name in self._names:

@@ -30,6 +30,7 @@ _INT = re.compile(r"-?\d+", re.ASCII)
 _SCALARS = {"int", "float", "bool", "str", "NoneType"}
 _CONSTANTS = {"True": True, "False": False, "None": None}
 _MODULE_PREFIX = "__jitc__."
+_WHAT = {"val": "a %value", "kind": "an op kind like aten::add", "name": "a name", "num": "a number"}
 
 
 class _Line:
@@ -111,7 +112,7 @@ class _Parser:
         if tok is None:
             raise self._error("unexpected end of line")
         if kind is not None and got_kind != kind:
-            raise self._error(f"expected {kind}, got {tok!r}")
+            raise self._error(f"expected {_WHAT[kind]}, got {tok!r}")
         self.pos += 1
         return tok
 

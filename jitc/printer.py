@@ -10,10 +10,12 @@ from .ir import Block, Graph, Node, Value
 
 def format_literal(value) -> str:
     """Attribute values: Python literals, strings in double quotes, arrays as `<Tensor>` (kept only in memory)."""
-    if isinstance(value, (bool, int, type(None))):
+    if isinstance(value, (bool, type(None))):
         return repr(value)
+    if isinstance(value, int):
+        return repr(int(value))
     if isinstance(value, float):
-        return repr(value)
+        return repr(float(value))  # np.float64 is a float whose repr is not a literal
     if isinstance(value, str):
         return json.dumps(value)
     if isinstance(value, list):
@@ -34,32 +36,39 @@ def _uses(values: list[Value]) -> str:
     return ", ".join(f"%{v.name}" for v in values)
 
 
-def _node_lines(node: Node, indent: str) -> list[str]:
-    attrs = ""
-    if node.attrs:
-        attrs = "[" + ", ".join(f"{k}={format_literal(v)}" for k, v in node.attrs.items()) + "]"
+def _node_lines(node: Node, indent: str, subgraphs: list) -> list[str]:
+    kind, attrs = node.kind, {k: v for k, v in node.attrs.items() if not isinstance(v, Graph)}
+    for v in node.attrs.values():
+        if isinstance(v, Graph):  # fusion groups: printed after the graph, as TorchScript does
+            kind = f"{kind}_{len(subgraphs)}"
+            subgraphs.append((kind, v))
+    attr_text = "[" + ", ".join(f"{k}={format_literal(v)}" for k, v in attrs.items()) + "]" if attrs else ""
     lhs = ", ".join(_decl(v) for v in node.outputs)
-    line = f"{indent}{lhs + ' = ' if lhs else ''}{node.kind}{attrs}({_uses(node.inputs)})"
+    line = f"{indent}{lhs + ' = ' if lhs else ''}{kind}{attr_text}({_uses(node.inputs)})"
     if node.source:
-        line += f"  # {node.source}"
+        line += f"  # {node.source.replace(chr(10), ' ')}"
     lines = [line]
     for i, block in enumerate(node.blocks):
         lines.append(f"{indent}  block{i}({', '.join(_decl(p) for p in block.params)}):")
-        lines.extend(_block_lines(block, indent + "    "))
+        lines.extend(_block_lines(block, indent + "    ", subgraphs))
         lines.append(f"{indent}    -> ({_uses(block.returns)})")
     return lines
 
 
-def _block_lines(block: Block, indent: str) -> list[str]:
+def _block_lines(block: Block, indent: str, subgraphs: list) -> list[str]:
     lines = []
     for node in block.nodes:
-        lines.extend(_node_lines(node, indent))
+        lines.extend(_node_lines(node, indent, subgraphs))
     return lines
 
 
 def print_graph(graph: Graph) -> str:
+    subgraphs: list = []
     params = (",\n" + " " * 6).join(_decl(p) for p in graph.inputs)
     lines = [f"graph({params}):"]
-    lines.extend(_block_lines(graph.block, "  "))
+    lines.extend(_block_lines(graph.block, "  ", subgraphs))
     lines.append(f"  return ({_uses(graph.outputs)})")
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    for kind, sub in subgraphs:
+        text += f"with {kind} = " + print_graph(sub)
+    return text

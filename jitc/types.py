@@ -110,7 +110,7 @@ TENSOR = TensorType()
 
 def type_of_constant(value) -> Type:
     """The IR type of a Python constant."""
-    if isinstance(value, bool):
+    if isinstance(value, (bool, np.bool_)):
         return BOOL
     if isinstance(value, int):
         return INT
@@ -122,7 +122,7 @@ def type_of_constant(value) -> Type:
         return NONE
     if isinstance(value, (tuple, list)):
         elems = tuple(type_of_constant(v) for v in value)
-        if isinstance(value, list) or not elems:
+        if isinstance(value, list):
             return ListType(elems[0] if elems else INT)
         return TupleType(elems)
     if isinstance(value, np.ndarray):
