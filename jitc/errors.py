@@ -31,3 +31,7 @@ class LoadError(JitcError):
 
 class TracerWarning(UserWarning):
     """A traced value was turned into a Python value: the trace bakes it in as a constant."""
+
+
+class FallbackWarning(UserWarning):
+    """A signature could not be compiled natively and runs on the reference interpreter instead."""

@@ -31,7 +31,7 @@ class Proxy:
     def __array_function__(self, func, types, args, kwargs):
         op = op_for_function(func)
         if op is None:
-            raise self._tracer.unsupported(f"np.{func.__name__}")
+            raise self._tracer.unsupported(numpy_name(func))
         return self._tracer.record(op, args, kwargs)
 
     def __array__(self, dtype=None, copy=None):
@@ -62,6 +62,9 @@ class Proxy:
     def __len__(self):
         return len(self.value)
 
+    def __pos__(self):
+        return self
+
     def __iter__(self):
         return (self[i] for i in range(len(self.value)))
 
@@ -76,6 +79,8 @@ class Proxy:
         return self._tracer.record(OPS["aten::transpose"], (self, axes), {})
 
     def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)  # protocol probes (`__array_struct__`, ...): NumPy then falls back to __array__
         op = METHODS.get(name)
         if op is None:
             raise self._tracer.unsupported(f"the array method or attribute '.{name}'")
@@ -98,6 +103,14 @@ class Proxy:
         return f"Proxy(%{self.ir.name}, {self.value!r})"
 
 
+def numpy_name(func) -> str:
+    """How users spell a NumPy function: `np.linalg.inv`, `np.fft.fft`, `np.concatenate` (not `numpy._core...`)."""
+    parts = [p for p in (getattr(func, "__module__", None) or "numpy").split(".") if not p.startswith("_")]
+    if parts[:1] == ["numpy"]:
+        parts[0] = "np"
+    return ".".join([*parts, func.__name__])
+
+
 def _dunder(name: str, op):
     reflected = name.startswith("__r")  # __radd__ and friends: `2 + x` calls x.__radd__(2)
 
@@ -111,5 +124,4 @@ def _dunder(name: str, op):
 
 for _name, _op in DUNDERS.items():
     setattr(Proxy, _name, _dunder(_name, _op))
-setattr(Proxy, "__pos__", lambda self: self)
 

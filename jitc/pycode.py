@@ -36,18 +36,33 @@ def literal(value) -> str:
 class _Printer:
     def __init__(self):
         self.lines: list[str] = []
+        self.names: dict[Value, str] = {}
+        self.taken: set[str] = {"np", "jitc", "getattr", "range", "float", "int", "bool"}
+
+    def ident(self, v: Value) -> str:
+        """ident(v), made unique in this function (`%_0` and `%0` would both be `_0`)."""
+        name = self.names.get(v)
+        if name is None:
+            name = base = ident(v)
+            k = 0
+            while name in self.taken:
+                k += 1
+                name = f"{base}_{k}"
+            self.taken.add(name)
+            self.names[v] = name
+        return name
 
     def expr(self, v: Value) -> str:
         if v.node is not None and v.node.kind == "prim::Constant":
             text = literal(v.node.attrs.get("value"))
             return f"({text})" if text.startswith("-") else text
-        return ident(v)
+        return self.ident(v)
 
     def emit(self, indent: str, text: str) -> None:
         self.lines.append(indent + text)
 
     def assign(self, indent: str, targets: list[Value], sources: list[Value]) -> None:
-        pairs = [(ident(t), self.expr(s)) for t, s in zip(targets, sources) if ident(t) != self.expr(s)]
+        pairs = [(self.ident(t), self.expr(s)) for t, s in zip(targets, sources) if self.ident(t) != self.expr(s)]
         if pairs:
             self.emit(indent, ", ".join(t for t, _ in pairs) + " = " + ", ".join(s for _, s in pairs))
 
@@ -59,13 +74,15 @@ class _Printer:
             self.emit(indent, "pass")
 
     def node(self, node: Node, indent: str) -> None:
-        outs = ", ".join(ident(v) for v in node.outputs)
+        outs = ", ".join(self.ident(v) for v in node.outputs)
         args = [self.expr(v) for v in node.inputs]
         kind = node.kind
         if kind == "prim::Constant":
             return
         if kind == "prim::GetAttr":
-            self.emit(indent, f"{outs} = {args[0]}.{node.attrs['name']}")
+            name = node.attrs["name"]
+            attr = f".{name}" if name.isidentifier() else None
+            self.emit(indent, f"{outs} = {args[0]}{attr}" if attr else f"{outs} = getattr({args[0]}, {name!r})")
         elif kind == "prim::CallMethod":
             self.emit(indent, f"{outs} = {args[0]}.{node.attrs['name']}({', '.join(args[1:])})")
         elif kind == "prim::TupleConstruct":
@@ -99,15 +116,15 @@ class _Printer:
         always = _is_true(node.inputs[1]) and _is_true(body.returns[0])
         inner = indent + _INDENT
         if always:
-            self.emit(indent, f"for {ident(counter)} in range({args[0]}):")
+            self.emit(indent, f"for {self.ident(counter)} in range({args[0]}):")
         else:
-            cond = f"_cond_{ident(counter)}"
-            self.emit(indent, f"{cond}, {ident(counter)} = {args[1]}, 0")
-            self.emit(indent, f"while {cond} and {ident(counter)} < {args[0]}:")
+            cond = f"_cond_{self.ident(counter)}"
+            self.emit(indent, f"{cond}, {self.ident(counter)} = {args[1]}, 0")
+            self.emit(indent, f"while {cond} and {self.ident(counter)} < {args[0]}:")
         self.block(body, inner)
         self.assign(inner, carried, body.returns[1:])
         if not always:
-            self.emit(inner, f"{cond}, {ident(counter)} = {self.expr(body.returns[0])}, {ident(counter)} + 1")
+            self.emit(inner, f"{cond}, {self.ident(counter)} = {self.expr(body.returns[0])}, {self.ident(counter)} + 1")
         self.assign(indent, node.outputs, carried)
 
     def fusion_group(self, node: Node, indent: str) -> None:
@@ -124,9 +141,10 @@ def _is_true(v: Value) -> bool:
 def graph_to_python(graph: Graph, name: str = "forward", is_method: bool = False) -> str:
     """Python source of a function equivalent to graph; methods take `self` as their first input."""
     p = _Printer()
-    params = ", ".join(ident(v) for v in graph.inputs)
+    params = ", ".join(p.ident(v) for v in graph.inputs)
     p.emit("", f"def {name}({params}):")
-    p.block(graph.block, _INDENT)
+    for node in graph.block.nodes:  # no `pass` needed: the return follows
+        p.node(node, _INDENT)
     rets = [p.expr(v) for v in graph.outputs]
     p.emit(_INDENT, f"return {rets[0]}" if len(rets) == 1 else f"return ({', '.join(rets)})")
     return "\n".join(p.lines) + "\n"

@@ -58,8 +58,11 @@ class ScriptFunction:
         return inline_calls(self.graph)
 
     def __call__(self, *args):
+        from .nn.module import HOOKS
         from .runtime import run_function
 
+        if HOOKS.call is not None:  # called while tracing: the tracer copies this graph into the trace
+            return HOOKS.call(self, args, {})
         return run_function(self, args)
 
     def __repr__(self) -> str:

@@ -48,10 +48,9 @@ def tensor(dtype, shape) -> TensorType:
 def infer_elementwise(op, *args) -> Type:
     """NumPy broadcasting and NEP 50 promotion; all-scalar inputs give a scalar."""
     tensors = [a for a in args if isinstance(a, TensorType)]
-    if not tensors:
-        if any(isinstance(a, ScalarType) for a in args) or any(isinstance(a, (int, float)) for a in args):
-            with np.errstate(all="ignore"):
-                return scalar_type_of(op.impl(*(stand_in(a) for a in args)))
+    if not tensors and any(isinstance(a, (ScalarType, int, float)) for a in args):
+        with np.errstate(all="ignore"):
+            return scalar_type_of(op.impl(*(stand_in(a) for a in args)))
     if any(is_unknown(t) for t in tensors):
         return TENSOR
     shape = broadcast([t.shape for t in tensors], op.short)
@@ -74,5 +73,5 @@ def as_int(value) -> int:
     return int(value)
 
 
-__all__ = ["BOOL", "FLOAT", "INT", "TENSOR", "broadcast", "infer_elementwise", "normalize_axes", "result_dtype",
-           "stand_in", "tensor", "as_int"]
+__all__ = ["BOOL", "FLOAT", "INT", "TENSOR", "as_int", "broadcast", "infer_elementwise", "normalize_axes",
+           "result_dtype", "stand_in", "tensor"]

@@ -7,8 +7,9 @@ ops, a scalar emitter written against the backend's scalar builder (`codegen.sca
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 ELEMENTWISE, REDUCTION, MATMUL, VIEW, CREATION, SCALAR = (
     "elementwise", "reduction", "matmul", "view", "creation", "scalar")

@@ -83,8 +83,8 @@ def infer_slice(op, a, dim, start, stop, step):
     (d,) = normalize_axes(dim, len(a.shape), "slice")
     if step == 0:
         raise ShapeError("slice step cannot be zero")
-    begin, _, step = slice(start, stop, step).indices(a.shape[d])
-    n = len(range(*slice(start, stop, step).indices(a.shape[d])))
+    begin, end, step = slice(start, stop, step).indices(a.shape[d])
+    n = len(range(begin, end, step))
     strides = None if a.strides is None else a.strides[:d] + (a.strides[d] * step,) + a.strides[d + 1:]
     return _view(a, a.shape[:d] + (n,) + a.shape[d + 1:], strides)
 

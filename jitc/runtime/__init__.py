@@ -1,20 +1,25 @@
-"""Running ScriptFunctions/ScriptModules: guards, then the interpreter (the backend plugs in here)."""
+"""Running ScriptFunctions/ScriptModules: guards, then native code per signature (see executor.py)."""
 from __future__ import annotations
 
-from ..interpreter import run_graph
 from ..script_module import check_args
+from .executor import Executor
 
 
-def _result(outputs: list):
-    return outputs[0] if len(outputs) == 1 else tuple(outputs)
+def executor_for(owner, name: str, graph, module) -> Executor:
+    """The Executor of a function or a module's method, created on first use."""
+    table = owner.__dict__.setdefault("_executors", {})
+    ex = table.get(name)
+    if ex is None or ex.source_graph is not graph:
+        ex = table[name] = Executor(graph, module, name)
+    return ex
 
 
 def run_function(fn, args: tuple):
     args = check_args(fn.graph, args, fn.name, skip_self=False)
-    return _result(run_graph(fn.graph, args))
+    return executor_for(fn, fn.name, fn.graph, None)(args)
 
 
 def run_method(module, name: str, args: tuple):
     graph = module._methods[name]
     args = check_args(graph, args, name, skip_self=True)
-    return _result(run_graph(graph, [module, *args]))
+    return executor_for(module, name, graph, module)(args)

@@ -1,0 +1,115 @@
+"""Fused elementwise loops: one loop nest over the group's output shape evaluates the whole subgraph per element
+with the op table's scalar emitters; plus copy and fill, which are the trivial cases."""
+from __future__ import annotations
+
+import numpy as np
+from llvmlite import ir
+
+from jitc.errors import CompileError
+from jitc.ir import Graph
+from jitc.ops import OPS
+from jitc.types import ScalarType, TensorType
+
+from .kernel import call_kernel, kernel_function
+from .loops import Buf, broadcast_strides, loop_nest
+from .scalar import ScalarBuilder, cast, load, store
+
+_WEAK = {"i": 1, "f": 1.0, "b": True}
+SCALAR_DTYPES = {"int": np.dtype(np.int64), "float": np.dtype(np.float64), "bool": np.dtype(np.bool_)}
+
+
+def python_dtype(value) -> np.dtype:
+    """The dtype a Python scalar is computed in before promotion casts it (NEP 50 weak scalars)."""
+    return SCALAR_DTYPES["bool" if isinstance(value, bool) else "int" if isinstance(value, int) else "float"]
+
+
+def compute_dtype(op, out: np.dtype, in_dtypes: list, weak_values: list) -> np.dtype:
+    """Operands are converted to this dtype before the op's emitter runs (NumPy's promotion, weak scalars)."""
+    if op.name in ("aten::where", "aten::to") or out.kind != "b":
+        return out
+    args = [v if v is not None else np.ones((), dt) for dt, v in zip(in_dtypes, weak_values)]
+    return np.result_type(*args)
+
+
+def emit_scalar_node(b: ir.IRBuilder, node, env: dict) -> None:
+    """Evaluate one op on scalars; env maps IR values to (llvm value, dtype, weak Python value or None)."""
+    if node.kind == "prim::Constant":
+        value = node.attrs["value"]
+        if isinstance(value, (np.ndarray, np.generic)):
+            value = np.asarray(value).item()
+        dt = python_dtype(value)
+        env[node.output] = (ScalarBuilder(b, dt).const(value), dt, value)
+        return
+    op = OPS[node.kind]
+    if op.emit is None:
+        raise CompileError(f"{node.kind} has no scalar emitter")
+    ins = [env[node.inputs[i]] for i in op.tensor_params if i < len(node.inputs)]
+    out_t = node.output.type
+    out_dt = np.dtype(out_t.dtype) if isinstance(out_t, TensorType) else scalar_dtype(out_t)
+    dt = compute_dtype(op, out_dt, [d for _, d, _ in ins], [c for _, _, c in ins])
+    if op.name == "aten::where":
+        args = [cast(b, ins[0][0], ins[0][1], np.bool_)] + [cast(b, v, d, dt) for v, d, _ in ins[1:]]
+    else:
+        args = [cast(b, v, d, dt) for v, d, _ in ins]
+    result = op.emit(ScalarBuilder(b, dt), *args)
+    if out_dt.kind == "b" and op.name not in ("aten::to", "aten::where"):
+        env[node.output] = (result, out_dt, None)  # comparisons and logic already give i1
+    else:
+        env[node.output] = (cast(b, result, dt, out_dt), out_dt, None)
+
+
+def emit_expression(b: ir.IRBuilder, sub: Graph, env: dict) -> None:
+    for node in sub.block.nodes:
+        emit_scalar_node(b, node, env)
+
+
+def emit_fusion_group(module: ir.Module, b: ir.IRBuilder, sub: Graph, inputs: list, outputs: list[Buf]) -> None:
+    """Emit and call one kernel for a FusionGroup; inputs are Bufs or (llvm scalar, dtype) pairs."""
+    shape = outputs[0].shape
+    tensor_in = [x for x in inputs if isinstance(x, Buf)]
+    scalar_in = [x for x in inputs if not isinstance(x, Buf)]
+    fn, params, scalar_args = kernel_function(module, "fused", tensor_in + outputs, [d for _, d in scalar_in])
+    kb = ir.IRBuilder(fn.append_basic_block("entry"))
+    in_params, out_params = params[:len(tensor_in)], params[len(tensor_in):]
+    strides = [broadcast_strides(p.shape, p.strides, shape) for p in in_params] + [p.strides for p in out_params]
+    with loop_nest(kb, shape, strides) as offsets:
+        env, tensors, scalars = {}, iter(zip(in_params, offsets)), iter(zip(scalar_args, scalar_in))
+        for v in sub.inputs:
+            if isinstance(v.type, TensorType):
+                p, off = next(tensors)
+                env[v] = (load(kb, p.at(kb, off), p.dtype), p.dtype, None)
+            else:
+                arg, (_, dt) = next(scalars)
+                env[v] = (arg, dt, _WEAK[dt.kind])  # a Python scalar promotes weakly, like a constant
+        emit_expression(kb, sub, env)
+        for p, off, v in zip(out_params, offsets[len(in_params):], sub.outputs):
+            value, dt, _ = env[v]
+            store(kb, cast(kb, value, dt, p.dtype), p.at(kb, off), p.dtype)
+    kb.ret_void()
+    call_kernel(b, fn, tensor_in + outputs, [v for v, _ in scalar_in])
+
+
+def emit_copy(module: ir.Module, b: ir.IRBuilder, src: Buf, dst: Buf) -> None:
+    """dst[...] = src (broadcasting src, converting dtype)."""
+    fn, (ps, pd), _ = kernel_function(module, "copy", [src, dst], [])
+    kb = ir.IRBuilder(fn.append_basic_block("entry"))
+    with loop_nest(kb, dst.shape, [broadcast_strides(ps.shape, ps.strides, dst.shape), pd.strides]) as (si, di):
+        store(kb, cast(kb, load(kb, ps.at(kb, si), ps.dtype), ps.dtype, pd.dtype), pd.at(kb, di), pd.dtype)
+    kb.ret_void()
+    call_kernel(b, fn, [src, dst], [])
+
+
+def emit_fill(module: ir.Module, b: ir.IRBuilder, dst: Buf, value) -> None:
+    fn, (pd,), _ = kernel_function(module, "fill", [dst], [])
+    kb = ir.IRBuilder(fn.append_basic_block("entry"))
+    const = ScalarBuilder(kb, pd.dtype).const(value) if pd.dtype.kind != "b" else ir.Constant(ir.IntType(1), bool(value))
+    with loop_nest(kb, pd.shape, [pd.strides]) as (off,):
+        store(kb, const, pd.at(kb, off), pd.dtype)
+    kb.ret_void()
+    call_kernel(b, fn, [dst], [])
+
+
+def scalar_dtype(t) -> np.dtype:
+    if isinstance(t, ScalarType) and t.name in SCALAR_DTYPES:
+        return SCALAR_DTYPES[t.name]
+    raise CompileError(f"values of type {t} cannot be compiled")

@@ -1,0 +1,30 @@
+"""Kernel functions: each loop nest is its own internal function whose array pointers are `noalias`, so LLVM
+knows inputs and outputs never overlap and vectorizes the loops without runtime alias checks."""
+from __future__ import annotations
+
+import itertools
+
+from llvmlite import ir
+
+from .loops import Buf, pointer_type
+from .scalar import value_type
+
+_ids = itertools.count()
+
+
+def kernel_function(module: ir.Module, prefix: str, bufs: list[Buf], scalars: list) -> tuple[ir.Function, list, list]:
+    """Declare `internal void @prefix.N(T* noalias ..., scalars...)`; returns the function, its Buf params
+    (same shapes/strides, pointers rebound to the arguments) and its scalar params."""
+    arg_types = [pointer_type(buf.dtype) for buf in bufs] + [value_type(dt) for dt in scalars]
+    fn = ir.Function(module, ir.FunctionType(ir.VoidType(), arg_types), f"{prefix}.{next(_ids)}")
+    fn.linkage = "internal"
+    fn.attributes.add("nounwind")
+    for arg in fn.args[:len(bufs)]:
+        arg.add_attribute("noalias")
+    params = [buf.with_ptr(arg) for buf, arg in zip(bufs, fn.args)]
+    return fn, params, list(fn.args[len(bufs):])
+
+
+def call_kernel(b: ir.IRBuilder, fn: ir.Function, bufs: list[Buf], scalars: list) -> None:
+    args = [b.bitcast(buf.ptr, pointer_type(buf.dtype)) for buf in bufs] + list(scalars)
+    b.call(fn, args)

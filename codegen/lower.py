@@ -1,0 +1,459 @@
+"""Lower a specialized, optimized graph to one LLVM function: `i32 entry(i8** args, i8* workspace)`.
+
+`args` holds the data pointers of the inputs (user arrays, parameters, 0-d arrays for scalars) followed by the
+outputs, which the caller allocates (dense, row-major). Intermediates live at static offsets in `workspace`.
+One call of a specialized graph is one entry into native code: control flow and scalar code are compiled too.
+The result is 0 on success, or an error code (see ERRORS) the caller turns into an exception.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from llvmlite import ir
+
+from jitc.errors import CompileError
+from jitc.ir import Block, Graph, Node, Value
+from jitc.ops import OPS
+from jitc.ops.abstract import normalize_axes
+from jitc.ops.registry import CREATION, ELEMENTWISE, MATMUL, REDUCTION
+from jitc.types import ScalarType, TensorType, TupleType
+
+from .elementwise import SCALAR_DTYPES, emit_copy, emit_fill, emit_fusion_group, emit_scalar_node, python_dtype
+from .loops import Buf, i64, pointer_type
+from .matmul import emit_matmul
+from .reduce import accumulator_dtype, emit_reduction
+from .scalar import I8, I32, ScalarBuilder, cast, load, value_type
+
+ERRORS = {1: (IndexError, "index out of range in compiled code")}
+ALIGN = 64
+
+
+@dataclass(frozen=True)
+class OutputSpec:
+    """One flattened graph output: the caller allocates np.empty(shape, dtype); scalar=True unwraps .item()."""
+
+    dtype: np.dtype
+    shape: tuple[int, ...]
+    scalar: bool
+
+
+def flatten_outputs(graph: Graph) -> tuple[list[Value], object]:
+    """The graph's outputs as a flat list of values plus a template (nested tuples of indices) to rebuild them."""
+    flat: list[Value] = []
+
+    def walk(v: Value):
+        if v.node is not None and v.node.kind == "prim::TupleConstruct":
+            return tuple(walk(x) for x in v.node.inputs)
+        if isinstance(v.type, TupleType):
+            raise CompileError("returning a tuple that is not built in the graph cannot be compiled")
+        flat.append(v)
+        return len(flat) - 1
+
+    template = [walk(v) for v in graph.outputs]
+    return flat, template[0] if len(template) == 1 else tuple(template)
+
+
+def output_spec(v: Value) -> OutputSpec:
+    t = v.type
+    if isinstance(t, TensorType):
+        return OutputSpec(np.dtype(t.dtype), tuple(t.shape), False)
+    return OutputSpec(SCALAR_DTYPES[t.name] if isinstance(t, ScalarType) and t.name in SCALAR_DTYPES else
+                      _fail(f"cannot return a value of type {t} from compiled code"), (), True)
+
+
+def _fail(msg: str):
+    raise CompileError(msg)
+
+
+class Lowering:
+    """Walks the graph once, emitting LLVM IR; `env` maps IR values to Bufs, scalars or Python constants."""
+
+    def __init__(self, graph: Graph, name: str, allow_blas: bool = True):
+        self.graph, self.allow_blas = graph, allow_blas
+        self.module = ir.Module(name=name)
+        fnty = ir.FunctionType(I32, [I8.as_pointer().as_pointer(), I8.as_pointer()])
+        self.fn = ir.Function(self.module, fnty, name)
+        self.b = ir.IRBuilder(self.fn.append_basic_block("entry"))
+        self.args, self.workspace = self.fn.args
+        self.workspace_size = 0
+        self.env: dict = {}
+        self.error_block = None
+        self.outputs, self.template = flatten_outputs(graph)
+        self.specs = [output_spec(v) for v in self.outputs]
+        self.out_slot: dict[Value, int] = {}  # output value -> its caller-allocated slot, where it is computed
+
+    # ---- buffers
+    def arg_pointer(self, i: int, dtype) -> ir.Value:
+        raw = self.b.load(self.b.gep(self.args, [i64(i)], inbounds=True))
+        return self.b.bitcast(raw, pointer_type(dtype))
+
+    def alloc(self, dtype, shape) -> Buf:
+        t = TensorType.contiguous(dtype, tuple(shape))
+        nbytes = int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
+        offset = self.workspace_size
+        self.workspace_size += -(-max(nbytes, 1) // ALIGN) * ALIGN
+        ptr = self.b.gep(self.workspace, [i64(offset)], inbounds=True)
+        return Buf(self.b.bitcast(ptr, pointer_type(dtype)), np.dtype(dtype), t.shape, t.strides)
+
+    def result_buf(self, v: Value) -> Buf:
+        """Where a node writes v: straight into the caller's output when v is returned, else the workspace."""
+        t = v.type
+        if v in self.out_slot:
+            ptr = self.arg_pointer(self.n_inputs + self.out_slot[v], t.dtype)
+            c = TensorType.contiguous(t.dtype, t.shape)
+            return Buf(ptr, np.dtype(t.dtype), c.shape, c.strides)
+        return self.alloc(t.dtype, t.shape)
+
+    # ---- values
+    def scalar(self, v: Value):
+        """(llvm value, dtype, weak python value) for a scalar operand."""
+        x = self.env[v]
+        if isinstance(x, tuple) and len(x) == 3 and isinstance(x[1], np.dtype):
+            return x
+        if isinstance(x, (bool, int, float)):
+            dt = python_dtype(x)
+            return ScalarBuilder(self.b, dt).const(x), dt, x
+        if isinstance(x, Buf) and x.size == 1:
+            return load(self.b, x.ptr, x.dtype), x.dtype, None
+        raise CompileError(f"%{v.name} is not a scalar")
+
+    def buf(self, v: Value) -> Buf:
+        x = self.env[v]
+        if not isinstance(x, Buf):
+            raise CompileError(f"%{v.name} is not an array")
+        return x
+
+    def const(self, v: Value):
+        if v.node is None or v.node.kind != "prim::Constant":
+            raise CompileError(f"{v.node.kind if v.node else 'an input'} needs a constant here (%{v.name})")
+        return v.node.attrs.get("value")
+
+    # ---- driver
+    def run(self):
+        graph = self.graph
+        self.n_inputs = len(graph.inputs)
+        seen = set()
+        for j, v in enumerate(self.outputs):
+            producer = v.node
+            if v not in seen and producer is not None and producer.owning_block is graph.block and \
+                    isinstance(v.type, TensorType) and _writes_fresh_buffer(producer):
+                self.out_slot[v] = j
+            seen.add(v)
+        for i, v in enumerate(graph.inputs):
+            t = v.type
+            if isinstance(t, TensorType):
+                self.env[v] = Buf(self.arg_pointer(i, t.dtype), np.dtype(t.dtype), tuple(t.shape), tuple(t.strides))
+            else:
+                dt = SCALAR_DTYPES[t.name]
+                ptr = self.arg_pointer(i, dt)
+                self.env[v] = (load(self.b, ptr, dt), dt, None)
+        self.block(graph.block)
+        for j, v in enumerate(self.outputs):
+            if self.out_slot.get(v) == j:
+                continue
+            spec = self.specs[j]
+            dst_t = TensorType.contiguous(spec.dtype, spec.shape)
+            dst = Buf(self.arg_pointer(self.n_inputs + j, spec.dtype), spec.dtype, dst_t.shape, dst_t.strides)
+            x = self.env[v]
+            if isinstance(x, Buf):
+                emit_copy(self.module, self.b, x, dst)
+            else:
+                value, dt, _ = self.scalar(v)
+                self.b.store(cast(self.b, value, dt, spec.dtype) if spec.dtype.kind != "b"
+                             else self.b.zext(cast(self.b, value, dt, spec.dtype), I8), dst.ptr)
+        self.b.ret(ir.Constant(I32, 0))
+        return self.module
+
+    def block(self, block: Block) -> None:
+        for node in block.nodes:
+            self.node(node)
+
+    def node(self, node: Node) -> None:
+        kind = node.kind
+        if kind == "prim::Constant":
+            self.env[node.output] = node.attrs.get("value")
+        elif kind == "prim::FusionGroup":
+            self.fusion(node)
+        elif kind in ("prim::TupleConstruct", "prim::ListConstruct"):
+            self.env[node.output] = tuple(self.env[v] for v in node.inputs)
+        elif kind == "prim::TupleUnpack":
+            for v, x in zip(node.outputs, self.env[node.inputs[0]]):
+                self.env[v] = x
+        elif kind == "prim::TupleIndex":
+            self.env[node.output] = self.env[node.inputs[0]][self.const(node.inputs[1])]
+        elif kind == "prim::If":
+            self.if_(node)
+        elif kind == "prim::Loop":
+            self.loop(node)
+        elif kind in OPS:
+            self.op(node, OPS[kind])
+        else:
+            raise CompileError(f"the native backend cannot compile {kind}{_at(node)}")
+
+    # ---- ops
+    def fusion(self, node: Node) -> None:
+        inputs = []
+        for v in node.inputs:
+            x = self.env[v]
+            inputs.append(x if isinstance(x, Buf) else self.scalar(v)[:2])
+        outs = [self.result_buf(v) for v in node.outputs]
+        emit_fusion_group(self.module, self.b, node.attrs["subgraph"], inputs, outs)
+        for v, o in zip(node.outputs, outs):
+            self.env[v] = o
+
+    def op(self, node: Node, op) -> None:
+        out_t = node.outputs[0].type
+        if op.kind == ELEMENTWISE and not isinstance(out_t, TensorType):
+            env = {v: self.scalar(v) for v in node.inputs}
+            emit_scalar_node(self.b, node, env)
+            self.env[node.output] = env[node.output]
+        elif op.kind == REDUCTION:
+            self.reduction(node, op)
+        elif op.kind == MATMUL:
+            self.matmul(node, op)
+        elif op.kind == CREATION:
+            out = self.result_buf(node.output)
+            emit_fill(self.module, self.b, out, 1 if "ones" in op.name else 0)
+            self.env[node.output] = out
+        elif op.name in _VIEWS:
+            self.env[node.output] = _VIEWS[op.name](self, node)
+        elif op.name in ("aten::Bool", "aten::Int", "aten::Float"):
+            src = self.buf(node.inputs[0])
+            if src.size != 1:
+                raise CompileError(f"converting an array of {src.size} elements to a Python scalar{_at(node)}")
+            dt = SCALAR_DTYPES[out_t.name]
+            self.env[node.output] = (cast(self.b, load(self.b, src.ptr, src.dtype), src.dtype, dt), dt, None)
+        elif isinstance(out_t, TensorType) and op.kind == ELEMENTWISE:
+            raise CompileError(f"{op.name} was not fused{_at(node)}")
+        else:
+            raise CompileError(f"the native backend cannot compile {op.name}{_at(node)}")
+
+    def reduction(self, node: Node, op) -> None:
+        src = self.buf(node.inputs[0])
+        axes = normalize_axes(self.const(node.inputs[1]), len(src.shape), op.short)
+        out = self.result_buf(node.output)
+        kept = tuple(d for i, d in enumerate(src.shape) if i not in axes)
+        acc = self.alloc(accumulator_dtype(op.short, src.dtype, out.dtype), kept)
+        emit_reduction(self.module, self.b, op.short, src, axes, out, acc)
+        self.env[node.output] = out
+
+    def matmul(self, node: Node, op) -> None:
+        a, w = self.buf(node.inputs[0]), self.buf(node.inputs[1])
+        bias = self.env[node.inputs[2]] if op.name == "aten::linear" and len(node.inputs) > 2 else None
+        if op.name == "aten::linear":
+            w = Buf(w.ptr, w.dtype, w.shape[::-1], w.strides[::-1])
+        out = self.result_buf(node.output)
+        # 1-d operands take part as a row (left) or a column (right), as in NumPy
+        a2 = _as_matrix(a, left=True)
+        w2 = _as_matrix(w, left=False)
+        out_shape = _broadcast_batch(a2.shape[:-2], w2.shape[:-2]) + (a2.shape[-2], w2.shape[-1])
+        o2 = Buf(out.ptr, out.dtype, out_shape, TensorType.contiguous(out.dtype, out_shape).strides)
+        if isinstance(bias, Buf):
+            emit_copy(self.module, self.b, bias, out)
+        emit_matmul(self.module, self.b, _batched(a2, out_shape[:-2]), _batched(w2, out_shape[:-2]), o2,
+                    accumulate=isinstance(bias, Buf), allow_blas=self.allow_blas)
+        self.env[node.output] = out
+
+    # ---- control flow
+    def error(self, code: int, cond) -> None:
+        if self.error_block is None:
+            self.error_block = self.fn.append_basic_block("error")
+            with self.b.goto_block(self.error_block):
+                self.error_phi = self.b.phi(I32, "code")
+                self.b.ret(self.error_phi)
+        ok = self.fn.append_basic_block("ok")
+        self.error_phi.add_incoming(ir.Constant(I32, code), self.b.block)
+        self.b.cbranch(cond, self.error_block, ok)
+        self.b.position_at_end(ok)
+
+    def merge_slots(self, values: list[Value]) -> list:
+        """Destinations for values merged from branches or carried by loops: fresh buffers for arrays."""
+        return [self.result_buf(v) if isinstance(v.type, TensorType) else None for v in values]
+
+    def assign(self, slots: list, values: list[Value]) -> list:
+        """Copy array values into their slots; returns the scalar values (for phis)."""
+        scalars = []
+        for slot, v in zip(slots, values):
+            if slot is None:
+                value, dt, _ = self.scalar(v)
+                scalars.append((value, dt))
+            elif self.env[v] is not slot:
+                emit_copy(self.module, self.b, self.buf(v), slot)
+        return scalars
+
+    def if_(self, node: Node) -> None:
+        cond, dt, _ = self.scalar(node.inputs[0])
+        cond = cast(self.b, cond, dt, np.bool_)
+        slots = self.merge_slots(node.outputs)
+        then_bb, else_bb = self.fn.append_basic_block("then"), self.fn.append_basic_block("else")
+        merge = self.fn.append_basic_block("endif")
+        self.b.cbranch(cond, then_bb, else_bb)
+        incoming = []
+        for bb, block in ((then_bb, node.blocks[0]), (else_bb, node.blocks[1])):
+            self.b.position_at_end(bb)
+            self.block(block)
+            incoming.append((self.assign(slots, block.returns), self.b.block))
+            self.b.branch(merge)
+        self.b.position_at_end(merge)
+        k = 0
+        for v, slot in zip(node.outputs, slots):
+            if slot is not None:
+                self.env[v] = slot
+                continue
+            dt = SCALAR_DTYPES[v.type.name]
+            phi = self.b.phi(value_type(dt))
+            for scalars, bb in incoming:
+                value, src_dt = scalars[k]
+                with self.b.goto_block(bb):
+                    converted = cast(self.b, value, src_dt, dt)
+                phi.add_incoming(converted, bb)
+            self.env[v] = (phi, dt, None)
+            k += 1
+
+    def loop(self, node: Node) -> None:
+        body = node.blocks[0]
+        max_trips, _, _ = self.scalar(node.inputs[0])
+        init_cond = cast(self.b, *self.scalar(node.inputs[1])[:2], np.bool_)
+        carried_in = node.inputs[2:]
+        slots = self.merge_slots(body.params[1:])
+        init_scalars = self.assign(slots, carried_in)
+        pre = self.b.block
+        header = self.fn.append_basic_block("loop.header")
+        body_bb = self.fn.append_basic_block("loop.body")
+        done = self.fn.append_basic_block("loop.done")
+        self.b.branch(header)
+        self.b.position_at_end(header)
+        i = self.b.phi(i64(0).type, "iter")
+        i.add_incoming(i64(0), pre)
+        cond = self.b.phi(ir.IntType(1), "cond")
+        cond.add_incoming(init_cond, pre)
+        phis, k = [], 0
+        for p, slot in zip(body.params[1:], slots):
+            if slot is not None:
+                self.env[p] = slot
+                continue
+            dt = SCALAR_DTYPES[p.type.name]
+            phi = self.b.phi(value_type(dt))
+            phi.add_incoming(cast(self.b, *init_scalars[k], dt) if False else _cast_in(self.b, pre, init_scalars[k],
+                                                                                         dt), pre)
+            self.env[p] = (phi, dt, None)
+            phis.append((phi, dt))
+            k += 1
+        trips = cast(self.b, max_trips, self.scalar(node.inputs[0])[1], np.int64)
+        go = self.b.and_(cond, self.b.icmp_signed("<", i, trips))
+        self.b.cbranch(go, body_bb, done)
+        self.b.position_at_end(body_bb)
+        self.env[body.params[0]] = (i, np.dtype(np.int64), None)
+        self.block(body)
+        next_cond = cast(self.b, *self.scalar(body.returns[0])[:2], np.bool_)
+        new_scalars = self.assign(slots, body.returns[1:])
+        latch = self.b.block
+        for (phi, dt), (value, src_dt) in zip(phis, new_scalars):
+            phi.add_incoming(cast(self.b, value, src_dt, dt), latch)
+        cond.add_incoming(next_cond, latch)
+        i.add_incoming(self.b.add(i, i64(1)), latch)
+        self.b.branch(header)
+        self.b.position_at_end(done)
+        for v, p in zip(node.outputs, body.params[1:]):
+            self.env[v] = self.env[p]
+
+
+def _cast_in(b: ir.IRBuilder, block, scalar, dt):
+    value, src_dt = scalar
+    with b.goto_block(block):
+        return cast(b, value, src_dt, dt)
+
+
+def _writes_fresh_buffer(node: Node) -> bool:
+    op = OPS.get(node.kind)
+    if node.kind in ("prim::FusionGroup", "prim::If", "prim::Loop"):
+        return True
+    return op is not None and op.kind in (REDUCTION, MATMUL, CREATION)
+
+
+def _at(node: Node) -> str:
+    return f" (at {node.source})" if node.source else ""
+
+
+def _as_matrix(buf: Buf, left: bool) -> Buf:
+    if len(buf.shape) != 1:
+        return buf
+    if left:
+        return Buf(buf.ptr, buf.dtype, (1,) + buf.shape, (0,) + buf.strides)
+    return Buf(buf.ptr, buf.dtype, buf.shape + (1,), buf.strides + (0,))
+
+
+def _broadcast_batch(a: tuple, b: tuple) -> tuple:
+    return tuple(np.broadcast_shapes(a, b))
+
+
+def _batched(buf: Buf, batch: tuple) -> Buf:
+    pad = len(batch) - (len(buf.shape) - 2)
+    shape = (1,) * pad + buf.shape
+    strides = (0,) * pad + buf.strides
+    strides = tuple(0 if i < len(batch) and shape[i] == 1 else s for i, s in enumerate(strides))
+    return Buf(buf.ptr, buf.dtype, batch + shape[-2:], strides)
+
+
+# ---- views: no code, a new pointer/shape/strides over the same memory
+def _view_transpose(lw: Lowering, node: Node) -> Buf:
+    src = lw.buf(node.inputs[0])
+    axes = lw.const(node.inputs[1])
+    axes = tuple(reversed(range(len(src.shape)))) if axes is None else normalize_axes(axes, len(src.shape), "T")
+    return Buf(src.ptr, src.dtype, tuple(src.shape[a] for a in axes), tuple(src.strides[a] for a in axes))
+
+
+def _view_select(lw: Lowering, node: Node) -> Buf:
+    src = lw.buf(node.inputs[0])
+    (dim,) = normalize_axes(lw.const(node.inputs[1]), len(src.shape), "select")
+    n, b = src.shape[dim], lw.b
+    x = lw.env[node.inputs[2]]
+    if isinstance(x, int):
+        index = i64(x + n if x < 0 else x)
+    else:
+        value, dt, _ = lw.scalar(node.inputs[2])
+        value = cast(b, value, dt, np.int64)
+        index = b.select(b.icmp_signed("<", value, i64(0)), b.add(value, i64(n)), value)
+        lw.error(1, b.icmp_unsigned(">=", index, i64(n)))  # unsigned: negative indices fail too
+    ptr = b.gep(src.ptr, [b.mul(index, i64(src.strides[dim]))], inbounds=True)
+    return Buf(ptr, src.dtype, src.shape[:dim] + src.shape[dim + 1:], src.strides[:dim] + src.strides[dim + 1:])
+
+
+def _view_slice(lw: Lowering, node: Node) -> Buf:
+    src = lw.buf(node.inputs[0])
+    (dim,) = normalize_axes(lw.const(node.inputs[1]), len(src.shape), "slice")
+    start, stop, step = (lw.const(v) for v in node.inputs[2:5])
+    begin, end, step = slice(start, stop, step).indices(src.shape[dim])
+    n = len(range(begin, end, step))
+    ptr = lw.b.gep(src.ptr, [i64(begin * src.strides[dim] if n else 0)], inbounds=True)
+    return Buf(ptr, src.dtype, src.shape[:dim] + (n,) + src.shape[dim + 1:],
+               src.strides[:dim] + (src.strides[dim] * step,) + src.strides[dim + 1:])
+
+
+def _view_unsqueeze(lw: Lowering, node: Node) -> Buf:
+    src = lw.buf(node.inputs[0])
+    (dim,) = normalize_axes(lw.const(node.inputs[1]), len(src.shape) + 1, "expand_dims")
+    return Buf(src.ptr, src.dtype, src.shape[:dim] + (1,) + src.shape[dim:], src.strides[:dim] + (0,) + src.strides[dim:])
+
+
+def _view_reshape(lw: Lowering, node: Node) -> Buf:
+    src = lw.buf(node.inputs[0])
+    t = node.output.type
+    if not src.contiguous:
+        dense = lw.alloc(src.dtype, src.shape)
+        emit_copy(lw.module, lw.b, src, dense)
+        src = dense
+    c = TensorType.contiguous(t.dtype, t.shape)
+    return Buf(src.ptr, src.dtype, c.shape, c.strides)
+
+
+_VIEWS = {"aten::transpose": _view_transpose, "aten::select": _view_select, "aten::slice": _view_slice,
+          "aten::unsqueeze": _view_unsqueeze, "aten::reshape": _view_reshape}
+
+
+def lower(graph: Graph, name: str = "jitc_entry", allow_blas: bool = True) -> tuple[Lowering, str]:
+    """LLVM IR text for a specialized graph, plus the lowering (output specs, workspace size)."""
+    lw = Lowering(graph, name, allow_blas)
+    module = lw.run()
+    return lw, str(module)

@@ -1,0 +1,126 @@
+"""Matrix products. Large float products call the BLAS NumPy already loaded (OpenBLAS's ILP64 cblas);
+small ones, and exported code, use loops LLVM vectorizes. `linear` pre-fills the output with the bias so the
+product accumulates on top of it (BLAS beta=1): the bias add costs no extra pass."""
+from __future__ import annotations
+
+import ctypes
+import functools
+import glob
+import os
+
+import numpy as np
+from llvmlite import ir
+
+from .kernel import call_kernel, kernel_function
+from .loops import Buf, for_range, i64
+from .scalar import F32, F64, I32, I64, ScalarBuilder, cast, load, store
+
+BLAS_MIN_FLOPS = 48 ** 3  # below this, call overhead and threading cost more than our loops
+_FAST = ("reassoc", "contract", "nsz")
+ROW_MAJOR, NO_TRANS, TRANS = 101, 111, 112
+
+
+@functools.lru_cache(maxsize=None)
+def blas_gemm(dtype) -> int | None:
+    """Address of NumPy's bundled cblas_?gemm (ILP64), or None when this NumPy has none we can find."""
+    name = {np.dtype(np.float32): "scipy_cblas_sgemm64_", np.dtype(np.float64): "scipy_cblas_dgemm64_"}.get(
+        np.dtype(dtype))
+    libs_dir = os.path.join(os.path.dirname(os.path.dirname(np.__file__)), "numpy.libs")
+    for path in glob.glob(os.path.join(libs_dir, "libscipy_openblas*.so")) if name else []:
+        try:
+            return ctypes.cast(getattr(ctypes.CDLL(path), name), ctypes.c_void_p).value
+        except (OSError, AttributeError):
+            continue
+    return None
+
+
+def _blas_layout(buf: Buf):
+    """(transpose flag, leading dimension) for a 2-D operand BLAS can read in place, else None."""
+    rs, cs = buf.strides[-2:]
+    if cs == 1 and rs >= max(buf.shape[-1], 1):
+        return NO_TRANS, rs
+    if rs == 1 and cs >= max(buf.shape[-2], 1):
+        return TRANS, cs
+    return None
+
+
+def emit_matmul(module: ir.Module, b: ir.IRBuilder, a: Buf, w: Buf, out: Buf, accumulate: bool,
+                allow_blas: bool) -> None:
+    """out[..., i, j] (+)= sum_k a[..., i, k] * w[..., k, j]; all three are 2-D or batched with equal batch dims
+    (the caller broadcasts batch dims with zero strides)."""
+    m, k = a.shape[-2:]
+    n = w.shape[-1]
+    batch = out.shape[:-2]
+    gemm = blas_gemm(out.dtype) if allow_blas and not batch and m * n * k >= BLAS_MIN_FLOPS else None
+    la, lw = _blas_layout(a), _blas_layout(w)
+    if gemm and la and lw and a.dtype == w.dtype == out.dtype and out.contiguous:
+        _call_blas(b, gemm, a, w, out, la, lw, accumulate)
+        return
+    fn, (pa, pw, po), _ = kernel_function(module, "matmul", [a, w, out], [])
+    kb = ir.IRBuilder(fn.append_basic_block("entry"))
+    nbatch = int(np.prod(batch, dtype=np.int64)) if batch else 1
+    with for_range(kb, nbatch, "batch") as bi:
+        offs = _batch_offsets(kb, bi, batch, [pa, pw, po])
+        _matmul_2d(kb, pa, pw, po, offs, m, n, k, accumulate)
+    kb.ret_void()
+    call_kernel(b, fn, [a, w, out], [])
+
+
+def _batch_offsets(b, flat, batch: tuple, bufs: list[Buf]) -> list:
+    offs = [i64(0)] * len(bufs)
+    rem = flat
+    for d in reversed(range(len(batch))):
+        idx = b.urem(rem, i64(batch[d])) if d else rem
+        rem = b.udiv(rem, i64(batch[d]))
+        offs = [b.add(o, b.mul(idx, i64(buf.strides[d]))) for o, buf in zip(offs, bufs)]
+    return offs
+
+
+def _matmul_2d(b, a: Buf, w: Buf, out: Buf, offs, m, n, k, accumulate) -> None:
+    sb = ScalarBuilder(b, out.dtype)
+    (ra, ca), (rw, cw), (ro, co) = a.strides[-2:], w.strides[-2:], out.strides[-2:]
+    oa, ow, oo = offs
+    with b.goto_entry_block():
+        acc = b.alloca(sb.ty, name="acc")  # a register after mem2reg; the k-loop becomes a vector reduction
+
+    def at(buf, base, i, si, j, sj):
+        return buf.at(b, b.add(base, b.add(b.mul(i, i64(si)), b.mul(j, i64(sj)))))
+
+    def term(i, kk, j):
+        x = cast(b, load(b, at(a, oa, i, ra, kk, ca), a.dtype), a.dtype, out.dtype)
+        y = cast(b, load(b, at(w, ow, kk, rw, j, cw), w.dtype), w.dtype, out.dtype)
+        return sb.mul(x, y)
+
+    with for_range(b, m, "i") as i:
+        if cw == 1:  # rows of w are contiguous: i-k-j order, the inner loop streams a row of w and of out
+            if not accumulate:
+                with for_range(b, n, "j0") as j:
+                    store(b, sb.const(0), at(out, oo, i, ro, j, co), out.dtype)
+            with for_range(b, k, "k") as kk:
+                with for_range(b, n, "j") as j:
+                    slot = at(out, oo, i, ro, j, co)
+                    store(b, sb.add(load(b, slot, out.dtype), term(i, kk, j)), slot, out.dtype)
+        else:  # columns of w are contiguous (x @ W.T): a dot product per output, vectorized as a reduction
+            with for_range(b, n, "j") as j:
+                slot = at(out, oo, i, ro, j, co)
+                b.store(load(b, slot, out.dtype) if accumulate else sb.const(0), acc)
+                with for_range(b, k, "k") as kk:
+                    total = sb.add(b.load(acc), term(i, kk, j))
+                    if out.dtype.kind == "f":
+                        total.flags.extend(_FAST)
+                    b.store(total, acc)
+                store(b, b.load(acc), slot, out.dtype)
+
+
+def _call_blas(b, gemm: int, a: Buf, w: Buf, out: Buf, la, lw, accumulate: bool) -> None:
+    ft = F32 if out.dtype == np.float32 else F64
+    m, k = a.shape
+    n = w.shape[1]
+    fnty = ir.FunctionType(ir.VoidType(), [I32, I32, I32, I64, I64, I64, ft, ft.as_pointer(), I64,
+                                           ft.as_pointer(), I64, ft, ft.as_pointer(), I64])
+    fptr = b.inttoptr(i64(gemm), fnty.as_pointer())
+    i32 = lambda v: ir.Constant(I32, v)  # noqa: E731
+    b.call(fptr, [i32(ROW_MAJOR), i32(la[0]), i32(lw[0]), i64(m), i64(n), i64(k), ir.Constant(ft, 1.0),
+                  b.bitcast(a.ptr, ft.as_pointer()), i64(la[1]), b.bitcast(w.ptr, ft.as_pointer()), i64(lw[1]),
+                  ir.Constant(ft, 1.0 if accumulate else 0.0), b.bitcast(out.ptr, ft.as_pointer()),
+                  i64(out.strides[0])])

@@ -1,0 +1,252 @@
+"""Typed scalar operations for one NumPy dtype: what the op table's `emit` lambdas call.
+
+Each op entry writes its semantics once (e.g. `lambda b, x, y: b.add(x, y)`); this builder turns that into
+LLVM instructions for the compute dtype, with NumPy's rules for NaN, signed zeros and integer division.
+"""
+from __future__ import annotations
+
+import numpy as np
+from llvmlite import ir
+
+from jitc.errors import CompileError
+
+I1, I8, I32, I64 = ir.IntType(1), ir.IntType(8), ir.IntType(32), ir.IntType(64)
+F32, F64 = ir.FloatType(), ir.DoubleType()
+
+_LLVM_TYPES = {"f4": F32, "f8": F64, "i1": I8, "i2": ir.IntType(16), "i4": I32, "i8": I64,
+               "u1": I8, "u2": ir.IntType(16), "u4": I32, "u8": I64, "b1": I1}
+SUPPORTED_DTYPES = frozenset(np.dtype(k) for k in ("f4", "f8", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "?"))
+
+
+def _key(dtype) -> str:
+    dt = np.dtype(dtype)
+    return "b1" if dt.kind == "b" else f"{dt.kind}{dt.itemsize}"
+
+
+def value_type(dtype) -> ir.Type:
+    """The LLVM type of a dtype's values in registers (bool is i1)."""
+    dt = np.dtype(dtype)
+    if dt not in SUPPORTED_DTYPES:
+        raise CompileError(f"the native backend does not support dtype {dt}")
+    return _LLVM_TYPES[_key(dt)]
+
+
+def storage_type(dtype) -> ir.Type:
+    """The LLVM type of a dtype in memory (bool is one byte)."""
+    return I8 if np.dtype(dtype).kind == "b" else value_type(dtype)
+
+
+def load(b: ir.IRBuilder, ptr, dtype):
+    v = b.load(ptr)
+    return b.icmp_unsigned("!=", v, ir.Constant(I8, 0)) if np.dtype(dtype).kind == "b" else v
+
+
+def store(b: ir.IRBuilder, value, ptr, dtype) -> None:
+    b.store(b.zext(value, I8) if np.dtype(dtype).kind == "b" else value, ptr)
+
+
+def cast(b: ir.IRBuilder, v, src, dst):
+    """Convert a value between dtypes as NumPy's astype does (float->int saturates instead of being UB)."""
+    src, dst = np.dtype(src), np.dtype(dst)
+    if src == dst:
+        return v
+    st, dt = value_type(src), value_type(dst)
+    if dst.kind == "b":
+        zero = ir.Constant(st, 0)
+        return b.fcmp_unordered("!=", v, zero) if src.kind == "f" else b.icmp_unsigned("!=", v, zero)
+    if src.kind == "f" and dst.kind == "f":
+        return b.fpext(v, dt) if dst.itemsize > src.itemsize else b.fptrunc(v, dt)
+    if src.kind == "f":
+        name = "llvm.fptosi.sat" if dst.kind == "i" else "llvm.fptoui.sat"
+        fn = b.module.declare_intrinsic(name, [dt, st], ir.FunctionType(dt, [st]))
+        return b.call(fn, [v])
+    if dst.kind == "f":
+        return b.uitofp(v, dt) if src.kind in "ub" else b.sitofp(v, dt)
+    if dt.width == st.width:
+        return v
+    if dt.width < st.width:
+        return b.trunc(v, dt)
+    return b.zext(v, dt) if src.kind in "ub" else b.sext(v, dt)
+
+
+class ScalarBuilder:
+    """Emits NumPy-exact scalar arithmetic for one compute dtype."""
+
+    def __init__(self, builder: ir.IRBuilder, dtype):
+        self.b = builder
+        self.dtype = np.dtype(dtype)
+        self.ty = value_type(self.dtype)
+        self.is_float = self.dtype.kind == "f"
+        self.is_bool = self.dtype.kind == "b"
+        self.signed = self.dtype.kind == "i"
+
+    def const(self, value, like=None):
+        if self.is_float:
+            return ir.Constant(self.ty, float(value))
+        return ir.Constant(self.ty, int(value))
+
+    def _intrinsic(self, name: str, *args):
+        fn = self.b.module.declare_intrinsic(name, [self.ty])
+        return self.b.call(fn, list(args))
+
+    def _unsupported(self, what: str):
+        raise CompileError(f"{what} on {self.dtype} is not supported by the native backend")
+
+    # ---- arithmetic
+    def add(self, x, y):
+        if self.is_bool:
+            return self.b.or_(x, y)
+        return self.b.fadd(x, y) if self.is_float else self.b.add(x, y)
+
+    def sub(self, x, y):
+        if self.is_bool:
+            self._unsupported("subtraction")
+        return self.b.fsub(x, y) if self.is_float else self.b.sub(x, y)
+
+    def mul(self, x, y):
+        if self.is_bool:
+            return self.b.and_(x, y)
+        return self.b.fmul(x, y) if self.is_float else self.b.mul(x, y)
+
+    def div(self, x, y):
+        if not self.is_float:
+            self._unsupported("true division")  # NumPy computes it in float64: the compute dtype is float
+        return self.b.fdiv(x, y)
+
+    def _safe_divisor(self, x, y):
+        """Integer division by 0 gives 0 in NumPy and INT_MIN // -1 wraps; LLVM's sdiv would be UB for both."""
+        b, zero, one = self.b, self.const(0), self.const(1)
+        bad = b.icmp_unsigned("==", y, zero)
+        if self.signed:
+            minval = ir.Constant(self.ty, -(1 << (self.ty.width - 1)))
+            overflow = b.and_(b.icmp_signed("==", x, minval), b.icmp_signed("==", y, self.const(-1)))
+            return b.select(b.or_(bad, overflow), one, y), bad, overflow
+        return b.select(bad, one, y), bad, None
+
+    def _float_divmod(self, x, y):
+        """NumPy's npy_divmod: the floored quotient and the remainder with the divisor's sign."""
+        b = self.b
+        zero = self.const(0.0)
+        mod = b.frem(x, y)
+        div = b.fdiv(b.fsub(x, mod), y)
+        fix = b.and_(b.fcmp_ordered("!=", mod, zero),
+                     b.xor(b.fcmp_ordered("<", y, zero), b.fcmp_ordered("<", mod, zero)))
+        mod = b.select(fix, b.fadd(mod, y), b.select(b.fcmp_ordered("!=", mod, zero), mod,
+                                                     self._intrinsic("llvm.copysign", zero, y)))
+        div = b.select(fix, b.fsub(div, self.const(1.0)), div)
+        floordiv = self._intrinsic("llvm.floor", div)
+        floordiv = b.select(b.fcmp_ordered(">", b.fsub(div, floordiv), self.const(0.5)),
+                            b.fadd(floordiv, self.const(1.0)), floordiv)
+        floordiv = b.select(b.fcmp_ordered("!=", div, zero), floordiv,
+                            self._intrinsic("llvm.copysign", zero, b.fdiv(x, y)))
+        return floordiv, mod
+
+    def floordiv(self, x, y):
+        b = self.b
+        if self.is_float:
+            return self._float_divmod(x, y)[0]
+        if self.is_bool:
+            self._unsupported("floor division")
+        d, bad, overflow = self._safe_divisor(x, y)
+        if not self.signed:
+            return b.select(bad, self.const(0), b.udiv(x, d))
+        q, r = b.sdiv(x, d), b.srem(x, d)
+        adjust = b.and_(b.icmp_signed("!=", r, self.const(0)),
+                        b.xor(b.icmp_signed("<", r, self.const(0)), b.icmp_signed("<", d, self.const(0))))
+        q = b.select(adjust, b.sub(q, self.const(1)), q)
+        return b.select(bad, self.const(0), q)
+
+    def mod(self, x, y):
+        b = self.b
+        if self.is_float:
+            return self._float_divmod(x, y)[1]
+        if self.is_bool:
+            self._unsupported("remainder")
+        d, bad, _ = self._safe_divisor(x, y)
+        if not self.signed:
+            return b.select(bad, self.const(0), b.urem(x, d))
+        r = b.srem(x, d)
+        adjust = b.and_(b.icmp_signed("!=", r, self.const(0)),
+                        b.xor(b.icmp_signed("<", r, self.const(0)), b.icmp_signed("<", d, self.const(0))))
+        return b.select(bad, self.const(0), b.select(adjust, b.add(r, d), r))
+
+    def pow(self, x, y):
+        if not self.is_float:
+            self._unsupported("integer power")
+        return self._intrinsic("llvm.pow", x, y)
+
+    def maximum(self, x, y):
+        return self._pick(x, y, ">=")
+
+    def minimum(self, x, y):
+        return self._pick(x, y, "<=")
+
+    def _pick(self, x, y, op):
+        """NumPy's maximum/minimum: `(x op y || isnan(x)) ? x : y`, so NaN from either side wins."""
+        b = self.b
+        if self.is_float:
+            take_x = b.or_(b.fcmp_ordered(op, x, y), b.fcmp_unordered("uno", x, x))
+        elif self.signed:
+            take_x = b.icmp_signed(op, x, y)
+        else:
+            take_x = b.icmp_unsigned(op, x, y)
+        return b.select(take_x, x, y)
+
+    def neg(self, x):
+        if self.is_bool:
+            self._unsupported("negation")
+        return self.b.fneg(x) if self.is_float else self.b.neg(x)
+
+    def abs(self, x):
+        if self.is_float:
+            return self._intrinsic("llvm.fabs", x)
+        if not self.signed:
+            return x
+        return self.b.select(self.b.icmp_signed("<", x, self.const(0)), self.b.neg(x), x)
+
+    def math(self, name: str, x):
+        if not self.is_float:
+            self._unsupported(name)
+        if name == "sqrt":
+            return self._intrinsic("llvm.sqrt", x)
+        from .mathlib import emit_math
+
+        return emit_math(self.b, name, x)
+
+    # ---- comparisons and logic (results are i1)
+    def cmp(self, op: str, x, y):
+        if self.is_float:
+            return self.b.fcmp_unordered(op, x, y) if op == "!=" else self.b.fcmp_ordered(op, x, y)
+        if self.signed:
+            return self.b.icmp_signed(op, x, y)
+        return self.b.icmp_unsigned(op, x, y)
+
+    def _truth(self, x):
+        return x if self.is_bool else cast(self.b, x, self.dtype, np.bool_)
+
+    def logical_and(self, x, y):
+        return self.b.and_(self._truth(x), self._truth(y))
+
+    def logical_or(self, x, y):
+        return self.b.or_(self._truth(x), self._truth(y))
+
+    def logical_not(self, x):
+        return self.b.not_(self._truth(x))
+
+    def bitand(self, x, y):
+        if self.is_float:
+            self._unsupported("bitwise and")
+        return self.b.and_(x, y)
+
+    def bitor(self, x, y):
+        if self.is_float:
+            self._unsupported("bitwise or")
+        return self.b.or_(x, y)
+
+    def bitnot(self, x):
+        if self.is_float:
+            self._unsupported("bitwise not")
+        return self.b.not_(x)
+
+    def select(self, c, x, y):
+        return self.b.select(c, x, y)

@@ -1,0 +1,53 @@
+"""Scalar helpers the script compiler emits: range arithmetic, len/ndim, min/max and `not` on Python scalars."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..types import BOOL, FLOAT, INT, NONE
+from .registry import REQUIRED, SCALAR, OpDef, register
+
+R = REQUIRED
+
+
+def _range_length(start, stop, step):
+    return len(range(start, stop, step))
+
+
+def _derive_index(index, start, step):
+    return start + index * step
+
+
+def _scalar_op(name, impl, params, out_type, code):
+    register(OpDef(name, SCALAR, impl, params, lambda op, *args: out_type, code, tensor_params=()))
+
+
+# `for i in range(start, stop, step)`: the trip count and the loop variable from the loop's counter (TorchScript's).
+_scalar_op("aten::__range_length", _range_length, (("start", R), ("stop", R), ("step", R)), INT,
+           "len(range({0}, {1}, {2}))")
+_scalar_op("aten::__derive_index", _derive_index, (("index", R), ("start", R), ("step", R)), INT,
+           "{1} + {0} * {2}")
+_scalar_op("aten::len", len, (("a", R),), INT, "len({0})")
+_scalar_op("aten::dim", np.ndim, (("a", R),), INT, "np.ndim({0})")
+_scalar_op("aten::__not__", lambda a: not a, (("a", R),), BOOL, "not {0}")
+# A placeholder for a value that is assigned on some paths only (e.g. the result of an early return in a loop);
+# the compiler gives the node its real type.
+_scalar_op("prim::Uninitialized", lambda: None, (), NONE, "None")
+
+
+def _promoted(pick):
+    """min/max of two Python scalars, promoted like arithmetic (int with float gives float, as TorchScript)."""
+    def impl(a, b):
+        result = pick(a, b)
+        return float(result) if isinstance(a, float) or isinstance(b, float) else result
+
+    return impl
+
+
+def _infer_promoted(op, a, b):
+    types = {getattr(t, "name", None) or type(t).__name__ for t in (a, b)}
+    return FLOAT if "float" in types else INT if "int" in types else BOOL
+
+
+for _name, _pick in (("min", min), ("max", max)):
+    register(OpDef(f"prim::{_name}", SCALAR, _promoted(_pick), (("a", R), ("b", R)), _infer_promoted,
+                   f"{_name}({{0}}, {{1}})", tensor_params=()))

@@ -1,0 +1,85 @@
+"""Constant folding after specialization: scalar arithmetic, sizes of known shapes, tuples, constant branches."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..ir import Block, Graph, Node
+from ..ops import OPS
+from ..ops.registry import SCALAR
+from ..types import ScalarType, TensorType, TupleType
+
+_MAX_FOLDED_ELEMENTS = 64  # larger array constants stay computed at run time rather than embedded
+
+
+def _const(v):
+    n = v.node
+    return (True, n.attrs.get("value")) if n is not None and n.kind == "prim::Constant" else (False, None)
+
+
+def fold_constants(graph: Graph) -> None:
+    _fold_block(graph, graph.block)
+
+
+def _fold_block(graph: Graph, block: Block) -> None:
+    for node in list(block.nodes):
+        if node.owning_block is None:
+            continue
+        for sub in node.blocks:
+            _fold_block(graph, sub)
+        _fold_node(graph, node)
+
+
+def _replace(graph: Graph, node: Node, values: list) -> None:
+    with graph.inserting_before(node):
+        for out, value in zip(node.outputs, values):
+            out.replace_all_uses_with(graph.insert_constant(value, node.source))
+    node.destroy()
+
+
+def _fold_node(graph: Graph, node: Node) -> None:
+    kind = node.kind
+    consts = [_const(v) for v in node.inputs]
+    known = all(k for k, _ in consts)
+    args = [c for _, c in consts]
+    if kind == "aten::size" and isinstance(node.inputs[0].type, TensorType) and node.inputs[0].type.shape is not None:
+        if len(args) < 2 or consts[1][0]:
+            shape = node.inputs[0].type.shape
+            _replace(graph, node, [tuple(shape) if args[1] is None else shape[args[1]]])
+    elif kind == "prim::TupleUnpack" and node.inputs[0].node is not None \
+            and node.inputs[0].node.kind == "prim::TupleConstruct":
+        for out, src in zip(node.outputs, node.inputs[0].node.inputs):
+            out.replace_all_uses_with(src)
+        node.destroy()
+    elif kind == "prim::TupleUnpack" and known and isinstance(node.inputs[0].type, TupleType):
+        _replace(graph, node, list(args[0]))
+    elif kind == "prim::TupleIndex" and node.inputs[0].node is not None and consts[1][0] \
+            and node.inputs[0].node.kind == "prim::TupleConstruct":
+        node.output.replace_all_uses_with(node.inputs[0].node.inputs[args[1]])
+        node.destroy()
+    elif kind == "prim::If" and known:
+        _inline_branch(graph, node, node.blocks[0] if args[0] else node.blocks[1])
+    elif kind in OPS and known and node.outputs and _foldable(node):
+        with np.errstate(all="ignore"):
+            value = OPS[kind].impl(*args)
+        if isinstance(node.output.type, ScalarType):
+            value = {"int": int, "float": float, "bool": bool}.get(node.output.type.name, lambda x: x)(value)
+        _replace(graph, node, [value])
+
+
+def _foldable(node: Node) -> bool:
+    t = node.output.type
+    if OPS[node.kind].kind == SCALAR or isinstance(t, ScalarType):
+        return True
+    return isinstance(t, TensorType) and t.shape is not None and int(np.prod(t.shape)) <= _MAX_FOLDED_ELEMENTS \
+        and OPS[node.kind].kind not in ("view", "creation")
+
+
+def _inline_branch(graph: Graph, node: Node, block: Block) -> None:
+    for inner in list(block.nodes):
+        inner.owning_block.nodes.remove(inner)
+        inner.owning_block = None
+        with graph.inserting_before(node):
+            graph.insert_node(inner)
+    for out, ret in zip(node.outputs, block.returns):
+        out.replace_all_uses_with(ret)
+    node.destroy()

@@ -1,0 +1,90 @@
+"""Fusion: chains of elementwise ops over one output shape become a `prim::FusionGroup` (one loop nest).
+
+Groups grow from a consumer backwards into its producers. A producer joins when it is elementwise, has the
+group's shape, and every other user comes after the group (so moving it to the group's place is safe); such a
+producer's value then becomes an extra output of the group instead of being computed twice.
+"""
+from __future__ import annotations
+
+from ..ir import Block, Graph, Node, Value
+from ..ops import OPS
+from ..ops.registry import ELEMENTWISE
+from ..types import TensorType
+
+
+def fuse_elementwise(graph: Graph) -> None:
+    _block(graph, graph.block)
+
+
+def fusible(node: Node) -> bool:
+    op = OPS.get(node.kind)
+    t = node.outputs[0].type if len(node.outputs) == 1 else None
+    return op is not None and op.kind == ELEMENTWISE and isinstance(t, TensorType) and t.shape is not None
+
+
+def _top_level(node: Node, block: Block) -> Node | None:
+    """The node of `block` that contains `node` (itself, or the If/Loop it is nested in)."""
+    while node is not None and node.owning_block is not block:
+        owner = node.owning_block.owning_node if node.owning_block else None
+        node = owner
+    return node
+
+
+def _block(graph: Graph, block: Block) -> None:
+    for node in list(block.nodes):
+        for sub in node.blocks:
+            _block(graph, sub)
+    position = {n: i for i, n in enumerate(block.nodes)}
+    grouped: set[Node] = set()
+    for seed in reversed(list(block.nodes)):
+        if seed in grouped or not fusible(seed):
+            continue
+        members = _grow(seed, block, position, grouped)
+        grouped.update(members)
+        _materialize(graph, sorted(members, key=position.get), seed)
+
+
+def _grow(seed: Node, block: Block, position: dict, grouped: set) -> set[Node]:
+    members = {seed}
+    shape = seed.output.type.shape
+    changed = True
+    while changed:
+        changed = False
+        for member in list(members):
+            for v in member.inputs:
+                p = v.node
+                if p is None or p in members or p in grouped or p.owning_block is not block or not fusible(p):
+                    continue
+                if p.output.type.shape != shape:
+                    continue
+                users = [_top_level(u, block) for u in v.uses if isinstance(u, Node)]
+                if all(u in members or position.get(u, -1) > position[seed] for u in users):
+                    members.add(p)
+                    changed = True
+    return members
+
+
+def _materialize(graph: Graph, members: list[Node], seed: Node) -> None:
+    from .clone import clone_node
+
+    member_set = set(members)
+    inputs: list[Value] = []
+    for n in members:
+        for v in n.inputs:
+            if v.node not in member_set and v not in inputs:
+                inputs.append(v)
+    outputs = [v for n in members for v in n.outputs
+               if any(not isinstance(u, Node) or u not in member_set for u in v.uses)]
+    sub = Graph()
+    env = {v: sub.add_input(v.type) for v in inputs}
+    with sub.inserting_at_end(sub.block):
+        for n in members:
+            clone_node(n, sub, env)
+    for v in outputs:
+        sub.block.add_return(env[v])
+    with graph.inserting_before(seed):
+        group = graph.insert("prim::FusionGroup", inputs, [v.type for v in outputs], {"subgraph": sub}, seed.source)
+    for old, new in zip(outputs, group.outputs):
+        old.replace_all_uses_with(new)
+    for n in reversed(members):
+        n.destroy()

@@ -1,0 +1,75 @@
+"""Shape and dtype propagation for one input signature: every value gets its static type (the specialization)."""
+from __future__ import annotations
+
+from ..builder import infer
+from ..errors import CompileError
+from ..ir import Block, Graph, Node
+from ..ops import OPS
+from ..types import TensorType, TupleType, Type
+
+
+def specialize(graph: Graph, input_types: list[Type]) -> None:
+    """Set the inputs' types and re-infer every node's output types in place."""
+    for v, t in zip(graph.inputs, input_types):
+        v.type = t
+    _block(graph.block)
+
+
+def _block(block: Block) -> None:
+    for node in block.nodes:
+        _node(node)
+
+
+def _buffer_type(t: Type) -> Type:
+    """Values merged by prim::If / carried by prim::Loop live in their own contiguous buffers."""
+    return TensorType.contiguous(t.dtype, t.shape) if isinstance(t, TensorType) else t
+
+
+def _same(a: Type, b: Type) -> bool:
+    if isinstance(a, TensorType) and isinstance(b, TensorType):
+        return a.dtype == b.dtype and a.shape == b.shape
+    return a == b
+
+
+def _node(node: Node) -> None:
+    kind = node.kind
+    if kind in OPS:
+        node.output.type = infer(OPS[kind], node.inputs)
+    elif kind == "prim::TupleConstruct":
+        node.output.type = TupleType(tuple(v.type for v in node.inputs))
+    elif kind == "prim::TupleUnpack":
+        for v, t in zip(node.outputs, node.inputs[0].type.elems):
+            v.type = t
+    elif kind == "prim::TupleIndex":
+        node.output.type = node.inputs[0].type.elems[node.inputs[1].node.attrs["value"]]
+    elif kind == "prim::If":
+        for b in node.blocks:
+            _block(b)
+        for i, v in enumerate(node.outputs):
+            t0, t1 = node.blocks[0].returns[i].type, node.blocks[1].returns[i].type
+            if not _same(t0, t1):
+                raise CompileError(f"the branches of an if give {t0} and {t1} for output {i}"
+                                   f"{_at(node)}: the compiled code needs one static type")
+            v.type = _buffer_type(t0)
+    elif kind == "prim::Loop":
+        _loop(node)
+    elif kind != "prim::Constant":
+        raise CompileError(f"cannot specialize {kind}{_at(node)}")
+
+
+def _loop(node: Node) -> None:
+    body = node.blocks[0]
+    carried = [_buffer_type(v.type) for v in node.inputs[2:]]
+    for p, t in zip(body.params[1:], carried):
+        p.type = t
+    _block(body)
+    for p, r in zip(body.params[1:], body.returns[1:]):
+        if not _same(p.type, r.type):
+            raise CompileError(f"a loop-carried value changes type from {p.type} to {r.type}{_at(node)}: "
+                               "the compiled code needs one static type")
+    for v, t in zip(node.outputs, carried):
+        v.type = t
+
+
+def _at(node: Node) -> str:
+    return f" (at {node.source})" if node.source else ""

@@ -1,0 +1,138 @@
+"""The runtime: one Executor per compiled graph keeps a cache of native specializations keyed by the call's
+signature (dtype, shape, strides of every array; type of every scalar), guards each call and runs native code."""
+from __future__ import annotations
+
+import ctypes
+import os
+import threading
+import warnings
+from collections import OrderedDict
+
+import numpy as np
+
+from ..errors import CompileError, FallbackWarning, JitcError
+from ..interpreter import run_graph
+from ..passes.clone import clone_graph
+from ..passes.freeze import freeze_module, lift_tensor_constants
+from ..passes.specialize import specialize
+from .pipeline import Compiled, Prepared, arg_type, compile_prepared, optimize
+
+_INTERPRET = "interpret"  # cache marker: this signature runs on the interpreter
+_SCALAR_DTYPES = {bool: np.bool_, int: np.int64, float: np.float64}
+
+
+def disabled() -> bool:
+    return os.environ.get("JITC_DISABLE", "") not in ("", "0")
+
+
+def signature(values: list) -> tuple:
+    """The cache key of a call: arrays by (dtype, shape, strides), scalars by Python type."""
+    return tuple((a.dtype, a.shape, a.strides) if isinstance(a, np.ndarray) else type(a) for a in values)
+
+
+def _as_native(a):
+    """Arrays native code can read: aligned (a copy otherwise); scalars as 0-d arrays of int64/float64/bool."""
+    if isinstance(a, np.ndarray):
+        return a if a.flags.aligned and a.dtype.isnative else np.ascontiguousarray(a, a.dtype.newbyteorder("="))
+    if isinstance(a, np.generic):
+        return np.asarray(a)
+    return a
+
+
+class Executor:
+    """Compiles a graph (and the module that owns it) per signature and calls the native code."""
+
+    def __init__(self, graph, module=None, name: str = "forward", fallback: str = "warn", max_cache: int = 64):
+        if fallback not in ("warn", "error", "silent"):
+            raise JitcError(f"fallback must be 'warn', 'error' or 'silent', got {fallback!r}")
+        self.source_graph, self.module, self.name = graph, module, name
+        self.fallback, self.max_cache = fallback, max_cache
+        if module is not None:
+            self.graph, self.params = freeze_module(graph, module)
+        else:
+            self.graph, self.params = clone_graph(graph), []
+        self.constants = lift_tensor_constants(self.graph)
+        self.cache: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    # ---- specialization
+    def _arguments(self, args) -> list:
+        return [_as_native(a) for a in (*args, *(p.get() for p in self.params), *self.constants)]
+
+    def prepare(self, values: list) -> Prepared:
+        graph = clone_graph(self.graph)
+        specialize(graph, [arg_type(a) for a in values])
+        optimize(graph)
+        return Prepared(graph, self.params, self.constants)
+
+    def specialization(self, values: list):
+        key = signature(values)
+        compiled = self.cache.get(key)
+        if compiled is not None:
+            return compiled
+        with self.lock:  # compile each signature once, even when many threads miss at the same time
+            compiled = self.cache.get(key)
+            if compiled is None:
+                compiled = self._compile(values)
+                self.cache[key] = compiled
+                while len(self.cache) > self.max_cache:
+                    self.cache.popitem(last=False)  # drops the oldest native library (freed with it)
+        return compiled
+
+    def _compile(self, values: list):
+        try:
+            return compile_prepared(self.prepare(values), f"jitc_{self.name}")
+        except CompileError as e:
+            if self.fallback == "error":
+                raise
+            if self.fallback == "warn":
+                warnings.warn(f"jitc: {self.name}() runs on the interpreter for this signature: {e}",
+                              FallbackWarning, stacklevel=5)
+            return _INTERPRET
+
+    # ---- calls
+    def __call__(self, args):
+        values = self._arguments(args)
+        compiled = _INTERPRET if disabled() else self.specialization(values)
+        if compiled is _INTERPRET:
+            return self.interpret(values)
+        compiled.hits += 1
+        return run_compiled(compiled, values)
+
+    def interpret(self, values: list):
+        outputs = run_graph(self.graph, values)
+        return outputs[0] if len(outputs) == 1 else tuple(outputs)
+
+    def cache_info(self) -> list[dict]:
+        return [{"signature": key, "compiled": c is not _INTERPRET,
+                 "compile_seconds": getattr(c, "compile_seconds", None), "hits": getattr(c, "hits", 0)}
+                for key, c in self.cache.items()]
+
+
+def run_compiled(compiled: Compiled, values: list):
+    n_in = len(values)
+    slots = (ctypes.c_void_p * (n_in + len(compiled.outputs)))()
+    keep = []
+    for i, a in enumerate(values):
+        if not isinstance(a, np.ndarray):
+            a = np.array(a, _SCALAR_DTYPES[type(a)] if type(a) in _SCALAR_DTYPES else np.float64)
+            keep.append(a)
+        slots[i] = a.ctypes.data
+    outs = [np.empty(s.shape, s.dtype) for s in compiled.outputs]
+    for j, o in enumerate(outs):
+        slots[n_in + j] = o.ctypes.data
+    workspace = np.empty(compiled.workspace_size, np.uint8) if compiled.workspace_size else None
+    code = compiled.entry(slots, workspace.ctypes.data if workspace is not None else None)
+    if code:
+        from codegen.lower import ERRORS
+
+        exc, msg = ERRORS.get(code, (JitcError, f"native code failed with code {code}"))
+        raise exc(msg)
+    flat = [o.item() if s.scalar else o for o, s in zip(outs, compiled.outputs)]
+    return _rebuild(compiled.template, flat)
+
+
+def _rebuild(template, flat: list):
+    if isinstance(template, tuple):
+        return tuple(_rebuild(t, flat) for t in template)
+    return flat[template]
