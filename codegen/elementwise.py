@@ -37,6 +37,9 @@ def emit_scalar_node(b: ir.IRBuilder, node, env: dict) -> None:
         value = node.attrs["value"]
         if isinstance(value, (np.ndarray, np.generic)):
             value = np.asarray(value).item()
+        if not isinstance(value, (bool, int, float)):
+            env[node.output] = (None, None, value)  # e.g. astype's dtype name: read by the op, not computed
+            return
         dt = python_dtype(value)
         env[node.output] = (ScalarBuilder(b, dt).const(value), dt, value)
         return

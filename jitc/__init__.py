@@ -1,13 +1,15 @@
 """jitc: TorchScript for NumPy, compiled by LLVM."""
 from . import nn
-from .errors import (CompileError, IRParseError, JitcError, LoadError, ScriptError, ShapeError, SignatureError,
-                     TracerWarning)
+from .compile import CompiledFunction, compile
+from .errors import (CompileError, FallbackWarning, IRParseError, JitcError, LoadError, ScriptError, ShapeError,
+                     SignatureError, TracerWarning)
 from .ir import Graph
 from .parser import parse_ir
 from .script_module import ScriptFunction, ScriptModule
+from .serialization import load
 from .trace import TracingCheckError, trace
 
 __version__ = "0.1.0"
 
-__all__ = ["CompileError", "Graph", "IRParseError", "JitcError", "LoadError", "ScriptError", "ScriptFunction",
-           "ScriptModule", "ShapeError", "SignatureError", "TracerWarning", "TracingCheckError", "nn", "parse_ir", "trace"]
+__all__ = ["CompiledFunction", "compile", "CompileError", "FallbackWarning", "Graph", "IRParseError", "JitcError", "LoadError", "ScriptError", "ScriptFunction",
+           "ScriptModule", "ShapeError", "SignatureError", "TracerWarning", "TracingCheckError", "load", "nn", "parse_ir", "trace"]

@@ -37,7 +37,46 @@ def check_args(graph: Graph, args: tuple, name: str, skip_self: bool) -> list:
     return out
 
 
-class ScriptFunction:
+class _Inspectable:
+    """Inspection of the native specializations: shared by ScriptFunction and ScriptModule."""
+
+    def _executor_and_values(self, args):
+        from .runtime import executor_for
+
+        graph, module, name = self._compiled_target()
+        args = check_args(graph, args, name, skip_self=module is not None)
+        ex = executor_for(self, name, graph, module)
+        return ex, ex._arguments(args)
+
+    def graph_for(self, *args) -> Graph:
+        """The specialized, optimized graph (with its prim::FusionGroups) that runs for these inputs."""
+        ex, values = self._executor_and_values(args)
+        compiled = ex.specialization(values)
+        return compiled.prepared.graph if hasattr(compiled, "prepared") else ex.prepare(values).graph
+
+    def _compiled_for(self, args):
+        ex, values = self._executor_and_values(args)
+        compiled = ex.specialization(values)
+        if not hasattr(compiled, "library"):
+            from .errors import CompileError
+
+            raise CompileError("this signature runs on the interpreter: there is no native code to show")
+        return compiled
+
+    def inspect_llvm(self, *args) -> str:
+        """The optimized LLVM IR of the specialization for these inputs."""
+        return self._compiled_for(args).library.optimized_ir
+
+    def inspect_asm(self, *args) -> str:
+        """The host assembly of the specialization for these inputs."""
+        return self._compiled_for(args).library.asm
+
+    def cache_info(self) -> list[dict]:
+        """One entry per compiled signature: signature, compile time, hits."""
+        return [info for ex in self.__dict__.get("_executors", {}).values() for info in ex.cache_info()]
+
+
+class ScriptFunction(_Inspectable):
     """A compiled function: `.graph` (IR), `.code` (Python), callable with NumPy arrays."""
 
     def __init__(self, graph: Graph, name: str):
@@ -68,8 +107,17 @@ class ScriptFunction:
     def __repr__(self) -> str:
         return f"<jitc.ScriptFunction {self.name}>"
 
+    def save(self, path) -> None:
+        """Write a self-contained file (IR text + raw arrays, no pickle); read it back with `jitc.load`."""
+        from .serialization import save
 
-class ScriptModule:
+        save(self, path)
+
+    def _compiled_target(self):
+        return self.graph, None, self.name
+
+
+class ScriptModule(_Inspectable):
     """A module tree with graphs for its methods; parameters are shared with the original module."""
 
     def __init__(self, original_name: str):
@@ -129,8 +177,17 @@ class ScriptModule:
     def state_dict(self) -> OrderedDict:
         return OrderedDict((name, p.copy()) for name, p in self.named_parameters())
 
+    def save(self, path) -> None:
+        """Write a self-contained file (IR text + raw arrays, no pickle); read it back with `jitc.load`."""
+        from .serialization import save
+
+        save(self, path)
+
     def __call__(self, *args):
         return self.forward(*args)
+
+    def _compiled_target(self):
+        return self._methods["forward"], self, "forward"
 
     def forward(self, *args):
         return _BoundMethod(self, "forward")(*args)

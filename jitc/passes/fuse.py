@@ -69,16 +69,20 @@ def _materialize(graph: Graph, members: list[Node], seed: Node) -> None:
 
     member_set = set(members)
     inputs: list[Value] = []
+    constants: list[Node] = []  # copied into the subgraph: literals belong in the loop body, not its arguments
     for n in members:
         for v in n.inputs:
-            if v.node not in member_set and v not in inputs:
+            if v.node is not None and v.node.kind == "prim::Constant":
+                if v.node not in constants:
+                    constants.append(v.node)
+            elif v.node not in member_set and v not in inputs:
                 inputs.append(v)
     outputs = [v for n in members for v in n.outputs
                if any(not isinstance(u, Node) or u not in member_set for u in v.uses)]
     sub = Graph()
     env = {v: sub.add_input(v.type) for v in inputs}
     with sub.inserting_at_end(sub.block):
-        for n in members:
+        for n in constants + members:
             clone_node(n, sub, env)
     for v in outputs:
         sub.block.add_return(env[v])
