@@ -1,7 +1,8 @@
-"""Lower a specialized, optimized graph to one LLVM function: `i32 entry(i8** args, i8* workspace)`.
+"""Lower a specialized, optimized graph to one LLVM function: `i32 NAME(i8** args)`.
 
 `args` holds the data pointers of the inputs (user arrays, parameters, 0-d arrays for scalars) followed by the
-outputs, which the caller allocates (dense, row-major). Intermediates live at static offsets in `workspace`.
+outputs, which the caller allocates (dense, row-major). Intermediates live at static offsets in a workspace the
+entry allocates itself (on the stack when small), so the function is self-contained: callable from C.
 One call of a specialized graph is one entry into native code: control flow and scalar code are compiled too.
 The result is 0 on success, or an error code (see ERRORS) the caller turns into an exception.
 """
@@ -25,8 +26,10 @@ from .matmul import emit_matmul
 from .reduce import accumulator_dtype, emit_reduction
 from .scalar import I8, I32, ScalarBuilder, cast, load, value_type
 
-ERRORS = {1: (IndexError, "index out of range in compiled code")}
+ERRORS = {1: (IndexError, "index out of range in compiled code"),
+          2: (MemoryError, "compiled code could not allocate its workspace")}
 ALIGN = 64
+STACK_WORKSPACE = 64 * 1024  # larger workspaces come from the heap: threads may have small stacks
 
 
 @dataclass(frozen=True)
@@ -72,8 +75,10 @@ class Lowering:
     def __init__(self, graph: Graph, name: str, allow_blas: bool = True):
         self.graph, self.allow_blas = graph, allow_blas
         self.module = ir.Module(name=name)
+        self.name = name
         fnty = ir.FunctionType(I32, [I8.as_pointer().as_pointer(), I8.as_pointer()])
-        self.fn = ir.Function(self.module, fnty, name)
+        self.fn = ir.Function(self.module, fnty, f"{name}.body")
+        self.fn.linkage = "internal"
         self.b = ir.IRBuilder(self.fn.append_basic_block("entry"))
         self.args, self.workspace = self.fn.args
         self.workspace_size = 0
@@ -163,7 +168,30 @@ class Lowering:
                 self.b.store(cast(self.b, value, dt, spec.dtype) if spec.dtype.kind != "b"
                              else self.b.zext(cast(self.b, value, dt, spec.dtype), I8), dst.ptr)
         self.b.ret(ir.Constant(I32, 0))
+        self._emit_entry()
         return self.module
+
+    def _emit_entry(self) -> None:
+        """`i32 NAME(i8** args)`: allocate the workspace (stack up to STACK_WORKSPACE, else aligned_alloc), run the
+        body, free, return its status."""
+        fn = ir.Function(self.module, ir.FunctionType(I32, [I8.as_pointer().as_pointer()]), self.name)
+        b = ir.IRBuilder(fn.append_basic_block("entry"))
+        size = max(self.workspace_size, ALIGN)
+        if size <= STACK_WORKSPACE:
+            ws = b.alloca(ir.ArrayType(I8, size))
+            ws.align = ALIGN
+            b.ret(b.call(self.fn, [fn.args[0], b.bitcast(ws, I8.as_pointer())]))
+            return
+        alloc = ir.Function(self.module, ir.FunctionType(I8.as_pointer(), [i64(0).type, i64(0).type]),
+                            "aligned_alloc")
+        free = ir.Function(self.module, ir.FunctionType(ir.VoidType(), [I8.as_pointer()]), "free")
+        ws = b.call(alloc, [i64(ALIGN), i64(size)])
+        failed = b.icmp_unsigned("==", ws, ir.Constant(I8.as_pointer(), None))
+        with b.if_then(failed, likely=False):
+            b.ret(ir.Constant(I32, 2))
+        status = b.call(self.fn, [fn.args[0], ws])
+        b.call(free, [ws])
+        b.ret(status)
 
     def block(self, block: Block) -> None:
         for node in block.nodes:
@@ -452,8 +480,16 @@ _VIEWS = {"aten::transpose": _view_transpose, "aten::select": _view_select, "ate
           "aten::unsqueeze": _view_unsqueeze, "aten::reshape": _view_reshape}
 
 
-def lower(graph: Graph, name: str = "jitc_entry", allow_blas: bool = True) -> tuple[Lowering, str]:
-    """LLVM IR text for a specialized graph, plus the lowering (output specs, workspace size)."""
+def lower(graph: Graph, name: str = "jitc_entry", allow_blas: bool = True,
+          n_user: int | None = None) -> tuple[Lowering, str]:
+    """LLVM IR text for a specialized graph, plus the lowering (output specs, workspace size). With n_user (the
+    number of user arguments; the rest are parameters), also emits the guarded CPython entry `NAME_py`."""
+    from .pyentry import emit_py_entry, layout_ok
+
     lw = Lowering(graph, name, allow_blas)
     module = lw.run()
+    types = [v.type for v in graph.inputs]
+    lw.has_py_entry = n_user is not None and layout_ok() and all(isinstance(t, TensorType) for t in types)
+    if lw.has_py_entry:
+        emit_py_entry(module, module.get_global(name), f"{name}_py", types, n_user, len(lw.outputs))
     return lw, str(module)

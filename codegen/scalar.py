@@ -86,7 +86,8 @@ class ScalarBuilder:
         return ir.Constant(self.ty, int(value))
 
     def _intrinsic(self, name: str, *args):
-        fn = self.b.module.declare_intrinsic(name, [self.ty])
+        fnty = ir.FunctionType(self.ty, [self.ty] * len(args))  # llvmlite guesses one operand for copysign
+        fn = self.b.module.declare_intrinsic(name, [self.ty], fnty)
         return self.b.call(fn, list(args))
 
     def _unsupported(self, what: str):
@@ -124,21 +125,23 @@ class ScalarBuilder:
         return b.select(bad, one, y), bad, None
 
     def _float_divmod(self, x, y):
-        """NumPy's npy_divmod: the floored quotient and the remainder with the divisor's sign."""
+        """NumPy's npy_divmod: the floored quotient and the remainder with the divisor's sign. C's truth test of
+        a double is `!= 0` (unordered), so NaN counts as nonzero; a zero divisor gives x / y and fmod's NaN."""
         b = self.b
         zero = self.const(0.0)
         mod = b.frem(x, y)
         div = b.fdiv(b.fsub(x, mod), y)
-        fix = b.and_(b.fcmp_ordered("!=", mod, zero),
-                     b.xor(b.fcmp_ordered("<", y, zero), b.fcmp_ordered("<", mod, zero)))
-        mod = b.select(fix, b.fadd(mod, y), b.select(b.fcmp_ordered("!=", mod, zero), mod,
-                                                     self._intrinsic("llvm.copysign", zero, y)))
+        mod_nonzero = b.fcmp_unordered("!=", mod, zero)
+        fix = b.and_(mod_nonzero, b.xor(b.fcmp_ordered("<", y, zero), b.fcmp_ordered("<", mod, zero)))
+        mod = b.select(fix, b.fadd(mod, y), b.select(mod_nonzero, mod, self._intrinsic("llvm.copysign", zero, y)))
         div = b.select(fix, b.fsub(div, self.const(1.0)), div)
         floordiv = self._intrinsic("llvm.floor", div)
         floordiv = b.select(b.fcmp_ordered(">", b.fsub(div, floordiv), self.const(0.5)),
                             b.fadd(floordiv, self.const(1.0)), floordiv)
-        floordiv = b.select(b.fcmp_ordered("!=", div, zero), floordiv,
-                            self._intrinsic("llvm.copysign", zero, b.fdiv(x, y)))
+        quotient = b.fdiv(x, y)
+        floordiv = b.select(b.fcmp_unordered("!=", div, zero), floordiv,
+                            self._intrinsic("llvm.copysign", zero, quotient))
+        floordiv = b.select(b.fcmp_ordered("==", y, zero), quotient, floordiv)
         return floordiv, mod
 
     def floordiv(self, x, y):

@@ -5,6 +5,7 @@ from .errors import (CompileError, FallbackWarning, IRParseError, JitcError, Loa
                      SignatureError, TracerWarning)
 from .ir import Graph
 from .parser import parse_ir
+from .script import script
 from .script_module import ScriptFunction, ScriptModule
 from .serialization import load
 from .trace import TracingCheckError, trace
@@ -12,4 +13,4 @@ from .trace import TracingCheckError, trace
 __version__ = "0.1.0"
 
 __all__ = ["CompiledFunction", "compile", "CompileError", "FallbackWarning", "Graph", "IRParseError", "JitcError", "LoadError", "ScriptError", "ScriptFunction",
-           "ScriptModule", "ShapeError", "SignatureError", "TracerWarning", "TracingCheckError", "load", "nn", "parse_ir", "trace"]
+           "ScriptModule", "ShapeError", "SignatureError", "TracerWarning", "TracingCheckError", "load", "nn", "parse_ir", "script", "trace"]

@@ -9,6 +9,9 @@ from .errors import SignatureError
 from .ir import Graph
 from .types import ScalarType, TensorType
 
+MISS = object()  # what a compiled fast path returns when its guards fail: take the general path
+
+
 _BAD_KINDS = {"O": "object", "V": "structured/void", "M": "datetime", "m": "timedelta", "S": "bytes", "U": "str"}
 
 
@@ -97,6 +100,11 @@ class ScriptFunction(_Inspectable):
         return inline_calls(self.graph)
 
     def __call__(self, *args):
+        fast = self.__dict__.get("_fast")
+        if fast is not None:  # traced arrays (proxies) fail its guards, so tracing still sees this call
+            result = fast(args)
+            if result is not MISS:
+                return result
         from .nn.module import HOOKS
         from .runtime import run_function
 
@@ -139,6 +147,9 @@ class ScriptModule(_Inspectable):
 
     def __setattr__(self, name: str, value) -> None:
         if name in self._parameters:
+            from .runtime.executor import GENERATION
+
+            GENERATION.value += 1  # compiled fast paths hold parameter arrays: retire them
             value = np.asarray(value)
             if value.shape != self._parameters[name].shape:
                 raise SignatureError(f"parameter '{name}' has shape {self._parameters[name].shape}, got {value.shape}")
@@ -184,6 +195,11 @@ class ScriptModule(_Inspectable):
         save(self, path)
 
     def __call__(self, *args):
+        fast = self.__dict__.get("_fast")
+        if fast is not None:
+            result = fast(args)
+            if result is not MISS:
+                return result
         return self.forward(*args)
 
     def _compiled_target(self):

@@ -226,6 +226,9 @@ class Tracer:
             return graph.insert("prim::TupleConstruct", items, [TupleType(tuple(v.type for v in items))]).output
         if isinstance(result, Proxy):
             return result.ir
+        if not isinstance(result, (np.ndarray, np.generic, bool, int, float, str, type(None))):
+            raise SignatureError(f"trace: outputs must be arrays, Python scalars or (nested) tuples/lists of them, "
+                                 f"got {type(result).__name__}")
         return graph.insert_constant(np.asarray(result) if isinstance(result, np.generic) else result)
 
     def script_module_for(self, module: Module) -> ScriptModule:

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ShapeError
+from ..script_module import ScriptModule
 
 
 class _Hooks:
@@ -42,7 +43,7 @@ class Module:
         self._parameters.pop(name, None)
         self._modules.pop(name, None)
         self.__dict__.pop(name, None)
-        if isinstance(value, Module):
+        if isinstance(value, (Module, ScriptModule)):  # traced/scripted submodules are submodules too
             self._modules[name] = value
         elif isinstance(value, np.ndarray):
             self._parameters[name] = value

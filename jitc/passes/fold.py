@@ -45,6 +45,10 @@ def _fold_node(graph: Graph, node: Node) -> None:
         if len(args) < 2 or consts[1][0]:
             shape = node.inputs[0].type.shape
             _replace(graph, node, [tuple(shape) if args[1] is None else shape[args[1]]])
+    elif kind in ("aten::len", "aten::dim") and isinstance(node.inputs[0].type, TensorType) \
+            and node.inputs[0].type.shape is not None and (kind == "aten::dim" or node.inputs[0].type.shape):
+        shape = node.inputs[0].type.shape
+        _replace(graph, node, [len(shape) if kind == "aten::dim" else shape[0]])
     elif kind == "prim::TupleUnpack" and node.inputs[0].node is not None \
             and node.inputs[0].node.kind == "prim::TupleConstruct":
         for out, src in zip(node.outputs, node.inputs[0].node.inputs):

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from ..script_module import check_args
-from .executor import Executor
+from .executor import MISS, Executor
+
+__all__ = ["MISS", "Executor", "executor_for", "run_function", "run_method"]
 
 
 def executor_for(owner, name: str, graph, module) -> Executor:
@@ -16,10 +18,10 @@ def executor_for(owner, name: str, graph, module) -> Executor:
 
 def run_function(fn, args: tuple):
     args = check_args(fn.graph, args, fn.name, skip_self=False)
-    return executor_for(fn, fn.name, fn.graph, None)(args)
+    return executor_for(fn, fn.name, fn.graph, None)(args, owner=fn)
 
 
 def run_method(module, name: str, args: tuple):
     graph = module._methods[name]
     args = check_args(graph, args, name, skip_self=True)
-    return executor_for(module, name, graph, module)(args)
+    return executor_for(module, name, graph, module)(args, owner=module if name == "forward" else None)

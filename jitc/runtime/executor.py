@@ -15,6 +15,7 @@ from ..interpreter import run_graph
 from ..passes.clone import clone_graph
 from ..passes.freeze import freeze_module, lift_tensor_constants
 from ..passes.specialize import specialize
+from ..script_module import MISS
 from .pipeline import Compiled, Prepared, arg_type, compile_prepared, optimize
 
 _INTERPRET = "interpret"  # cache marker: this signature runs on the interpreter
@@ -81,7 +82,7 @@ class Executor:
 
     def _compile(self, values: list):
         try:
-            return compile_prepared(self.prepare(values), f"jitc_{self.name}")
+            return compile_prepared(self.prepare(values), f"jitc_{self.name}", self.n_user(values))
         except CompileError as e:
             if self.fallback == "error":
                 raise
@@ -90,13 +91,19 @@ class Executor:
                               FallbackWarning, stacklevel=5)
             return _INTERPRET
 
+    def n_user(self, values: list) -> int:
+        return len(values) - len(self.params) - len(self.constants)
+
     # ---- calls
-    def __call__(self, args):
+    def __call__(self, args, owner=None):
         values = self._arguments(args)
         compiled = _INTERPRET if disabled() else self.specialization(values)
         if compiled is _INTERPRET:
             return self.interpret(values)
         compiled.hits += 1
+        if owner is not None and compiled.py_entry is not None:
+            n = self.n_user(values)
+            owner.__dict__["_fast"] = fast_path(compiled, tuple(values[n:]))
         return run_compiled(compiled, values)
 
     def interpret(self, values: list):
@@ -121,8 +128,7 @@ def run_compiled(compiled: Compiled, values: list):
     outs = [np.empty(s.shape, s.dtype) for s in compiled.outputs]
     for j, o in enumerate(outs):
         slots[n_in + j] = o.ctypes.data
-    workspace = np.empty(compiled.workspace_size, np.uint8) if compiled.workspace_size else None
-    code = compiled.entry(slots, workspace.ctypes.data if workspace is not None else None)
+    code = compiled.entry(slots)
     if code:
         from codegen.lower import ERRORS
 
@@ -130,6 +136,43 @@ def run_compiled(compiled: Compiled, values: list):
         raise exc(msg)
     flat = [o.item() if s.scalar else o for o, s in zip(outs, compiled.outputs)]
     return _rebuild(compiled.template, flat)
+
+
+class _Generation:
+    """Bumped whenever a ScriptModule parameter is reassigned: fast paths holding the old arrays retire."""
+
+    value = 0
+
+
+GENERATION = _Generation()
+
+
+def fast_path(compiled: Compiled, params: tuple):
+    """The per-call path once a signature is compiled: allocate outputs, one guarded native call. Returns MISS
+    when a guard fails (other signature, non-array argument, ...) so the caller takes the general path."""
+    entry, generation, empty = compiled.py_entry, GENERATION.value, np.empty
+    specs = [(s.shape, s.dtype) for s in compiled.outputs]
+    if len(specs) == 1 and compiled.template == 0 and not compiled.outputs[0].scalar:
+        (shape, dtype), = specs
+
+        def call_one(args):
+            out = empty(shape, dtype)
+            if GENERATION.value == generation and entry(args, params, (out,)) == 0:
+                compiled.hits += 1
+                return out
+            return MISS
+
+        return call_one
+
+    def call(args):
+        outs = tuple(empty(shape, dtype) for shape, dtype in specs)
+        if GENERATION.value == generation and entry(args, params, outs) == 0:
+            compiled.hits += 1
+            flat = [o.item() if s.scalar else o for o, s in zip(outs, compiled.outputs)]
+            return _rebuild(compiled.template, flat)
+        return MISS
+
+    return call
 
 
 def _rebuild(template, flat: list):

@@ -20,7 +20,8 @@ from ..passes.fuse import fuse_elementwise
 from ..passes.specialize import specialize
 from ..types import BOOL, FLOAT, INT, TensorType, Type
 
-ENTRY = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_void_p), ctypes.c_void_p)
+ENTRY = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_void_p))
+PY_ENTRY = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.py_object, ctypes.py_object, ctypes.py_object)
 
 
 def debug_level() -> int:
@@ -87,26 +88,27 @@ class Compiled:
     entry: object
     outputs: list           # codegen.lower.OutputSpec per flattened output
     template: object        # how to rebuild the returned structure from the flat outputs
-    workspace_size: int
+    py_entry: object        # guarded CPython entry (tuples of arrays), or None
     compile_seconds: float
     llvm_ir: str
     hits: int = field(default=0)
 
 
-def compile_prepared(prepared: Prepared, name: str = "jitc_entry") -> Compiled:
+def compile_prepared(prepared: Prepared, name: str = "jitc_entry", n_user: int | None = None) -> Compiled:
     from codegen import engine
     from codegen.lower import lower
 
     start = time.perf_counter()
     _debug(2, "optimized graph", str(prepared.graph))
-    lowering, llvm_ir = lower(prepared.graph, name)
+    lowering, llvm_ir = lower(prepared.graph, name, n_user=n_user)
     _debug(3, "LLVM IR", llvm_ir)
     library = engine.compile_ir(llvm_ir, name)
     _debug(4, "optimized LLVM IR", library.optimized_ir)
     if debug_level() >= 5:
         _debug(5, "assembly", library.asm)
     entry = ENTRY(library.address(name))
-    return Compiled(prepared, library, entry, lowering.specs, lowering.template, lowering.workspace_size,
+    py_entry = PY_ENTRY(library.address(f"{name}_py")) if lowering.has_py_entry else None
+    return Compiled(prepared, library, entry, lowering.specs, lowering.template, py_entry,
                     time.perf_counter() - start, llvm_ir)
 
 

@@ -89,6 +89,14 @@ class ArrayMethod:
 
 
 @dataclass
+class Builtin:
+    """A compile-time callable such as `self._modules.values`: `fn(args, kwargs, node)` gives the binding."""
+
+    name: str
+    fn: Any
+
+
+@dataclass
 class ShapeOf:
     """`x.shape`: indexing and unpacking it give aten::size(x, dim) without building the whole list."""
 

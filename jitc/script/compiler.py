@@ -1,0 +1,400 @@
+"""Compiling a function body: statements, variables and control flow, into TorchScript-style prim::If/prim::Loop.
+
+Variables live in `env` (name -> binding). Branches and loop bodies compile in copies of it; at the join, names
+that differ and are live become block outputs. Early exits are lowered with flag variables, as TorchScript's exit
+transform does: `$returned`/`$result` for return, and per loop body `$go` (the loop continues) and `$skip` (the
+rest of this iteration is skipped). Statements after a possible exit are guarded by `if flag: ... else: rest`;
+when one branch of an if always exits, the rest goes into the other branch instead, which keeps graphs flat.
+"""
+from __future__ import annotations
+
+import ast
+import inspect
+
+from ..ir import Graph, Value
+from ..ops import OPS
+from ..types import BOOL, FLOAT, INT, NONE, STR, TENSOR, ModuleType, TensorType, TupleType, type_of_constant
+from .analysis import always_exits, contains_break, contains_return, reads, stores
+from .expressions import BINARY, ExpressionCompiler, _is_int
+from .values import UNINIT, ModuleRef, ShapeOf, Undefined, describe, is_constant, same_binding, unify
+
+RETURNED, RESULT, GO, SKIP = "$returned", "$result", "$go", "$skip"
+MAX_TRIP_COUNT = 9223372036854775807  # `while` loops: TorchScript's max trip count
+ANNOTATIONS = {"int": INT, "float": FLOAT, "bool": BOOL, "str": STR}
+_MISSING = object()
+
+
+class FunctionCompiler(ExpressionCompiler):
+    """Compiles one function or method into a Graph. `owner` is (module, class name) when compiling a method."""
+
+    def __init__(self, session, src, fn, owner=None):
+        super().__init__(session, src, fn)
+        self.fn, self.owner = fn, owner
+        self.flag = RETURNED            # the flag that means "skip the rest of this region"
+        self.loops: list[str] = []      # "loop" (a prim::Loop) or "unrolled", innermost last
+        self.live: frozenset[str] = frozenset()  # names read after the statement being compiled
+
+    def compile(self) -> Graph:
+        tree = self.src.tree
+        self.add_inputs(tree.args)
+        self.env[RETURNED], self.env[RESULT] = False, UNINIT
+        self.compile_stmts(tree.body, frozenset({RETURNED, RESULT}))
+        returned = self.env[RETURNED]
+        if returned is not True and returned is not False:
+            raise self.error(tree, f"not every path through {tree.name}() returns a value (add a return at the "
+                                   "end; a loop may run zero times)", width=3)
+        result = self.env[RESULT] if returned else self.materialize(None, tree)
+        self.graph.block.add_return(result)
+        self.graph.lint()
+        return self.graph
+
+    def add_inputs(self, args: ast.arguments) -> None:
+        for bad, what in ((args.vararg, "*args"), (args.kwarg, "**kwargs")):
+            if bad is not None:
+                raise self.error(bad, f"{what} parameters are not supported in scripted code (list the parameters)")
+        if args.kwonlyargs:
+            raise self.error(args.kwonlyargs[0], "keyword-only parameters are not supported in scripted code "
+                                                 "(make them positional)")
+        params = args.posonlyargs + args.args
+        defaults = {p.name: p.default for p in inspect.signature(self.fn).parameters.values()}
+        if self.owner is not None:
+            module, type_name = self.owner
+            self_value = self.graph.add_input(ModuleType(type_name), "self")
+            self.env[params[0].arg] = ModuleRef(module, self_value)
+            params = params[1:]
+        for p in params:
+            self.env[p.arg] = self.graph.add_input(self.annotation(p, defaults[p.arg]), p.arg)
+
+    def annotation(self, p: ast.arg, default):
+        """`x: float` -> float; unannotated -> Tensor (or the type of a scalar default, e.g. `axis=-1`)."""
+        ann = p.annotation
+        if ann is None:
+            scalar = isinstance(default, (bool, int, float)) and not isinstance(default, type)
+            return type_of_constant(default) if scalar else TENSOR
+        text = ann.value if isinstance(ann, ast.Constant) and isinstance(ann.value, str) else ast.unparse(ann)
+        if text in ANNOTATIONS:
+            return ANNOTATIONS[text]
+        if text.split(".")[-1] in ("ndarray", "NDArray"):
+            return TENSOR
+        raise self.error(ann, f"unsupported type annotation '{text}' (supported: int, float, bool, str, np.ndarray)")
+
+    # ---- statement lists and exits
+    def compile_stmts(self, stmts: list[ast.stmt], live: frozenset[str]) -> None:
+        """Compile stmts; `live` holds the names read after them. Stops at a certain exit, guards after a
+        possible one."""
+        for i, stmt in enumerate(stmts):
+            rest = stmts[i + 1:]
+            self.live = live | reads(rest) | ({self.flag} if rest else set())
+            if isinstance(stmt, ast.If):
+                if self.if_stmt(stmt, rest, live):
+                    return
+            else:
+                self.visit(stmt)
+            flag = self.env[self.flag]
+            if not rest or flag is True:
+                return
+            if isinstance(flag, Value):
+                self.emit_if(flag, self.set_flag, lambda: self.compile_stmts(rest, live), live, stmt)
+                return
+
+    def set_flag(self) -> None:
+        self.env[self.flag] = True  # we are in the branch taken when the flag is set
+
+    def if_stmt(self, stmt: ast.If, rest: list[ast.stmt], live: frozenset[str]) -> bool:
+        """Compile an if; returns True when it also compiled `rest` (folded condition, or an exiting branch)."""
+        cond = self.condition(stmt.test)
+        if isinstance(cond, bool):
+            self.compile_stmts((stmt.body if cond else stmt.orelse) + rest, live)
+            return True
+        body, orelse, consumed = stmt.body, stmt.orelse, False
+        if rest and always_exits(body) != always_exits(orelse):
+            body, orelse = (body, orelse + rest) if always_exits(body) else (body + rest, orelse)
+            consumed = True
+        after = live if consumed else self.live
+        self.emit_if(cond, lambda: self.compile_stmts(body, after), lambda: self.compile_stmts(orelse, after),
+                     after, stmt)
+        return consumed
+
+    def emit_if(self, cond: Value, then_fn, else_fn, live: frozenset[str], node: ast.AST) -> None:
+        """A prim::If whose blocks run then_fn/else_fn on copies of env; live names that differ become outputs."""
+        n = self.emit("prim::If", [cond], [], node)
+        before, envs = self.env, []
+        for fn in (then_fn, else_fn):
+            self.env = dict(before)
+            with self.inserting(n.add_block()):
+                fn()
+            envs.append(self.env)
+        self.env = dict(before)
+        line = self.src.line(node)
+        for name in dict.fromkeys([*envs[0], *envs[1]]):
+            a, b = envs[0].get(name, _MISSING), envs[1].get(name, _MISSING)
+            if same_binding(a, b):
+                if a is not _MISSING:
+                    self.env[name] = a
+            elif name not in live:
+                self.env[name] = Undefined(f"'{name}' is not available after the if at line {line}")
+            elif _MISSING in (a, b):
+                branch = "false" if b is _MISSING else "true"
+                self.env[name] = Undefined(f"'{name}' is not defined in the {branch} branch of the if at line "
+                                           f"{line} (assign it before the if, or in both branches)")
+            elif isinstance(a, Undefined) or isinstance(b, Undefined):
+                self.env[name] = a if isinstance(a, Undefined) else b
+            else:
+                self.env[name] = self.merge(n, name, (a, b), node)
+
+    def merge(self, n, name: str, bindings: tuple, node: ast.AST):
+        """One output of prim::If n: each block returns its binding of `name`, with a common type."""
+        if not all(b is UNINIT or isinstance(b, (Value, tuple)) or is_constant(b) for b in bindings):
+            return Undefined(f"'{name}' refers to different objects after the if at line {self.src.line(node)}; "
+                             "scripted code needs one object")
+        values = []
+        for block, b in zip(n.blocks, bindings):
+            with self.inserting(block):
+                values.append(None if b is UNINIT else self.materialize(b, node))
+        known = [v.type for v in values if v is not None]
+        t = known[0] if len(known) == 1 else unify(*known)
+        if t is None:
+            raise self.error(node, self.mismatch(name, known[0], known[1], "in the true branch",
+                                                 "in the false branch", "used after an if"))
+        for block, v in zip(n.blocks, values):
+            if v is None:
+                with self.inserting(block):
+                    v = self.emit("prim::Uninitialized", [], [t], node).output
+            block.add_return(v)
+        return self.named(n.add_output(t), name)
+
+    @staticmethod
+    def mismatch(name: str, t1, t2, where1: str, where2: str, what: str) -> str:
+        if name == RESULT:
+            return (f"this function returns {describe(t1)} on one path and {describe(t2)} on another; every return "
+                    "must give the same type")
+        return (f"'{name}' is {describe(t1)} {where1} but {describe(t2)} {where2}; a variable {what} must keep one "
+                "type")
+
+    @staticmethod
+    def named(v: Value, name: str) -> Value:
+        """Values take the name of the variable they are first bound to, as in TorchScript (`%h`, `%h.1`)."""
+        if v.name.isdigit() and not name.startswith("$"):
+            v.set_name(name)
+        return v
+
+    # ---- simple statements
+    def visit_Expr(self, node: ast.Expr) -> None:
+        if not (isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):  # docstrings
+            self.visit(node.value)
+
+    def visit_Pass(self, node: ast.Pass) -> None:
+        pass
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        value = self.visit(node.value)
+        for target in node.targets:
+            self.assign(target, value, node)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            self.assign(node.target, self.visit(node.value), node)
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        if not isinstance(node.target, ast.Name):
+            raise self.error(node.target, "augmented assignment is only supported to names in scripted code "
+                                          "(arrays are not modified in place)")
+        if type(node.op) not in BINARY:
+            raise self.error(node, f"the operator {type(node.op).__name__} is not supported")
+        fold, dunder = BINARY[type(node.op)]
+        current = self.visit(ast.copy_location(ast.Name(node.target.id, ast.Load()), node.target))
+        self.assign(node.target, self.binary(fold, dunder, current, self.visit(node.value), node), node)
+
+    def assign(self, target: ast.expr, value, node: ast.AST) -> None:
+        if isinstance(target, ast.Name):
+            self.env[target.id] = self.named(value, target.id) if isinstance(value, Value) else value
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            if any(isinstance(t, ast.Starred) for t in target.elts):
+                raise self.error(target, "starred assignment is not supported in scripted code (unpack every item)")
+            for t, v in zip(target.elts, self.unpack(value, len(target.elts), target)):
+                self.assign(t, v, node)
+        elif isinstance(target, ast.Subscript):
+            raise self.error(target, "assigning to array elements is not supported in scripted code (arrays are not "
+                                     "modified in place; build a new array, e.g. with np.where)")
+        elif isinstance(target, ast.Attribute):
+            raise self.error(target, "assigning to attributes is not supported in scripted code (return new values "
+                                     "instead of storing them on self)")
+        else:
+            raise self.error(target, f"cannot assign to {type(target).__name__} in scripted code")
+
+    def unpack(self, value, n: int, target: ast.AST) -> list:
+        """`a, b = value` for tuples (prim::TupleUnpack) and shapes (aten::size per dimension)."""
+        if isinstance(value, ShapeOf):
+            return [self.call_op(OPS["aten::size"], [value.array, k], {}, target) for k in range(n)]
+        if isinstance(value, Value) and isinstance(value.type, TupleType):
+            if len(value.type.elems) != n:
+                raise self.error(target, f"cannot unpack a tuple of {len(value.type.elems)} values into {n} names")
+            return self.emit("prim::TupleUnpack", [value], list(value.type.elems), target).outputs
+        if isinstance(value, tuple):
+            if len(value) != n:
+                raise self.error(target, f"cannot unpack {len(value)} values into {n} names")
+            return list(value)
+        raise self.error(target, f"cannot unpack {self.describe(value)} (tuples and x.shape can be unpacked)")
+
+    def visit_Return(self, node: ast.Return) -> None:
+        self.env[RESULT] = self.materialize(self.visit(node.value) if node.value else None, node)
+        self.env[RETURNED] = True
+        if self.flag == SKIP:
+            self.env[SKIP], self.env[GO] = True, False
+
+    def visit_Break(self, node: ast.Break) -> None:
+        self.check_jump(node, "break")
+        self.env[SKIP], self.env[GO] = True, False
+
+    def visit_Continue(self, node: ast.Continue) -> None:
+        self.check_jump(node, "continue")
+        self.env[SKIP] = True
+
+    def check_jump(self, node: ast.AST, what: str) -> None:
+        if not self.loops:
+            raise self.error(node, f"'{what}' outside a loop")
+        if self.loops[-1] == "unrolled":
+            raise self.error(node, f"'{what}' is not supported in a for loop over a tuple or modules (it is unrolled "
+                                   "at compile time); loop over range(len(...)) or use a flag")
+
+    # ---- loops
+    def visit_For(self, node: ast.For) -> None:
+        if node.orelse:
+            raise self.error(node, "'for ... else' is not supported in scripted code (use a flag variable)", width=3)
+        it = node.iter
+        if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and self.visit(it.func) is range:
+            self.range_loop(node, it)
+            return
+        seq = self.visit(it)
+        if isinstance(seq, Value) and isinstance(seq.type, TensorType):  # rows of an array
+            trip = self.call_op(OPS["aten::len"], [seq], {}, it)
+            self.emit_loop(node, trip, True, lambda i: self.assign(
+                node.target, self.call_op(OPS["aten::select"], [seq, 0, i], {}, node), node))
+            return
+        if isinstance(seq, ModuleRef):
+            seq = tuple(self.module_attr(seq, name, it) for name in seq.module._modules)
+        elif isinstance(seq, Value) and isinstance(seq.type, TupleType):
+            seq = tuple(self.unpack(seq, len(seq.type.elems), it))
+        if not isinstance(seq, tuple):
+            raise self.error(it, f"cannot iterate over {self.describe(seq)} in scripted code (supported: range(...), "
+                                 "an array, a tuple, a module's children)")
+        self.loops.append("unrolled")
+        self.unroll(node, list(seq), self.live | reads(node.body) | {self.flag})
+        self.loops.pop()
+
+    def unroll(self, node: ast.For, items: list, live: frozenset[str]) -> None:
+        """`for m in <tuple or modules>`: the body once per item, guarding later items after a possible return."""
+        for k, item in enumerate(items):
+            self.assign(node.target, item, node)
+            self.compile_stmts(node.body, live)
+            flag = self.env[self.flag]
+            if flag is True:
+                return
+            if isinstance(flag, Value) and k + 1 < len(items):
+                self.emit_if(flag, self.set_flag, lambda: self.unroll(node, items[k + 1:], live), live, node)
+                return
+
+    def range_loop(self, node: ast.For, call: ast.Call) -> None:
+        if call.keywords or not 1 <= len(call.args) <= 3:
+            raise self.error(call, "range() takes 1 to 3 positional arguments")
+        args = []
+        for a in call.args:
+            b = self.visit(a)
+            if not _is_int(b):
+                raise self.error(a, f"range() arguments must be ints, got {self.describe(b)}")
+            args.append(b)
+        start, stop, step = (0, args[0], 1) if len(args) == 1 else (*args, 1)[:3]
+        if step == 0:
+            raise self.error(call, "range() step must not be zero")
+        if len(args) == 1:
+            trip = stop
+        elif all(isinstance(a, int) for a in (start, stop, step)):
+            trip = len(range(start, stop, step))
+        else:
+            trip = self.call_op(OPS["aten::__range_length"], [start, stop, step], {}, call)
+        simple = start == 0 and step == 1 and isinstance(start, int) and isinstance(step, int)
+
+        def bind(index: Value) -> None:
+            value = index if simple else self.call_op(OPS["aten::__derive_index"], [index, start, step], {}, node)
+            self.assign(node.target, value, node)
+
+        name = node.target.id if simple and isinstance(node.target, ast.Name) else None
+        self.emit_loop(node, trip, True, bind, index_name=name)
+
+    def visit_While(self, node: ast.While) -> None:
+        if node.orelse:
+            raise self.error(node, "'while ... else' is not supported in scripted code (use a flag variable)",
+                             width=5)
+        cond = self.condition(node.test)
+        if cond is False:
+            return
+        self.emit_loop(node, MAX_TRIP_COUNT, cond, lambda i: None, while_test=node.test)
+        if cond is True and not contains_break(node.body) and contains_return(node.body):
+            self.env[RETURNED] = True  # `while True` without break ends only by returning
+            if self.flag == SKIP:
+                self.env[SKIP], self.env[GO] = True, False
+
+    def emit_loop(self, node: ast.For | ast.While, trip, cond, bind_target, while_test=None,
+                  index_name: str | None = None) -> None:
+        """A prim::Loop (inputs: max trip count, initial condition, carried values; body params: index, carried;
+        body returns: continue condition, carried). Carried: names assigned in the body, defined before, live."""
+        body, live_after = node.body, self.live
+        live_end = live_after | reads(body) | reads([while_test] if while_test else []) | {GO}
+        targets = stores([node.target]) if isinstance(node, ast.For) else []
+        assigned = targets + stores(body) + ([RETURNED, RESULT] if contains_return(body) else [])
+        before = self.env
+        carried = [n for n in dict.fromkeys(assigned)
+                   if n in live_end and n in before and not isinstance(before[n], Undefined)]
+        inits = [self.emit("prim::Uninitialized", [], [NONE], node).output if before[n] is UNINIT
+                 else self.materialize(before[n], node) for n in carried]
+        loop = self.emit("prim::Loop", [self.materialize(trip, node), self.materialize(cond, node), *inits], [], node)
+        block = loop.add_block()
+        index = block.add_param(INT, index_name)
+        params = [block.add_param(v.type, None if n.startswith("$") else n) for n, v in zip(carried, inits)]
+
+        self.env = dict(before)
+        self.env.update((n, UNINIT if before[n] is UNINIT else p) for n, p in zip(carried, params))
+        self.env[GO], self.env[SKIP] = True, False
+        saved_flag, self.flag = self.flag, SKIP
+        self.loops.append("loop")
+        with self.inserting(block):
+            bind_target(index)
+            self.compile_stmts(body, live_end)
+            go = self.env[GO] if while_test is None else self.continue_condition(while_test)
+            returns = [self.materialize(go, node)]
+            for n, init in zip(carried, inits):
+                b = self.env[n]
+                returns.append(self.emit("prim::Uninitialized", [], [init.type], node).output if b is UNINIT
+                               else self.materialize(b, node))
+        self.loops.pop()
+        self.flag = saved_flag
+        for r in returns:
+            block.add_return(r)
+
+        self.env = dict(before)
+        for n, init, p, r in zip(carried, inits, params, returns[1:]):
+            if before[n] is UNINIT:  # the return value: its type is known only now
+                init.type = p.type = t = r.type
+            else:
+                t = unify(init.type, r.type)
+                if t is None:
+                    raise self.error(node, self.mismatch(n, init.type, r.type, "before the loop",
+                                                         "after an iteration", "carried by a loop"), width=3)
+            self.env[n] = self.named(loop.add_output(t), n)
+        for n in dict.fromkeys(targets + stores(body)):
+            if n not in carried and (n not in before or isinstance(before[n], Undefined)):
+                self.env[n] = Undefined(f"'{n}' is assigned only inside the loop at line {self.src.line(node)}; "
+                                        "assign it before the loop to use it after")
+        returned = self.env[RETURNED]
+        if self.flag == SKIP and isinstance(returned, Value):  # a return in a nested loop also leaves this one
+            self.env[SKIP] = returned
+            self.env[GO] = self.call_op(OPS["aten::__not__"], [returned], {}, node)
+
+    def continue_condition(self, test: ast.expr):
+        """A while loop's condition for the next trip: the test again, unless a break cleared `$go`."""
+        go = self.env[GO]
+        if go is False:
+            return False
+        if go is True:
+            return self.condition(test)
+        return self.if_expr(go, lambda: self.condition(test), lambda: False, test)
