@@ -20,7 +20,10 @@ class CompiledFunction:
         self._traced: dict = {}
         if not isinstance(fn, Module):
             functools.update_wrapper(self, fn, updated=())
+        self._disabled = disabled()  # JITC_DISABLE is read when the function is wrapped
         self._try_script()
+        if self._scripted is not None:
+            _apply_fallback(self._scripted, fallback)
 
     def _try_script(self) -> None:
         from .script import script
@@ -37,6 +40,7 @@ class CompiledFunction:
         target = self._traced.get(key)
         if target is None:
             target = self._traced[key] = self._trace(args)
+            _apply_fallback(target, self.fallback)
         return target
 
     def _trace(self, args):
@@ -55,11 +59,9 @@ class CompiledFunction:
                                 f"({self._script_error}); tracing failed too ({e})") from e
 
     def __call__(self, *args):
-        if disabled():
+        if self._disabled:
             return self.fn(*args)
-        target = self._target(args)
-        _apply_fallback(target, self.fallback)
-        return target(*args)
+        return (self._scripted or self._target(args))(*args)
 
     @property
     def script_module(self):

@@ -66,10 +66,13 @@ class _Printer:
         if pairs:
             self.emit(indent, ", ".join(t for t, _ in pairs) + " = " + ", ".join(s for _, s in pairs))
 
-    def block(self, block: Block, indent: str) -> None:
+    def block(self, block: Block, indent: str, targets: list[Value] | None = None) -> None:
+        """The block's statements, then `targets = <block returns>` when given (a branch's or loop's results)."""
         start = len(self.lines)
         for node in block.nodes:
             self.node(node, indent)
+        if targets is not None:
+            self.assign(indent, targets, block.returns)
         if len(self.lines) == start:
             self.emit(indent, "pass")
 
@@ -106,8 +109,7 @@ class _Printer:
     def if_(self, node: Node, indent: str, cond: str) -> None:
         for i, (header, block) in enumerate(zip((f"if {cond}:", "else:"), node.blocks)):
             self.emit(indent, header)
-            self.block(block, indent + _INDENT)
-            self.assign(indent + _INDENT, node.outputs, block.returns)
+            self.block(block, indent + _INDENT, node.outputs)
 
     def loop(self, node: Node, indent: str, args: list[str]) -> None:
         body = node.blocks[0]

@@ -201,12 +201,16 @@ def load(path: str | os.PathLike) -> ScriptModule | ScriptFunction:
     Raises LoadError for anything wrong: missing or unreadable file, not a jitc file, truncation, checksum
     mismatch, or a header that breaks the schema, the limits or the graphs' consistency with the module tree.
     """
-    try:  # O_NONBLOCK: opening a FIFO must not hang (fstat rejects it next)
+    try:  # O_NONBLOCK: opening a FIFO must not hang (it is rejected just below)
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        f = os.fdopen(fd, "rb") if stat.S_ISREG(os.fstat(fd).st_mode) else None
     except (OSError, TypeError, ValueError) as e:
         raise LoadError(f"cannot open {path!s}: {getattr(e, 'strerror', None) or e}") from e
+    if f is None:
+        os.close(fd)
+        raise LoadError(f"{path!s}: not a regular file")
     try:
-        with os.fdopen(fd, "rb") as f:
+        with f:
             return _Loader(f).load()
     except LoadError as e:
         raise LoadError(f"{path!s}: {e}") from e.__cause__
@@ -253,10 +257,7 @@ class _Loader:
         return data
 
     def _read_header(self):
-        st = os.fstat(self.f.fileno())
-        if not stat.S_ISREG(st.st_mode):
-            raise LoadError("not a regular file")
-        size = st.st_size
+        size = os.fstat(self.f.fileno()).st_size
         if size == 0:
             raise LoadError("the file is empty, not a jitc file")
         prefix = self._read(0, min(size, _PREFIX.size))

@@ -16,7 +16,7 @@ def _key(node):
         return None
     if any(v == "<Tensor>" for _, v in attrs):
         return None  # array constants are compared by identity, not worth hashing
-    types = tuple(str(v.type) for v in node.outputs)
+    types = tuple(v.type for v in node.outputs)  # the types themselves: not every dtype has an IR name
     return node.kind, tuple(id(v) for v in node.inputs), attrs, types
 
 

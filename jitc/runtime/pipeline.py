@@ -76,6 +76,7 @@ def optimize(graph: Graph) -> None:
     fold_constants(graph)
     eliminate_dead_code(graph)
     fuse_elementwise(graph)
+    eliminate_dead_code(graph)  # constants now copied into fusion groups
     graph.lint()
 
 
