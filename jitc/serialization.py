@@ -27,6 +27,7 @@ raises LoadError naming the byte offset or the JSON path ($.root.modules[0][1]..
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -229,22 +230,24 @@ class _Loader:
     def __init__(self, f):
         self.f = f
         self.pending: list[tuple[dict, str, _Pending]] = []  # (container, key, array to read into it)
-        self.graphs: list[tuple[Graph, ScriptModule | None, str]] = []
+        self.graphs: list[tuple[Graph, ScriptModule | None, str, str]] = []  # graph, its module, path, label
 
     def load(self):
-        size, header = self._read_header()
+        header = self._read_header()
         if not isinstance(header, dict) or header.get("kind") not in ("module", "function"):
             raise LoadError("$.kind must be \"module\" or \"function\"")
         self._keys(header, "$", {"kind", "root"})
         if header["kind"] == "module":
-            result = self._module(header["root"], "$.root", 0)
+            result = self._module(header["root"], "$.root", "", 0)
         else:
             root = header["root"]
             self._keys(root, "$.root", {"name", "graph"})
             name = _check_name(root["name"], _IDENT, "$.root.name", LoadError)
-            result = ScriptFunction(self._graph(root["graph"], "$.root.graph", None), name)
-        for graph, module, path in self.graphs:
-            _verify_graph(graph, module, path)
+            with _about(f"function {name}"):
+                result = ScriptFunction(self._graph(root["graph"], "$.root.graph", None, f"function {name}"), name)
+        for graph, module, path, label in self.graphs:
+            with _about(label):
+                _verify_graph(graph, module, path)
         self._read_arrays()
         return result
 
@@ -284,8 +287,8 @@ class _Loader:
             raise LoadError(f"checksum mismatch (SHA-256 at offset {size - _DIGEST}): the file is truncated, "
                             "corrupted or was modified")
         try:
-            return size, json.loads(head[_PREFIX.size:_PREFIX.size + hlen].decode("utf-8"),
-                                    object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constant)
+            return json.loads(head[_PREFIX.size:_PREFIX.size + hlen].decode("utf-8"),
+                              object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constant)
         except (ValueError, RecursionError) as e:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
             raise LoadError(f"the header at offset {_PREFIX.size} is not valid UTF-8 JSON: {e}") from None
 
@@ -327,24 +330,28 @@ class _Loader:
             yield name, pair[1], f"{p}[1]"
 
     # ---- building
-    def _module(self, spec, path: str, depth: int) -> ScriptModule:
+    def _module(self, spec, path: str, qual: str, depth: int) -> ScriptModule:
+        """qual is the module's dotted name in the tree (`linear.`), for messages."""
         if depth > MAX_DEPTH:
             raise LoadError(f"{path}: the module tree is deeper than {MAX_DEPTH}")
         self._keys(spec, path, {"original_name", "modules", "parameters", "constants", "methods"})
         m = ScriptModule(_check_name(spec["original_name"], _IDENT, f"{path}.original_name", LoadError))
         attrs: set[str] = set()  # one namespace for submodules, parameters and constants
         for name, sub, p in self._pairs(spec["modules"], f"{path}.modules", _NAME, attrs):
-            m._modules[name] = self._module(sub, p, depth + 1)
+            m._modules[name] = self._module(sub, p, f"{qual}{name}.", depth + 1)
         for name, t, p in self._pairs(spec["parameters"], f"{path}.parameters", _NAME, attrs):
-            m._parameters[name] = self._tensor(t, p)
+            with _about(f"parameter {qual}{name}"):
+                m._parameters[name] = self._tensor(t, p, f"parameter {qual}{name}")
             self.pending.append((m._parameters, name, m._parameters[name]))
         for name, c, p in self._pairs(spec["constants"], f"{path}.constants", _NAME, attrs):
-            m._constants[name] = _decode_constant(c, p, 0)
+            with _about(f"constant {qual}{name}"):
+                m._constants[name] = _decode_constant(c, p, 0)
         for name, g, p in self._pairs(spec["methods"], f"{path}.methods", _IDENT, set()):
-            m._methods[name] = self._graph(g, p, m)
+            with _about(f"method {qual}{name}"):
+                m._methods[name] = self._graph(g, p, m, f"method {qual}{name}")
         return m
 
-    def _graph(self, spec, path: str, module: ScriptModule | None) -> Graph:
+    def _graph(self, spec, path: str, module: ScriptModule | None, label: str) -> Graph:
         self._keys(spec, path, {"ir", "tensors"})
         if not isinstance(spec["ir"], str):
             raise LoadError(f"{path}.ir must be a string")
@@ -363,15 +370,15 @@ class _Loader:
             out = node.outputs[0].type if len(node.outputs) == 1 else None
             if node.kind != "prim::Constant" or node.attrs != {"value": None} or not isinstance(out, TensorType):
                 raise LoadError(f"{p}[0]: node {item[0]} ({node.kind}) is not a tensor constant placeholder")
-            array = self._tensor(item[1], f"{p}[1]")
+            array = self._tensor(item[1], f"{p}[1]", f"{label} node {item[0]}")
             if not _fits(out, array):
                 raise LoadError(f"{p}[1]: array {array.dtype}{list(array.shape)} does not match the node's type {out}")
             node.attrs["value"] = array
             self.pending.append((node.attrs, "value", array))
-        self.graphs.append((graph, module, f"{path}.ir"))
+        self.graphs.append((graph, module, f"{path}.ir", label))
         return graph
 
-    def _tensor(self, spec, path: str) -> _Pending:
+    def _tensor(self, spec, path: str, label: str) -> _Pending:
         self._keys(spec, path, {"dtype", "shape", "offset", "nbytes"})
         if len(self.pending) >= MAX_TENSORS:
             raise LoadError(f"{path}: more than {MAX_TENSORS} arrays")
@@ -393,7 +400,7 @@ class _Loader:
         if offset + nbytes > self.data_len:
             raise LoadError(f"{path}: bytes [{start}, {start + nbytes}) run past the data section, which ends at "
                             f"offset {self.data_start + self.data_len}")
-        return _Pending(path, dtype, tuple(dims), offset, nbytes)
+        return _Pending(f"{label} ({path})", dtype, tuple(dims), offset, nbytes)
 
     def _read_arrays(self) -> None:
         """Check the layout (no two arrays share bytes), then read each array into writable native memory."""
@@ -410,6 +417,15 @@ class _Loader:
                 raise LoadError(f"{p.path}: short read at offset {self.data_start + p.offset}")
             array = np.frombuffer(buf, dtype=p.dtype).reshape(p.shape)
             container[key] = array.astype(p.dtype.newbyteorder("="), copy=False)
+
+
+@contextlib.contextmanager
+def _about(label: str):
+    """Prefix errors with what they concern in user terms (`parameter linear.weight: $.root...: ...`)."""
+    try:
+        yield
+    except LoadError as e:
+        raise LoadError(f"{label}: {e}") from e.__cause__
 
 
 def _no_duplicate_keys(pairs: list) -> dict:

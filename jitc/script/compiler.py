@@ -42,7 +42,7 @@ class FunctionCompiler(ExpressionCompiler):
         returned = self.env[RETURNED]
         if returned is not True and returned is not False:
             raise self.error(tree, f"not every path through {tree.name}() returns a value (add a return at the "
-                                   "end; a loop may run zero times)", width=3)
+                                   "end; a loop may run zero times)")
         result = self.env[RESULT] if returned else self.materialize(None, tree)
         self.graph.block.add_return(result)
         self.graph.lint()
@@ -260,7 +260,7 @@ class FunctionCompiler(ExpressionCompiler):
     # ---- loops
     def visit_For(self, node: ast.For) -> None:
         if node.orelse:
-            raise self.error(node, "'for ... else' is not supported in scripted code (use a flag variable)", width=3)
+            raise self.error(node, "'for ... else' is not supported in scripted code (use a flag variable)")
         it = node.iter
         if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and self.visit(it.func) is range:
             self.range_loop(node, it)
@@ -279,7 +279,8 @@ class FunctionCompiler(ExpressionCompiler):
             raise self.error(it, f"cannot iterate over {self.describe(seq)} in scripted code (supported: range(...), "
                                  "an array, a tuple, a module's children)")
         self.loops.append("unrolled")
-        self.unroll(node, list(seq), self.live | reads(node.body) | {self.flag})
+        rebound = set(stores([node.target]))  # each item rebinds the target: its old value is dead
+        self.unroll(node, list(seq), self.live | (reads(node.body) - rebound) | {self.flag})
         self.loops.pop()
 
     def unroll(self, node: ast.For, items: list, live: frozenset[str]) -> None:
@@ -323,8 +324,7 @@ class FunctionCompiler(ExpressionCompiler):
 
     def visit_While(self, node: ast.While) -> None:
         if node.orelse:
-            raise self.error(node, "'while ... else' is not supported in scripted code (use a flag variable)",
-                             width=5)
+            raise self.error(node, "'while ... else' is not supported in scripted code (use a flag variable)")
         cond = self.condition(node.test)
         if cond is False:
             return
@@ -379,7 +379,7 @@ class FunctionCompiler(ExpressionCompiler):
                 t = unify(init.type, r.type)
                 if t is None:
                     raise self.error(node, self.mismatch(n, init.type, r.type, "before the loop",
-                                                         "after an iteration", "carried by a loop"), width=3)
+                                                         "after an iteration", "carried by a loop"))
             self.env[n] = self.named(loop.add_output(t), n)
         for n in dict.fromkeys(targets + stores(body)):
             if n not in carried and (n not in before or isinstance(before[n], Undefined)):
@@ -395,6 +395,8 @@ class FunctionCompiler(ExpressionCompiler):
         go = self.env[GO]
         if go is False:
             return False
+        if isinstance(test, ast.Constant):  # `while True`: only a break stops it
+            return go if test.value else False
         if go is True:
             return self.condition(test)
         return self.if_expr(go, lambda: self.condition(test), lambda: False, test)

@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import ast
 import inspect
+import linecache
 import os
 import textwrap
 from dataclasses import dataclass
 
 from ..errors import ScriptError
+
+# compound statements: the caret goes under the keyword, not the whole (multi-line) statement
+KEYWORD_WIDTHS = {ast.If: 2, ast.For: 3, ast.While: 5, ast.FunctionDef: 3}
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class FunctionSource:
         """A ScriptError for `node`: message, file/line/col, the source line and a caret under the construct."""
         line, col = self.line(node), self.col(node)
         text = self.lines[line - 1].rstrip("\n") if 0 < line <= len(self.lines) else ""
+        width = width or KEYWORD_WIDTHS.get(type(node))
         if width is None:
             end = node.end_col_offset + self.indent if node.end_lineno == node.lineno else len(text.rstrip())
             width = end - col
@@ -60,7 +65,5 @@ def parse_function(fn) -> FunctionSource:
     tree = ast.parse(source).body[0]
     if not isinstance(tree, ast.FunctionDef):
         raise ScriptError(f"cannot script {name}: expected a def function, got {type(tree).__name__}")
-    import linecache
-
     lines = linecache.getlines(path) or raw_lines
     return FunctionSource(tree, path, first_line, indent, lines, fn.__name__)

@@ -1,0 +1,25 @@
+"""Shared fixtures: seeded randomness so every run sees the same weights and inputs."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from jitc import nn
+
+
+@pytest.fixture(autouse=True)
+def _seed_layers():
+    """New layers draw their initial weights from a fixed seed in every test."""
+    nn.manual_seed(0)
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(1234)
+
+
+@pytest.fixture
+def interpreter_only(monkeypatch):
+    """Calls of traced functions/modules run on the reference interpreter instead of native code: frontend tests
+    check the graphs, the backend's own tests check the compiled code."""
+    monkeypatch.setenv("JITC_DISABLE", "1")

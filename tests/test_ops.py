@@ -1,0 +1,453 @@
+"""OpInfo-style tests: one table of sample inputs per op in jitc.ops.OPS.
+
+Each sample gives the op's arguments (arrays become graph inputs, everything else constants) and the way users
+spell the call (`2 - x`, `x.sum(axis=1, keepdims=True)`, `x[:, 1:3]`, `F.relu(x)` ...). For every sample:
+  * the op table's NumPy implementation == the user's spelling run eagerly;
+  * the dtype/shape rule (`op.infer`, reached through the builder) gives the eager result's dtype and shape;
+  * the reference interpreter on a hand-built graph == eager;
+  * traced (jitc.trace of the user's spelling) == eager == interpreted `.graph` == executed `.code`.
+Adding an op without samples fails `test_every_op_has_samples`.
+"""
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+import jitc
+from jitc.builder import insert_op
+from jitc.interpreter import run_graph
+from jitc.ir import Graph
+from jitc.nn import functional as F
+from jitc.ops import OPS, bind
+from jitc.types import ListType, ScalarType, TensorType, type_of_constant
+
+pytestmark = pytest.mark.usefixtures("interpreter_only")
+
+RTOL = {np.dtype(np.float32): 1e-6, np.dtype(np.float64): 1e-12}
+
+# Ops that no trace can contain, so their samples have no user spelling (fn=None): they are checked through
+# hand-built graphs (impl, infer, interpreter) only. Scripting emits them.
+NOT_TRACEABLE = {
+    "aten::zeros": "np.zeros(shape) has no traced argument: a trace records its result as a tensor constant",
+    "aten::ones": "np.ones(shape) has no traced argument: a trace records its result as a tensor constant",
+    "aten::size": "x.shape is a concrete tuple while tracing (graphs are specialized)",
+    "aten::Bool": "bool(x) while tracing bakes the value in (TracerWarning)",
+    "aten::Int": "int(x) while tracing bakes the value in (TracerWarning)",
+    "aten::Float": "float(x) while tracing bakes the value in (TracerWarning)",
+    **{name: "the script compiler emits it for Python scalars (loops, len, not, min/max); a trace never does"
+       for name in ("aten::__range_length", "aten::__derive_index", "aten::len", "aten::dim", "aten::__not__",
+                    "prim::Uninitialized", "prim::min", "prim::max")},
+}
+
+
+@dataclass(frozen=True)
+class Sample:
+    op: str
+    fn: Callable | None       # the user's spelling, called with the sample's arrays; None: see NOT_TRACEABLE
+    args: tuple               # the op's bound arguments; np.ndarrays among them are the graph/trace inputs
+    kind: str | None = None   # the node the trace records, when the spelling maps to another op (`2 < x` is gt)
+    note: str = ""
+
+    @property
+    def inputs(self) -> tuple:
+        return tuple(a for a in self.args if isinstance(a, np.ndarray))
+
+    @property
+    def id(self) -> str:
+        shapes = ",".join("x".join(map(str, a.shape)) or "0d" for a in self.inputs)
+        dtypes = ",".join(sorted({a.dtype.name for a in self.inputs}))
+        return f"{self.op.split('::')[1]}[{self.note or shapes}]-{dtypes}"
+
+
+# ---------------------------------------------------------------------------------------------------- inputs
+_rng = np.random.default_rng(20240601)
+
+
+def signed(shape, dtype):
+    """Random values in ±[0.5, 2): never zero, both signs."""
+    return (_rng.uniform(0.5, 2.0, shape) * _rng.choice([-1.0, 1.0], shape)).astype(dtype)
+
+
+def positive(shape, dtype):
+    return _rng.uniform(0.5, 2.0, shape).astype(dtype)
+
+
+def layouts(make, dtype):
+    """(note, array) pairs of shape-compatible-with-(3, 4) arrays in several layouts, plus 0-d and empty ones."""
+    return [
+        ("3x4", make((3, 4), dtype)),
+        ("0d", np.asarray(make((), dtype))),
+        ("transposed", make((4, 3), dtype).T),
+        ("step", make((3, 8), dtype)[:, ::2]),
+        ("reversed", make((3, 4), dtype)[::-1]),
+        ("empty", make((0, 3), dtype)),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------- spellings
+BINARY = {
+    "aten::add": operator.add, "aten::sub": operator.sub, "aten::mul": operator.mul,
+    "aten::div": operator.truediv, "aten::floor_divide": operator.floordiv, "aten::remainder": operator.mod,
+    "aten::pow": operator.pow, "aten::maximum": np.maximum, "aten::minimum": np.minimum,
+    "aten::eq": operator.eq, "aten::ne": operator.ne, "aten::lt": operator.lt, "aten::le": operator.le,
+    "aten::gt": operator.gt, "aten::ge": operator.ge,
+}
+# `2 < x` runs x.__gt__(2): Python mirrors comparisons instead of calling a reflected method.
+MIRRORED = {"aten::lt": "aten::gt", "aten::gt": "aten::lt", "aten::le": "aten::ge", "aten::ge": "aten::le"}
+POSITIVE_DOMAIN = {"aten::pow", "aten::div", "aten::floor_divide", "aten::remainder"}
+UNARY = {
+    "aten::neg": operator.neg, "aten::abs": abs, "aten::tanh": np.tanh, "aten::exp": np.exp,
+    "aten::log": np.log, "aten::sqrt": np.sqrt, "aten::sigmoid": F.sigmoid, "aten::relu": F.relu,
+}
+FUNCTION_SPELLINGS = {"aten::neg": np.negative, "aten::abs": np.abs}
+
+
+def binary_samples(dtype) -> list[Sample]:
+    out = []
+    for name, f in BINARY.items():
+        make = positive if name in POSITIVE_DOMAIN else signed
+        a, b = make((3, 4), dtype), make((3, 4), dtype)
+        out += [
+            Sample(name, f, (a, b)),
+            Sample(name, f, (make((3, 1), dtype), make((1, 4), dtype)), note="3x1+1x4"),
+            Sample(name, lambda x, f=f: f(x, 1.5), (a, 1.5), note="array-scalar"),
+            Sample(name, lambda x, f=f: f(2, x), (2, a), kind=MIRRORED.get(name), note="reflected-int"),
+            Sample(name, f, (np.asarray(make((), dtype)), b), note="0d+3x4"),
+            Sample(name, f, (make((4, 3), dtype).T, make((4,), dtype)[::-1]), note="transposed+reversed"),
+            Sample(name, f, (make((3, 8), dtype)[:, ::2], b), note="step+3x4"),
+            Sample(name, f, (make((0, 3), dtype), make((3,), dtype)), note="empty+3"),
+        ]
+    return out
+
+
+def unary_samples(dtype) -> list[Sample]:
+    out = []
+    for name, f in UNARY.items():
+        make = positive if name in ("aten::log", "aten::sqrt") else signed
+        out += [Sample(name, f, (a,), note=note) for note, a in layouts(make, dtype)]
+        if name in FUNCTION_SPELLINGS:
+            out.append(Sample(name, FUNCTION_SPELLINGS[name], (signed((2, 3), dtype),), note="np-function"))
+    return out
+
+
+def where_clip_cast_samples(dtype) -> list[Sample]:
+    other = np.float64 if dtype == np.float32 else np.float32
+    a, b = signed((3, 4), dtype), signed((3, 4), dtype)
+    cond = signed((3, 4), np.float64) > 0
+    return [
+        Sample("aten::where", np.where, (cond, a, b)),
+        Sample("aten::where", lambda c, x: np.where(c, x, 0.0), (cond, a, 0.0), note="scalar-other"),
+        Sample("aten::where", np.where, (cond[:, :1], a[:1], b.T.T), note="broadcast"),
+        Sample("aten::clip", lambda x: np.clip(x, -0.75, 1.25), (a, -0.75, 1.25), note="scalars"),
+        Sample("aten::clip", lambda x, lo, hi: x.clip(lo, hi), (a, signed((4,), dtype) - 1, signed((3, 1), dtype) + 1),
+               note="method-arrays"),
+        Sample("aten::clip", lambda x: np.clip(x, -1.0, 1.0), (a.T[::-1], -1.0, 1.0), note="noncontig"),
+        Sample("aten::to", lambda x: x.astype(other), (a, np.dtype(other).name)),
+        Sample("aten::to", lambda x: x.astype(np.int32), (a.T, "int32"), note="to-int32-transposed"),
+        Sample("aten::to", lambda x: x.astype(np.float64), (np.asarray(a[0, 0]), "float64"), note="0d"),
+    ]
+
+
+def matmul_samples(dtype) -> list[Sample]:
+    x, w, b = signed((3, 4), dtype), signed((5, 4), dtype), signed((5,), dtype)
+    return [
+        Sample("aten::matmul", operator.matmul, (x, w.T), note="3x4@4x5(transposed)"),
+        Sample("aten::matmul", np.matmul, (signed((2, 3, 4), dtype), signed((4, 5), dtype)), note="batched"),
+        Sample("aten::matmul", operator.matmul, (signed((4,), dtype), signed((4, 5), dtype)), note="1d@2d"),
+        Sample("aten::matmul", operator.matmul, (x, signed((4,), dtype)), note="2d@1d"),
+        Sample("aten::matmul", operator.matmul, (signed((4,), dtype), signed((4,), dtype)), note="1d@1d"),
+        Sample("aten::matmul", operator.matmul, (signed((0, 4), dtype), w.T), note="empty"),
+        Sample("aten::linear", F.linear, (x, w, b)),
+        Sample("aten::linear", F.linear, (x, w, None), note="no-bias"),
+        Sample("aten::linear", F.linear, (signed((4,), dtype), w, b), note="1d-input"),
+        Sample("aten::linear", F.linear, (x[::-1], w[:, ::-1], b[::-1]), note="reversed"),
+    ]
+
+
+def reduction_samples(dtype) -> list[Sample]:
+    x, x3 = signed((3, 4), dtype), signed((2, 3, 4), dtype)
+    out = []
+    for name in ("sum", "mean", "max", "min"):
+        op, fn = f"aten::{name}", getattr(np, name)
+        out += [
+            Sample(op, lambda a, n=name: getattr(a, n)(), (x, None, False), note="all"),
+            Sample(op, lambda a, n=name: getattr(a, n)(axis=1, keepdims=True), (x, 1, True), note="axis1-keepdims"),
+            Sample(op, lambda a, fn=fn: fn(a, axis=0), (x.T, 0, False), note="np-axis0-transposed"),
+            Sample(op, lambda a, fn=fn: fn(a, axis=(0, 2)), (x3, (0, 2), False), note="axes-tuple"),
+            Sample(op, lambda a, n=name: getattr(a, n)(-1), (x3[:, ::-1], -1, False), note="neg-axis-reversed"),
+            Sample(op, lambda a, n=name: getattr(a, n)(), (np.asarray(x[0, 0]), None, False), note="0d"),
+        ]
+        if name != "mean":  # the mean of an empty slice warns and is NaN
+            out.append(Sample(op, lambda a, n=name: getattr(a, n)(axis=1), (signed((0, 3), dtype), 1, False),
+                              note="empty"))
+    out.append(Sample("aten::sum", lambda a: a.sum(axis=0), (signed((0, 3), dtype), 0, False), note="empty-axis0"))
+    return out
+
+
+def view_samples(dtype) -> list[Sample]:
+    x, x3 = signed((3, 4), dtype), signed((2, 3, 4), dtype)
+    return [
+        Sample("aten::transpose", lambda a: a.T, (x, None), note="T"),
+        Sample("aten::transpose", np.transpose, (x3, None), note="np-3d"),
+        Sample("aten::transpose", lambda a: a.transpose(1, 0), (x[::-1], (1, 0)), note="method-reversed"),
+        Sample("aten::transpose", lambda a: np.transpose(a, (2, 0, 1)), (x3, (2, 0, 1)), note="axes"),
+        Sample("aten::transpose", lambda a: a.T, (np.asarray(x[0, 0]), None), note="0d"),
+        Sample("aten::reshape", lambda a: a.reshape(-1), (x, -1), note="-1"),
+        Sample("aten::reshape", lambda a: a.reshape((2, 6)), (x, (2, 6)), note="tuple"),
+        Sample("aten::reshape", lambda a: a.reshape(6, 2), (x, (6, 2)), note="varargs"),
+        Sample("aten::reshape", lambda a: np.reshape(a, (4, -1)), (x.T, (4, -1)), note="np-transposed"),
+        Sample("aten::reshape", lambda a: a.reshape(1), (np.asarray(x[0, 0]), 1), note="0d"),
+        Sample("aten::reshape", lambda a: a.reshape(-1, 3), (signed((0, 3), dtype), (-1, 3)), note="empty"),
+        Sample("aten::select", lambda a: a[1], (x, 0, 1), note="x[1]"),
+        Sample("aten::select", lambda a: a[-1], (x, 0, -1), note="x[-1]"),
+        Sample("aten::select", lambda a: a[:, 2], (x.T, 1, 2), note="x[:,2]-transposed"),
+        Sample("aten::select", lambda a: a[..., 0], (x3, 2, 0), note="ellipsis"),
+        Sample("aten::slice", lambda a: a[:, 1:3], (x, 1, 1, 3, None), note="x[:,1:3]"),
+        Sample("aten::slice", lambda a: a[::2], (x3, 0, None, None, 2), note="step"),
+        Sample("aten::slice", lambda a: a[::-1], (x, 0, None, None, -1), note="reverse"),
+        Sample("aten::slice", lambda a: a[:, -3:-1], (x[::-1], 1, -3, -1, None), note="negative-bounds"),
+        Sample("aten::slice", lambda a: a[5:], (x, 0, 5, None, None), note="out-of-range"),
+        Sample("aten::unsqueeze", lambda a: a[None], (x, 0), note="x[None]"),
+        Sample("aten::unsqueeze", lambda a: a[:, None], (x.T, 1), note="x[:,None]"),
+        Sample("aten::unsqueeze", lambda a: np.expand_dims(a, -1), (x, -1), note="expand_dims-1"),
+        Sample("aten::unsqueeze", lambda a: a[None], (np.asarray(x[0, 0]), 0), note="0d"),
+    ]
+
+
+def creation_samples(dtype) -> list[Sample]:
+    x = signed((3, 4), dtype)
+    name = np.dtype(dtype).name
+    out = []
+    for fill in ("zeros", "ones"):
+        like = getattr(np, f"{fill}_like")
+        out += [
+            Sample(f"aten::{fill}", None, ((2, 3), name)),
+            Sample(f"aten::{fill}", None, (5, name), note="int-shape"),
+            Sample(f"aten::{fill}", None, ((0, 3), "float64"), note="empty-default"),
+            Sample(f"aten::{fill}_like", like, (x, None)),
+            Sample(f"aten::{fill}_like", lambda a, like=like: like(a, dtype=np.float64), (x.T, "float64"),
+                   note="dtype-transposed"),
+            Sample(f"aten::{fill}_like", like, (np.asarray(x[0, 0]), None), note="0d"),
+        ]
+    return out
+
+
+def scalar_samples(dtype) -> list[Sample]:
+    x = signed((3, 4), dtype)
+    return [
+        Sample("aten::size", None, (x, None), note="shape"),
+        Sample("aten::size", None, (x, 1), note="dim"),
+        Sample("aten::Bool", None, (np.asarray(x[0, 0] > 0),)),
+        Sample("aten::Int", None, (np.asarray(x[0, 0]),)),
+        Sample("aten::Float", None, (np.asarray(x[0, 0]),)),
+    ]
+
+
+def script_scalar_samples() -> list[Sample]:
+    x = signed((3, 4), np.float32)
+    return [
+        Sample("aten::__range_length", None, (0, 10, 3)),
+        Sample("aten::__range_length", None, (5, -1, -2), note="negative-step"),
+        Sample("aten::__range_length", None, (4, 2, 1), note="empty"),
+        Sample("aten::__derive_index", None, (3, 1, 2)),
+        Sample("aten::len", None, (x,)),
+        Sample("aten::dim", None, (x,)),
+        Sample("aten::dim", None, (np.asarray(x[0, 0]),), note="0d"),
+        Sample("aten::__not__", None, (True,)),
+        Sample("aten::__not__", None, (0,), note="int"),
+        Sample("prim::Uninitialized", None, ()),
+        Sample("prim::min", None, (2, 3), note="int"),
+        Sample("prim::min", None, (2, 1.5), note="int-float"),
+        Sample("prim::max", None, (2.5, 3), note="float-int"),
+        Sample("prim::max", None, (-1, -4), note="int"),
+    ]
+
+
+def int_bool_samples() -> list[Sample]:
+    """Ops for integer and boolean arrays, and NEP 50 promotion across dtypes."""
+    b1, b2 = _rng.random((3, 4)) > 0.5, _rng.random((1, 4)) > 0.5
+    i1, i2 = _rng.integers(1, 100, (3, 4), dtype=np.int32), _rng.integers(1, 100, (3, 4), dtype=np.int64)
+    f32, f64 = signed((3, 4), np.float32), signed((3, 4), np.float64)
+    return [
+        Sample("aten::bitwise_and", operator.and_, (b1, b2)),
+        Sample("aten::bitwise_and", operator.and_, (i1, i2), note="int32&int64"),
+        Sample("aten::bitwise_and", lambda a: 6 & a, (6, i1), note="reflected"),
+        Sample("aten::bitwise_or", operator.or_, (b1, b2)),
+        Sample("aten::bitwise_or", lambda a: a | 3, (i2, 3), note="int-scalar"),
+        Sample("aten::bitwise_not", operator.invert, (b1,)),
+        Sample("aten::bitwise_not", np.invert, (i1.T,), note="int-transposed"),
+        Sample("aten::logical_and", np.logical_and, (b1, b2)),
+        Sample("aten::logical_and", np.logical_and, (f32, i1), note="numbers"),
+        Sample("aten::logical_or", np.logical_or, (b1[::-1], b2)),
+        Sample("aten::logical_not", np.logical_not, (b1,)),
+        Sample("aten::logical_not", np.logical_not, (f64,), note="float"),
+        # NEP 50: Python scalars are weak, NumPy scalars and 0-d arrays are not.
+        Sample("aten::mul", lambda a: a * 2.5, (f32, 2.5), note="f32*pyfloat"),
+        Sample("aten::mul", lambda a: a * np.float64(2.5), (f32, np.float64(2.5)), note="f32*np.float64"),
+        Sample("aten::mul", lambda a: a * np.float32(2.5), (f64, np.float32(2.5)), note="f64*np.float32"),
+        Sample("aten::add", operator.add, (i1, f32), note="int32+f32"),
+        Sample("aten::add", operator.add, (i2, np.asarray(np.float32(1.5))), note="int64+0d-f32"),
+        Sample("aten::add", operator.add, (f32, np.asarray(2.0)), note="f32+0d-f64"),
+        Sample("aten::add", lambda a: a + 3, (i1, 3), note="int32+pyint"),
+        Sample("aten::add", lambda a: a + 2.5, (i1, 2.5), note="int32+pyfloat"),
+        Sample("aten::add", operator.add, (b1, b2), note="bool+bool"),
+        Sample("aten::div", lambda a: a / 7, (i1, 7), note="int/int"),
+        Sample("aten::floor_divide", lambda a: a // 7, (i2, 7), note="int//int"),
+        Sample("aten::remainder", lambda a: -7 % a, (-7, i1), note="reflected-int"),
+        Sample("aten::pow", lambda a: 2 ** a, (2, positive((3, 4), np.float32)), note="2**x"),
+        Sample("aten::pow", lambda a: a ** 2, (i1, 2), note="int**2"),
+        Sample("aten::sub", lambda a: 1 - a, (1, b1.astype(np.uint8)), note="uint8"),
+        Sample("aten::gt", lambda a: a > 0.5, (i1, 0.5), note="int>float"),
+        Sample("aten::eq", lambda a: a == 3, (i1, 3), note="int==int"),
+        Sample("aten::maximum", lambda a: np.maximum(a, 50), (i1, 50), note="int"),
+        Sample("aten::abs", abs, (-i1,), note="int"),
+        Sample("aten::neg", operator.neg, (i2,), note="int"),
+        Sample("aten::sum", lambda a: a.sum(axis=0), (b1, 0, False), note="bool-sum"),
+        Sample("aten::sum", lambda a: a.sum(), (i1, None, False), note="int32-sum"),
+        Sample("aten::mean", lambda a: a.mean(axis=1), (i1, 1, False), note="int-mean"),
+        Sample("aten::max", lambda a: a.max(axis=1), (b1, 1, False), note="bool-max"),
+        Sample("aten::matmul", operator.matmul, (i1, i2.T), note="int"),
+        Sample("aten::matmul", operator.matmul, (f32, f64.T), note="f32@f64"),
+        Sample("aten::where", np.where, (b1, i1, f32), note="int|f32"),
+        Sample("aten::to", lambda a: a.astype(np.float32), (b1, "float32"), note="bool-to-f32"),
+        Sample("aten::zeros", None, ((2,), "int32"), note="int32"),
+        Sample("aten::ones_like", np.ones_like, (b1, None), note="bool"),
+    ]
+
+
+FLOAT_DTYPES = (np.float32, np.float64)
+BUILDERS = (binary_samples, unary_samples, where_clip_cast_samples, matmul_samples, reduction_samples,
+            view_samples, creation_samples, scalar_samples)
+SAMPLES: list[Sample] = [s for dtype in FLOAT_DTYPES for build in BUILDERS for s in build(dtype)]
+SAMPLES += int_bool_samples() + script_scalar_samples()
+TRACEABLE = [s for s in SAMPLES if s.fn is not None]
+
+
+# ---------------------------------------------------------------------------------------------------- checks
+def eager(s: Sample):
+    with np.errstate(all="ignore"):
+        return s.fn(*s.inputs) if s.fn is not None else OPS[s.op].impl(*s.args)
+
+
+def assert_same(got, expected, what: str) -> None:
+    """Same dtype and shape, values equal within the dtype's tolerance (NaN == NaN)."""
+    if not isinstance(expected, (np.ndarray, np.generic)):  # a Python scalar (np.float64 is a float too)
+        assert type(got) is type(expected) and got == expected, what
+        return
+    got, expected = np.asarray(got), np.asarray(expected)
+    assert got.dtype == expected.dtype, f"{what}: dtype {got.dtype} != {expected.dtype}"
+    assert got.shape == expected.shape, f"{what}: shape {got.shape} != {expected.shape}"
+    rtol = RTOL.get(expected.dtype, 0)
+    np.testing.assert_allclose(got, expected, rtol=rtol, atol=0, equal_nan=True, err_msg=what)
+
+
+def assert_type_matches(t, expected, what: str) -> None:
+    """The inferred IR type describes the eager result: dtype and shape, or the Python scalar's type."""
+    if isinstance(expected, tuple):
+        assert t == ListType(type_of_constant(expected[0])), what
+    elif not isinstance(expected, (np.ndarray, np.generic)):
+        assert isinstance(t, ScalarType) and t == type_of_constant(expected), f"{what}: {t}"
+    else:
+        expected = np.asarray(expected)
+        assert isinstance(t, TensorType), f"{what}: {t}"
+        assert (t.dtype, t.shape) == (expected.dtype, expected.shape), f"{what}: inferred {t}, eager " \
+            f"{expected.dtype}{expected.shape}"
+
+
+def hand_built(s: Sample) -> Graph:
+    """`op(*args)` in a fresh graph: arrays are inputs, the rest constants; the output type comes from op.infer."""
+    graph = Graph()
+    values = iter([graph.add_input(TensorType.of(a), f"a{i}") for i, a in enumerate(s.inputs)])
+    args = [next(values) if isinstance(a, np.ndarray) else a for a in s.args]
+    graph.block.add_return(insert_op(graph, OPS[s.op], args))
+    graph.lint()
+    return graph
+
+
+def run_code(fn: jitc.ScriptFunction, inputs):
+    ns = {"np": np, "jitc": jitc}
+    exec(fn.code, ns)  # noqa: S102  (running the generated .code is the point)
+    return ns[fn.name](*inputs)
+
+
+def test_every_op_has_samples():
+    covered = {s.op for s in SAMPLES}
+    assert set(OPS) - covered == set(), "ops without samples: add them to the table"
+    assert set(NOT_TRACEABLE) <= set(OPS)
+
+
+def test_untraceable_ops_are_listed_with_a_reason():
+    assert {s.op for s in SAMPLES if s.fn is None} == set(NOT_TRACEABLE)
+    assert not {s.op for s in TRACEABLE} & set(NOT_TRACEABLE)
+    assert all(reason for reason in NOT_TRACEABLE.values())
+
+
+def test_every_traceable_op_is_traced_by_some_sample():
+    assert {s.kind or s.op for s in TRACEABLE} >= set(OPS) - set(NOT_TRACEABLE)
+
+
+@pytest.mark.parametrize("s", SAMPLES, ids=lambda s: s.id)
+def test_impl_matches_numpy_spelling(s: Sample):
+    """The op table's implementation, called with the bound arguments, is what NumPy gives for the spelling."""
+    op = OPS[s.op]
+    assert len(s.args) == len(op.params), f"{s.op} binds {len(op.params)} arguments"
+    assert bind(op, s.args, {}) == list(s.args)
+    with np.errstate(all="ignore"):
+        assert_same(op.impl(*s.args), eager(s), s.id)
+
+
+@pytest.mark.parametrize("s", SAMPLES, ids=lambda s: s.id)
+def test_infer_and_interpreter(s: Sample):
+    """op.infer gives the eager result's dtype/shape (NEP 50, broadcasting); run_graph gives its values."""
+    expected = eager(s)
+    graph = hand_built(s)
+    assert_type_matches(graph.outputs[0].type, expected, f"{s.id}: op.infer")
+    (got,) = run_graph(graph, list(s.inputs))
+    assert_same(got, expected, f"{s.id}: run_graph")
+
+
+@pytest.mark.parametrize("s", TRACEABLE, ids=lambda s: s.id)
+def test_traced_matches_eager(s: Sample):
+    """eager == traced call == run_graph(traced.graph) == exec(traced.code), and the graph records the op."""
+    expected = eager(s)
+    traced = jitc.trace(s.fn, s.inputs)
+    kinds = {n.kind for n in traced.graph.nodes()}
+    assert (s.kind or s.op) in kinds, f"{s.id}: {kinds}"
+    assert_type_matches(traced.graph.outputs[0].type, expected, f"{s.id}: traced output type")
+    assert_same(traced(*s.inputs), expected, f"{s.id}: traced call")
+    (interpreted,) = run_graph(traced.graph, list(s.inputs))
+    assert_same(interpreted, expected, f"{s.id}: run_graph")
+    assert_same(run_code(traced, s.inputs), expected, f"{s.id}: .code")
+
+
+@pytest.mark.parametrize("s", [s for s in TRACEABLE if s.op == "aten::add" and s.note in ("", "3x1+1x4")],
+                         ids=lambda s: s.id)
+def test_traced_graph_runs_on_new_inputs(s: Sample):
+    """The trace is a function of its inputs, not a recording of the example's values."""
+    traced = jitc.trace(s.fn, s.inputs)
+    fresh = tuple(signed(a.shape, a.dtype) for a in s.inputs)
+    assert_same(traced(*fresh), s.fn(*fresh), s.id)
+
+
+def test_creation_with_constant_arguments_is_a_tensor_constant():
+    def fn(x):
+        return x + np.zeros((3, 4), dtype=np.float32) + np.ones_like(x)
+
+    x = signed((3, 4), np.float32)
+    traced = jitc.trace(fn, (x,))
+    kinds = [n.kind for n in traced.graph.nodes()]
+    assert "aten::zeros" not in kinds and "aten::ones_like" in kinds
+    assert_same(traced(x), fn(x), "traced")
+    assert_same(run_code(traced, (x,)), fn(x), ".code")
+
+
+def test_op_names_and_spellings_are_unique():
+    from jitc.ops import DUNDERS, METHODS
+
+    assert all(name.split("::")[0] in ("aten", "prim") for name in OPS)
+    assert all(DUNDERS[d].name in OPS for d in DUNDERS) and all(METHODS[m].name in OPS for m in METHODS)
+
