@@ -10,8 +10,9 @@ from jitc.ir import Graph
 from jitc.ops import OPS
 from jitc.types import ScalarType, TensorType
 
-from .kernel import call_kernel, kernel_function
-from .loops import Buf, broadcast_strides, loop_nest
+from .kernel import call_kernel, kernel_args, kernel_function
+from .loops import Buf, broadcast_strides, collapse, loop_nest
+from .parallel import PARALLEL_MIN_ELEMENTS, emit_parallel_call, thread_count
 from .scalar import ScalarBuilder, cast, load, store
 
 _WEAK = {"i": 1, "f": 1.0, "b": True}
@@ -67,15 +68,18 @@ def emit_expression(b: ir.IRBuilder, sub: Graph, env: dict) -> None:
 
 
 def emit_fusion_group(module: ir.Module, b: ir.IRBuilder, sub: Graph, inputs: list, outputs: list[Buf]) -> None:
-    """Emit and call one kernel for a FusionGroup; inputs are Bufs or (llvm scalar, dtype) pairs."""
+    """Emit and call one kernel for a FusionGroup; inputs are Bufs or (llvm scalar, dtype) pairs. Large groups
+    split their outermost loop across threads."""
     shape = outputs[0].shape
     tensor_in = [x for x in inputs if isinstance(x, Buf)]
     scalar_in = [x for x in inputs if not isinstance(x, Buf)]
-    fn, params, scalar_args = kernel_function(module, "fused", tensor_in + outputs, [d for _, d in scalar_in])
+    index = np.dtype(np.int64)
+    fn, params, scalar_args = kernel_function(module, "fused", tensor_in + outputs,
+                                              [d for _, d in scalar_in] + [index, index])
     kb = ir.IRBuilder(fn.append_basic_block("entry"))
     in_params, out_params = params[:len(tensor_in)], params[len(tensor_in):]
     strides = [broadcast_strides(p.shape, p.strides, shape) for p in in_params] + [p.strides for p in out_params]
-    with loop_nest(kb, shape, strides) as offsets:
+    with loop_nest(kb, shape, strides, outer=tuple(scalar_args[-2:])) as offsets:
         env, tensors, scalars = {}, iter(zip(in_params, offsets)), iter(zip(scalar_args, scalar_in))
         for v in sub.inputs:
             if isinstance(v.type, TensorType):
@@ -89,7 +93,11 @@ def emit_fusion_group(module: ir.Module, b: ir.IRBuilder, sub: Graph, inputs: li
             value, dt, _ = env[v]
             store(kb, cast(kb, value, dt, p.dtype), p.at(kb, off), p.dtype)
     kb.ret_void()
-    call_kernel(b, fn, tensor_in + outputs, [v for v, _ in scalar_in])
+    collapsed = collapse(shape, strides)[0]
+    size = int(np.prod(shape, dtype=np.int64))
+    threads = thread_count() if size >= PARALLEL_MIN_ELEMENTS else 1
+    emit_parallel_call(module, b, fn, kernel_args(b, tensor_in + outputs, [v for v, _ in scalar_in]),
+                       collapsed[0] if collapsed else 1, threads)
 
 
 def emit_copy(module: ir.Module, b: ir.IRBuilder, src: Buf, dst: Buf) -> None:

@@ -25,6 +25,9 @@ def kernel_function(module: ir.Module, prefix: str, bufs: list[Buf], scalars: li
     return fn, params, list(fn.args[len(bufs):])
 
 
+def kernel_args(b: ir.IRBuilder, bufs: list[Buf], scalars: list) -> list:
+    return [b.bitcast(buf.ptr, pointer_type(buf.dtype)) for buf in bufs] + list(scalars)
+
+
 def call_kernel(b: ir.IRBuilder, fn: ir.Function, bufs: list[Buf], scalars: list) -> None:
-    args = [b.bitcast(buf.ptr, pointer_type(buf.dtype)) for buf in bufs] + list(scalars)
-    b.call(fn, args)
+    b.call(fn, kernel_args(b, bufs, scalars))

@@ -15,9 +15,10 @@ def i64(n: int) -> ir.Constant:
 
 
 @contextlib.contextmanager
-def for_range(b: ir.IRBuilder, count, name: str = "i"):
-    """`for i in range(count)`: yields the i64 induction variable; the builder ends up after the loop."""
+def for_range(b: ir.IRBuilder, count, name: str = "i", start=0):
+    """`for i in range(start, count)`: yields the i64 induction variable; the builder ends up after the loop."""
     count = i64(count) if isinstance(count, int) else count
+    start = i64(start) if isinstance(start, int) else start
     pre = b.block
     header = b.append_basic_block(f"{name}.header")
     body = b.append_basic_block(f"{name}.body")
@@ -25,7 +26,7 @@ def for_range(b: ir.IRBuilder, count, name: str = "i"):
     b.branch(header)
     b.position_at_end(header)
     i = b.phi(I64, name)
-    i.add_incoming(i64(0), pre)
+    i.add_incoming(start, pre)
     b.cbranch(b.icmp_signed("<", i, count), body, done)
     b.position_at_end(body)
     yield i
@@ -96,12 +97,14 @@ def _advance(b: ir.IRBuilder, offset, i, stride: int):
 
 
 @contextlib.contextmanager
-def loop_nest(b: ir.IRBuilder, shape: tuple, operand_strides: list[tuple]):
-    """Loop over `shape` in row-major order; yields each operand's element offset (i64) at the current index."""
+def loop_nest(b: ir.IRBuilder, shape: tuple, operand_strides: list[tuple], outer: tuple | None = None):
+    """Loop over `shape` in row-major order; yields each operand's element offset (i64) at the current index.
+    `outer=(lo, hi)` restricts the outermost collapsed dimension (a thread's share, see parallel.py)."""
     shape, operand_strides = collapse(shape, operand_strides)
     with contextlib.ExitStack() as stack:
         offsets = [i64(0)] * len(operand_strides)
         for d, n in enumerate(shape):
-            i = stack.enter_context(for_range(b, n, f"d{d}"))
+            lo, hi = outer if (outer is not None and d == 0) else (0, n)
+            i = stack.enter_context(for_range(b, hi, f"d{d}", lo))
             offsets = [_advance(b, off, i, s[d]) for off, s in zip(offsets, operand_strides)]
         yield offsets
