@@ -3,6 +3,7 @@ from . import nn
 from .compile import CompiledFunction, compile
 from .errors import (CompileError, FallbackWarning, IRParseError, JitcError, LoadError, ScriptError, ShapeError,
                      SignatureError, TracerWarning)
+from .export import export
 from .ir import Graph
 from .parser import parse_ir
 from .script import script
@@ -12,5 +13,5 @@ from .trace import TracingCheckError, trace
 
 __version__ = "0.1.0"
 
-__all__ = ["CompiledFunction", "compile", "CompileError", "FallbackWarning", "Graph", "IRParseError", "JitcError", "LoadError", "ScriptError", "ScriptFunction",
+__all__ = ["CompiledFunction", "compile", "export", "CompileError", "FallbackWarning", "Graph", "IRParseError", "JitcError", "LoadError", "ScriptError", "ScriptFunction",
            "ScriptModule", "ShapeError", "SignatureError", "TracerWarning", "TracingCheckError", "load", "nn", "parse_ir", "script", "trace"]

@@ -1,0 +1,47 @@
+"""The C entry of an exported model: `int NAME(const float *x, ..., float *out0, ...)` with the parameters
+embedded as constant data, so the object file needs nothing but libc/libm/pthreads at run time."""
+from __future__ import annotations
+
+import numpy as np
+from llvmlite import ir
+
+from .loops import pointer_type
+from .scalar import I8, I32, value_type
+
+
+def emit_c_entry(module: ir.Module, entry: ir.Function, name: str, user_types: list, params: list[np.ndarray],
+                 n_outputs_types: list) -> None:
+    """user_types: TensorType (passed as `const T *`) or scalar dtype (passed by value); params: arrays embedded
+    in the module; n_outputs_types: output dtypes (all passed as `T *`)."""
+    p8 = I8.as_pointer()
+    arg_types = [pointer_type(t.dtype) if hasattr(t, "shape") else value_type(t) for t in user_types]
+    arg_types += [pointer_type(dt) for dt in n_outputs_types]
+    fn = ir.Function(module, ir.FunctionType(I32, arg_types), name)
+    b = ir.IRBuilder(fn.append_basic_block("entry"))
+    n_in = len(user_types) + len(params)
+    slots = b.alloca(ir.ArrayType(p8, max(n_in + len(n_outputs_types), 1)))
+
+    def put(i: int, ptr) -> None:
+        b.store(b.bitcast(ptr, p8), b.gep(slots, [ir.Constant(I32, 0), ir.Constant(I32, i)]))
+
+    for i, (t, arg) in enumerate(zip(user_types, fn.args)):
+        if hasattr(t, "shape"):
+            put(i, arg)
+        else:  # scalars travel as 0-d arrays in the entry's argument list
+            cell = b.alloca(arg.type)
+            b.store(arg, cell)
+            put(i, cell)
+    for k, array in enumerate(params):
+        data = np.ascontiguousarray(array)
+        blob = ir.GlobalVariable(module, ir.ArrayType(I8, max(data.nbytes, 1)), f"{name}.param{k}")
+        blob.global_constant = True
+        blob.linkage = "internal"
+        blob.align = 64
+        blob.initializer = ir.Constant(ir.ArrayType(I8, max(data.nbytes, 1)), bytearray(data.tobytes() or b"\0"))
+        put(len(user_types) + k, blob)
+    for j, arg in enumerate(fn.args[len(user_types):]):
+        put(n_in + j, arg)
+    b.ret(b.call(entry, [b.bitcast(slots, p8.as_pointer())]))
+
+
+

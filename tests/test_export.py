@@ -1,0 +1,108 @@
+"""jitc.export: a C program compiled against the exported library gives the compiled model's outputs."""
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import jitc
+from jitc import nn
+from jitc.export import c_compiler
+from tests.models import MyCell, MyDecisionGate
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "c" / "run_cell.c"
+needs_cc = pytest.mark.skipif(c_compiler() is None, reason="no C compiler on this machine")
+
+
+def run_c(binary: Path, *args) -> np.ndarray:
+    out = subprocess.run([str(binary), *map(str, args)], capture_output=True, text=True, check=True).stdout
+    return np.array([float(v) for v in out.split()], np.float32)
+
+
+@pytest.fixture
+def cell():
+    nn.manual_seed(0)
+    return jitc.script(MyCell(jitc.script(MyDecisionGate())))
+
+
+@needs_cc
+def test_c_example_runs_the_cell_on_both_branches(cell, tmp_path):
+    x = np.random.default_rng(1).standard_normal((3, 4)).astype(np.float32)
+    h = np.random.default_rng(2).random((3, 4), dtype=np.float32)
+    files = jitc.export(cell, (x, h), tmp_path / "cell")
+    binary = tmp_path / "run_cell"
+    subprocess.run([c_compiler(), f"-I{tmp_path}", str(EXAMPLE), files.shared_library, "-o", str(binary),
+                    f"-Wl,-rpath,{tmp_path}"], check=True)
+    taken = set()
+    for sign in (1.0, -1.0):
+        xs = (sign * np.abs(x)).astype(np.float32)
+        (tmp_path / "x.bin").write_bytes(xs.tobytes())
+        (tmp_path / "h.bin").write_bytes(h.tobytes())
+        expected = cell(xs, h)[0]
+        np.testing.assert_allclose(run_c(binary, tmp_path / "x.bin", tmp_path / "h.bin").reshape(3, 4), expected,
+                                   rtol=1e-6, atol=1e-6)
+        taken.add(bool(cell.linear(xs).sum() > 0))
+    assert taken == {True, False}, "the inputs must take both branches of the gate"
+
+
+@needs_cc
+def test_mlp_export_matches_compiled_model(tmp_path):
+    nn.manual_seed(3)
+    mlp = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 4))
+
+    def model(x):
+        return nn.functional.softmax(mlp(x))
+
+    x = np.random.default_rng(4).standard_normal((5, 8)).astype(np.float32)
+    files = jitc.export(jitc.trace(model, (x,)), (x,), tmp_path / "mlp")
+    source = tmp_path / "main.c"
+    source.write_text("""
+#include <stdio.h>
+#include "mlp.h"
+int main(void) {
+    float x[MLP_X_SIZE], y[MLP_OUT0_SIZE];
+    if (fread(x, sizeof(float), MLP_X_SIZE, stdin) != MLP_X_SIZE) return 3;
+    if (mlp(x, y) != 0) return 1;
+    for (int i = 0; i < MLP_OUT0_SIZE; i++) printf("%.9g\\n", y[i]);
+    return 0;
+}
+""")
+    binary = tmp_path / "main"
+    subprocess.run([c_compiler(), f"-I{tmp_path}", str(source), files.shared_library, "-o", str(binary),
+                    f"-Wl,-rpath,{tmp_path}"], check=True)
+    out = subprocess.run([str(binary)], input=x.tobytes(), capture_output=True, check=True).stdout.decode()
+    got = np.array([float(v) for v in out.split()], np.float32).reshape(5, 4)
+    np.testing.assert_allclose(got, jitc.compile(model)(x), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(got, model(x), rtol=1e-5, atol=1e-6)
+
+
+@needs_cc
+def test_library_needs_no_python(cell, tmp_path):
+    x = np.ones((3, 4), np.float32)
+    files = jitc.export(cell, (x, x), tmp_path / "cell")
+    undefined = subprocess.run(["nm", "-D", "--undefined-only", files.shared_library], capture_output=True,
+                               text=True).stdout
+    assert "Py" not in undefined
+    deps = subprocess.run(["ldd", files.shared_library], capture_output=True, text=True).stdout
+    assert "python" not in deps.lower()
+
+
+def test_header_for_the_tutorial_cell(cell, tmp_path):
+    x = np.ones((3, 4), np.float32)
+    try:
+        files = jitc.export(cell, (x, x), tmp_path / "cell")
+    except jitc.CompileError as e:  # no C compiler: the header and object are still written
+        assert "no C compiler" in str(e)
+        files = None
+    header = (tmp_path / "cell.h").read_text()
+    assert "int cell(const float *x, const float *h, float *out0, float *out1);" in header
+    assert "#define CELL_X_SHAPE {3, 4}" in header
+    assert "#define CELL_OUT1_SIZE 12" in header
+    assert (tmp_path / "cell.o").stat().st_size > 0
+    assert files is None or Path(files.shared_library).exists()
+
+
+def test_export_rejects_a_name_that_is_not_a_c_identifier(cell, tmp_path):
+    x = np.ones((3, 4), np.float32)
+    with pytest.raises(jitc.JitcError, match="C identifier"):
+        jitc.export(cell, (x, x), tmp_path / "my-cell")
