@@ -100,7 +100,8 @@ def _optimise(module: llvm.ModuleRef, tm: llvm.TargetMachine) -> None:
 
 
 def _exported_functions(module: llvm.ModuleRef) -> list[str]:
-    return [f.name for f in module.functions
+    """Defined external functions and global variables (e.g. a module's process-symbol table)."""
+    return [f.name for f in [*module.functions, *module.global_variables]
             if not f.is_declaration and f.linkage == llvm.Linkage.external]
 
 

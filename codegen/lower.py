@@ -25,6 +25,7 @@ from .loops import Buf, i64, pointer_type
 from .matmul import emit_matmul
 from .reduce import accumulator_dtype, emit_reduction
 from .scalar import I8, I32, ScalarBuilder, cast, load, value_type
+from .symbols import ProcessSymbols
 
 ERRORS = {1: (IndexError, "index out of range in compiled code"),
           2: (MemoryError, "compiled code could not allocate its workspace")}
@@ -76,6 +77,7 @@ class Lowering:
         self.graph, self.allow_blas = graph, allow_blas
         self.module = ir.Module(name=name)
         self.name = name
+        self.symbols = ProcessSymbols(self.module, name) if allow_blas else None
         fnty = ir.FunctionType(I32, [I8.as_pointer().as_pointer(), I8.as_pointer()])
         self.fn = ir.Function(self.module, fnty, f"{name}.body")
         self.fn.linkage = "internal"
@@ -280,7 +282,7 @@ class Lowering:
         if isinstance(bias, Buf):
             emit_copy(self.module, self.b, bias, out)
         emit_matmul(self.module, self.b, _batched(a2, out_shape[:-2]), _batched(w2, out_shape[:-2]), o2,
-                    accumulate=isinstance(bias, Buf), allow_blas=self.allow_blas)
+                    accumulate=isinstance(bias, Buf), symbols=self.symbols)
         self.env[node.output] = out
 
     # ---- control flow
@@ -482,8 +484,9 @@ _VIEWS = {"aten::transpose": _view_transpose, "aten::select": _view_select, "ate
 
 def lower(graph: Graph, name: str = "jitc_entry", allow_blas: bool = True,
           n_user: int | None = None) -> tuple[Lowering, str]:
-    """LLVM IR text for a specialized graph, plus the lowering (output specs, workspace size). With n_user (the
-    number of user arguments; the rest are parameters), also emits the guarded CPython entry `NAME_py`."""
+    """LLVM IR text for a specialized graph, plus the lowering (output specs, symbols to fill). With n_user (the
+    number of user arguments; the rest are parameters), also emits the guarded CPython entry `NAME_py`.
+    allow_blas=False gives code that needs no process symbols (for export)."""
     from .pyentry import emit_py_entry, layout_ok
 
     lw = Lowering(graph, name, allow_blas)
@@ -491,5 +494,5 @@ def lower(graph: Graph, name: str = "jitc_entry", allow_blas: bool = True,
     types = [v.type for v in graph.inputs]
     lw.has_py_entry = n_user is not None and layout_ok() and all(isinstance(t, TensorType) for t in types)
     if lw.has_py_entry:
-        emit_py_entry(module, module.get_global(name), f"{name}_py", types, n_user, len(lw.outputs))
+        emit_py_entry(module, module.get_global(name), f"{name}_py", types, n_user, len(lw.outputs), lw.symbols)
     return lw, str(module)

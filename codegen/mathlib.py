@@ -29,11 +29,10 @@ class _Format:
     bias: int
     pack: str  # struct code, to read a float's bit pattern
     exp_range: tuple[float, float]  # exp(lo) rounds to 0, exp(hi) to inf
-    exp_degree: int  # Taylor degree of exp(r), |r| <= ln2/2
+    exp_coefs: tuple[float, ...]  # exp(r) = 1 + r + r^2 * P(r), |r| <= ln2/2
     ln2_hi: float  # few significant bits, so k * ln2_hi is exact
     ln2_lo: float
-    log_coefs: tuple[float, ...]
-    tanh_coefs: tuple[float, ...]
+    tanh_sat: float  # tanh(x) rounds to 1 for |x| above this
 
     @property
     def suffix(self) -> str:
@@ -43,28 +42,44 @@ class _Format:
         return int.from_bytes(struct.pack("<" + self.pack, value), "little")
 
 
-# log: fdlibm/musl minimax coefficients Lg1.. of (log(1+s)-log(1-s))/s in s^2.
-# tanh: x + x^3 * P(x^2) on |x| < 0.55, least-squares fit on Chebyshev nodes
-# against a 60-digit reference; relative error 2^-31 (f32), 2^-55 (f64).
+# Coefficients are minimax fits (Lawson-weighted least squares on Chebyshev
+# nodes against a long-double reference) for relative error, except the
+# fdlibm/musl log coefficients.  Each entry gives the fit's error.
 _F32 = _Format(
     ty=ir.FloatType(), int_bits=32, mant_bits=23, bias=127, pack="f",
-    exp_range=(-104.0, 89.0), exp_degree=7,
+    exp_range=(-104.0, 89.0),
+    exp_coefs=(0.4999999403953552, 0.1666652113199234, 0.04166838899254799,  # 2^-28
+               0.008368710055947304, 0.001381461275741458),
     ln2_hi=6.9314575195e-01, ln2_lo=1.4286067653e-06,
-    log_coefs=(0.66666662693, 0.40000972152, 0.28498786688, 0.24279078841),
-    tanh_coefs=(-1 / 3, 0.13333332811276055, -0.05396737970184224, 0.02184590605501952,
-                -0.008637595724091935, 0.002681258565481494))
+    tanh_sat=9.0110)
 _F64 = _Format(
     ty=ir.DoubleType(), int_bits=64, mant_bits=52, bias=1023, pack="d",
-    exp_range=(-746.0, 710.0), exp_degree=13,
+    exp_range=(-746.0, 710.0),
+    exp_coefs=(0.5000000000000011, 0.16666666666666413, 0.041666666666530086,  # 2^-57.9
+               0.008333333333494519, 0.0013888888943640488, 0.0001984126950632182,
+               2.480149309580072e-05, 2.755758669091744e-06, 2.763024716137459e-07,
+               2.4999938497489478e-08),
     ln2_hi=6.93147180369123816490e-01, ln2_lo=1.90821492927058770002e-10,
-    log_coefs=(6.666666666666735130e-01, 3.999999999940941908e-01, 2.857142874366239149e-01,
-               2.222219843214978396e-01, 1.818357216161805012e-01, 1.531383769920937332e-01,
-               1.479819860511658591e-01),
-    tanh_coefs=(-1 / 3, 0.13333333333333333, -0.053968253968178476, 0.021869488527991525,
-                -0.008863235184922281, 0.0035921205969594154, -0.0014557417446306978,
-                0.0005893198301283395, -0.00023574173297823177, 8.687244215474575e-05,
-                -2.1786464994431097e-05))
-_TANH_POLY_LIMIT = 0.55
+    tanh_sat=19.1)
+
+# float32 log: log(1+g) = g - g^2/2 + g^3 * P(g), g in [sqrt(1/2)-1, sqrt(2)-1];
+# relative error 2^-27.2.
+_LOG_F32 = (0.3333333134651184, -0.2500081956386566, 0.20001226663589478,
+            -0.16623356938362122, 0.14201757311820984, -0.13160182535648346,
+            0.1276158094406128, -0.07634498924016953)
+# float64 log: fdlibm/musl Lg1..Lg7 of (log(1+s)-log(1-s))/s in s^2.
+_LOG_F64 = (6.666666666666735130e-01, 3.999999999940941908e-01, 2.857142874366239149e-01,
+            2.222219843214978396e-01, 1.818357216161805012e-01, 1.531383769920937332e-01,
+            1.479819860511658591e-01)
+# float32 expm1(r) = r + r^2 * P(r), |r| <= ln2/2; relative error 2^-25.8.
+_EXPM1_F32 = (0.4999999701976776, 0.1666654348373413, 0.04166720062494278,
+              0.00836651399731636, 0.0013882522471249104)
+_TANH_SPLIT = 0.55  # tanh(0.55) ~ 1/2
+# float64 expm1(r) = r + r^2 * P(r), |r| <= ln2/2; relative error 2^-55.6.
+_EXPM1_F64 = (0.5000000000000006, 0.1666666666666659, 0.04166666666657678,
+              0.00833333333338924, 0.0013888888931551488, 0.00019841269719738614,
+              2.4801505294272724e-05, 2.755740687063074e-06, 2.762602841173229e-07,
+              2.505398702180628e-08)
 
 
 class _Emitter:
@@ -74,6 +89,7 @@ class _Emitter:
         self.b = builder
         self.f = fmt
         self.ity = ir.IntType(fmt.int_bits)
+        self.f32 = fmt.int_bits == 32
 
     def c(self, value: float) -> ir.Constant:
         return ir.Constant(self.f.ty, value)
@@ -110,19 +126,19 @@ class _Emitter:
         return self.b.bitcast(self.b.shl(biased, self.ic(self.f.mant_bits)),
                               self.f.ty)
 
-    def div_1p(self, num: ir.Value, e: ir.Value) -> ir.Value:
-        """num / (1 + e), compensating the rounding of 1 + e and of the
-        quotient, so that almost only the error of e remains."""
-        b = self.b
-        one = self.c(1.0)
-        d = b.fadd(one, e)
-        # TwoSum: d + d_lo == 1 + e exactly.
-        e_part = b.fsub(d, one)
-        d_lo = b.fadd(b.fsub(one, b.fsub(d, e_part)), b.fsub(e, e_part))
-        inv = b.fdiv(one, d)
-        q = b.fmul(num, inv)
-        residual = b.fsub(self.fma(b.fneg(q), d, num), b.fmul(q, d_lo))
-        return self.fma(residual, inv, q)
+    def reduce(self, x: ir.Value) -> tuple[ir.Value, ir.Value]:
+        """x = k*ln2 + r with |r| <= ln2/2 (Cody-Waite); returns integer k
+        and r.  Adding 1.5 * 2**mant_bits rounds x/ln2 to an integer held in
+        the low bits, which saves a rint and a float-to-int conversion;
+        |x/ln2| must stay below 2**(mant_bits-1)."""
+        b, f = self.b, self.f
+        magic = self.c(1.5 * 2.0 ** f.mant_bits)
+        shifted = self.fma(x, self.c(1 / math.log(2)), magic)
+        k = b.fsub(shifted, magic)
+        r = self.fma(k, self.c(-f.ln2_hi), x)
+        r = self.fma(k, self.c(-f.ln2_lo), r)
+        ki = b.sub(b.bitcast(shifted, self.ity), self.ic(f.bits(1.5 * 2.0 ** f.mant_bits)))
+        return ki, r
 
     def exp(self, x: ir.Value) -> ir.Value:
         b, f = self.b, self.f
@@ -131,15 +147,11 @@ class _Emitter:
         lo, hi = f.exp_range
         xc = self.intrinsic("minnum", self.intrinsic("maxnum", x, self.c(lo)),
                             self.c(hi))
-        # Cody-Waite: x = k*ln2 + r with |r| <= ln2/2.
-        k = self.intrinsic("rint", b.fmul(xc, self.c(1 / math.log(2))))
-        r = self.fma(k, self.c(-f.ln2_hi), xc)
-        r = self.fma(k, self.c(-f.ln2_lo), r)
-        p = self.poly(r, tuple(1 / math.factorial(n)
-                               for n in range(f.exp_degree + 1)))
+        ki, r = self.reduce(xc)
+        p = self.fma(b.fmul(r, r), self.poly(r, f.exp_coefs), r)
+        p = b.fadd(p, self.c(1.0))
         # Scale by 2**k in two exact steps, so that neither factor overflows
         # and a subnormal result is rounded only once.
-        ki = b.fptosi(k, self.ity)
         k1 = b.ashr(ki, self.ic(1))
         y = b.fmul(b.fmul(p, self.pow2(k1)), self.pow2(b.sub(ki, k1)))
         return self.nan_passthrough(x, y)
@@ -157,18 +169,26 @@ class _Emitter:
         k = b.sub(k, b.select(tiny, self.ic(f.mant_bits), self.ic(0)))
         mant = b.and_(ix, self.ic((1 << f.mant_bits) - 1))
         m = b.bitcast(b.add(mant, self.ic(sqrt_half)), f.ty)
-        # log(1+g) = 2 atanh(s) = 2s + s*R(s^2), s = g/(2+g)  (fdlibm).
         g = b.fsub(m, self.c(1.0))
-        s = b.fdiv(g, b.fadd(g, self.c(2.0)))
-        z = b.fmul(s, s)
-        w = b.fmul(z, z)
-        # R = z*(Lg1 + w*Lg3 + ...) + w*(Lg2 + w*Lg4 + ...): two short chains.
-        r = b.fadd(b.fmul(z, self.poly(w, f.log_coefs[0::2])),
-                   b.fmul(w, self.poly(w, f.log_coefs[1::2])))
-        hfsq = b.fmul(self.c(0.5), b.fmul(g, g))
         dk = b.sitofp(k, f.ty)
-        y = self.fma(s, b.fadd(hfsq, r), b.fmul(dk, self.c(f.ln2_lo)))
-        y = b.fadd(b.fadd(b.fsub(y, hfsq), g), b.fmul(dk, self.c(f.ln2_hi)))
+        if self.f32:
+            # log(1+g) = g - g^2/2 + g^3 P(g): no division.
+            g2 = b.fmul(g, g)
+            tail = self.fma(b.fmul(g2, g), self.poly(g, _LOG_F32),
+                            b.fmul(dk, self.c(f.ln2_lo)))
+            y = b.fadd(g, self.fma(g2, self.c(-0.5), tail))
+        else:
+            # log(1+g) = 2 atanh(s) = 2s + s*R(s^2), s = g/(2+g)  (fdlibm).
+            s = b.fdiv(g, b.fadd(g, self.c(2.0)))
+            z = b.fmul(s, s)
+            w = b.fmul(z, z)
+            # R = z*(Lg1 + w*Lg3 + ...) + w*(Lg2 + w*Lg4 + ...): two chains.
+            r = b.fadd(b.fmul(z, self.poly(w, _LOG_F64[0::2])),
+                       b.fmul(w, self.poly(w, _LOG_F64[1::2])))
+            hfsq = b.fmul(self.c(0.5), b.fmul(g, g))
+            y = self.fma(s, b.fadd(hfsq, r), b.fmul(dk, self.c(f.ln2_lo)))
+            y = b.fadd(b.fsub(y, hfsq), g)
+        y = self.fma(dk, self.c(f.ln2_hi), y)
         y = self.where("==", x, math.inf, x, y)
         y = self.where("==", x, 0.0, self.c(-math.inf), y)  # also -0.0
         y = self.where("<", x, 0.0, self.c(math.nan), y)
@@ -176,19 +196,29 @@ class _Emitter:
 
     def tanh(self, x: ir.Value) -> ir.Value:
         b, f = self.b, self.f
-        # Work on |x| and restore the sign at the end (tanh is odd; this also
-        # gives tanh(-0.0) == -0.0).
+        # With E = exp(-2|x|) = 2^k (1 + p), p = expm1(r):
+        #   tanh|x| = (1 - E) / (1 + E) = 1 - 2E / (1 + E).
+        # 1 - E and 1 + E are each one fma of the exact 2^k * p, so they are
+        # rounded once.  The first form is accurate for small |x| (no
+        # cancellation; exact for subnormals), the second for larger |x|,
+        # where 2E/(1+E) < 1/2 and its rounding errors shrink.  One division
+        # serves both.  Both are even in x; the sign is copied at the end.
+        # NaN propagates through p; large |x| (where 2^k would underflow)
+        # is replaced by the saturated value.
         ax = self.intrinsic("fabs", x)
-        z = b.fmul(ax, ax)
-        small = self.fma(b.fmul(ax, z), self.poly(z, f.tanh_coefs), ax)
-        # Otherwise 1 - 2/(exp(2|x|)+1) >= 0.5 loses no relative accuracy.
-        # Clamping 2|x| at 40 keeps exp finite; beyond it the result rounds
-        # to exactly 1 in both formats.
-        e = self.exp(self.intrinsic("minnum", b.fmul(ax, self.c(2.0)),
-                                    self.c(40.0)))
-        big = b.fsub(self.c(1.0), self.div_1p(self.c(2.0), e))
-        y = self.where("<", ax, _TANH_POLY_LIMIT, small, big)
-        return self.nan_passthrough(x, self.intrinsic("copysign", y, x))
+        ki, r = self.reduce(b.fmul(ax, self.c(-2.0)))
+        p = self.fma(b.fmul(r, r), self.poly(r, _EXPM1_F32 if self.f32 else _EXPM1_F64), r)
+        scale = self.pow2(ki)
+        one = self.c(1.0)
+        den = self.fma(scale, p, b.fadd(scale, one))
+        small = b.fcmp_ordered("<", ax, self.c(_TANH_SPLIT))
+        scale2 = b.fadd(scale, scale)
+        num = b.select(small, b.fneg(self.fma(scale, p, b.fsub(scale, one))),
+                       self.fma(scale2, p, scale2))
+        q = b.fdiv(num, den)
+        y = self.intrinsic("copysign", b.select(small, q, b.fsub(one, q)), x)
+        # Beyond tanh_sat the result rounds to +-1 (ordered: NaN stays NaN).
+        return self.where(">", ax, f.tanh_sat, self.intrinsic("copysign", one, x), y)
 
     def sigmoid(self, x: ir.Value) -> ir.Value:
         # exp(-|x|) never overflows: x >= 0 gives 1/(1+e), x < 0 gives
@@ -196,7 +226,7 @@ class _Emitter:
         b = self.b
         e = self.exp(b.fneg(self.intrinsic("fabs", x)))
         numerator = self.where("<", x, 0.0, e, self.c(1.0))
-        return self.div_1p(numerator, e)
+        return b.fdiv(numerator, b.fadd(e, self.c(1.0)))
 
 
 def _format(ty: ir.Type) -> _Format:

@@ -45,16 +45,18 @@ def _blas_layout(buf: Buf):
 
 
 def emit_matmul(module: ir.Module, b: ir.IRBuilder, a: Buf, w: Buf, out: Buf, accumulate: bool,
-                allow_blas: bool) -> None:
+                symbols=None) -> None:
     """out[..., i, j] (+)= sum_k a[..., i, k] * w[..., k, j]; all three are 2-D or batched with equal batch dims
-    (the caller broadcasts batch dims with zero strides)."""
+    (the caller broadcasts batch dims with zero strides). With `symbols` (a ProcessSymbols), large float
+    products call NumPy's BLAS through the process-symbol table; without, everything is our own loops."""
     m, k = a.shape[-2:]
     n = w.shape[-1]
     batch = out.shape[:-2]
-    gemm = blas_gemm(out.dtype) if allow_blas and not batch and m * n * k >= BLAS_MIN_FLOPS else None
+    big = symbols is not None and not batch and m * n * k >= BLAS_MIN_FLOPS
+    gemm = big and blas_gemm(out.dtype) is not None
     la, lw = _blas_layout(a), _blas_layout(w)
     if gemm and la and lw and a.dtype == w.dtype == out.dtype and out.contiguous:
-        _call_blas(b, gemm, a, w, out, la, lw, accumulate)
+        _call_blas(b, symbols.load(b, "blas", out.dtype.str), a, w, out, la, lw, accumulate)
         return
     fn, (pa, pw, po), _ = kernel_function(module, "matmul", [a, w, out], [])
     kb = ir.IRBuilder(fn.append_basic_block("entry"))
@@ -112,13 +114,13 @@ def _matmul_2d(b, a: Buf, w: Buf, out: Buf, offs, m, n, k, accumulate) -> None:
                 store(b, b.load(acc), slot, out.dtype)
 
 
-def _call_blas(b, gemm: int, a: Buf, w: Buf, out: Buf, la, lw, accumulate: bool) -> None:
+def _call_blas(b, gemm: ir.Value, a: Buf, w: Buf, out: Buf, la, lw, accumulate: bool) -> None:
     ft = F32 if out.dtype == np.float32 else F64
     m, k = a.shape
     n = w.shape[1]
     fnty = ir.FunctionType(ir.VoidType(), [I32, I32, I32, I64, I64, I64, ft, ft.as_pointer(), I64,
                                            ft.as_pointer(), I64, ft, ft.as_pointer(), I64])
-    fptr = b.inttoptr(i64(gemm), fnty.as_pointer())
+    fptr = b.inttoptr(gemm, fnty.as_pointer())
     i32 = lambda v: ir.Constant(I32, v)  # noqa: E731
     b.call(fptr, [i32(ROW_MAJOR), i32(la[0]), i32(lw[0]), i64(m), i64(n), i64(k), ir.Constant(ft, 1.0),
                   b.bitcast(a.ptr, ft.as_pointer()), i64(la[1]), b.bitcast(w.ptr, ft.as_pointer()), i64(lw[1]),

@@ -45,7 +45,7 @@ def _load(b: ir.IRBuilder, base, offset: int, ty: ir.Type):
 
 
 def emit_py_entry(module: ir.Module, entry: ir.Function, name: str, input_types: list[TensorType], n_user: int,
-                  n_outputs: int) -> None:
+                  n_outputs: int, symbols) -> None:
     """The guarded entry for inputs (user arrays, then parameters/constants: two tuples) and outputs."""
     p8 = I8.as_pointer()
     fn = ir.Function(module, ir.FunctionType(I32, [p8, p8, p8]), name)
@@ -56,7 +56,7 @@ def emit_py_entry(module: ir.Module, entry: ir.Function, name: str, input_types:
         b.ret(ir.Constant(I32, -1))
     n_in = len(input_types)
     slots = b.alloca(ir.ArrayType(p8, max(n_in + n_outputs, 1)))
-    array_type = ir.Constant(i64(0).type, id(np.ndarray))
+    array_type = symbols.load(b, "type", "ndarray")
 
     def check(cond) -> None:
         ok = fn.append_basic_block("ok")
@@ -73,7 +73,7 @@ def emit_py_entry(module: ir.Module, entry: ir.Function, name: str, input_types:
             arr, t = item(tup, k), input_types[i]
             check(b.icmp_unsigned("==", b.ptrtoint(_load(b, arr, OB_TYPE, p8), i64(0).type), array_type))
             descr = b.ptrtoint(_load(b, arr, ARR_DESCR, p8), i64(0).type)
-            check(b.icmp_unsigned("==", descr, i64(id(np.dtype(t.dtype)))))
+            check(b.icmp_unsigned("==", descr, symbols.load(b, "descr", np.dtype(t.dtype).str)))
             check(b.icmp_signed("==", _load(b, arr, ARR_ND, I32), ir.Constant(I32, len(t.shape))))
             flags = _load(b, arr, ARR_FLAGS, I32)
             check(b.icmp_unsigned("!=", b.and_(flags, ir.Constant(I32, NPY_ARRAY_ALIGNED)), ir.Constant(I32, 0)))

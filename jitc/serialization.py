@@ -30,9 +30,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import io
 import json
 import os
 import re
+import reprlib
 import stat
 import struct
 
@@ -94,27 +96,37 @@ def save(obj: ScriptModule | ScriptFunction, path: str | os.PathLike) -> None:
         raise JitcError(f"save() expects a ScriptModule or ScriptFunction, got {type(obj).__name__}")
     text = json.dumps(header, sort_keys=True, separators=(",", ":"), allow_nan=False).encode()
     with open(path, "wb") as f:
-        f.write(pack(text, bytes(saver.data)))
+        _write(f, text, saver.arrays)
+
+
+def _write(f, header: bytes, parts: list) -> None:
+    """Stream the frame, the header and the data parts (each padded to 64 bytes) and the checksum: no copies."""
+    head = _PREFIX.pack(MAGIC, VERSION, len(header)) + header
+    digest = hashlib.sha256()
+    for chunk in [head + bytes(-len(head) % ALIGN), *(b for p in parts for b in (p, bytes(-len(p) % ALIGN)))]:
+        digest.update(chunk)
+        f.write(chunk)
+    f.write(digest.digest())
 
 
 def pack(header: bytes, data: bytes) -> bytes:
     """The file bytes for an encoded header and a data section (the tests use this to craft files)."""
-    head = _PREFIX.pack(MAGIC, VERSION, len(header)) + header
-    body = head + bytes(-len(head) % ALIGN) + data
-    return body + hashlib.sha256(body).digest()
+    buf = io.BytesIO()
+    _write(buf, header, [data] if data else [])
+    return buf.getvalue()
 
 
 def _check_name(name, pattern: re.Pattern, what: str, error: type[Exception]) -> str:
     if not isinstance(name, str) or len(name) > MAX_NAME or not pattern.fullmatch(name):
         kind = "an identifier" if pattern is _IDENT else "an identifier or digits"
-        raise error(f"{what} must be {kind} of at most {MAX_NAME} ASCII characters, got {str(name)[:80]!r}")
+        raise error(f"{what} must be {kind} of at most {MAX_NAME} ASCII characters, got {reprlib.repr(name)}")
     return name
 
 
 class _Saver:
     def __init__(self):
-        self.data = bytearray()
-        self.count = 0
+        self.arrays: list[memoryview] = []  # the data section's parts, in offset order
+        self.size = 0
 
     def module(self, m: ScriptModule, where: str, depth: int) -> dict:
         if depth > MAX_DEPTH:
@@ -166,12 +178,12 @@ class _Saver:
                             "uint8..uint64, float16/32/64 are)")
         if array.ndim > MAX_RANK or any(d > MAX_DIM for d in array.shape):
             raise JitcError(f"cannot save {where}: shape {array.shape} exceeds rank {MAX_RANK} or 2**40 per dim")
-        self.count += 1
-        if self.count > MAX_TENSORS:
+        if len(self.arrays) >= MAX_TENSORS:
             raise JitcError(f"cannot save: more than {MAX_TENSORS} arrays")
-        raw = np.ascontiguousarray(array, dtype=DTYPES[key]).tobytes()
-        offset = len(self.data)
-        self.data += raw + bytes(-len(raw) % ALIGN)
+        raw = memoryview(np.ascontiguousarray(array, dtype=DTYPES[key]).reshape(-1).view(np.uint8))
+        offset = self.size
+        self.arrays.append(raw)
+        self.size += len(raw) + -len(raw) % ALIGN
         return {"dtype": key, "shape": list(array.shape), "offset": offset, "nbytes": len(raw)}
 
 
@@ -190,7 +202,7 @@ def _constant(v, where: str, depth: int) -> list:
         return ["str", v]
     if isinstance(v, (tuple, list)):
         return ["list" if isinstance(v, list) else "tuple", [_constant(x, where, depth + 1) for x in v]]
-    raise JitcError(f"cannot save attribute {where} = {str(v)[:60]}: {type(v).__name__} is not a saveable "
+    raise JitcError(f"cannot save attribute {where} = {reprlib.repr(v)}: {type(v).__name__} is not a saveable "
                     "constant (None, bool, 64-bit int, float, str and tuples/lists of them are)")
 
 
@@ -299,7 +311,7 @@ class _Loader:
             raise LoadError(f"{path} must be an object, got {type(obj).__name__}")
         if obj.keys() != keys:
             extra, missing = sorted(obj.keys() - keys), sorted(keys - obj.keys())
-            raise LoadError(f"{path}: " + (f"unknown key {extra[0]!r}" if extra else f"missing key {missing[0]!r}"))
+            raise LoadError(f"{path}: " + (f"unknown key {reprlib.repr(extra[0])}" if extra else f"missing key {missing[0]!r}"))
 
     @staticmethod
     def _list(obj, path: str, max_len: int | None = None) -> list:
@@ -384,7 +396,7 @@ class _Loader:
             raise LoadError(f"{path}: more than {MAX_TENSORS} arrays")
         dtype = DTYPES.get(spec["dtype"]) if isinstance(spec["dtype"], str) else None
         if dtype is None:
-            raise LoadError(f"{path}.dtype: {str(spec['dtype'])[:40]!r} is not an allowed dtype "
+            raise LoadError(f"{path}.dtype: {reprlib.repr(spec['dtype'])} is not an allowed dtype "
                             f"({', '.join(DTYPES)})")
         dims = self._list(spec["shape"], f"{path}.shape", MAX_RANK)
         nbytes = dtype.itemsize
@@ -460,7 +472,7 @@ def _decode_constant(spec, path: str, depth: int):
     if tag in ("tuple", "list") and isinstance(value, list):
         items = [_decode_constant(x, f"{path}[1][{i}]", depth + 1) for i, x in enumerate(value)]
         return tuple(items) if tag == "tuple" else items
-    raise LoadError(f"{path}: {str(spec)[:60]} is not a constant (['none'], ['bool', b], ['int', i], "
+    raise LoadError(f"{path}: {reprlib.repr(spec)} is not a constant (['none'], ['bool', b], ['int', i], "
                     "['float', hex], ['str', s], ['tuple'|'list', [...]])")
 
 

@@ -323,7 +323,7 @@ HEADER_EDITS = {
     "dtype_complex": (lambda h: weight(h).update(dtype="<c8"), r"weight.*dtype: '<c8' is not an allowed dtype"),
     "dtype_object": (lambda h: weight(h).update(dtype="|O"), "'|O' is not an allowed dtype"),
     "dtype_big_endian": (lambda h: weight(h).update(dtype=">f4"), "'>f4' is not an allowed dtype"),
-    "dtype_not_string": (lambda h: weight(h).update(dtype=4), "4' is not an allowed dtype"),
+    "dtype_not_string": (lambda h: weight(h).update(dtype=4), "dtype: 4 is not an allowed dtype"),
     "negative_dim": (lambda h: weight(h).update(shape=[-1, 4]), r"shape\[0\] = -1 is outside"),
     "huge_dim": (lambda h: weight(h).update(shape=[2**41, 1]), r"shape\[0\] = 2199023255552 is outside"),
     "huge_product": (lambda h: weight(h).update(shape=[2**40, 2**40], nbytes=2**82), r"nbytes = \d+ is outside"),
@@ -373,6 +373,8 @@ HEADER_EDITS = {
     "constant_int_huge": (lambda h: linear(h)["constants"][0].__setitem__(1, ["int", 2**64]), "is not a constant"),
     "constant_deep": (lambda h: linear(h)["constants"][0].__setitem__(1, json.loads('["tuple", [' * 70 + "]]" * 70)),
                       "nested deeper than 64"),
+    "constant_bad_and_deep": (lambda h: linear(h)["constants"][0].__setitem__(1, ["x", json.loads("[" * 500 + "]" * 500)]),
+                              "is not a constant"),
     "module_depth": (lambda h: h.update(root=nested_modules(70)), "module tree is deeper than 64"),
 }
 

@@ -98,6 +98,7 @@ class Compiled:
 def compile_prepared(prepared: Prepared, name: str = "jitc_entry", n_user: int | None = None) -> Compiled:
     from codegen import engine
     from codegen.lower import lower
+    from codegen.symbols import fill
 
     start = time.perf_counter()
     _debug(2, "optimized graph", str(prepared.graph))
@@ -107,6 +108,8 @@ def compile_prepared(prepared: Prepared, name: str = "jitc_entry", n_user: int |
     _debug(4, "optimized LLVM IR", library.optimized_ir)
     if debug_level() >= 5:
         _debug(5, "assembly", library.asm)
+    if lowering.symbols is not None:
+        fill(library.address(lowering.symbols.name), lowering.symbols.keys)
     entry = ENTRY(library.address(name))
     py_entry = PY_ENTRY(library.address(f"{name}_py")) if lowering.has_py_entry else None
     return Compiled(prepared, library, entry, lowering.specs, lowering.template, py_entry,
