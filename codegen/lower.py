@@ -8,8 +8,6 @@ The result is 0 on success, or an error code (see ERRORS) the caller turns into 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from llvmlite import ir
 
@@ -20,6 +18,7 @@ from jitc.ops.abstract import normalize_axes
 from jitc.ops.registry import CREATION, ELEMENTWISE, MATMUL, REDUCTION
 from jitc.types import ScalarType, TensorType, TupleType
 
+from .abi import OutputSpec
 from .elementwise import SCALAR_DTYPES, emit_copy, emit_fill, emit_fusion_group, emit_scalar_node, python_dtype
 from .loops import Buf, i64, pointer_type
 from .matmul import emit_matmul
@@ -27,19 +26,8 @@ from .reduce import accumulator_dtype, emit_reduction
 from .scalar import I8, I32, ScalarBuilder, cast, load, value_type
 from .symbols import ProcessSymbols
 
-ERRORS = {1: (IndexError, "index out of range in compiled code"),
-          2: (MemoryError, "compiled code could not allocate its workspace")}
 ALIGN = 64
 STACK_WORKSPACE = 64 * 1024  # larger workspaces come from the heap: threads may have small stacks
-
-
-@dataclass(frozen=True)
-class OutputSpec:
-    """One flattened graph output: the caller allocates np.empty(shape, dtype); scalar=True unwraps .item()."""
-
-    dtype: np.dtype
-    shape: tuple[int, ...]
-    scalar: bool
 
 
 def flatten_outputs(graph: Graph) -> tuple[list[Value], object]:

@@ -206,19 +206,14 @@ class _Emitter:
         # NaN propagates through p; large |x| (where 2^k would underflow)
         # is replaced by the saturated value.
         ax = self.intrinsic("fabs", x)
+        ax = self.where(">", ax, f.tanh_sat, self.c(f.tanh_sat), ax)  # NaN stays
         ki, r = self.reduce(b.fmul(ax, self.c(-2.0)))
         p = self.fma(b.fmul(r, r), self.poly(r, _EXPM1_F32 if self.f32 else _EXPM1_F64), r)
         scale = self.pow2(ki)
         one = self.c(1.0)
         den = self.fma(scale, p, b.fadd(scale, one))
-        small = b.fcmp_ordered("<", ax, self.c(_TANH_SPLIT))
-        scale2 = b.fadd(scale, scale)
-        num = b.select(small, b.fneg(self.fma(scale, p, b.fsub(scale, one))),
-                       self.fma(scale2, p, scale2))
-        q = b.fdiv(num, den)
-        y = self.intrinsic("copysign", b.select(small, q, b.fsub(one, q)), x)
-        # Beyond tanh_sat the result rounds to +-1 (ordered: NaN stays NaN).
-        return self.where(">", ax, f.tanh_sat, self.intrinsic("copysign", one, x), y)
+        num = self.fma(scale, p, b.fsub(scale, one))
+        return self.intrinsic("copysign", b.fdiv(b.fneg(num), den), x)
 
     def sigmoid(self, x: ir.Value) -> ir.Value:
         # exp(-|x|) never overflows: x >= 0 gives 1/(1+e), x < 0 gives

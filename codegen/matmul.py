@@ -20,7 +20,7 @@ _FAST = ("reassoc", "contract", "nsz")
 ROW_MAJOR, NO_TRANS, TRANS = 101, 111, 112
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def blas_gemm(dtype) -> int | None:
     """Address of NumPy's bundled cblas_?gemm (ILP64), or None when this NumPy has none we can find."""
     name = {np.dtype(np.float32): "scipy_cblas_sgemm64_", np.dtype(np.float64): "scipy_cblas_dgemm64_"}.get(
@@ -98,10 +98,9 @@ def _matmul_2d(b, a: Buf, w: Buf, out: Buf, offs, m, n, k, accumulate) -> None:
             if not accumulate:
                 with for_range(b, n, "j0") as j:
                     store(b, sb.const(0), at(out, oo, i, ro, j, co), out.dtype)
-            with for_range(b, k, "k") as kk:
-                with for_range(b, n, "j") as j:
-                    slot = at(out, oo, i, ro, j, co)
-                    store(b, sb.add(load(b, slot, out.dtype), term(i, kk, j)), slot, out.dtype)
+            with for_range(b, k, "k") as kk, for_range(b, n, "j") as j:
+                slot = at(out, oo, i, ro, j, co)
+                store(b, sb.add(load(b, slot, out.dtype), term(i, kk, j)), slot, out.dtype)
         else:  # columns of w are contiguous (x @ W.T): a dot product per output, vectorized as a reduction
             with for_range(b, n, "j") as j:
                 slot = at(out, oo, i, ro, j, co)
@@ -121,7 +120,7 @@ def _call_blas(b, gemm: ir.Value, a: Buf, w: Buf, out: Buf, la, lw, accumulate: 
     fnty = ir.FunctionType(ir.VoidType(), [I32, I32, I32, I64, I64, I64, ft, ft.as_pointer(), I64,
                                            ft.as_pointer(), I64, ft, ft.as_pointer(), I64])
     fptr = b.inttoptr(gemm, fnty.as_pointer())
-    i32 = lambda v: ir.Constant(I32, v)  # noqa: E731
+    i32 = lambda v: ir.Constant(I32, v)
     b.call(fptr, [i32(ROW_MAJOR), i32(la[0]), i32(lw[0]), i64(m), i64(n), i64(k), ir.Constant(ft, 1.0),
                   b.bitcast(a.ptr, ft.as_pointer()), i64(la[1]), b.bitcast(w.ptr, ft.as_pointer()), i64(lw[1]),
                   ir.Constant(ft, 1.0 if accumulate else 0.0), b.bitcast(out.ptr, ft.as_pointer()),

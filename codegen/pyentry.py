@@ -23,7 +23,7 @@ ARR_DATA, ARR_ND, ARR_DIMS, ARR_STRIDES, ARR_DESCR, ARR_FLAGS = 16, 24, 32, 40, 
 NPY_ARRAY_ALIGNED = 0x0100
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def layout_ok() -> bool:
     """True when this interpreter's ndarray struct has the offsets the fast entry reads."""
     a = np.empty((2, 3), np.float32)
@@ -66,7 +66,7 @@ def emit_py_entry(module: ir.Module, entry: ir.Function, name: str, input_types:
     def item(tup, i):
         return _load(b, tup, TUPLE_ITEMS + 8 * i, p8)
 
-    groups = [(args_tuple, range(0, n_user)), (params_tuple, range(n_user, n_in))]
+    groups = [(args_tuple, range(n_user)), (params_tuple, range(n_user, n_in))]
     for tup, indices in groups:
         check(b.icmp_signed("==", _load(b, tup, TUPLE_SIZE, i64(0).type), i64(len(indices))))
         for k, i in enumerate(indices):

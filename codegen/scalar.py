@@ -121,8 +121,8 @@ class ScalarBuilder:
         if self.signed:
             minval = ir.Constant(self.ty, -(1 << (self.ty.width - 1)))
             overflow = b.and_(b.icmp_signed("==", x, minval), b.icmp_signed("==", y, self.const(-1)))
-            return b.select(b.or_(bad, overflow), one, y), bad, overflow
-        return b.select(bad, one, y), bad, None
+            return b.select(b.or_(bad, overflow), one, y), bad
+        return b.select(bad, one, y), bad
 
     def _float_divmod(self, x, y):
         """NumPy's npy_divmod: the floored quotient and the remainder with the divisor's sign. C's truth test of
@@ -150,7 +150,7 @@ class ScalarBuilder:
             return self._float_divmod(x, y)[0]
         if self.is_bool:
             self._unsupported("floor division")
-        d, bad, overflow = self._safe_divisor(x, y)
+        d, bad = self._safe_divisor(x, y)
         if not self.signed:
             return b.select(bad, self.const(0), b.udiv(x, d))
         q, r = b.sdiv(x, d), b.srem(x, d)
@@ -165,7 +165,7 @@ class ScalarBuilder:
             return self._float_divmod(x, y)[1]
         if self.is_bool:
             self._unsupported("remainder")
-        d, bad, _ = self._safe_divisor(x, y)
+        d, bad = self._safe_divisor(x, y)
         if not self.signed:
             return b.select(bad, self.const(0), b.urem(x, d))
         r = b.srem(x, d)

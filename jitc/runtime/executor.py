@@ -122,7 +122,7 @@ def run_compiled(compiled: Compiled, values: list):
     keep = []
     for i, a in enumerate(values):
         if not isinstance(a, np.ndarray):
-            a = np.array(a, _SCALAR_DTYPES[type(a)] if type(a) in _SCALAR_DTYPES else np.float64)
+            a = np.array(a, _SCALAR_DTYPES.get(type(a), np.float64))
             keep.append(a)
         slots[i] = a.ctypes.data
     outs = [np.empty(s.shape, s.dtype) for s in compiled.outputs]
@@ -130,7 +130,7 @@ def run_compiled(compiled: Compiled, values: list):
         slots[n_in + j] = o.ctypes.data
     code = compiled.entry(slots)
     if code:
-        from codegen.lower import ERRORS
+        from codegen.abi import ERRORS
 
         exc, msg = ERRORS.get(code, (JitcError, f"native code failed with code {code}"))
         raise exc(msg)

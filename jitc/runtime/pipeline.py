@@ -9,15 +9,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import CompileError
 from ..ir import Graph
-from ..passes.clone import clone_graph
 from ..passes.cse import eliminate_common_subexpressions
 from ..passes.dce import eliminate_dead_code
 from ..passes.fold import fold_constants
-from ..passes.freeze import ParamRef, freeze_module, lift_tensor_constants
+from ..passes.freeze import ParamRef
 from ..passes.fuse import fuse_elementwise
-from ..passes.specialize import specialize
 from ..types import BOOL, FLOAT, INT, TensorType, Type
 
 ENTRY = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_void_p))
@@ -56,19 +53,6 @@ class Prepared:
     constants: list[np.ndarray]
 
 
-def prepare(graph: Graph, module, args: list, params_now: list | None = None) -> Prepared:
-    """Freeze and specialize a copy of graph for these arguments, then run the optimization passes."""
-    if module is not None:
-        graph, params = freeze_module(graph, module)
-    else:
-        graph, params = clone_graph(graph), []
-    constants = lift_tensor_constants(graph)
-    arrays = [p.get() for p in params] if params_now is None else params_now
-    specialize(graph, [arg_type(a) for a in [*args, *arrays, *constants]])
-    optimize(graph)
-    return Prepared(graph, params, constants)
-
-
 def optimize(graph: Graph) -> None:
     fold_constants(graph)
     eliminate_dead_code(graph)
@@ -95,25 +79,50 @@ class Compiled:
     hits: int = field(default=0)
 
 
-def compile_prepared(prepared: Prepared, name: str = "jitc_entry", n_user: int | None = None) -> Compiled:
+def compile_prepared(prepared: Prepared, name: str = "jitc_entry", n_user: int | None = None,
+                     use_cache: bool = True) -> Compiled:
+    """Native code for a prepared graph: from the on-disk cache when it has it, else lowered and JIT-compiled."""
     from codegen import engine
-    from codegen.lower import lower
+    from codegen.abi import OutputSpec
     from codegen.symbols import fill
+
+    from . import disk_cache
 
     start = time.perf_counter()
     _debug(2, "optimized graph", str(prepared.graph))
-    lowering, llvm_ir = lower(prepared.graph, name, n_user=n_user)
-    _debug(3, "LLVM IR", llvm_ir)
-    library = engine.compile_ir(llvm_ir, name)
-    _debug(4, "optimized LLVM IR", library.optimized_ir)
+    digest = disk_cache.key(str(prepared.graph), name, n_user) if use_cache and disk_cache.enabled() else None
+    hit = disk_cache.load(digest) if digest else None
+    if hit is not None:
+        meta, object_code = hit
+        library = engine.load_object(object_code, meta["exports"])
+        llvm_ir = ""
+        specs = [OutputSpec(np.dtype(d), tuple(shape), scalar) for d, shape, scalar in meta["outputs"]]
+        template, symbols, has_py = _template(meta["template"]), meta["symbols"], meta["py_entry"]
+    else:
+        from codegen.lower import lower  # only needed on a cache miss: keeps warm starts fast
+
+        lowering, llvm_ir = lower(prepared.graph, name, n_user=n_user)
+        _debug(3, "LLVM IR", llvm_ir)
+        library = engine.compile_ir(llvm_ir, name)
+        _debug(4, "optimized LLVM IR", library.optimized_ir)
+        specs, template, has_py = lowering.specs, lowering.template, lowering.has_py_entry
+        symbols = [list(k) for k in lowering.symbols.keys] if lowering.symbols is not None else []
+        if digest:
+            disk_cache.store(digest, {"exports": list(library.symbols), "symbols": symbols, "py_entry": has_py,
+                                      "template": template, "outputs": [[s.dtype.str, list(s.shape), s.scalar]
+                                                                        for s in specs]}, library.object_code)
     if debug_level() >= 5:
         _debug(5, "assembly", library.asm)
-    if lowering.symbols is not None:
-        fill(library.address(lowering.symbols.name), lowering.symbols.keys)
+    if symbols:
+        fill(library.address(f"{name}.symbols"), [tuple(k) for k in symbols])
     entry = ENTRY(library.address(name))
-    py_entry = PY_ENTRY(library.address(f"{name}_py")) if lowering.has_py_entry else None
-    return Compiled(prepared, library, entry, lowering.specs, lowering.template, py_entry,
-                    time.perf_counter() - start, llvm_ir)
+    py_entry = PY_ENTRY(library.address(f"{name}_py")) if has_py else None
+    return Compiled(prepared, library, entry, specs, template, py_entry, time.perf_counter() - start, llvm_ir)
 
 
-__all__ = ["CompileError", "Compiled", "Prepared", "arg_type", "compile_prepared", "debug_level", "prepare"]
+def _template(t):
+    """JSON turned the output template's tuples into lists: turn them back."""
+    return tuple(_template(x) for x in t) if isinstance(t, list) else t
+
+
+__all__ = ["Compiled", "Prepared", "arg_type", "compile_prepared", "debug_level", "optimize"]

@@ -1,0 +1,81 @@
+"""Persistent cache of compiled object code, keyed by the optimized graph, the signature (in the graph's
+types), the CPU, thread count and versions. Entries are written atomically (temp file + rename), so concurrent
+processes never read half a file; a damaged or foreign entry is ignored and recompiled.
+
+Location: $JITC_CACHE_DIR, else $XDG_CACHE_HOME/jitc, else ~/.cache/jitc. JITC_CACHE=0 turns it off.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import struct
+import tempfile
+
+import numpy as np
+
+MAGIC = b"JITCOBJ1"
+
+
+def enabled() -> bool:
+    return os.environ.get("JITC_CACHE", "1") not in ("0", "")
+
+
+def directory() -> str:
+    base = os.environ.get("JITC_CACHE_DIR")
+    if base:
+        return base
+    xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(xdg, "jitc")
+
+
+def key(graph_text: str, name: str, n_user: int | None) -> str:
+    """Everything the object code depends on besides the graph: versions, target, threads."""
+    import llvmlite
+    import llvmlite.binding as llvm
+
+    from codegen import engine
+    from codegen.parallel import thread_count
+
+    from .. import __version__
+
+    parts = [__version__, llvmlite.__version__, np.__version__, engine.target_triple(), engine.host_cpu(),
+             llvm.get_host_cpu_features().flatten(), str(thread_count()), name, str(n_user), graph_text]
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+
+def load(digest: str) -> tuple[dict, bytes] | None:
+    """The metadata and object code stored under digest, or None (missing, damaged or unreadable)."""
+    path = os.path.join(directory(), digest[:2], digest)
+    try:
+        with open(path, "rb") as f:
+            blob = f.read()
+    except OSError:
+        return None
+    if len(blob) < len(MAGIC) + 4 + 32 or not blob.startswith(MAGIC):
+        return None
+    body, checksum = blob[:-32], blob[-32:]
+    if hashlib.sha256(body).digest() != checksum:
+        return None
+    (meta_len,) = struct.unpack_from("<I", body, len(MAGIC))
+    start = len(MAGIC) + 4
+    try:
+        meta = json.loads(body[start:start + meta_len].decode())
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return meta, body[start + meta_len:]
+
+
+def store(digest: str, meta: dict, object_code: bytes) -> None:
+    """Write an entry atomically; failures (read-only home, full disk) only cost the cache."""
+    folder = os.path.join(directory(), digest[:2])
+    meta_bytes = json.dumps(meta, sort_keys=True).encode()
+    body = MAGIC + struct.pack("<I", len(meta_bytes)) + meta_bytes + object_code
+    try:
+        os.makedirs(folder, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(body + hashlib.sha256(body).digest())
+        os.replace(tmp, os.path.join(folder, digest))
+    except OSError:
+        pass
