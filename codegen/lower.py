@@ -334,7 +334,7 @@ class Lowering:
         max_trips, _, _ = self.scalar(node.inputs[0])
         init_cond = cast(self.b, *self.scalar(node.inputs[1])[:2], np.bool_)
         carried_in = node.inputs[2:]
-        slots = self.merge_slots(body.params[1:])
+        slots = self.merge_slots(node.outputs)  # the carried buffers are the loop's results (maybe an output)
         init_scalars = self.assign(slots, carried_in)
         pre = self.b.block
         header = self.fn.append_basic_block("loop.header")
@@ -353,8 +353,7 @@ class Lowering:
                 continue
             dt = SCALAR_DTYPES[p.type.name]
             phi = self.b.phi(value_type(dt))
-            phi.add_incoming(cast(self.b, *init_scalars[k], dt) if False else _cast_in(self.b, pre, init_scalars[k],
-                                                                                         dt), pre)
+            phi.add_incoming(_cast_in(self.b, pre, init_scalars[k], dt), pre)
             self.env[p] = (phi, dt, None)
             phis.append((phi, dt))
             k += 1

@@ -207,13 +207,19 @@ class _Emitter:
         # is replaced by the saturated value.
         ax = self.intrinsic("fabs", x)
         ax = self.where(">", ax, f.tanh_sat, self.c(f.tanh_sat), ax)  # NaN stays
-        ki, r = self.reduce(b.fmul(ax, self.c(-2.0)))
+        # -2|x| = k*ln2 + r: the magic constant also adds the exponent bias,
+        # so shifting its bits gives 2^k directly.
+        magic = self.c(1.5 * 2.0 ** f.mant_bits + f.bias)
+        shifted = self.fma(ax, self.c(-2 / math.log(2)), magic)
+        k = b.fsub(shifted, magic)
+        r = self.fma(k, self.c(-f.ln2_hi), b.fmul(ax, self.c(-2.0)))
+        r = self.fma(k, self.c(-f.ln2_lo), r)
+        scale = b.bitcast(b.shl(b.bitcast(shifted, self.ity), self.ic(f.mant_bits)), f.ty)
         p = self.fma(b.fmul(r, r), self.poly(r, _EXPM1_F32 if self.f32 else _EXPM1_F64), r)
-        scale = self.pow2(ki)
         one = self.c(1.0)
         den = self.fma(scale, p, b.fadd(scale, one))
-        num = self.fma(scale, p, b.fsub(scale, one))
-        return self.intrinsic("copysign", b.fdiv(b.fneg(num), den), x)
+        num = self.fma(b.fneg(scale), p, b.fsub(one, scale))
+        return self.intrinsic("copysign", b.fdiv(num, den), x)
 
     def sigmoid(self, x: ir.Value) -> ir.Value:
         # exp(-|x|) never overflows: x >= 0 gives 1/(1+e), x < 0 gives

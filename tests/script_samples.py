@@ -54,7 +54,7 @@ class WrapRNN(nn.Module):
         self.loop = loop
 
     def forward(self, xs):
-        y, h = self.loop(xs)
+        y, _ = self.loop(xs)
         return np.maximum(y, 0)
 
 
@@ -94,7 +94,8 @@ def first_positive_row(xs):
     for i in range(xs.shape[0]):
         if xs[i].sum() > 0:
             return xs[i]
-    return np.zeros_like(xs[0])
+    z = np.zeros_like(xs[0])
+    return z - 1.0
 
 
 def nested_loop_return(xs, limit: float):
@@ -218,16 +219,23 @@ def uses_helpers(x):
     return helper(x) + scripted_helper(x) + helper(x, 3.0) + F.relu(x) + F.sigmoid(x)
 
 
+traced_helper = None  # the tests put a traced ScriptFunction here
+
+
+def uses_traced(x: np.ndarray):
+    zeros = np.zeros(x.shape, dtype=np.float32)
+    return traced_helper(x) * 2 + zeros + np.ones((x.shape[0], 1), dtype=np.float32)
+
+
 def activations(x):
     return F.softmax(x, axis=1), F.gelu(x), F.log_softmax(x)
 
 
 def expressions(x, a: float, b: float):
-    lo = a if a < b else b
-    hi = b if a < b else a
-    inside = lo < 0.5 < hi
-    y = np.where(x > lo, x, lo)
-    return y * 2 if inside else y, (a > 0) or (b > 0), math.pi
+    scale = a * 2.0 if a < b else b - 1.0
+    inside = a < 0.5 < b
+    y = np.where(x > a, x, b)
+    return y * scale if inside else y, (a > 0) or (b > 0), math.pi
 
 
 class Block(nn.Module):
@@ -274,7 +282,7 @@ def err_try(x):
 
 
 def err_lambda(x):
-    f = lambda v: v + 1  # ERR:lambda  # noqa: E731
+    f = lambda v: v + 1  # ERR:lambda
     return f(x)
 
 
@@ -291,7 +299,7 @@ def err_genexp(x):
 
 
 def err_global(x):
-    global SCALE  # ERR:global
+    global SCALE  # ERR:global  # noqa: PLW0602
     return x * SCALE
 
 

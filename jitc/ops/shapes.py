@@ -107,8 +107,8 @@ def _creation(fill):
 
     def infer(op, shape, dtype="float64"):
         shape = (shape,) if isinstance(shape, int) else shape
-        if isinstance(shape, TensorType) or any(not isinstance(d, int) or d < 0 for d in shape):
-            return TENSOR
+        if not isinstance(shape, (tuple, list)) or any(not isinstance(d, int) or d < 0 for d in shape):
+            return TENSOR  # a shape only known at run time (an int[] value, e.g. from x.shape when scripting)
         return tensor(np.dtype(dtype), shape)
 
     return impl, infer

@@ -9,13 +9,15 @@ when one branch of an if always exits, the rest goes into the other branch inste
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 
 from ..ir import Graph, Value
 from ..ops import OPS
 from ..types import BOOL, FLOAT, INT, NONE, STR, TENSOR, ModuleType, TensorType, TupleType, type_of_constant
 from .analysis import always_exits, contains_break, contains_return, reads, stores
-from .expressions import BINARY, ExpressionCompiler, _is_int
+from .emitter import is_int
+from .expressions import BINARY, ExpressionCompiler
 from .values import UNINIT, ModuleRef, ShapeOf, Undefined, describe, is_constant, same_binding, unify
 
 RETURNED, RESULT, GO, SKIP = "$returned", "$result", "$go", "$skip"
@@ -94,11 +96,16 @@ class FunctionCompiler(ExpressionCompiler):
             if not rest or flag is True:
                 return
             if isinstance(flag, Value):
-                self.emit_if(flag, self.set_flag, lambda: self.compile_stmts(rest, live), live, stmt)
+                self.guard(flag, functools.partial(self.compile_stmts, rest, live), live, stmt)
                 return
 
-    def set_flag(self) -> None:
-        self.env[self.flag] = True  # we are in the branch taken when the flag is set
+    def guard(self, flag: Value, rest_fn, live: frozenset[str], node: ast.AST) -> None:
+        """`if flag: (skip) else: rest`; each branch knows the flag's value, so the rest needs no more guards."""
+        def run_rest():
+            self.env[self.flag] = False
+            rest_fn()
+
+        self.emit_if(flag, lambda: self.env.__setitem__(self.flag, True), run_rest, live, node)
 
     def if_stmt(self, stmt: ast.If, rest: list[ast.stmt], live: frozenset[str]) -> bool:
         """Compile an if; returns True when it also compiled `rest` (folded condition, or an exiting branch)."""
@@ -292,7 +299,7 @@ class FunctionCompiler(ExpressionCompiler):
             if flag is True:
                 return
             if isinstance(flag, Value) and k + 1 < len(items):
-                self.emit_if(flag, self.set_flag, lambda: self.unroll(node, items[k + 1:], live), live, node)
+                self.guard(flag, functools.partial(self.unroll, node, items[k + 1:], live), live, node)
                 return
 
     def range_loop(self, node: ast.For, call: ast.Call) -> None:
@@ -301,7 +308,7 @@ class FunctionCompiler(ExpressionCompiler):
         args = []
         for a in call.args:
             b = self.visit(a)
-            if not _is_int(b):
+            if not is_int(b):
                 raise self.error(a, f"range() arguments must be ints, got {self.describe(b)}")
             args.append(b)
         start, stop, step = (0, args[0], 1) if len(args) == 1 else (*args, 1)[:3]

@@ -1,30 +1,30 @@
-"""Compiling expressions: names, constants, operators, attributes, indexing and calls (ops, builtins, modules,
-other functions). Statements and control flow build on this in compiler.py."""
+"""Compiling expressions: names, constants, operators, attributes and indexing (calls are in calls.py).
+Statements and control flow build on this in compiler.py."""
 from __future__ import annotations
 
 import ast
-import builtins
-import contextlib
 import inspect
 import operator
 import types
-from typing import Any
 
-import numpy as np
-
-from ..builder import insert_op
-from ..errors import JitcError, ScriptError
+from ..errors import JitcError
 from ..indexing import index_steps
-from ..ir import Graph, Value
-from ..nn.module import Module
-from ..ops import DUNDERS, METHODS, OPS, bind, op_for_function
-from ..passes.clone import clone_block_into
-from ..script_module import ScriptFunction, ScriptModule
-from ..types import BOOL, FLOAT, INT, NONE, ListType, ModuleType, TensorType, TupleType
-from .source import FunctionSource
+from ..ir import Value
+from ..ops import DUNDERS, METHODS, OPS
+from ..script_module import ScriptModule
+from ..types import NONE, TensorType, TupleType
+from .calls import CallCompiler
+from .emitter import is_int, module_type
 from .unsupported import unsupported
-from .values import (ArrayMethod, Builtin, MethodRef, ModuleRef, ShapeOf, Undefined, describe, dtype_name, generic,
-                     is_constant, unify)
+from .values import (
+    ArrayMethod,
+    Builtin,
+    MethodRef,
+    ModuleRef,
+    ShapeOf,
+    Undefined,
+    is_constant,
+)
 
 BINARY = {ast.Add: (operator.add, "__add__"), ast.Sub: (operator.sub, "__sub__"),
           ast.Mult: (operator.mul, "__mul__"), ast.Div: (operator.truediv, "__truediv__"),
@@ -36,138 +36,13 @@ COMPARE = {ast.Eq: (operator.eq, "__eq__"), ast.NotEq: (operator.ne, "__ne__"), 
 UNARY = {ast.USub: (operator.neg, "__neg__"), ast.Invert: (operator.invert, "__invert__")}
 ARRAY_ATTRS = ("T", "shape", "ndim")
 ARRAY_METHODS = ("reshape", "transpose", *METHODS)
-SCALAR_CASTS = {float: ("aten::Float", FLOAT), int: ("aten::Int", INT), bool: ("aten::Bool", BOOL)}
 
 
-def module_type(module) -> ModuleType:
-    return ModuleType(module.original_name if isinstance(module, ScriptModule) else type(module).__name__)
 
 
-def _is_int(v) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool) or isinstance(v, Value) and v.type == INT
-
-
-def _is_numpy(fn) -> bool:
-    return isinstance(fn, np.ufunc) or (getattr(fn, "__module__", None) or "").split(".")[0] == "numpy"
-
-
-def _supported_numpy() -> str:
-    names = {f"np.{f.__name__}" for op in OPS.values() for f in op.functions if _is_numpy(f)}
-    return ", ".join(sorted(names))
-
-
-class ExpressionCompiler(ast.NodeVisitor):
+class ExpressionCompiler(CallCompiler):
     """Evaluates expressions to bindings: IR Values, Python constants (folded until a graph needs them), tuples of
     bindings, or compile-time objects (modules, functions, `x.shape`, ...; see values.py)."""
-
-    def __init__(self, session, src: FunctionSource, fn):
-        self.session, self.src = session, src
-        self.graph = Graph()
-        self.block = self.graph.block
-        self.env: dict[str, Any] = {}
-        closure = zip(fn.__code__.co_freevars, fn.__closure__ or ())
-        self.scopes = (dict(_cells(closure)), fn.__globals__, builtins.__dict__)
-
-    # ---- emitting
-    def error(self, node: ast.AST, message: str, width: int | None = None) -> ScriptError:
-        return self.src.error(node, message, width)
-
-    @contextlib.contextmanager
-    def inserting(self, block):
-        saved, self.block = self.block, block
-        try:
-            with self.graph.inserting_at_end(block):
-                yield
-        finally:
-            self.block = saved
-
-    def emit(self, kind: str, inputs, out_types, node: ast.AST, attrs=None):
-        return self.graph.insert(kind, inputs, out_types, attrs, self.src.location(node))
-
-    def call_op(self, op, args, kwargs, node: ast.AST) -> Value:
-        """Bind a call to an op of the table and insert it (shape/dtype inference shared with the tracer)."""
-        args = [self.op_arg(a, node) for a in args]
-        kwargs = {k: self.op_arg(v, node) for k, v in kwargs.items()}
-        try:
-            value = insert_op(self.graph, op, bind(op, tuple(args), kwargs), self.src.location(node))
-        except ScriptError:
-            raise
-        except JitcError as e:
-            raise self.error(node, str(e)) from None
-        value.type = generic(value.type)
-        return value
-
-    def op_arg(self, b, node: ast.AST):
-        """An op argument: Values and constants as they are; `np.float32` as its name; int tuples with values as
-        an int[] list (shapes); anything else must materialize."""
-        if isinstance(b, Value) or is_constant(b):
-            return b
-        if dtype_name(b):
-            return dtype_name(b)
-        if isinstance(b, tuple):
-            items = [self.op_arg(x, node) for x in b]
-            if all(_is_int(x) for x in items):
-                values = [self.materialize(x, node) for x in items]
-                return self.emit("prim::ListConstruct", values, [ListType(INT)], node).output
-            return self.materialize(tuple(items), node)
-        return self.materialize(b, node)
-
-    def materialize(self, b, node: ast.AST) -> Value:
-        """The graph Value of a binding (constants become prim::Constant, tuples prim::TupleConstruct)."""
-        if isinstance(b, Value):
-            return b
-        if isinstance(b, Undefined):
-            raise self.error(node, b.reason)
-        if is_constant(b) or dtype_name(b):
-            return self.graph.insert_constant(dtype_name(b) or b, self.src.location(node))
-        if isinstance(b, tuple):
-            items = [self.materialize(x, node) for x in b]
-            return self.emit("prim::TupleConstruct", items, [TupleType(tuple(v.type for v in items))], node).output
-        if isinstance(b, ShapeOf):
-            return self.call_op(OPS["aten::size"], [b.array], {}, node)
-        raise self.error(node, f"{self.describe(b)} cannot be used as a value in scripted code (values are arrays, "
-                               "int/float/bool/str scalars and tuples of them)")
-
-    def describe(self, b) -> str:
-        if isinstance(b, Value):
-            return describe(b.type)
-        if isinstance(b, ModuleRef):
-            return f"the module {module_type(b.module).name}"
-        if isinstance(b, (MethodRef, ArrayMethod, Builtin)):
-            return f"the method '{b.name}'"
-        if isinstance(b, types.ModuleType):
-            return f"the Python module '{b.__name__}'"
-        return f"'{getattr(b, '__name__', type(b).__name__)}'"
-
-    def to_bool(self, b, node: ast.AST):
-        """A condition: a Python bool when known at compile time, else a `bool` Value (aten::Bool of an array,
-        as TorchScript does)."""
-        if is_constant(b) or isinstance(b, tuple):
-            return bool(b)
-        v = self.materialize(b, node)
-        if v.type == BOOL:
-            return v
-        if isinstance(v.type, TensorType) or v.type in (INT, FLOAT):
-            return self.call_op(OPS["aten::Bool"], [v], {}, node)
-        raise self.error(node, f"{describe(v.type)} cannot be used as a condition (use an array, int, float or bool)")
-
-    def condition(self, expr: ast.expr):
-        return self.to_bool(self.visit(expr), expr)
-
-    def if_expr(self, cond: Value, then_fn, else_fn, node: ast.AST) -> Value:
-        """`a if c else b` and short-circuit and/or: a prim::If with one output; each side is compiled in its block."""
-        n = self.emit("prim::If", [cond], [], node)
-        outs = []
-        for fn in (then_fn, else_fn):
-            block = n.add_block()
-            with self.inserting(block):
-                outs.append(self.materialize(fn(), node))
-            block.add_return(outs[-1])
-        t = unify(outs[0].type, outs[1].type)
-        if t is None:
-            raise self.error(node, f"the two sides of this expression give {describe(outs[0].type)} and "
-                                   f"{describe(outs[1].type)}; both must have the same type")
-        return n.add_output(t)
 
     # ---- names and constants
     def generic_visit(self, node: ast.AST):
@@ -273,8 +148,8 @@ class ExpressionCompiler(ast.NodeVisitor):
             return first
         if isinstance(first, bool):
             return first if first != is_and else self.bool_chain(values[1:], is_and, node)
-        rest = lambda: self.bool_chain(values[1:], is_and, node)  # noqa: E731
-        short = lambda: not is_and  # noqa: E731
+        rest = lambda: self.bool_chain(values[1:], is_and, node)
+        short = lambda: not is_and
         return self.if_expr(first, rest, short, node) if is_and else self.if_expr(first, short, rest, node)
 
     def visit_IfExp(self, node: ast.IfExp):
@@ -344,11 +219,11 @@ class ExpressionCompiler(ast.NodeVisitor):
         if isinstance(base, Value) and isinstance(base.type, TensorType):
             return self.index_array(base, node.slice, node)
         index = self.visit(node.slice)
-        if isinstance(base, ShapeOf) and _is_int(index):
+        if isinstance(base, ShapeOf) and is_int(index):
             return self.call_op(OPS["aten::size"], [base.array, index], {}, node)
         if isinstance(base, ModuleRef):
             base = tuple(self.module_attr(base, name, node) for name in base.module._modules)
-        if isinstance(base, Value) and isinstance(base.type, TupleType) and _is_int(index) and is_constant(index):
+        if isinstance(base, Value) and isinstance(base.type, TupleType) and is_int(index) and is_constant(index):
             elems = base.type.elems
             if not -len(elems) <= index < len(elems):
                 raise self.error(node, f"tuple index {index} is out of range for a tuple of {len(elems)}")
@@ -367,7 +242,7 @@ class ExpressionCompiler(ast.NodeVisitor):
 
     def index_bound(self, expr: ast.expr):
         b = self.visit(expr)
-        if b is None or _is_int(b):
+        if b is None or is_int(b):
             return b
         raise self.error(expr, f"slice bounds must be ints, got {self.describe(b)}")
 
@@ -377,7 +252,7 @@ class ExpressionCompiler(ast.NodeVisitor):
         index = []
         for item in items:
             b = self.visit(item)
-            if not (b is None or b is Ellipsis or isinstance(b, slice) or _is_int(b)):
+            if not (b is None or b is Ellipsis or isinstance(b, slice) or is_int(b)):
                 raise self.error(item, f"only basic indexing (ints, slices, None, ...) is supported in scripted "
                                        f"code, got {self.describe(b)}")
             index.append(b)
@@ -388,168 +263,3 @@ class ExpressionCompiler(ast.NodeVisitor):
         for name, dim, *args in steps:
             x = self.call_op(OPS[name], [x, dim, *args], {}, node)
         return x
-
-    # ---- calls
-    def visit_Call(self, node: ast.Call):
-        for a in node.args:
-            if isinstance(a, ast.Starred):
-                raise self.error(a, "*args in calls are not supported in scripted code (pass arguments one by one)")
-        for kw in node.keywords:
-            if kw.arg is None:
-                raise self.error(kw.value, "**kwargs in calls are not supported in scripted code (pass keyword "
-                                           "arguments one by one)")
-        func = self.visit(node.func)
-        args = [self.visit(a) for a in node.args]
-        kwargs = {kw.arg: self.visit(kw.value) for kw in node.keywords}
-        return self.call(func, args, kwargs, node)
-
-    def call(self, func, args: list, kwargs: dict, node: ast.Call):
-        if isinstance(func, ModuleRef):
-            return self.call_method(func, "forward", args, kwargs, node)
-        if isinstance(func, MethodRef):
-            return self.call_method(func.owner, func.name, args, kwargs, node)
-        if isinstance(func, ArrayMethod):
-            return self.call_array_method(func, args, kwargs, node)
-        if isinstance(func, Builtin):
-            return func.fn(args, kwargs, node)
-        if isinstance(func, (Value, tuple, ShapeOf, dict)) or is_constant(func):
-            raise self.error(node.func, f"{self.describe(func)} is not callable")
-        return self.call_python(func, args, kwargs, node)
-
-    def call_python(self, fn, args: list, kwargs: dict, node: ast.Call):
-        """A Python callable, resolved by identity: an op of the table, a builtin, a scripted/traced function, or
-        a plain function (scripted, then inlined)."""
-        name = ast.unparse(node.func)
-        op = op_for_function(fn)
-        if op is not None:
-            return self.call_op(op, args, kwargs, node)
-        builtin = BUILTINS.get(fn) if isinstance(fn, type | types.BuiltinFunctionType) else None
-        if builtin is not None:
-            if kwargs:
-                raise self.error(node, f"{name}() takes no keyword arguments in scripted code")
-            return builtin(self, args, node)
-        if isinstance(fn, ScriptFunction):
-            if kwargs:
-                raise self.error(node, f"keyword arguments to the compiled function {name}() are not supported")
-            return self.inline(fn.graph, name, args, node)
-        if isinstance(fn, (Module, ScriptModule)):
-            raise self.error(node, f"calling the module '{name}' is not supported: only modules that are attributes "
-                                   "of self can be called (assign it in __init__)")
-        if _is_numpy(fn):
-            raise self.error(node, f"{name} is not supported in scripted code (supported NumPy functions: "
-                                   f"{_supported_numpy()})")
-        if inspect.isfunction(fn):
-            scripted = self.session.script_function(fn)
-            try:
-                bound = inspect.signature(fn).bind(*args, **kwargs)
-            except TypeError as e:
-                raise self.error(node, f"{name}(): {e}") from None
-            bound.apply_defaults()
-            return self.inline(scripted.graph, name, list(bound.arguments.values()), node)
-        raise self.error(node, f"calling {self.describe(fn)} is not supported in scripted code")
-
-    def check_arg(self, param: Value, arg, callee: str, node: ast.AST) -> Value:
-        """An argument for a callee's parameter: arrays for arrays, scalars for scalars (ints widen to float)."""
-        if param.type == FLOAT and isinstance(arg, int) and not isinstance(arg, bool):
-            arg = float(arg)
-        v = self.materialize(arg, node)
-        if isinstance(param.type, TensorType) != isinstance(v.type, TensorType):
-            raise self.error(node, f"argument '{param.name}' of {callee}() must be {describe(param.type)}, got "
-                                   f"{describe(v.type)}")
-        return v
-
-    def inline(self, graph: Graph, name: str, args: list, node: ast.AST) -> Value:
-        """Copy a compiled function's graph in place of the call (its control flow comes along)."""
-        if len(args) != len(graph.inputs):
-            raise self.error(node, f"{name}() takes {len(graph.inputs)} arguments, got {len(args)}")
-        env = {p: self.check_arg(p, a, name, node) for p, a in zip(graph.inputs, args)}
-        clone_block_into(graph.block, self.block, env)
-        return env[graph.outputs[0]]
-
-    def call_method(self, ref: ModuleRef, method: str, args: list, kwargs: dict, node: ast.AST) -> Value:
-        """A submodule's forward or a module's other method: prim::CallMethod on the module value."""
-        owner = module_type(ref.module).name
-        if kwargs:
-            raise self.error(node, f"keyword arguments to {owner}.{method}() are not supported in scripted code")
-        graph = self.session.method_graph(ref.module, method)
-        if graph is None:
-            raise self.error(node, f"module '{owner}' has no compiled method '{method}'")
-        params = graph.inputs[1:]
-        if len(args) != len(params):
-            raise self.error(node, f"{owner}.{method}() takes {len(params)} arguments "
-                                   f"({', '.join(p.name for p in params)}), got {len(args)}")
-        values = [self.check_arg(p, a, f"{owner}.{method}", node) for p, a in zip(params, args)]
-        out_type = generic(graph.outputs[0].type)
-        return self.emit("prim::CallMethod", [ref.value, *values], [out_type], node, {"name": method}).output
-
-    def call_array_method(self, m: ArrayMethod, args: list, kwargs: dict, node: ast.AST) -> Value:
-        if m.name in ("reshape", "transpose"):
-            if kwargs:
-                raise self.error(node, f".{m.name}() takes no keyword arguments in scripted code")
-            arg = args[0] if len(args) == 1 else tuple(args) if args else None
-            op = OPS["aten::reshape" if m.name == "reshape" else "aten::transpose"]
-            return self.call_op(op, [m.array, arg], {}, node)
-        return self.call_op(METHODS[m.name], [m.array, *args], kwargs, node)
-
-    # ---- builtins
-    def builtin_len(self, args, node):
-        (a,) = self.expect_args("len", args, 1, node)
-        if isinstance(a, tuple | str):
-            return len(a)
-        if isinstance(a, ShapeOf):
-            return self.call_op(OPS["aten::dim"], [a.array], {}, node)
-        if isinstance(a, ModuleRef):
-            return len(a.module._modules)
-        if isinstance(a, Value) and isinstance(a.type, TupleType):
-            return len(a.type.elems)
-        if isinstance(a, Value) and isinstance(a.type, (TensorType, ListType)):
-            return self.call_op(OPS["aten::len"], [a], {}, node)
-        raise self.error(node, f"len() of {self.describe(a)} is not supported")
-
-    def builtin_min_max(self, which: str, args, node):
-        a, b = self.expect_args(which, args, 2, node)
-        if is_constant(a) and is_constant(b):
-            return (min if which == "min" else max)(a, b)
-        for x in (a, b):
-            if not (isinstance(x, (int, float)) or isinstance(x, Value) and x.type in (INT, FLOAT, BOOL)):
-                raise self.error(node, f"{which}() works on int/float scalars in scripted code, got "
-                                       f"{self.describe(x)} (for arrays use np.{which}imum(a, b) or a.{which}())")
-        return self.call_op(OPS[f"prim::{which}"], [a, b], {}, node)
-
-    def builtin_cast(self, kind: type, args, node):
-        (a,) = self.expect_args(kind.__name__, args, 1, node)
-        if is_constant(a):
-            try:
-                return kind(a)
-            except (TypeError, ValueError) as e:
-                raise self.error(node, f"{kind.__name__}(): {e}") from None
-        op_name, type_ = SCALAR_CASTS[kind]
-        v = self.materialize(a, node)
-        return v if v.type == type_ else self.call_op(OPS[op_name], [v], {}, node)
-
-    def builtin_abs(self, args, node):
-        (a,) = self.expect_args("abs", args, 1, node)
-        return abs(a) if is_constant(a) else self.call_op(DUNDERS["__abs__"], [a], {}, node)
-
-    def builtin_range(self, args, node):
-        raise self.error(node, "range() is only supported as the iterable of a for loop (for i in range(...))")
-
-    def expect_args(self, name: str, args: list, n: int, node: ast.AST) -> list:
-        if len(args) != n:
-            raise self.error(node, f"{name}() takes {n} argument{'s' * (n != 1)} in scripted code, got {len(args)}")
-        return args
-
-
-BUILTINS = {len: ExpressionCompiler.builtin_len, abs: ExpressionCompiler.builtin_abs,
-            range: ExpressionCompiler.builtin_range,
-            min: lambda self, args, node: self.builtin_min_max("min", args, node),
-            max: lambda self, args, node: self.builtin_min_max("max", args, node),
-            **{k: (lambda self, args, node, k=k: self.builtin_cast(k, args, node)) for k in SCALAR_CASTS}}
-
-
-def _cells(closure):
-    for name, cell in closure:
-        try:
-            yield name, cell.cell_contents
-        except ValueError:  # a closure variable not assigned yet
-            continue

@@ -1,0 +1,188 @@
+"""Compiling calls, resolved at compile time: ops of the table (by identity), builtins, submodules and methods
+(prim::CallMethod), compiled functions and plain Python functions (scripted, then inlined)."""
+from __future__ import annotations
+
+import ast
+import inspect
+import types
+
+import numpy as np
+
+from ..ir import Graph, Value
+from ..nn.module import Module
+from ..ops import DUNDERS, METHODS, OPS, op_for_function
+from ..passes.clone import clone_block_into
+from ..script_module import ScriptFunction, ScriptModule
+from ..types import BOOL, FLOAT, INT, ListType, TensorType, TupleType
+from .emitter import Emitter, module_type
+from .values import ArrayMethod, Builtin, MethodRef, ModuleRef, ShapeOf, describe, generic, is_constant
+
+SCALAR_CASTS = {float: ("aten::Float", FLOAT), int: ("aten::Int", INT), bool: ("aten::Bool", BOOL)}
+
+
+def _is_numpy(fn) -> bool:
+    return isinstance(fn, np.ufunc) or (getattr(fn, "__module__", None) or "").split(".")[0] == "numpy"
+
+
+def _supported_numpy() -> str:
+    names = {f"np.{f.__name__}" for op in OPS.values() for f in op.functions if _is_numpy(f)}
+    return ", ".join(sorted(names))
+
+
+class CallCompiler(Emitter):
+    """Calls of anything an expression can evaluate to."""
+
+    def visit_Call(self, node: ast.Call):
+        for a in node.args:
+            if isinstance(a, ast.Starred):
+                raise self.error(a, "*args in calls are not supported in scripted code (pass arguments one by one)")
+        for kw in node.keywords:
+            if kw.arg is None:
+                raise self.error(kw.value, "**kwargs in calls are not supported in scripted code (pass keyword "
+                                           "arguments one by one)")
+        func = self.visit(node.func)
+        args = [self.visit(a) for a in node.args]
+        kwargs = {kw.arg: self.visit(kw.value) for kw in node.keywords}
+        return self.call(func, args, kwargs, node)
+
+    def call(self, func, args: list, kwargs: dict, node: ast.Call):
+        if isinstance(func, ModuleRef):
+            return self.call_method(func, "forward", args, kwargs, node)
+        if isinstance(func, MethodRef):
+            return self.call_method(func.owner, func.name, args, kwargs, node)
+        if isinstance(func, ArrayMethod):
+            return self.call_array_method(func, args, kwargs, node)
+        if isinstance(func, Builtin):
+            return func.fn(args, kwargs, node)
+        if isinstance(func, (Value, tuple, ShapeOf, dict)) or is_constant(func):
+            raise self.error(node.func, f"{self.describe(func)} is not callable")
+        return self.call_python(func, args, kwargs, node)
+
+    def call_python(self, fn, args: list, kwargs: dict, node: ast.Call):
+        """A Python callable, resolved by identity: an op of the table, a builtin, a scripted/traced function, or
+        a plain function (scripted, then inlined)."""
+        name = ast.unparse(node.func)
+        op = op_for_function(fn)
+        if op is not None:
+            return self.call_op(op, args, kwargs, node)
+        builtin = BUILTINS.get(fn) if isinstance(fn, type | types.BuiltinFunctionType) else None
+        if builtin is not None:
+            if kwargs:
+                raise self.error(node, f"{name}() takes no keyword arguments in scripted code")
+            return builtin(self, args, node)
+        if isinstance(fn, ScriptFunction):
+            if kwargs:
+                raise self.error(node, f"keyword arguments to the compiled function {name}() are not supported")
+            return self.inline(fn.graph, name, args, node)
+        if isinstance(fn, (Module, ScriptModule)):
+            raise self.error(node, f"calling the module '{name}' is not supported: only modules that are attributes "
+                                   "of self can be called (assign it in __init__)")
+        if _is_numpy(fn):
+            raise self.error(node, f"{name} is not supported in scripted code (supported NumPy functions: "
+                                   f"{_supported_numpy()})")
+        if inspect.isfunction(fn):
+            scripted = self.session.script_function(fn)
+            try:
+                bound = inspect.signature(fn).bind(*args, **kwargs)
+            except TypeError as e:
+                raise self.error(node, f"{name}(): {e}") from None
+            bound.apply_defaults()
+            return self.inline(scripted.graph, name, list(bound.arguments.values()), node)
+        raise self.error(node, f"calling {self.describe(fn)} is not supported in scripted code")
+
+    def check_arg(self, param: Value, arg, callee: str, node: ast.AST) -> Value:
+        """An argument for a callee's parameter: arrays for arrays, scalars for scalars (ints widen to float)."""
+        if param.type == FLOAT and isinstance(arg, int) and not isinstance(arg, bool):
+            arg = float(arg)
+        v = self.materialize(arg, node)
+        if isinstance(param.type, TensorType) != isinstance(v.type, TensorType):
+            raise self.error(node, f"argument '{param.name}' of {callee}() must be {describe(param.type)}, got "
+                                   f"{describe(v.type)}")
+        return v
+
+    def inline(self, graph: Graph, name: str, args: list, node: ast.AST) -> Value:
+        """Copy a compiled function's graph in place of the call (its control flow comes along)."""
+        if len(args) != len(graph.inputs):
+            raise self.error(node, f"{name}() takes {len(graph.inputs)} arguments, got {len(args)}")
+        env = {p: self.check_arg(p, a, name, node) for p, a in zip(graph.inputs, args)}
+        clone_block_into(graph.block, self.block, env)
+        return env[graph.outputs[0]]
+
+    def call_method(self, ref: ModuleRef, method: str, args: list, kwargs: dict, node: ast.AST) -> Value:
+        """A submodule's forward or a module's other method: prim::CallMethod on the module value."""
+        owner = module_type(ref.module).name
+        if kwargs:
+            raise self.error(node, f"keyword arguments to {owner}.{method}() are not supported in scripted code")
+        graph = self.session.method_graph(ref.module, method)
+        if graph is None:
+            raise self.error(node, f"module '{owner}' has no compiled method '{method}'")
+        params = graph.inputs[1:]
+        if len(args) != len(params):
+            raise self.error(node, f"{owner}.{method}() takes {len(params)} arguments "
+                                   f"({', '.join(p.name for p in params)}), got {len(args)}")
+        values = [self.check_arg(p, a, f"{owner}.{method}", node) for p, a in zip(params, args)]
+        out_type = generic(graph.outputs[0].type)
+        return self.emit("prim::CallMethod", [ref.value, *values], [out_type], node, {"name": method}).output
+
+    def call_array_method(self, m: ArrayMethod, args: list, kwargs: dict, node: ast.AST) -> Value:
+        if m.name in ("reshape", "transpose"):
+            if kwargs:
+                raise self.error(node, f".{m.name}() takes no keyword arguments in scripted code")
+            arg = args[0] if len(args) == 1 else tuple(args) if args else None
+            op = OPS["aten::reshape" if m.name == "reshape" else "aten::transpose"]
+            return self.call_op(op, [m.array, arg], {}, node)
+        return self.call_op(METHODS[m.name], [m.array, *args], kwargs, node)
+    # ---- builtins
+    def builtin_len(self, args, node):
+        (a,) = self.expect_args("len", args, 1, node)
+        if isinstance(a, tuple | str):
+            return len(a)
+        if isinstance(a, ShapeOf):
+            return self.call_op(OPS["aten::dim"], [a.array], {}, node)
+        if isinstance(a, ModuleRef):
+            return len(a.module._modules)
+        if isinstance(a, Value) and isinstance(a.type, TupleType):
+            return len(a.type.elems)
+        if isinstance(a, Value) and isinstance(a.type, (TensorType, ListType)):
+            return self.call_op(OPS["aten::len"], [a], {}, node)
+        raise self.error(node, f"len() of {self.describe(a)} is not supported")
+
+    def builtin_min_max(self, which: str, args, node):
+        a, b = self.expect_args(which, args, 2, node)
+        if is_constant(a) and is_constant(b):
+            return (min if which == "min" else max)(a, b)
+        for x in (a, b):
+            if not (isinstance(x, (int, float)) or isinstance(x, Value) and x.type in (INT, FLOAT, BOOL)):
+                raise self.error(node, f"{which}() works on int/float scalars in scripted code, got "
+                                       f"{self.describe(x)} (for arrays use np.{which}imum(a, b) or a.{which}())")
+        return self.call_op(OPS[f"prim::{which}"], [a, b], {}, node)
+
+    def builtin_cast(self, kind: type, args, node):
+        (a,) = self.expect_args(kind.__name__, args, 1, node)
+        if is_constant(a):
+            try:
+                return kind(a)
+            except (TypeError, ValueError) as e:
+                raise self.error(node, f"{kind.__name__}(): {e}") from None
+        op_name, type_ = SCALAR_CASTS[kind]
+        v = self.materialize(a, node)
+        return v if v.type == type_ else self.call_op(OPS[op_name], [v], {}, node)
+
+    def builtin_abs(self, args, node):
+        (a,) = self.expect_args("abs", args, 1, node)
+        return abs(a) if is_constant(a) else self.call_op(DUNDERS["__abs__"], [a], {}, node)
+
+    def builtin_range(self, args, node):
+        raise self.error(node, "range() is only supported as the iterable of a for loop (for i in range(...))")
+
+    def expect_args(self, name: str, args: list, n: int, node: ast.AST) -> list:
+        if len(args) != n:
+            raise self.error(node, f"{name}() takes {n} argument{'s' * (n != 1)} in scripted code, got {len(args)}")
+        return args
+
+
+BUILTINS = {len: CallCompiler.builtin_len, abs: CallCompiler.builtin_abs,
+            range: CallCompiler.builtin_range,
+            min: lambda self, args, node: self.builtin_min_max("min", args, node),
+            max: lambda self, args, node: self.builtin_min_max("max", args, node),
+            **{k: (lambda self, args, node, k=k: self.builtin_cast(k, args, node)) for k in SCALAR_CASTS}}

@@ -1,0 +1,159 @@
+"""The base of the script compiler: where nodes go (blocks, insertion), turning bindings into graph Values, ops
+of the table inserted with shared inference, conditions, and errors that point at the source."""
+from __future__ import annotations
+
+import ast
+import builtins
+import contextlib
+import types
+from typing import Any
+
+from ..builder import insert_op
+from ..errors import JitcError, ScriptError
+from ..ir import Graph, Value
+from ..ops import OPS, bind
+from ..script_module import ScriptModule
+from ..types import BOOL, FLOAT, INT, ListType, ModuleType, TensorType, TupleType
+from .source import FunctionSource
+from .values import (
+    ArrayMethod,
+    Builtin,
+    MethodRef,
+    ModuleRef,
+    ShapeOf,
+    Undefined,
+    describe,
+    dtype_name,
+    generic,
+    is_constant,
+    unify,
+)
+
+
+def module_type(module) -> ModuleType:
+    return ModuleType(module.original_name if isinstance(module, ScriptModule) else type(module).__name__)
+
+
+def is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) or isinstance(v, Value) and v.type == INT
+
+
+class Emitter(ast.NodeVisitor):
+    """Compiler state shared by every layer: the graph, the block being filled, variables (`env`: name ->
+    binding), and the function's Python scopes (closure, globals, builtins) read at compile time."""
+
+    def __init__(self, session, src: FunctionSource, fn):
+        self.session, self.src = session, src
+        self.graph = Graph()
+        self.block = self.graph.block
+        self.env: dict[str, Any] = {}
+        closure = zip(fn.__code__.co_freevars, fn.__closure__ or ())
+        self.scopes = (dict(_cells(closure)), fn.__globals__, builtins.__dict__)
+
+    def error(self, node: ast.AST, message: str, width: int | None = None) -> ScriptError:
+        return self.src.error(node, message, width)
+
+    @contextlib.contextmanager
+    def inserting(self, block):
+        saved, self.block = self.block, block
+        try:
+            with self.graph.inserting_at_end(block):
+                yield
+        finally:
+            self.block = saved
+
+    def emit(self, kind: str, inputs, out_types, node: ast.AST, attrs=None):
+        return self.graph.insert(kind, inputs, out_types, attrs, self.src.location(node))
+
+    def call_op(self, op, args, kwargs, node: ast.AST) -> Value:
+        """Bind a call to an op of the table and insert it (shape/dtype inference shared with the tracer)."""
+        args = [self.op_arg(a, node) for a in args]
+        kwargs = {k: self.op_arg(v, node) for k, v in kwargs.items()}
+        try:
+            value = insert_op(self.graph, op, bind(op, tuple(args), kwargs), self.src.location(node))
+        except ScriptError:
+            raise
+        except JitcError as e:
+            raise self.error(node, str(e)) from None
+        value.type = generic(value.type)
+        return value
+
+    def op_arg(self, b, node: ast.AST):
+        """An op argument: Values and constants as they are; `np.float32` as its name; int tuples with values as
+        an int[] list (shapes); anything else must materialize."""
+        if isinstance(b, Value) or is_constant(b):
+            return b
+        if dtype_name(b):
+            return dtype_name(b)
+        if isinstance(b, tuple):
+            items = [self.op_arg(x, node) for x in b]
+            if all(is_int(x) for x in items):
+                values = [self.materialize(x, node) for x in items]
+                return self.emit("prim::ListConstruct", values, [ListType(INT)], node).output
+            return self.materialize(tuple(items), node)
+        return self.materialize(b, node)
+
+    def materialize(self, b, node: ast.AST) -> Value:
+        """The graph Value of a binding (constants become prim::Constant, tuples prim::TupleConstruct)."""
+        if isinstance(b, Value):
+            return b
+        if isinstance(b, Undefined):
+            raise self.error(node, b.reason)
+        if is_constant(b) or dtype_name(b):
+            return self.graph.insert_constant(dtype_name(b) or b, self.src.location(node))
+        if isinstance(b, tuple):
+            items = [self.materialize(x, node) for x in b]
+            return self.emit("prim::TupleConstruct", items, [TupleType(tuple(v.type for v in items))], node).output
+        if isinstance(b, ShapeOf):
+            return self.call_op(OPS["aten::size"], [b.array], {}, node)
+        raise self.error(node, f"{self.describe(b)} cannot be used as a value in scripted code (values are arrays, "
+                               "int/float/bool/str scalars and tuples of them)")
+
+    def describe(self, b) -> str:
+        if isinstance(b, Value):
+            return describe(b.type)
+        if isinstance(b, ModuleRef):
+            return f"the module {module_type(b.module).name}"
+        if isinstance(b, (MethodRef, ArrayMethod, Builtin)):
+            return f"the method '{b.name}'"
+        if isinstance(b, types.ModuleType):
+            return f"the Python module '{b.__name__}'"
+        return f"'{getattr(b, '__name__', type(b).__name__)}'"
+
+    def to_bool(self, b, node: ast.AST):
+        """A condition: a Python bool when known at compile time, else a `bool` Value (aten::Bool of an array,
+        as TorchScript does)."""
+        if is_constant(b) or isinstance(b, tuple):
+            return bool(b)
+        v = self.materialize(b, node)
+        if v.type == BOOL:
+            return v
+        if isinstance(v.type, TensorType) or v.type in (INT, FLOAT):
+            return self.call_op(OPS["aten::Bool"], [v], {}, node)
+        raise self.error(node, f"{describe(v.type)} cannot be used as a condition (use an array, int, float or bool)")
+
+    def condition(self, expr: ast.expr):
+        return self.to_bool(self.visit(expr), expr)
+
+    def if_expr(self, cond: Value, then_fn, else_fn, node: ast.AST) -> Value:
+        """`a if c else b` and short-circuit and/or: a prim::If with one output; each side is compiled in its block."""
+        n = self.emit("prim::If", [cond], [], node)
+        outs = []
+        for fn in (then_fn, else_fn):
+            block = n.add_block()
+            with self.inserting(block):
+                outs.append(self.materialize(fn(), node))
+            block.add_return(outs[-1])
+        t = unify(outs[0].type, outs[1].type)
+        if t is None:
+            raise self.error(node, f"the two sides of this expression give {describe(outs[0].type)} and "
+                                   f"{describe(outs[1].type)}; both must have the same type")
+        return n.add_output(t)
+
+
+def _cells(closure):
+    for name, cell in closure:
+        try:
+            yield name, cell.cell_contents
+        except ValueError:  # a closure variable not assigned yet
+            continue
