@@ -47,20 +47,19 @@ def _block(graph: Graph, block: Block) -> None:
 def _grow(seed: Node, block: Block, position: dict, grouped: set) -> set[Node]:
     members = {seed}
     shape = seed.output.type.shape
-    changed = True
-    while changed:
-        changed = False
-        for member in list(members):
-            for v in member.inputs:
-                p = v.node
-                if p is None or p in members or p in grouped or p.owning_block is not block or not fusible(p):
-                    continue
-                if p.output.type.shape != shape:
-                    continue
-                users = [_top_level(u, block) for u in v.uses if isinstance(u, Node)]
-                if all(u in members or position.get(u, -1) > position[seed] for u in users):
-                    members.add(p)
-                    changed = True
+    pending = [seed]
+    while pending:
+        member = pending.pop()
+        for v in member.inputs:
+            p = v.node
+            if p is None or p in members or p in grouped or p.owning_block is not block or not fusible(p):
+                continue
+            if p.output.type.shape != shape:
+                continue
+            users = [_top_level(u, block) for u in v.uses if isinstance(u, Node)]
+            if all(u in members or position.get(u, -1) > position[seed] for u in users):
+                members.add(p)
+                pending.append(p)
     return members
 
 
