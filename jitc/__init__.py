@@ -1,17 +1,8 @@
 """jitc: TorchScript for NumPy, compiled by LLVM."""
 from . import nn
 from .compile import CompiledFunction, compile
-from .errors import (
-                     CompileError,
-                     FallbackWarning,
-                     IRParseError,
-                     JitcError,
-                     LoadError,
-                     ScriptError,
-                     ShapeError,
-                     SignatureError,
-                     TracerWarning,
-)
+from .errors import (CompileError, FallbackWarning, IRParseError, JitcError, LoadError, ScriptError, ShapeError,
+                     SignatureError, TracerWarning)
 from .export import export
 from .ir import Graph
 from .parser import parse_ir
@@ -22,26 +13,6 @@ from .trace import TracingCheckError, trace
 
 __version__ = "0.1.0"
 
-__all__ = [
-                     "CompileError",
-                     "CompiledFunction",
-                     "FallbackWarning",
-                     "Graph",
-                     "IRParseError",
-                     "JitcError",
-                     "LoadError",
-                     "ScriptError",
-                     "ScriptFunction",
-                     "ScriptModule",
-                     "ShapeError",
-                     "SignatureError",
-                     "TracerWarning",
-                     "TracingCheckError",
-                     "compile",
-                     "export",
-                     "load",
-                     "nn",
-                     "parse_ir",
-                     "script",
-                     "trace",
-]
+__all__ = ["CompileError", "CompiledFunction", "FallbackWarning", "Graph", "IRParseError", "JitcError", "LoadError",
+           "ScriptError", "ScriptFunction", "ScriptModule", "ShapeError", "SignatureError", "TracerWarning",
+           "TracingCheckError", "compile", "export", "load", "nn", "parse_ir", "script", "trace"]
