@@ -1,8 +1,17 @@
 """jitc: TorchScript for NumPy, compiled by LLVM."""
 from . import nn
 from .compile import CompiledFunction, compile
-from .errors import (CompileError, FallbackWarning, IRParseError, JitcError, LoadError, ScriptError, ShapeError,
-                     SignatureError, TracerWarning)
+from .errors import (
+    CompileError,
+    FallbackWarning,
+    IRParseError,
+    JitcError,
+    LoadError,
+    ScriptError,
+    ShapeError,
+    SignatureError,
+    TracerWarning,
+)
 from .export import export
 from .ir import Graph
 from .parser import parse_ir
