@@ -107,14 +107,19 @@ def samples(name: str, dtype: type) -> np.ndarray:
     elif name == "tanh":
         sat = 9.2 if f32 else 19.2
         parts += [rng.uniform(-sat - 1, sat + 1, 650_000), rng.uniform(-1, 1, 100_000),
-                  np.linspace(0.5, 0.6, 50_000), np.linspace(sat - 0.5, sat, 50_000),
-                  -np.linspace(sat - 0.5, sat, 50_000)]
+                  np.linspace(sat - 0.5, sat, 50_000), -np.linspace(sat - 0.5, sat, 50_000)]
+        # Where the reduction -2|x| = k*ln2 + r switches k.
+        parts += [np.linspace(b - 1e-3, b + 1e-3, 10_000)
+                  for b in (np.arange(5) + 0.5) * np.log(2) / 2]
     else:  # log: every binade including subnormals, and around 1
         int_type = np.uint32 if f32 else np.uint64
         top = np.array(info.max, dtype).view(int_type)
         bits = rng.integers(1, top, 700_000, dtype=int_type, endpoint=True)
         parts += [bits.view(dtype), np.linspace(0.5, 2, 100_000),
-                  np.linspace(1 - 1e-3, 1 + 1e-3, 100_000)]
+                  np.linspace(1 - 1e-3, 1 + 1e-3, 100_000),
+                  # Where x = 2^k m, m in [sqrt(1/2), sqrt(2)), switches k.
+                  np.linspace(np.sqrt(2) - 1e-4, np.sqrt(2) + 1e-4, 20_000),
+                  np.linspace(np.sqrt(0.5) - 1e-4, np.sqrt(0.5) + 1e-4, 20_000)]
     return np.concatenate([np.asarray(p, dtype=dtype) for p in parts])
 
 
