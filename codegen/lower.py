@@ -15,7 +15,7 @@ from jitc.errors import CompileError
 from jitc.ir import Block, Graph, Node, Value
 from jitc.ops import OPS
 from jitc.ops.abstract import normalize_axes
-from jitc.ops.registry import CREATION, ELEMENTWISE, MATMUL, REDUCTION
+from jitc.ops.registry import CREATION, ELEMENTWISE, MATMUL, REDUCTION, SCALAR
 from jitc.types import ScalarType, TensorType, TupleType
 
 from .abi import OutputSpec
@@ -204,6 +204,10 @@ class Lowering:
             self.if_(node)
         elif kind == "prim::Loop":
             self.loop(node)
+        elif kind == "prim::Uninitialized":  # a value no path reads before assigning it: any content will do
+            t = node.output.type
+            self.env[node.output] = self.alloc(t.dtype, t.shape) if isinstance(t, TensorType) else \
+                (ScalarBuilder(self.b, SCALAR_DTYPES[t.name]).const(0), SCALAR_DTYPES[t.name], None)
         elif kind in OPS:
             self.op(node, OPS[kind])
         else:
@@ -222,7 +226,7 @@ class Lowering:
 
     def op(self, node: Node, op) -> None:
         out_t = node.outputs[0].type
-        if op.kind == ELEMENTWISE and not isinstance(out_t, TensorType):
+        if op.kind in (ELEMENTWISE, SCALAR) and op.emit is not None and not isinstance(out_t, TensorType):
             env = {v: self.scalar(v) for v in node.inputs}
             emit_scalar_node(self.b, node, env)
             self.env[node.output] = env[node.output]

@@ -64,6 +64,10 @@ class _Inspectable:
             from .errors import CompileError
 
             raise CompileError("this signature runs on the interpreter: there is no native code to show")
+        if not compiled.library.optimized_ir:  # loaded from the disk cache: compile again to show the IR
+            from .runtime.pipeline import compile_prepared
+
+            compiled = compile_prepared(compiled.prepared, f"jitc_{ex.name}", use_cache=False)
         return compiled
 
     def inspect_llvm(self, *args) -> str:

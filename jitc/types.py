@@ -15,6 +15,11 @@ DTYPE_NAMES = {
     np.dtype(np.int32): "Int",
     np.dtype(np.int64): "Long",
     np.dtype(np.uint8): "Byte",
+    np.dtype(np.uint16): "UInt16",
+    np.dtype(np.uint32): "UInt32",
+    np.dtype(np.uint64): "UInt64",
+    np.dtype(np.complex64): "ComplexFloat",
+    np.dtype(np.complex128): "ComplexDouble",
     np.dtype(np.bool_): "Bool",
 }
 NAME_DTYPES = {v: k for k, v in DTYPE_NAMES.items()}

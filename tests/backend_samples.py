@@ -32,9 +32,6 @@ FALLBACK = {
     ("aten::pow", "int"): "integer power has no native lowering (llvm.pow is float-only)",
     ("aten::size", "shape"): "returning x.shape (a folded tuple constant) is not a graph-built tuple",
     ("prim::Uninitialized", ""): "a None result cannot be returned from native code",
-    **{(op, "runtime-scalars"): "script-only scalar ops have no native lowering when their inputs are run-time "
-       "values (they compile when constant folding removes them)"
-       for op in ("aten::__range_length", "aten::__derive_index", "aten::__not__", "prim::min", "prim::max")},
 }
 
 

@@ -23,3 +23,9 @@ def interpreter_only(monkeypatch):
     """Calls of traced functions/modules run on the reference interpreter instead of native code: frontend tests
     check the graphs, the backend's own tests check the compiled code."""
     monkeypatch.setenv("JITC_DISABLE", "1")
+
+
+def pytest_addoption(parser):
+    """Differential fuzzing (tests/test_fuzz.py): how many random programs, from which seed."""
+    parser.addoption("--fuzz-cases", type=int, default=200, help="number of fuzzed programs (tests/test_fuzz.py)")
+    parser.addoption("--fuzz-seed", type=int, default=0, help="seed of the first fuzzed program")

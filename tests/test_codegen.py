@@ -156,12 +156,7 @@ def test_maximum_minimum_propagate_nan(fn, dtype):
     assert is_compiled(traced)
 
 
-TYPES_PY_NAMES = pytest.mark.xfail(strict=True, raises=KeyError, reason=(
-    "reported: jitc/types.py TensorType.__str__ has no IR name for uint16/32/64 or complex, and "
-    "runtime/pipeline.py formats the graph for JITC_DEBUG even when debugging is off"))
-
-
-@pytest.mark.parametrize("dtype", [np.int8, np.int32, np.int64, np.uint8, pytest.param(np.uint32, marks=TYPES_PY_NAMES)])
+@pytest.mark.parametrize("dtype", [np.int8, np.int32, np.int64, np.uint8, np.uint32])
 def test_integer_division_corner_cases(dtype):
     """x // 0 and x % 0 are 0 and INT_MIN // -1 wraps, as NumPy computes them (it only warns)."""
     info = np.iinfo(dtype)

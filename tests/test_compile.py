@@ -169,9 +169,6 @@ def test_bad_calls_raise_clean_errors_and_the_object_keeps_working(chain, args, 
     still_works(fn, x, h)
 
 
-@pytest.mark.xfail(strict=True, raises=KeyError, reason=(
-    "reported: jitc/types.py TensorType.__str__ has no IR name for complex (KeyError), and "
-    "runtime/pipeline.py formats the graph for JITC_DEBUG=2 even when debugging is off"))
 def test_complex_inputs_fall_back_to_numpy_semantics(chain):
     fn, x, h = chain
     hc = h.astype(np.complex64) + 0.5j

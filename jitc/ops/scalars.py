@@ -17,18 +17,24 @@ def _derive_index(index, start, step):
     return start + index * step
 
 
-def _scalar_op(name, impl, params, out_type, code):
-    register(OpDef(name, SCALAR, impl, params, lambda op, *args: out_type, code, tensor_params=()))
+def _scalar_op(name, impl, params, out_type, code, emit=None):
+    register(OpDef(name, SCALAR, impl, params, lambda op, *args: out_type, code, emit,
+                   tensor_params=tuple(range(len(params))) if emit else ()))
+
+
+def _emit_range_length(b, start, stop, step):
+    """len(range(start, stop, step)) = max(0, -((start - stop) // step)), with floor division."""
+    return b.maximum(b.neg(b.floordiv(b.sub(start, stop), step)), b.const(0))
 
 
 # `for i in range(start, stop, step)`: the trip count and the loop variable from the loop's counter (TorchScript's).
 _scalar_op("aten::__range_length", _range_length, (("start", R), ("stop", R), ("step", R)), INT,
-           "len(range({0}, {1}, {2}))")
+           "len(range({0}, {1}, {2}))", _emit_range_length)
 _scalar_op("aten::__derive_index", _derive_index, (("index", R), ("start", R), ("step", R)), INT,
-           "{1} + {0} * {2}")
+           "{1} + {0} * {2}", lambda b, index, start, step: b.add(start, b.mul(index, step)))
 _scalar_op("aten::len", len, (("a", R),), INT, "len({0})")
 _scalar_op("aten::dim", np.ndim, (("a", R),), INT, "np.ndim({0})")
-_scalar_op("aten::__not__", lambda a: not a, (("a", R),), BOOL, "not {0}")
+_scalar_op("aten::__not__", lambda a: not a, (("a", R),), BOOL, "not {0}", lambda b, a: b.logical_not(a))
 # A placeholder for a value that is assigned on some paths only (e.g. the result of an early return in a loop);
 # the compiler gives the node its real type.
 _scalar_op("prim::Uninitialized", lambda: None, (), NONE, "None")
@@ -50,4 +56,5 @@ def _infer_promoted(op, a, b):
 
 for _name, _pick in (("min", min), ("max", max)):
     register(OpDef(f"prim::{_name}", SCALAR, _promoted(_pick), (("a", R), ("b", R)), _infer_promoted,
-                   f"{_name}({{0}}, {{1}})", tensor_params=()))
+                   f"{_name}({{0}}, {{1}})", lambda b, x, y, _n=_name: getattr(b, f"{_n}imum")(x, y),
+                   tensor_params=(0, 1)))

@@ -62,7 +62,7 @@ def _fold_node(graph: Graph, node: Node) -> None:
         node.destroy()
     elif kind == "prim::If" and known:
         _inline_branch(graph, node, node.blocks[0] if args[0] else node.blocks[1])
-    elif kind in OPS and known and node.outputs and _foldable(node):
+    elif kind in OPS and known and node.inputs and node.outputs and _foldable(node):
         with np.errstate(all="ignore"):
             value = OPS[kind].impl(*args)
         if isinstance(node.output.type, ScalarType):

@@ -22,7 +22,7 @@ def _block(block: Block) -> None:
 
 def _buffer_type(t: Type) -> Type:
     """Values merged by prim::If / carried by prim::Loop live in their own contiguous buffers."""
-    return TensorType.contiguous(t.dtype, t.shape) if isinstance(t, TensorType) else t
+    return TensorType.contiguous(t.dtype, t.shape) if isinstance(t, TensorType) and not _unknown(t) else t
 
 
 def _same(a: Type, b: Type) -> bool:
@@ -31,8 +31,24 @@ def _same(a: Type, b: Type) -> bool:
     return a == b
 
 
+def _unknown(t: Type) -> bool:
+    return isinstance(t, TensorType) and (t.dtype is None or t.shape is None)
+
+
+def _from_uninitialized(v) -> bool:
+    return v.node is not None and v.node.kind == "prim::Uninitialized"
+
+
+def _settle(v, t: Type) -> None:
+    """A prim::Uninitialized value takes the type of what it stands in for (its value is never read)."""
+    if _from_uninitialized(v):
+        v.type = _buffer_type(t)
+
+
 def _node(node: Node) -> None:
     kind = node.kind
+    if kind == "prim::Uninitialized":
+        return  # typed by _settle from the branch or loop that gives it a real value
     if kind in OPS:
         node.output.type = infer(OPS[kind], node.inputs)
     elif kind == "prim::TupleConstruct":
@@ -46,7 +62,10 @@ def _node(node: Node) -> None:
         for b in node.blocks:
             _block(b)
         for i, v in enumerate(node.outputs):
-            t0, t1 = node.blocks[0].returns[i].type, node.blocks[1].returns[i].type
+            r0, r1 = node.blocks[0].returns[i], node.blocks[1].returns[i]
+            _settle(r0, r1.type)
+            _settle(r1, r0.type)
+            t0, t1 = r0.type, r1.type
             if not _same(t0, t1):
                 raise CompileError(f"the branches of an if give {t0} and {t1} for output {i}"
                                    f"{_at(node)}: the compiled code needs one static type")
@@ -63,12 +82,18 @@ def _loop(node: Node) -> None:
     for p, t in zip(body.params[1:], carried):
         p.type = t
     _block(body)
+    if any(_from_uninitialized(v) for v in node.inputs[2:]):  # learn those types from the body, then redo it
+        for v, p, r in zip(node.inputs[2:], body.params[1:], body.returns[1:]):
+            if _from_uninitialized(v):
+                _settle(v, r.type)
+                p.type = _buffer_type(r.type)
+        _block(body)
     for p, r in zip(body.params[1:], body.returns[1:]):
         if not _same(p.type, r.type):
             raise CompileError(f"a loop-carried value changes type from {p.type} to {r.type}{_at(node)}: "
                                "the compiled code needs one static type")
-    for v, t in zip(node.outputs, carried):
-        v.type = t
+    for v, p in zip(node.outputs, body.params[1:]):
+        v.type = p.type
 
 
 def _at(node: Node) -> str:

@@ -6,6 +6,7 @@ Location: $JITC_CACHE_DIR, else $XDG_CACHE_HOME/jitc, else ~/.cache/jitc. JITC_C
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -29,6 +30,20 @@ def directory() -> str:
     return os.path.join(xdg, "jitc")
 
 
+@functools.lru_cache(maxsize=1)
+def compiler_fingerprint() -> str:
+    """A hash of the compiler's own source: a changed pass or code generator never reuses old objects."""
+    import codegen
+
+    digest = hashlib.sha256()
+    for package in (os.path.dirname(os.path.dirname(__file__)), os.path.dirname(codegen.__file__)):
+        for folder, _, files in sorted(os.walk(package)):
+            for name in sorted(f for f in files if f.endswith(".py")):
+                with open(os.path.join(folder, name), "rb") as f:
+                    digest.update(name.encode() + f.read())
+    return digest.hexdigest()
+
+
 def key(graph_text: str, name: str, n_user: int | None) -> str:
     """Everything the object code depends on besides the graph: versions, target, threads."""
     import llvmlite
@@ -39,7 +54,7 @@ def key(graph_text: str, name: str, n_user: int | None) -> str:
 
     from .. import __version__
 
-    parts = [__version__, llvmlite.__version__, np.__version__, engine.target_triple(), engine.host_cpu(),
+    parts = [__version__, compiler_fingerprint(), llvmlite.__version__, np.__version__, engine.target_triple(), engine.host_cpu(),
              llvm.get_host_cpu_features().flatten(), str(thread_count()), name, str(n_user), graph_text]
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 

@@ -28,9 +28,10 @@ def debug_level() -> int:
         return 0
 
 
-def _debug(level: int, title: str, text: str) -> None:
+def _debug(level: int, title: str, text) -> None:
+    """Print a compilation stage when JITC_DEBUG >= level; text may be a callable, to build it only then."""
     if debug_level() >= level:
-        print(f"==== jitc: {title} ====\n{text}", file=sys.stderr)
+        print(f"==== jitc: {title} ====\n{text() if callable(text) else text}", file=sys.stderr)
 
 
 def arg_type(a) -> Type:
@@ -89,7 +90,7 @@ def compile_prepared(prepared: Prepared, name: str = "jitc_entry", n_user: int |
     from . import disk_cache
 
     start = time.perf_counter()
-    _debug(2, "optimized graph", str(prepared.graph))
+    _debug(2, "optimized graph", lambda: str(prepared.graph))
     digest = disk_cache.key(str(prepared.graph), name, n_user) if use_cache and disk_cache.enabled() else None
     hit = disk_cache.load(digest) if digest else None
     if hit is not None:
@@ -104,15 +105,14 @@ def compile_prepared(prepared: Prepared, name: str = "jitc_entry", n_user: int |
         lowering, llvm_ir = lower(prepared.graph, name, n_user=n_user)
         _debug(3, "LLVM IR", llvm_ir)
         library = engine.compile_ir(llvm_ir, name)
-        _debug(4, "optimized LLVM IR", library.optimized_ir)
+        _debug(4, "optimized LLVM IR", lambda: library.optimized_ir)
         specs, template, has_py = lowering.specs, lowering.template, lowering.has_py_entry
         symbols = [list(k) for k in lowering.symbols.keys] if lowering.symbols is not None else []
         if digest:
             disk_cache.store(digest, {"exports": list(library.symbols), "symbols": symbols, "py_entry": has_py,
                                       "template": template, "outputs": [[s.dtype.str, list(s.shape), s.scalar]
                                                                         for s in specs]}, library.object_code)
-    if debug_level() >= 5:
-        _debug(5, "assembly", library.asm)
+    _debug(5, "assembly", lambda: library.asm)
     if symbols:
         fill(library.address(f"{name}.symbols"), [tuple(k) for k in symbols])
     entry = ENTRY(library.address(name))
