@@ -30,8 +30,9 @@ ALIGN = 64
 STACK_WORKSPACE = 64 * 1024  # larger workspaces come from the heap: threads may have small stacks
 
 
-def flatten_outputs(graph: Graph) -> tuple[list[Value], object]:
-    """The graph's outputs as a flat list of values plus a template (nested tuples of indices) to rebuild them."""
+def flatten_outputs(graph: Graph, dedupe: bool = True) -> tuple[list[Value], object]:
+    """The graph's outputs as a flat list of values plus a template (nested tuples of indices) to rebuild them.
+    With dedupe, a value returned twice is one output returned twice (as NumPy returns the same array)."""
     flat: list[Value] = []
 
     def walk(v: Value):
@@ -39,6 +40,8 @@ def flatten_outputs(graph: Graph) -> tuple[list[Value], object]:
             return tuple(walk(x) for x in v.node.inputs)
         if isinstance(v.type, TupleType):
             raise CompileError("returning a tuple that is not built in the graph cannot be compiled")
+        if dedupe and v in flat:
+            return flat.index(v)
         flat.append(v)
         return len(flat) - 1
 
@@ -61,7 +64,7 @@ def _fail(msg: str):
 class Lowering:
     """Walks the graph once, emitting LLVM IR; `env` maps IR values to Bufs, scalars or Python constants."""
 
-    def __init__(self, graph: Graph, name: str, allow_blas: bool = True):
+    def __init__(self, graph: Graph, name: str, allow_blas: bool = True, dedupe_outputs: bool = True):
         self.graph, self.allow_blas = graph, allow_blas
         self.module = ir.Module(name=name)
         self.name = name
@@ -74,7 +77,7 @@ class Lowering:
         self.workspace_size = 0
         self.env: dict = {}
         self.error_block = None
-        self.outputs, self.template = flatten_outputs(graph)
+        self.outputs, self.template = flatten_outputs(graph, dedupe_outputs)
         self.specs = [output_spec(v) for v in self.outputs]
         self.out_slot: dict[Value, int] = {}  # output value -> its caller-allocated slot, where it is computed
 
@@ -476,14 +479,17 @@ _VIEWS = {"aten::transpose": _view_transpose, "aten::select": _view_select, "ate
 def lower(graph: Graph, name: str = "jitc_entry", allow_blas: bool = True,
           n_user: int | None = None) -> tuple[Lowering, str]:
     """LLVM IR text for a specialized graph, plus the lowering (output specs, symbols to fill). With n_user (the
-    number of user arguments; the rest are parameters), also emits the guarded CPython entry `NAME_py`.
+    number of user arguments; the rest are parameters), also emits the CPython entry `NAME_fastcall`.
     allow_blas=False gives code that needs no process symbols (for export)."""
-    from .pyentry import emit_py_entry, layout_ok
+    from .pyentry import emit_fastcall, layout_ok
 
     lw = Lowering(graph, name, allow_blas)
     module = lw.run()
     types = [v.type for v in graph.inputs]
-    lw.has_py_entry = n_user is not None and layout_ok() and all(isinstance(t, TensorType) for t in types)
-    if lw.has_py_entry:
-        emit_py_entry(module, module.get_global(name), f"{name}_py", types, n_user, len(lw.outputs), lw.symbols)
+    python_types = all(isinstance(t, TensorType) or (isinstance(t, ScalarType) and t.name in SCALAR_DTYPES)
+                       for t in types)
+    lw.has_fastcall = n_user is not None and lw.symbols is not None and layout_ok() and python_types
+    if lw.has_fastcall:
+        emit_fastcall(module, module.get_global(name), f"{name}_fastcall", types, n_user, lw.specs, lw.template,
+                      lw.symbols)
     return lw, str(module)

@@ -1,9 +1,14 @@
-"""A CPython-facing entry: `i32 NAME_py(PyObject *args, PyObject *params, PyObject *outs)` takes tuples of
-ndarrays, checks every array against the specialization (exact ndarray type, dtype, shape, strides, alignment)
-by reading the array structs directly, gathers the data pointers and runs the entry. It returns -1 when any
-guard fails, so the runtime falls back to its general path: calls cost far less than ctypes conversions.
+"""The CPython entry of a specialization: a METH_FASTCALL function `NAME_fastcall(self, args, nargs)`.
 
-The struct offsets are NumPy's stable PyArrayObject layout; `layout_ok()` verifies them at run time.
+It guards every argument against the specialization by reading the objects directly (exact ndarray type,
+dtype descriptor, shape, strides, alignment; exact int/float/bool for scalars), allocates the outputs with
+NumPy's C API, runs the entry (without the GIL when the work is large) and builds the result. When a guard
+fails it calls the general Python path instead, so a call is one C call in the common case.
+
+`self` is the tuple (parameters, slow_path, generation, keepalive): the parameter arrays are guarded like
+arguments, and a changed jitc parameter generation (a parameter was reassigned) also takes the slow path.
+Offsets are CPython's and NumPy's stable struct layouts; `layout_ok()` checks them before any code relies on
+them. Every C-API address comes from the module's process-symbol table (see symbols.py).
 """
 from __future__ import annotations
 
@@ -13,77 +18,210 @@ import functools
 import numpy as np
 from llvmlite import ir
 
-from jitc.types import TensorType
+from jitc.types import ScalarType, TensorType
 
 from .loops import i64
-from .scalar import I8, I32
+from .scalar import F64, I8, I32, I64
 
-TUPLE_SIZE, TUPLE_ITEMS, OB_TYPE = 16, 24, 8
+OB_TYPE, TUPLE_ITEMS, FLOAT_VALUE = 8, 24, 16
 ARR_DATA, ARR_ND, ARR_DIMS, ARR_STRIDES, ARR_DESCR, ARR_FLAGS = 16, 24, 32, 40, 56, 64
 NPY_ARRAY_ALIGNED = 0x0100
+VECTORCALL_OFFSET_BIT = 1 << 63
+RELEASE_GIL_ELEMENTS = 1 << 15  # below this the work is shorter than releasing and retaking the GIL
 
 
 @functools.cache
 def layout_ok() -> bool:
-    """True when this interpreter's ndarray struct has the offsets the fast entry reads."""
+    """True when this interpreter's ndarray and float structs have the offsets the entry reads."""
     a = np.empty((2, 3), np.float32)
-    addr = id(a)
 
-    def word(off, t=ctypes.c_void_p):
-        return t.from_address(addr + off).value
+    def word(obj, off, t=ctypes.c_void_p):
+        return t.from_address(id(obj) + off).value
 
-    return (word(OB_TYPE) == id(np.ndarray) and word(ARR_DATA) == a.ctypes.data and
-            word(ARR_ND, ctypes.c_int) == 2 and word(ARR_DESCR) == id(a.dtype) and
-            ctypes.c_int64.from_address(word(ARR_DIMS) + 8).value == 3 and
-            ctypes.c_int64.from_address(word(ARR_STRIDES)).value == 12 and
-            id(np.dtype(np.float32)) == id(a.dtype))
-
-
-def _load(b: ir.IRBuilder, base, offset: int, ty: ir.Type):
-    ptr = b.gep(base, [i64(offset)], inbounds=True)
-    return b.load(b.bitcast(ptr, ty.as_pointer()))
+    return (word(a, OB_TYPE) == id(np.ndarray) and word(a, ARR_DATA) == a.ctypes.data and
+            word(a, ARR_ND, ctypes.c_int) == 2 and word(a, ARR_DESCR) == id(a.dtype) and
+            ctypes.c_int64.from_address(word(a, ARR_DIMS) + 8).value == 3 and
+            ctypes.c_int64.from_address(word(a, ARR_STRIDES)).value == 12 and
+            id(np.dtype(np.float32)) == id(a.dtype) and word(2.5, FLOAT_VALUE, ctypes.c_double) == 2.5)
 
 
-def emit_py_entry(module: ir.Module, entry: ir.Function, name: str, input_types: list[TensorType], n_user: int,
-                  n_outputs: int, symbols) -> None:
-    """The guarded entry for inputs (user arrays, then parameters/constants: two tuples) and outputs."""
-    p8 = I8.as_pointer()
-    fn = ir.Function(module, ir.FunctionType(I32, [p8, p8, p8]), name)
-    args_tuple, params_tuple, outs_tuple = fn.args
-    b = ir.IRBuilder(fn.append_basic_block("entry"))
-    fail = fn.append_basic_block("guard_failed")
-    with b.goto_block(fail):
-        b.ret(ir.Constant(I32, -1))
-    n_in = len(input_types)
-    slots = b.alloca(ir.ArrayType(p8, max(n_in + n_outputs, 1)))
-    array_type = symbols.load(b, "type", "ndarray")
+class _Emitter:
+    def __init__(self, module: ir.Module, name: str, symbols):
+        self.p8 = I8.as_pointer()
+        fnty = ir.FunctionType(self.p8, [self.p8, self.p8.as_pointer(), I64])
+        self.fn = ir.Function(module, fnty, name)
+        self.self_tuple, self.args, self.nargsf = self.fn.args
+        self.b = ir.IRBuilder(self.fn.append_basic_block("entry"))
+        self.symbols = symbols
+        self.slow = self.fn.append_basic_block("slow_path")
 
-    def check(cond) -> None:
-        ok = fn.append_basic_block("ok")
-        b.cbranch(cond, ok, fail)
-        b.position_at_end(ok)
+    def capi(self, name: str, ret, args: list) -> ir.Value:
+        """A C-API function pointer from the symbol table."""
+        address = self.symbols.load(self.b, "capi", name)
+        return self.b.inttoptr(address, ir.FunctionType(ret, args).as_pointer())
 
-    def item(tup, i):
-        return _load(b, tup, TUPLE_ITEMS + 8 * i, p8)
+    def call(self, name: str, ret, args: list, values: list) -> ir.Value:
+        return self.b.call(self.capi(name, ret, args), values)
 
-    groups = [(args_tuple, range(n_user)), (params_tuple, range(n_user, n_in))]
-    for tup, indices in groups:
-        check(b.icmp_signed("==", _load(b, tup, TUPLE_SIZE, i64(0).type), i64(len(indices))))
-        for k, i in enumerate(indices):
-            arr, t = item(tup, k), input_types[i]
-            check(b.icmp_unsigned("==", b.ptrtoint(_load(b, arr, OB_TYPE, p8), i64(0).type), array_type))
-            descr = b.ptrtoint(_load(b, arr, ARR_DESCR, p8), i64(0).type)
-            check(b.icmp_unsigned("==", descr, symbols.load(b, "descr", np.dtype(t.dtype).str)))
-            check(b.icmp_signed("==", _load(b, arr, ARR_ND, I32), ir.Constant(I32, len(t.shape))))
-            flags = _load(b, arr, ARR_FLAGS, I32)
-            check(b.icmp_unsigned("!=", b.and_(flags, ir.Constant(I32, NPY_ARRAY_ALIGNED)), ir.Constant(I32, 0)))
-            dims, strides = _load(b, arr, ARR_DIMS, p8), _load(b, arr, ARR_STRIDES, p8)
-            item_size = np.dtype(t.dtype).itemsize
-            for d, (n, s) in enumerate(zip(t.shape, t.strides)):
-                check(b.icmp_signed("==", _load(b, dims, 8 * d, i64(0).type), i64(n)))
-                check(b.icmp_signed("==", _load(b, strides, 8 * d, i64(0).type), i64(s * item_size)))
-            b.store(_load(b, arr, ARR_DATA, p8), b.gep(slots, [ir.Constant(I32, 0), ir.Constant(I32, i)]))
-    for j in range(n_outputs):
-        data = _load(b, item(outs_tuple, j), ARR_DATA, p8)
-        b.store(data, b.gep(slots, [ir.Constant(I32, 0), ir.Constant(I32, n_in + j)]))
-    b.ret(b.call(entry, [b.bitcast(slots, p8.as_pointer())]))
+    def load(self, base, offset: int, ty) -> ir.Value:
+        ptr = self.b.gep(base, [i64(offset)], inbounds=True)
+        return self.b.load(self.b.bitcast(ptr, ty.as_pointer()))
+
+    def check(self, cond) -> None:
+        ok = self.fn.append_basic_block("ok")
+        self.b.cbranch(cond, ok, self.slow)
+        self.b.position_at_end(ok)
+
+    def is_type(self, obj, kind: str, what: str) -> ir.Value:
+        actual = self.b.ptrtoint(self.load(obj, OB_TYPE, self.p8), I64)
+        return self.b.icmp_unsigned("==", actual, self.symbols.load(self.b, kind, what))
+
+    # ---- arguments
+    def array(self, obj, t: TensorType) -> ir.Value:
+        """Guard an ndarray against its specialized type; returns its data pointer."""
+        b = self.b
+        self.check(self.is_type(obj, "type", "ndarray"))
+        descr = b.ptrtoint(self.load(obj, ARR_DESCR, self.p8), I64)
+        self.check(b.icmp_unsigned("==", descr, self.symbols.load(b, "descr", np.dtype(t.dtype).str)))
+        self.check(b.icmp_signed("==", self.load(obj, ARR_ND, I32), ir.Constant(I32, len(t.shape))))
+        flags = self.load(obj, ARR_FLAGS, I32)
+        self.check(b.icmp_unsigned("!=", b.and_(flags, ir.Constant(I32, NPY_ARRAY_ALIGNED)), ir.Constant(I32, 0)))
+        dims, strides = self.load(obj, ARR_DIMS, self.p8), self.load(obj, ARR_STRIDES, self.p8)
+        item = np.dtype(t.dtype).itemsize
+        for d, (n, s) in enumerate(zip(t.shape, t.strides)):
+            self.check(b.icmp_signed("==", self.load(dims, 8 * d, I64), i64(n)))
+            self.check(b.icmp_signed("==", self.load(strides, 8 * d, I64), i64(s * item)))
+        return self.load(obj, ARR_DATA, self.p8)
+
+    def scalar(self, obj, t: ScalarType) -> ir.Value:
+        """Guard an exact Python int/float/bool and store it in a stack slot (the entry reads 0-d arrays)."""
+        b = self.b
+        with b.goto_entry_block():
+            slot = b.alloca(F64 if t.name == "float" else I64)
+        if t.name == "float":
+            self.check(self.is_type(obj, "type", "float"))
+            b.store(self.load(obj, FLOAT_VALUE, F64), slot)
+        elif t.name == "int":
+            self.check(self.is_type(obj, "type", "int"))
+            with b.goto_entry_block():
+                overflow = b.alloca(I32)
+            value = self.call("PyLong_AsLongLongAndOverflow", I64, [self.p8, I32.as_pointer()], [obj, overflow])
+            self.check(b.icmp_signed("==", b.load(overflow), ir.Constant(I32, 0)))
+            b.store(value, slot)
+        else:
+            self.check(self.is_type(obj, "type", "bool"))
+            true = self.symbols.load(b, "object", "True")
+            b.store(b.zext(b.icmp_unsigned("==", b.ptrtoint(obj, I64), true), I64), slot)
+        return b.bitcast(slot, self.p8)
+
+    # ---- outputs
+    def new_array(self, spec) -> ir.Value:
+        b = self.b
+        descr = b.inttoptr(self.symbols.load(b, "descr", spec.dtype.str), self.p8)
+        self.call("Py_IncRef", ir.VoidType(), [self.p8], [descr])  # PyArray_Empty steals this reference
+        with b.goto_entry_block():
+            dims = b.alloca(I64, size=max(len(spec.shape), 1))
+        for d, n in enumerate(spec.shape):
+            b.store(i64(n), b.gep(dims, [i64(d)]))
+        address = self.symbols.load(b, "numpy", "PyArray_Empty")
+        empty = b.inttoptr(address, ir.FunctionType(self.p8, [I32, I64.as_pointer(), self.p8, I32]).as_pointer())
+        return b.call(empty, [ir.Constant(I32, len(spec.shape)), dims, descr, ir.Constant(I32, 0)])
+
+    def box_scalar(self, slot, spec) -> ir.Value:
+        b = self.b
+        if spec.dtype.kind == "f":
+            value = b.load(b.bitcast(slot, F64.as_pointer()))
+            return self.call("PyFloat_FromDouble", self.p8, [F64], [value])
+        if spec.dtype.kind == "b":
+            value = b.zext(b.load(slot), I64)
+            return self.call("PyBool_FromLong", self.p8, [I64], [value])
+        value = b.load(b.bitcast(slot, I64.as_pointer()))
+        return self.call("PyLong_FromLongLong", self.p8, [I64], [value])
+
+
+def emit_fastcall(module: ir.Module, entry: ir.Function, name: str, input_types: list, n_user: int,
+                  specs: list, template, symbols) -> None:
+    """Emit `NAME` (METH_FASTCALL) for a specialization whose inputs are n_user arguments then parameters."""
+    e = _Emitter(module, name, symbols)
+    b = e.b
+    with b.goto_block(e.slow):
+        slow_fn = e.load(e.self_tuple, TUPLE_ITEMS + 8, e.p8)
+        b.ret(e.call("PyObject_Vectorcall", e.p8, [e.p8, e.p8.as_pointer(), I64, e.p8],
+                     [slow_fn, e.args, e.nargsf, ir.Constant(e.p8, None)]))
+    nargs = b.and_(e.nargsf, i64(VECTORCALL_OFFSET_BIT - 1))
+    e.check(b.icmp_signed("==", nargs, i64(n_user)))
+    expected_generation = e.call("PyLong_AsLongLong", I64, [e.p8], [e.load(e.self_tuple, TUPLE_ITEMS + 16, e.p8)])
+    generation = b.load(b.inttoptr(symbols.load(b, "jitc", "generation"), I64.as_pointer()))
+    e.check(b.icmp_signed("==", generation, expected_generation))
+    params = e.load(e.self_tuple, TUPLE_ITEMS, e.p8)
+    slots = b.alloca(ir.ArrayType(e.p8, max(len(input_types) + len(specs), 1)))
+
+    def put(i: int, ptr) -> None:
+        b.store(ptr, b.gep(slots, [ir.Constant(I32, 0), ir.Constant(I32, i)]))
+
+    for i, t in enumerate(input_types):
+        obj = b.load(b.gep(e.args, [i64(i)])) if i < n_user else e.load(params, TUPLE_ITEMS + 8 * (i - n_user), e.p8)
+        put(i, e.array(obj, t) if isinstance(t, TensorType) else e.scalar(obj, t))
+    # outputs: arrays from NumPy, scalars in stack slots boxed after the run
+    objects, scalar_slots = [], {}
+    for j, spec in enumerate(specs):
+        if spec.scalar:
+            with b.goto_entry_block():
+                slot = b.alloca(I64)
+            scalar_slots[j] = slot
+            put(len(input_types) + j, b.bitcast(slot, e.p8))
+            objects.append(None)
+            continue
+        arr = e.new_array(spec)
+        with b.if_then(b.icmp_unsigned("==", arr, ir.Constant(e.p8, None)), likely=False):
+            for previous in objects:
+                if previous is not None:
+                    e.call("Py_DecRef", ir.VoidType(), [e.p8], [previous])
+            b.ret(ir.Constant(e.p8, None))  # MemoryError is set
+        objects.append(arr)
+        put(len(input_types) + j, e.load(arr, ARR_DATA, e.p8))
+    work = sum(int(np.prod(t.shape, dtype=np.int64)) for t in input_types if isinstance(t, TensorType))
+    work += sum(int(np.prod(s.shape, dtype=np.int64)) for s in specs)
+    args = [b.bitcast(slots, e.p8.as_pointer())]
+    if work >= RELEASE_GIL_ELEMENTS:
+        state = e.call("PyEval_SaveThread", e.p8, [], [])
+        status = b.call(entry, args)
+        e.call("PyEval_RestoreThread", ir.VoidType(), [e.p8], [state])
+    else:
+        status = b.call(entry, args)
+    with b.if_then(b.icmp_signed("!=", status, ir.Constant(I32, 0)), likely=False):
+        for obj in objects:  # the slow path runs again and raises the right exception
+            if obj is not None:
+                e.call("Py_DecRef", ir.VoidType(), [e.p8], [obj])
+        b.branch(e.slow)
+    for j, slot in scalar_slots.items():
+        objects[j] = e.box_scalar(slot, specs[j])
+    hits = ir.GlobalVariable(module, I64, f"{name}.hits")  # read by cache_info()
+    hits.initializer = i64(0)
+    b.atomic_rmw("add", hits, i64(1), "monotonic")
+    b.ret(_build(e, template, objects))
+
+
+def _build(e: _Emitter, template, objects: list) -> ir.Value:
+    """The returned object: the single output itself, or (nested) tuples holding a new reference to each."""
+    if not isinstance(template, tuple):
+        return objects[template]
+    tup = _tuple(e, template, objects)
+    for obj in objects:  # the tuples own them now
+        e.call("Py_DecRef", ir.VoidType(), [e.p8], [obj])
+    return tup
+
+
+def _tuple(e: _Emitter, template: tuple, objects: list) -> ir.Value:
+    b = e.b
+    tup = e.call("PyTuple_New", e.p8, [I64], [i64(len(template))])
+    with b.if_then(b.icmp_unsigned("==", tup, ir.Constant(e.p8, None)), likely=False):
+        b.ret(tup)  # MemoryError is set (the outputs leak: out of memory anyway)
+    for k, item in enumerate(template):
+        if isinstance(item, tuple):
+            child = _tuple(e, item, objects)
+        else:
+            child = objects[item]
+            e.call("Py_IncRef", ir.VoidType(), [e.p8], [child])
+        b.store(child, b.bitcast(b.gep(tup, [i64(TUPLE_ITEMS + 8 * k)]), e.p8.as_pointer()))
+    return tup

@@ -4,6 +4,7 @@ process, so it can be cached on disk."""
 from __future__ import annotations
 
 import ctypes
+import functools
 
 import numpy as np
 from llvmlite import ir
@@ -32,12 +33,37 @@ class ProcessSymbols:
         return b.load(slot)
 
 
+GENERATION = ctypes.c_int64(0)  # bumped when a jitc parameter is reassigned: compiled fast paths re-check
+
+
+@functools.cache
+def _numpy_api() -> ctypes.Array:
+    """NumPy's C-API function table (what `import_array()` gives C extensions)."""
+    from numpy._core import _multiarray_umath
+
+    get_pointer = ctypes.pythonapi.PyCapsule_GetPointer
+    get_pointer.restype, get_pointer.argtypes = ctypes.c_void_p, [ctypes.py_object, ctypes.c_char_p]
+    return (ctypes.c_void_p * 400).from_address(get_pointer(_multiarray_umath._ARRAY_API, None))
+
+
+NUMPY_API_INDEX = {"PyArray_Type": 2, "PyArray_Empty": 184}  # stable slots of NumPy's C-API table
+
+
 def resolve(kind: str, what: str) -> int:
     """The address of a symbol in this process (0 when unavailable)."""
     if kind == "type":
-        return id({"ndarray": np.ndarray}[what])
+        return id({"ndarray": np.ndarray, "float": float, "int": int, "bool": bool}[what])
+    if kind == "object":
+        return id({"True": True}[what])
     if kind == "descr":
         return id(np.dtype(what))
+    if kind == "capi":
+        return ctypes.cast(getattr(ctypes.pythonapi, what), ctypes.c_void_p).value or 0
+    if kind == "numpy":
+        api = _numpy_api()
+        return api[NUMPY_API_INDEX[what]] if api[NUMPY_API_INDEX["PyArray_Type"]] == id(np.ndarray) else 0
+    if kind == "jitc":
+        return ctypes.addressof({"generation": GENERATION}[what])
     if kind == "blas":
         from .matmul import blas_gemm
 

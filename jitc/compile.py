@@ -3,6 +3,7 @@ scripted and the trace is free of data-dependent Python conversions), then runs 
 from __future__ import annotations
 
 import functools
+import operator
 import warnings
 
 from .errors import JitcError, ScriptError, TracerWarning
@@ -20,6 +21,7 @@ class CompiledFunction:
         self._traced: dict = {}
         if not isinstance(fn, Module):
             functools.update_wrapper(self, fn, updated=())
+        self._call = self._general_call
         self._disabled = disabled()  # JITC_DISABLE is read when the function is wrapped
         self._try_script()
         if self._scripted is not None:
@@ -58,10 +60,19 @@ class CompiledFunction:
                 raise JitcError(f"jitc.compile cannot compile {_name(self.fn)}: scripting failed "
                                 f"({self._script_error}); tracing failed too ({e})") from e
 
-    def __call__(self, *args):
+    # the last signature's native entry (a builtin, no Python frame); it falls back to _general_call itself
+    __call__ = property(operator.attrgetter("_call"))
+
+    def _general_call(self, *args):
+        from .runtime import run_function, run_method
+        from .script_module import ScriptModule
+
         if self._disabled:
             return self.fn(*args)
-        return (self._scripted or self._target(args))(*args)
+        target = self._scripted or self._target(args)
+        if isinstance(target, ScriptModule):
+            return run_method(target, "forward", args, owner=self)
+        return run_function(target, args, owner=self)
 
     @property
     def script_module(self):

@@ -1,6 +1,7 @@
 """ScriptFunction and ScriptModule: what `trace` and `script` return: callable, printable, saveable."""
 from __future__ import annotations
 
+import operator
 from collections import OrderedDict
 
 import numpy as np
@@ -8,9 +9,6 @@ import numpy as np
 from .errors import SignatureError
 from .ir import Graph
 from .types import ScalarType, TensorType
-
-MISS = object()  # what a compiled fast path returns when its guards fail: take the general path
-
 
 _BAD_KINDS = {"O": "object", "V": "structured/void", "M": "datetime", "m": "timedelta", "S": "bytes", "U": "str"}
 
@@ -90,6 +88,7 @@ class ScriptFunction(_Inspectable):
         self.graph = graph
         self.name = name
         self.__name__ = name
+        self._call = self._general_call
 
     @property
     def code(self) -> str:
@@ -103,12 +102,11 @@ class ScriptFunction(_Inspectable):
 
         return inline_calls(self.graph)
 
-    def __call__(self, *args):
-        fast = self.__dict__.get("_fast")
-        if fast is not None:  # traced arrays (proxies) fail its guards, so tracing still sees this call
-            result = fast(args)
-            if result is not MISS:
-                return result
+    # Calls go straight to `_call`: the compiled entry of the last signature (a builtin: no Python frame), which
+    # takes `_general_call` itself when its guards fail; before any compilation, `_general_call`.
+    __call__ = property(operator.attrgetter("_call"))
+
+    def _general_call(self, *args):
         from .nn.module import HOOKS
         from .runtime import run_function
 
@@ -139,6 +137,7 @@ class ScriptModule(_Inspectable):
         d["_parameters"] = OrderedDict()
         d["_methods"] = OrderedDict()   # name -> Graph, first input is self
         d["_constants"] = OrderedDict()  # non-array attributes (ints, floats, ...), read by GetAttr
+        d["_call"] = self._general_call
 
     def __getattr__(self, name: str):
         d = self.__dict__
@@ -151,7 +150,7 @@ class ScriptModule(_Inspectable):
 
     def __setattr__(self, name: str, value) -> None:
         if name in self._parameters:
-            from .runtime.executor import GENERATION
+            from codegen.symbols import GENERATION
 
             GENERATION.value += 1  # compiled fast paths hold parameter arrays: retire them
             value = np.asarray(value)
@@ -198,13 +197,10 @@ class ScriptModule(_Inspectable):
 
         save(self, path)
 
-    def __call__(self, *args):
-        fast = self.__dict__.get("_fast")
-        if fast is not None:
-            result = fast(args)
-            if result is not MISS:
-                return result
-        return self.forward(*args)
+    __call__ = property(operator.attrgetter("_call"))  # see ScriptFunction.__call__
+
+    def _general_call(self, *args):
+        return self.forward(*args)  # through forward, so a tracer calling this module still sees the call
 
     def _compiled_target(self):
         return self._methods["forward"], self, "forward"

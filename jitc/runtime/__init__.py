@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from ..script_module import check_args
-from .executor import MISS, Executor
+from .executor import Executor
 
-__all__ = ["MISS", "Executor", "executor_for", "run_function", "run_method"]
+__all__ = ["Executor", "executor_for", "run_function", "run_method"]
 
 
 def executor_for(owner, name: str, graph, module) -> Executor:
@@ -16,12 +16,15 @@ def executor_for(owner, name: str, graph, module) -> Executor:
     return ex
 
 
-def run_function(fn, args: tuple):
+def run_function(fn, args: tuple, owner=None):
+    """Run a ScriptFunction; `owner` (default fn) receives the compiled fast path as `owner._call`."""
     args = check_args(fn.graph, args, fn.name, skip_self=False)
-    return executor_for(fn, fn.name, fn.graph, None)(args, owner=fn)
+    return executor_for(fn, fn.name, fn.graph, None)(args, owner=owner or fn)
 
 
-def run_method(module, name: str, args: tuple):
+def run_method(module, name: str, args: tuple, owner=None):
     graph = module._methods[name]
     args = check_args(graph, args, name, skip_self=True)
-    return executor_for(module, name, graph, module)(args, owner=module if name == "forward" else None)
+    if owner is None and name == "forward":
+        owner = module
+    return executor_for(module, name, graph, module)(args, owner=owner)

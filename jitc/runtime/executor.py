@@ -15,7 +15,6 @@ from ..interpreter import run_graph
 from ..passes.clone import clone_graph
 from ..passes.freeze import freeze_module, lift_tensor_constants
 from ..passes.specialize import specialize
-from ..script_module import MISS
 from .pipeline import Compiled, Prepared, arg_type, compile_prepared, optimize
 
 _INTERPRET = "interpret"  # cache marker: this signature runs on the interpreter
@@ -100,10 +99,10 @@ class Executor:
         compiled = _INTERPRET if disabled() else self.specialization(values)
         if compiled is _INTERPRET:
             return self.interpret(values)
-        compiled.hits += 1
-        if owner is not None and compiled.py_entry is not None:
+        compiled.slow_hits += 1
+        if owner is not None and compiled.fastcall is not None:
             n = self.n_user(values)
-            owner.__dict__["_fast"] = fast_path(compiled, tuple(values[n:]))
+            owner.__dict__["_call"] = fast_path(compiled, tuple(values[n:]), owner._general_call)
         return run_compiled(compiled, values)
 
     def interpret(self, values: list):
@@ -138,41 +137,25 @@ def run_compiled(compiled: Compiled, values: list):
     return _rebuild(compiled.template, flat)
 
 
-class _Generation:
-    """Bumped whenever a ScriptModule parameter is reassigned: fast paths holding the old arrays retire."""
-
-    value = 0
-
-
-GENERATION = _Generation()
+class _MethodDef(ctypes.Structure):
+    _fields_ = [("ml_name", ctypes.c_char_p), ("ml_meth", ctypes.c_void_p), ("ml_flags", ctypes.c_int),
+                ("ml_doc", ctypes.c_char_p)]
 
 
-def fast_path(compiled: Compiled, params: tuple):
-    """The per-call path once a signature is compiled: allocate outputs, one guarded native call. Returns MISS
-    when a guard fails (other signature, non-array argument, ...) so the caller takes the general path."""
-    entry, generation, empty = compiled.py_entry, GENERATION.value, np.empty
-    specs = [(s.shape, s.dtype) for s in compiled.outputs]
-    if len(specs) == 1 and compiled.template == 0 and not compiled.outputs[0].scalar:
-        (shape, dtype), = specs
+METH_FASTCALL = 0x0080
+_new_cfunction = ctypes.pythonapi.PyCFunction_NewEx
+_new_cfunction.restype = ctypes.py_object
+_new_cfunction.argtypes = [ctypes.POINTER(_MethodDef), ctypes.py_object, ctypes.py_object]
 
-        def call_one(args):
-            out = empty(shape, dtype)
-            if GENERATION.value == generation and entry(args, params, (out,)) == 0:
-                compiled.hits += 1
-                return out
-            return MISS
 
-        return call_one
+def fast_path(compiled: Compiled, params: tuple, slow):
+    """A builtin function running the specialization's native entry (guards included); on a guard failure the
+    native code itself calls `slow`, the general path."""
+    from codegen.symbols import GENERATION
 
-    def call(args):
-        outs = tuple(empty(shape, dtype) for shape, dtype in specs)
-        if GENERATION.value == generation and entry(args, params, outs) == 0:
-            compiled.hits += 1
-            flat = [o.item() if s.scalar else o for o, s in zip(outs, compiled.outputs)]
-            return _rebuild(compiled.template, flat)
-        return MISS
-
-    return call
+    method = _MethodDef(b"jitc_fastcall", compiled.fastcall, METH_FASTCALL, None)
+    state = (params, slow, GENERATION.value, (compiled, method))  # keeps the code and the method table alive
+    return _new_cfunction(ctypes.byref(method), state, None)
 
 
 def _rebuild(template, flat: list):

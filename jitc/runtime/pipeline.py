@@ -18,7 +18,6 @@ from ..passes.fuse import fuse_elementwise
 from ..types import BOOL, FLOAT, INT, TensorType, Type
 
 ENTRY = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_void_p))
-PY_ENTRY = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.py_object, ctypes.py_object, ctypes.py_object)
 
 
 def debug_level() -> int:
@@ -74,10 +73,18 @@ class Compiled:
     entry: object
     outputs: list           # codegen.lower.OutputSpec per flattened output
     template: object        # how to rebuild the returned structure from the flat outputs
-    py_entry: object        # guarded CPython entry (tuples of arrays), or None
+    fastcall: int | None    # address of the METH_FASTCALL entry (codegen/pyentry.py), or None
+    entry_name: str
     compile_seconds: float
     llvm_ir: str
-    hits: int = field(default=0)
+    slow_hits: int = field(default=0)  # calls through the general path; the fast path counts natively
+
+    @property
+    def hits(self) -> int:
+        native = 0
+        if self.fastcall is not None:
+            native = ctypes.c_int64.from_address(self.library.address(f"{self.entry_name}_fastcall.hits")).value
+        return self.slow_hits + native
 
 
 def compile_prepared(prepared: Prepared, name: str = "jitc_entry", n_user: int | None = None,
@@ -98,7 +105,7 @@ def compile_prepared(prepared: Prepared, name: str = "jitc_entry", n_user: int |
         library = engine.load_object(object_code, meta["exports"])
         llvm_ir = ""
         specs = [OutputSpec(np.dtype(d), tuple(shape), scalar) for d, shape, scalar in meta["outputs"]]
-        template, symbols, has_py = _template(meta["template"]), meta["symbols"], meta["py_entry"]
+        template, symbols, has_py = _template(meta["template"]), meta["symbols"], meta["fastcall"]
     else:
         from codegen.lower import lower  # only needed on a cache miss: keeps warm starts fast
 
@@ -106,18 +113,19 @@ def compile_prepared(prepared: Prepared, name: str = "jitc_entry", n_user: int |
         _debug(3, "LLVM IR", llvm_ir)
         library = engine.compile_ir(llvm_ir, name)
         _debug(4, "optimized LLVM IR", lambda: library.optimized_ir)
-        specs, template, has_py = lowering.specs, lowering.template, lowering.has_py_entry
+        specs, template, has_py = lowering.specs, lowering.template, lowering.has_fastcall
         symbols = [list(k) for k in lowering.symbols.keys] if lowering.symbols is not None else []
         if digest:
-            disk_cache.store(digest, {"exports": list(library.symbols), "symbols": symbols, "py_entry": has_py,
+            disk_cache.store(digest, {"exports": list(library.symbols), "symbols": symbols, "fastcall": has_py,
                                       "template": template, "outputs": [[s.dtype.str, list(s.shape), s.scalar]
                                                                         for s in specs]}, library.object_code)
     _debug(5, "assembly", lambda: library.asm)
     if symbols:
         fill(library.address(f"{name}.symbols"), [tuple(k) for k in symbols])
     entry = ENTRY(library.address(name))
-    py_entry = PY_ENTRY(library.address(f"{name}_py")) if has_py else None
-    return Compiled(prepared, library, entry, specs, template, py_entry, time.perf_counter() - start, llvm_ir)
+    fastcall = library.address(f"{name}_fastcall") if has_py else None
+    return Compiled(prepared, library, entry, specs, template, fastcall, name, time.perf_counter() - start,
+                    llvm_ir)
 
 
 def _template(t):
