@@ -62,9 +62,23 @@ def emit_scalar_node(b: ir.IRBuilder, node, env: dict) -> None:
         env[node.output] = (cast(b, result, dt, out_dt), out_dt, None)
 
 
-def emit_expression(b: ir.IRBuilder, sub: Graph, env: dict) -> None:
-    for node in sub.block.nodes:
+def emit_expression(b: ir.IRBuilder, sub: Graph, env: dict, nodes=None) -> None:
+    for node in sub.block.nodes if nodes is None else nodes:
         emit_scalar_node(b, node, env)
+
+
+def bind_inputs(b: ir.IRBuilder, sub: Graph, in_params: list[Buf], offsets: list, scalar_args: list,
+                scalar_in: list) -> dict:
+    """The expression environment at one loop index: tensor inputs loaded at their offsets, scalars as given."""
+    env, tensors, scalars = {}, iter(zip(in_params, offsets)), iter(zip(scalar_args, scalar_in))
+    for v in sub.inputs:
+        if isinstance(v.type, TensorType):
+            p, off = next(tensors)
+            env[v] = (load(b, p.at(b, off), p.dtype), p.dtype, None)
+        else:
+            arg, (_, dt) = next(scalars)
+            env[v] = (arg, dt, _WEAK[dt.kind])  # a Python scalar promotes weakly, like a constant
+    return env
 
 
 def emit_fusion_group(module: ir.Module, b: ir.IRBuilder, sub: Graph, inputs: list, outputs: list[Buf]) -> None:
@@ -80,14 +94,7 @@ def emit_fusion_group(module: ir.Module, b: ir.IRBuilder, sub: Graph, inputs: li
     in_params, out_params = params[:len(tensor_in)], params[len(tensor_in):]
     strides = [broadcast_strides(p.shape, p.strides, shape) for p in in_params] + [p.strides for p in out_params]
     with loop_nest(kb, shape, strides, outer=tuple(scalar_args[-2:])) as offsets:
-        env, tensors, scalars = {}, iter(zip(in_params, offsets)), iter(zip(scalar_args, scalar_in))
-        for v in sub.inputs:
-            if isinstance(v.type, TensorType):
-                p, off = next(tensors)
-                env[v] = (load(kb, p.at(kb, off), p.dtype), p.dtype, None)
-            else:
-                arg, (_, dt) = next(scalars)
-                env[v] = (arg, dt, _WEAK[dt.kind])  # a Python scalar promotes weakly, like a constant
+        env = bind_inputs(kb, sub, in_params, offsets, scalar_args, scalar_in)
         emit_expression(kb, sub, env)
         for p, off, v in zip(out_params, offsets[len(in_params):], sub.outputs):
             value, dt, _ = env[v]

@@ -8,6 +8,8 @@ The result is 0 on success, or an error code (see ERRORS) the caller turns into 
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from llvmlite import ir
 
@@ -22,7 +24,7 @@ from .abi import OutputSpec
 from .elementwise import SCALAR_DTYPES, emit_copy, emit_fill, emit_fusion_group, emit_scalar_node, python_dtype
 from .loops import Buf, i64, pointer_type
 from .matmul import emit_matmul
-from .reduce import accumulator_dtype, emit_reduction
+from .reduce import accumulator_dtype, emit_reduction, load_element
 from .scalar import I8, I32, ScalarBuilder, cast, load, value_type
 from .symbols import ProcessSymbols
 
@@ -222,8 +224,15 @@ class Lowering:
         for v in node.inputs:
             x = self.env[v]
             inputs.append(x if isinstance(x, Buf) else self.scalar(v)[:2])
+        sub = node.attrs["subgraph"]
+        last = sub.block.nodes[-1]
+        if OPS.get(last.kind) is not None and OPS[last.kind].kind == REDUCTION:  # elementwise chain + reduction
+            scalar_dtypes = [x[1] for x in inputs if not isinstance(x, Buf)]
+            self.reduction(_Alias(last, node.output), OPS[last.kind], tuple(last.inputs[0].type.shape), inputs,
+                           functools.partial(_fused_element, sub, scalar_dtypes))
+            return
         outs = [self.result_buf(v) for v in node.outputs]
-        emit_fusion_group(self.module, self.b, node.attrs["subgraph"], inputs, outs)
+        emit_fusion_group(self.module, self.b, sub, inputs, outs)
         for v, o in zip(node.outputs, outs):
             self.env[v] = o
 
@@ -254,13 +263,18 @@ class Lowering:
         else:
             raise CompileError(f"the native backend cannot compile {op.name}{_at(node)}")
 
-    def reduction(self, node: Node, op) -> None:
-        src = self.buf(node.inputs[0])
-        axes = normalize_axes(self.const(node.inputs[1]), len(src.shape), op.short)
+    def reduction(self, node: Node, op, shape=None, inputs=None, element=load_element) -> None:
+        """A reduction node, or (given shape, inputs and element) a fusion group ending in one."""
+        if inputs is None:
+            src = self.buf(node.inputs[0])
+            shape, inputs = src.shape, [src]
+        axes = normalize_axes(self.const(node.inputs[1]), len(shape), op.short)
         out = self.result_buf(node.output)
-        kept = tuple(d for i, d in enumerate(src.shape) if i not in axes)
-        acc = self.alloc(accumulator_dtype(op.short, src.dtype, out.dtype), kept)
-        emit_reduction(self.module, self.b, op.short, src, axes, out, acc)
+        kept = tuple(d for i, d in enumerate(shape) if i not in axes)
+        acc = self.alloc(accumulator_dtype(op.short, out.dtype), kept)
+        emit_reduction(self.module, self.b, op.short, axes, out, acc, shape,
+                       [x for x in inputs if isinstance(x, Buf)], [x for x in inputs if not isinstance(x, Buf)],
+                       element)
         self.env[node.output] = out
 
     def matmul(self, node: Node, op) -> None:
@@ -381,6 +395,25 @@ class Lowering:
         self.b.position_at_end(done)
         for v, p in zip(node.outputs, body.params[1:]):
             self.env[v] = self.env[p]
+
+
+class _Alias:
+    """A subgraph's reduction node seen from the enclosing graph: its constant arguments, the group's output."""
+
+    def __init__(self, node: Node, output: Value):
+        self.inputs, self.output = node.inputs, output
+
+
+def _fused_element(sub: Graph, scalar_dtypes: list, b: ir.IRBuilder, params: list, offsets: list,
+                   scalar_args: list):
+    """The reduced element of a fused group: everything before the reduction, evaluated at one index."""
+    from .elementwise import bind_inputs, emit_expression
+
+    reduce_node = sub.block.nodes[-1]
+    env = bind_inputs(b, sub, params, offsets, scalar_args, list(zip(scalar_args, scalar_dtypes)))
+    emit_expression(b, sub, env, sub.block.nodes[:-1])
+    value, dt, _ = env[reduce_node.inputs[0]]
+    return value, dt
 
 
 def _cast_in(b: ir.IRBuilder, block, scalar, dt):

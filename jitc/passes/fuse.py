@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from ..ir import Block, Graph, Node, Value
 from ..ops import OPS
-from ..ops.registry import ELEMENTWISE
+from ..ops.registry import ELEMENTWISE, REDUCTION
 from ..types import TensorType
 
 
 def fuse_elementwise(graph: Graph) -> None:
     _block(graph, graph.block)
+    _absorb_into_reductions(graph.block)
 
 
 def fusible(node: Node) -> bool:
@@ -91,3 +92,37 @@ def _materialize(graph: Graph, members: list[Node], seed: Node) -> None:
         old.replace_all_uses_with(new)
     for n in reversed(members):
         n.destroy()
+
+
+def _absorb_into_reductions(block: Block) -> None:
+    """A reduction whose input comes only from a fusion group takes the group in: the reduction loop computes
+    the elementwise expression per element, and the intermediate array is never written."""
+    for node in list(block.nodes):
+        for sub in node.blocks:
+            _absorb_into_reductions(sub)
+        op = OPS.get(node.kind)
+        producer = node.inputs[0].node if op is not None and op.kind == REDUCTION else None
+        if producer is None or producer.kind != "prim::FusionGroup" or producer.owning_block is not block:
+            continue
+        if len(producer.outputs) != 1 or node.inputs[0].uses != [node]:
+            continue
+        _merge_reduction(block.graph, producer, node)
+
+
+def _merge_reduction(graph: Graph, group: Node, reduction: Node) -> None:
+    from .clone import clone_node
+
+    sub: Graph = group.attrs["subgraph"]
+    env = {sub.outputs[0]: sub.outputs[0]}
+    with sub.inserting_at_end(sub.block):
+        for v in reduction.inputs[1:]:
+            env[v] = clone_node(v.node, sub, env).output  # axis/keepdims constants
+        env[reduction.inputs[0]] = sub.outputs[0]
+        new = clone_node(reduction, sub, env)
+    sub.block.replace_input(sub.outputs[0], new.output)
+    with graph.inserting_before(reduction):
+        fused = graph.insert("prim::FusionGroup", list(group.inputs), [reduction.output.type], {"subgraph": sub},
+                             reduction.source)
+    reduction.output.replace_all_uses_with(fused.output)
+    reduction.destroy()
+    group.destroy()
