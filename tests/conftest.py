@@ -7,6 +7,20 @@ import pytest
 from jitc import nn
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_disk_cache(tmp_path_factory):
+    """The suite compiles into its own object cache: it never reads or writes the user's ~/.cache/jitc."""
+    import os
+
+    saved = os.environ.get("JITC_CACHE_DIR")
+    os.environ["JITC_CACHE_DIR"] = str(tmp_path_factory.mktemp("jitc-cache"))
+    yield
+    if saved is None:
+        os.environ.pop("JITC_CACHE_DIR", None)
+    else:
+        os.environ["JITC_CACHE_DIR"] = saved
+
+
 @pytest.fixture(autouse=True)
 def _seed_layers():
     """New layers draw their initial weights from a fixed seed in every test."""
