@@ -1,0 +1,100 @@
+"""The workloads: what NumPy computes, the inputs, the float64 reference and how close a contender must get."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from jitc import nn
+from jitc.demo import MyCell, MyDecisionGate
+
+
+def tanh_add(x, h):
+    return np.tanh(x + h)
+
+
+def tanh_scaled(x, h):
+    return np.tanh(x * 0.5 + h) * 0.5 + 0.5
+
+
+def linear_tanh(x, W, b, h):
+    return np.tanh(x @ W.T + b + h)
+
+
+@dataclass
+class Workload:
+    """One timed case. `fn(*inputs)` is eager NumPy; contenders look their own spelling up by `name`."""
+
+    name: str
+    size: str
+    title: str
+    fn: Callable
+    inputs: tuple
+    rtol: float
+    atol: float
+    elementwise: bool = False
+    settle: float = 0.02  # seconds to sleep after each timed batch: OpenMP workers spin ~10 ms after a region
+    extra: dict = field(default_factory=dict)  # the cell's weight and bias, for contenders that rebuild it
+
+    @property
+    def label(self) -> str:
+        return f"{self.title} [{self.size}]"
+
+    def reference(self) -> np.ndarray:
+        """The float64 result: NumPy on float64 copies of the inputs (a cell's float32 weights promote)."""
+        return first(self.fn(*(a.astype(np.float64) for a in self.inputs)))
+
+    def bytes_moved(self) -> int:
+        """Bytes read plus written by one fused pass: the inputs once, the float32 output once."""
+        return sum(a.nbytes for a in self.inputs) + self.inputs[0].nbytes
+
+
+def first(out):
+    """A cell returns (new_h, new_h): compare and keep the first."""
+    return out[0] if isinstance(out, tuple) else out
+
+
+def _cell(rng: np.random.Generator) -> Workload:
+    nn.manual_seed(0)
+    cell = MyCell(MyDecisionGate())
+    x, h = rng.random((3, 4), dtype=np.float32), rng.random((3, 4), dtype=np.float32)
+    return Workload("cell", "3x4", "MyCell (Linear 4x4, gate, tanh)", cell, (x, h), rtol=1e-5, atol=1e-6,
+                    extra={"weight": cell.linear.weight, "bias": cell.linear.bias})
+
+
+def _elementwise(name: str, fn: Callable, title: str, n: int, rng: np.random.Generator) -> Workload:
+    x, h = rng.standard_normal(n, dtype=np.float32), rng.standard_normal(n, dtype=np.float32)
+    return Workload(name, _size(n), title, fn, (x, h), rtol=1e-5, atol=1e-6, elementwise=True)
+
+
+def _linear(rows: int, features: int, rng: np.random.Generator, settle: float) -> Workload:
+    bound = 1 / np.sqrt(features)  # nn.Linear's init keeps x @ W.T + b near 1, where tanh is not flat
+    x = rng.standard_normal((rows, features), dtype=np.float32)
+    W = rng.uniform(-bound, bound, (features, features)).astype(np.float32)
+    b = rng.uniform(-bound, bound, features).astype(np.float32)
+    h = rng.standard_normal((rows, features), dtype=np.float32)
+    # float32 dot products of length `features` round differently per library (blocking, FMA): allow for it
+    return Workload("linear_tanh", f"{rows}x{features}", "tanh(x @ W.T + b + h)", linear_tanh, (x, W, b, h),
+                    rtol=1e-5, atol=2e-5, settle=settle)
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("M", 1 << 20), ("k", 1 << 10)):
+        if n >= scale and n % scale == 0:
+            return f"{n // scale}{unit}"
+    return str(n)
+
+
+def build(quick: bool, only: set[str] | None = None, seed: int = 0) -> list[Workload]:
+    """The timed workloads in run order: matmul last (OpenBLAS threads spin after it). `first_call` is in
+    perf.first_call: it runs in fresh processes."""
+    rng = np.random.default_rng(seed)
+    sizes = (1 << 10, 1 << 16) if quick else (1 << 10, 1 << 20, 1 << 24)
+    makers = [("cell", lambda: _cell(rng))]
+    makers += [("tanh_add", lambda n=n: _elementwise("tanh_add", tanh_add, "tanh(x + h)", n, rng)) for n in sizes]
+    makers.append(("tanh_scaled", lambda: _elementwise("tanh_scaled", tanh_scaled, "tanh(x*0.5 + h)*0.5 + 0.5",
+                                                       1 << 16 if quick else 1 << 22, rng)))
+    # after a large matmul OpenBLAS's threads spin for a while: let them stop before the next batch
+    makers.append(("linear_tanh", lambda: _linear(16, 64, rng, 0.01) if quick else _linear(256, 1024, rng, 0.2)))
+    return [make() for name, make in makers if only is None or name in only]
