@@ -1,5 +1,10 @@
-"""Splitting a kernel's outermost loop across threads (pthreads, spawned per call: only worth it for loops of
-hundreds of microseconds, see PARALLEL_MIN_ELEMENTS). The calling thread runs the first share itself."""
+"""Splitting a kernel's outermost loop across threads, robust to a busy machine.
+
+The range is cut into chunks that threads take from a shared atomic counter; the calling thread works too and
+then waits only for chunks already being computed, never for a thread that has not been scheduled yet (such a
+thread finds no chunk left and exits). Helper threads are detached and the shared state is reference-counted,
+so a late thread never touches memory the caller has released.
+"""
 from __future__ import annotations
 
 import os
@@ -10,6 +15,8 @@ from .loops import i64
 from .scalar import I8, I32, I64
 
 PARALLEL_MIN_ELEMENTS = 1 << 18
+CHUNKS_PER_THREAD = 8
+_HEADER = 6  # next chunk, chunks done, references, chunk count, chunk length, range length
 
 
 def thread_count() -> int:
@@ -20,52 +27,99 @@ def thread_count() -> int:
         return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def _declare(module: ir.Module, name: str, fnty: ir.FunctionType) -> ir.Function:
+def _declare(module: ir.Module, name: str, ret, args) -> ir.Function:
     existing = module.globals.get(name)
-    return existing if existing is not None else ir.Function(module, fnty, name)
+    return existing if existing is not None else ir.Function(module, ir.FunctionType(ret, args), name)
 
 
-def _trampoline(module: ir.Module, body: ir.Function, ctx_type: ir.LiteralStructType) -> ir.Function:
-    """`i8* tramp(i8* ctx)`: unpack one thread's arguments and call body (pthread's start routine)."""
+def _field(b: ir.IRBuilder, shared, k: int) -> ir.Value:
+    return b.gep(shared, [ir.Constant(I32, 0), ir.Constant(I32, k)])
+
+
+def _release(b: ir.IRBuilder, module: ir.Module, shared) -> None:
+    """Drop one reference to the shared state; the last one frees it."""
     p8 = I8.as_pointer()
-    fn = ir.Function(module, ir.FunctionType(p8, [p8]), f"{body.name}.thread")
+    free = _declare(module, "free", ir.VoidType(), [p8])
+    before = b.atomic_rmw("sub", _field(b, shared, 2), i64(1), "acq_rel")
+    with b.if_then(b.icmp_signed("==", before, i64(1))):
+        b.call(free, [b.bitcast(shared, p8)])
+
+
+def _worker(module: ir.Module, body: ir.Function, shared_type: ir.LiteralStructType) -> ir.Function:
+    """`i8* worker(i8* shared)`: take chunks until none is left, count each as done, drop the reference."""
+    p8 = I8.as_pointer()
+    fn = ir.Function(module, ir.FunctionType(p8, [p8]), f"{body.name}.worker")
     fn.linkage = "internal"
     b = ir.IRBuilder(fn.append_basic_block("entry"))
-    ctx = b.bitcast(fn.args[0], ctx_type.as_pointer())
-    args = [b.load(b.gep(ctx, [ir.Constant(I32, 0), ir.Constant(I32, k)])) for k in range(len(ctx_type.elements))]
-    b.call(body, args)
+    shared = b.bitcast(fn.args[0], shared_type.as_pointer())
+    nchunks, chunk, n = (b.load(_field(b, shared, k)) for k in (3, 4, 5))
+    args = [b.load(_field(b, shared, _HEADER + k)) for k in range(len(shared_type.elements) - _HEADER)]
+    loop, work, done = (fn.append_basic_block(name) for name in ("take", "work", "done"))
+    b.branch(loop)
+    b.position_at_end(loop)
+    c = b.atomic_rmw("add", _field(b, shared, 0), i64(1), "monotonic")
+    b.cbranch(b.icmp_signed("<", c, nchunks), work, done)
+    b.position_at_end(work)
+    lo = b.mul(c, chunk)
+    hi = b.add(lo, chunk)
+    hi = b.select(b.icmp_signed("<", hi, n), hi, n)
+    b.call(body, args + [lo, hi])
+    b.atomic_rmw("add", _field(b, shared, 1), i64(1), "release")
+    b.branch(loop)
+    b.position_at_end(done)
+    _release(b, module, shared)
     b.ret(ir.Constant(p8, None))
     return fn
 
 
 def emit_parallel_call(module: ir.Module, b: ir.IRBuilder, body: ir.Function, args: list, n: int,
                        threads: int) -> None:
-    """Call body(*args, lo, hi) for shares of [0, n); with one thread, or if a thread can't start, inline."""
+    """Call body(*args, lo, hi) over chunks of [0, n); with one thread (or no memory for the shared state),
+    one call over the whole range on this thread."""
     threads = max(1, min(threads, n))
     if threads == 1:
         b.call(body, list(args) + [i64(0), i64(n)])
         return
     p8 = I8.as_pointer()
-    create = _declare(module, "pthread_create", ir.FunctionType(I32, [I64.as_pointer(), p8, p8, p8]))
-    join = _declare(module, "pthread_join", ir.FunctionType(I32, [I64, p8.as_pointer()]))
-    ctx_type = ir.LiteralStructType([a.type for a in args] + [I64, I64])
-    tramp = _trampoline(module, body, ctx_type)
-    contexts = b.alloca(ctx_type, size=threads)
-    handles = b.alloca(I64, size=threads)
-    started = b.alloca(ir.IntType(1), size=threads)
-    bounds = [n * t // threads for t in range(threads + 1)]
-    for t in range(threads):
-        ctx = b.gep(contexts, [i64(t)])
-        for k, value in enumerate(list(args) + [i64(bounds[t]), i64(bounds[t + 1])]):
-            b.store(value, b.gep(ctx, [ir.Constant(I32, 0), ir.Constant(I32, k)]))
-    for t in range(1, threads):
-        rc = b.call(create, [b.gep(handles, [i64(t)]), ir.Constant(p8, None), b.bitcast(tramp, p8),
-                             b.bitcast(b.gep(contexts, [i64(t)]), p8)])
-        ok = b.icmp_signed("==", rc, ir.Constant(I32, 0))
-        b.store(ok, b.gep(started, [i64(t)]))
-        with b.if_then(b.not_(ok)):  # no thread: do its share here
-            b.call(tramp, [b.bitcast(b.gep(contexts, [i64(t)]), p8)])
-    b.call(tramp, [b.bitcast(b.gep(contexts, [i64(0)]), p8)])
-    for t in range(1, threads):
-        with b.if_then(b.load(b.gep(started, [i64(t)]))):
-            b.call(join, [b.load(b.gep(handles, [i64(t)])), ir.Constant(p8.as_pointer(), None)])
+    shared_type = ir.LiteralStructType([I64] * _HEADER + [a.type for a in args])
+    worker = _worker(module, body, shared_type)
+    malloc = _declare(module, "malloc", p8, [I64])
+    create = _declare(module, "pthread_create", I32, [I64.as_pointer(), p8, p8, p8])
+    detach = _declare(module, "pthread_detach", I32, [I64])
+    yield_cpu = _declare(module, "sched_yield", I32, [])
+    size = b.ptrtoint(b.gep(ir.Constant(shared_type.as_pointer(), None), [i64(1)]), I64)
+    raw = b.call(malloc, [size])
+    serial, parallel, after = (b.append_basic_block(name) for name in ("serial", "parallel", "after"))
+    b.cbranch(b.icmp_unsigned("==", raw, ir.Constant(p8, None)), serial, parallel)
+    b.position_at_end(serial)
+    b.call(body, list(args) + [i64(0), i64(n)])
+    b.branch(after)
+    b.position_at_end(parallel)
+    shared = b.bitcast(raw, shared_type.as_pointer())
+    chunks = min(n, threads * CHUNKS_PER_THREAD)
+    chunk = -(-n // chunks)
+    chunks = -(-n // chunk)
+    for k, value in enumerate([i64(0), i64(0), i64(threads), i64(chunks), i64(chunk), i64(n), *args]):
+        b.store(value, _field(b, shared, k))
+    handle = b.alloca(I64)
+    for _ in range(threads - 1):
+        started = b.call(create, [handle, ir.Constant(p8, None), b.bitcast(worker, p8), raw])
+        with b.if_else(b.icmp_signed("==", started, ir.Constant(I32, 0))) as (ok, failed):
+            with ok:
+                b.call(detach, [b.load(handle)])
+            with failed:  # that thread's reference is dropped here; its chunks get taken by the others
+                b.atomic_rmw("sub", _field(b, shared, 2), i64(1), "acq_rel")
+    b.atomic_rmw("add", _field(b, shared, 2), i64(1), "acq_rel")  # hold our own until we stop waiting
+    b.call(worker, [raw])  # take chunks too; this drops the worker reference we just added
+    wait, waiting, finished = (b.append_basic_block(name) for name in ("wait", "waiting", "finished"))
+    b.branch(wait)
+    b.position_at_end(wait)
+    done = b.load_atomic(_field(b, shared, 1), "acquire", 8)
+    b.cbranch(b.icmp_signed("<", done, i64(chunks)), waiting, finished)
+    b.position_at_end(waiting)
+    b.call(yield_cpu, [])
+    b.branch(wait)
+    b.position_at_end(finished)
+    _release(b, module, shared)
+    b.branch(after)
+    b.position_at_end(after)
