@@ -31,3 +31,9 @@ def kernel_args(b: ir.IRBuilder, bufs: list[Buf], scalars: list) -> list:
 
 def call_kernel(b: ir.IRBuilder, fn: ir.Function, bufs: list[Buf], scalars: list) -> None:
     b.call(fn, kernel_args(b, bufs, scalars))
+
+
+def declare(module: ir.Module, name: str, ret: ir.Type, args: list) -> ir.Function:
+    """An external function (libc, pthreads), declared once per module however many users ask."""
+    existing = module.globals.get(name)
+    return existing if existing is not None else ir.Function(module, ir.FunctionType(ret, args), name)

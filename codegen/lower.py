@@ -22,6 +22,7 @@ from jitc.types import ScalarType, TensorType, TupleType
 
 from .abi import OutputSpec
 from .elementwise import SCALAR_DTYPES, emit_copy, emit_fill, emit_fusion_group, emit_scalar_node, python_dtype
+from .kernel import declare
 from .loops import Buf, i64, pointer_type
 from .matmul import emit_matmul
 from .reduce import accumulator_dtype, emit_reduction, load_element
@@ -177,9 +178,8 @@ class Lowering:
             ws.align = ALIGN
             b.ret(b.call(self.fn, [fn.args[0], b.bitcast(ws, I8.as_pointer())]))
             return
-        alloc = ir.Function(self.module, ir.FunctionType(I8.as_pointer(), [i64(0).type, i64(0).type]),
-                            "aligned_alloc")
-        free = ir.Function(self.module, ir.FunctionType(ir.VoidType(), [I8.as_pointer()]), "free")
+        alloc = declare(self.module, "aligned_alloc", I8.as_pointer(), [i64(0).type, i64(0).type])
+        free = declare(self.module, "free", ir.VoidType(), [I8.as_pointer()])
         ws = b.call(alloc, [i64(ALIGN), i64(size)])
         failed = b.icmp_unsigned("==", ws, ir.Constant(I8.as_pointer(), None))
         with b.if_then(failed, likely=False):

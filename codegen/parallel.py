@@ -11,6 +11,7 @@ import os
 
 from llvmlite import ir
 
+from .kernel import declare
 from .loops import i64
 from .scalar import I8, I32, I64
 
@@ -27,11 +28,6 @@ def thread_count() -> int:
         return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def _declare(module: ir.Module, name: str, ret, args) -> ir.Function:
-    existing = module.globals.get(name)
-    return existing if existing is not None else ir.Function(module, ir.FunctionType(ret, args), name)
-
-
 def _field(b: ir.IRBuilder, shared, k: int) -> ir.Value:
     return b.gep(shared, [ir.Constant(I32, 0), ir.Constant(I32, k)])
 
@@ -39,7 +35,7 @@ def _field(b: ir.IRBuilder, shared, k: int) -> ir.Value:
 def _release(b: ir.IRBuilder, module: ir.Module, shared) -> None:
     """Drop one reference to the shared state; the last one frees it."""
     p8 = I8.as_pointer()
-    free = _declare(module, "free", ir.VoidType(), [p8])
+    free = declare(module, "free", ir.VoidType(), [p8])
     before = b.atomic_rmw("sub", _field(b, shared, 2), i64(1), "acq_rel")
     with b.if_then(b.icmp_signed("==", before, i64(1))):
         b.call(free, [b.bitcast(shared, p8)])
@@ -83,10 +79,10 @@ def emit_parallel_call(module: ir.Module, b: ir.IRBuilder, body: ir.Function, ar
     p8 = I8.as_pointer()
     shared_type = ir.LiteralStructType([I64] * _HEADER + [a.type for a in args])
     worker = _worker(module, body, shared_type)
-    malloc = _declare(module, "malloc", p8, [I64])
-    create = _declare(module, "pthread_create", I32, [I64.as_pointer(), p8, p8, p8])
-    detach = _declare(module, "pthread_detach", I32, [I64])
-    yield_cpu = _declare(module, "sched_yield", I32, [])
+    malloc = declare(module, "malloc", p8, [I64])
+    create = declare(module, "pthread_create", I32, [I64.as_pointer(), p8, p8, p8])
+    detach = declare(module, "pthread_detach", I32, [I64])
+    yield_cpu = declare(module, "sched_yield", I32, [])
     size = b.ptrtoint(b.gep(ir.Constant(shared_type.as_pointer(), None), [i64(1)]), I64)
     raw = b.call(malloc, [size])
     serial, parallel, after = (b.append_basic_block(name) for name in ("serial", "parallel", "after"))

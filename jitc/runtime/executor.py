@@ -81,7 +81,12 @@ class Executor:
 
     def _compile(self, values: list):
         try:
-            return compile_prepared(self.prepare(values), f"jitc_{self.name}", self.n_user(values))
+            try:
+                return compile_prepared(self.prepare(values), f"jitc_{self.name}", self.n_user(values))
+            except (JitcError, MemoryError, RecursionError):
+                raise
+            except Exception as e:  # a bug in jitc's backend must not take the user's program down
+                raise CompileError(f"internal compiler error ({type(e).__name__}: {e}); please report it") from e
         except CompileError as e:
             if self.fallback == "error":
                 raise
