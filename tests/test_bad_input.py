@@ -133,8 +133,8 @@ CASES = [
     ("no_broadcast", "add", "(np.ones((2, 3), np.float32), np.ones(4, np.float32))", "ShapeError", X, "warn"),
     ("read_only_broadcast", "add", "(np.broadcast_to(np.float32(1), (2, 3)), x)", "numpy", X, "warn"),
     ("read_only_flag", "add", "((lambda a: (a.setflags(write=False), a)[1])(x.copy()), x)", "numpy", X, "warn"),
-    ("unaligned", "add", "(np.frombuffer(b'\\x00' * 13, np.uint8, offset=1).view(np.float32), "
-     "np.ones(3, np.float32))", "numpy", X, "warn"),
+    ("unaligned", "add", ("(np.frombuffer(b'\\x00' * 13, np.uint8, offset=1).view(np.float32), "
+                          "np.ones(3, np.float32))"), "numpy", X, "warn"),
     ("unaligned_2d_f64", "total",
      "(np.frombuffer(np.arange(7.0).tobytes(), np.uint8, offset=1, count=48).view(np.float64).reshape(2, 3),)",
      "numpy", "(x,)", "warn"),
@@ -165,8 +165,8 @@ def module_dir(tmp_path_factory):
 
 def run(module_dir, name: str, bad: str, good: str, fallback: str) -> dict:
     env = dict(os.environ, JITC_CACHE_DIR=str(module_dir / "cache"))
-    proc = subprocess.run([sys.executable, "-c", RUNNER, str(module_dir), name, bad, good, fallback],
-                          capture_output=True, text=True, timeout=300, env=env)
+    argv = [sys.executable, "-c", RUNNER, str(module_dir), name, bad, good, fallback]
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=300, env=env, check=False)
     assert proc.returncode == 0, f"crashed (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr[-3000:]}"
     line = next(x for x in proc.stdout.splitlines() if x.startswith("STATUS "))
     return json.loads(line[len("STATUS "):])

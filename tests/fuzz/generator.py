@@ -20,7 +20,7 @@ UNARY = ("np.tanh({})", "np.exp({})", "np.log({})", "np.sqrt({})", "np.abs({})",
          "np.zeros_like({}) + 2.0 * {}")
 EXACT_UNARY = ("np.abs({})", "-{}", "F.relu({})", "np.clip({}, -2.0, 3.0)")  # no rounding: safe before a compare
 BINARY = ("{} + {}", "{} - {}", "{} * {}", "{} / {}", "np.maximum({}, {})", "np.minimum({}, {})",
-          "np.power(np.abs({}), {})", "{} % {}", "{} // {}")  # % and //: exact operands only (discontinuous)
+          "np.power(np.abs({}), {})", "{} % {}", "{} // {}")  # last three: exact operands only (discontinuous)
 COMPARE = ("{} > {}", "{} < {}", "{} >= {}", "{} <= {}", "{} == {}", "{} != {}")
 SCALARS = ("0.5", "2.0", "-1.25", "3", "1e-3", "0.0", "-7", "1e4")
 REDUCE = ("sum", "mean", "max", "min")
@@ -98,18 +98,18 @@ class Generator:
         x = self.pick(self.float_vars()[-4:])
         r = self.rng.random()
         if r < 0.35:
-            form = self.pick(UNARY if x.exact else UNARY[:-5] + UNARY[-3:])
+            form = self.pick(UNARY if x.exact else UNARY[:-5] + UNARY[-2:])
             self.new(form.replace("{}", x.name), x.shape, x.dtype, x.exact and form in EXACT_UNARY)
         elif r < 0.55:
             lit, _ = self.scalar()
-            form = self.pick(BINARY if x.exact else BINARY[:-2])
+            form = self.pick(BINARY if x.exact else BINARY[:-3])
             first = self.chance(0.5) or form.startswith("np.power")  # np.abs(<literal>): see test_fuzz's xfail
             expr = form.format(x.name, lit) if first else form.format(lit, x.name)
             self.new(expr, x.shape, x.dtype, x.exact and form.startswith("np.m"))
         else:
             others = [v for v in self.float_vars() if _broadcast(v.shape, x.shape) is not None]
             y = self.pick(others)
-            form = self.pick(BINARY if x.exact and y.exact else BINARY[:-2])
+            form = self.pick(BINARY if x.exact and y.exact else BINARY[:-3])
             shape = _broadcast(x.shape, y.shape)
             self.new(form.format(x.name, y.name), shape, _promote(x.dtype, y.dtype),
                      x.exact and y.exact and form.startswith("np.m"))
