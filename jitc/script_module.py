@@ -6,7 +6,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from .errors import SignatureError
+from .errors import JitcError, SignatureError
 from .ir import Graph
 from .types import ScalarType, TensorType
 
@@ -159,6 +159,9 @@ class ScriptModule(_Inspectable):
             self._parameters[name] = value
         elif isinstance(value, ScriptModule):
             self._modules[name] = value
+        elif name in self._constants:
+            raise JitcError(f"'{name}' of {self.original_name} is a constant baked into its compiled graphs when it "
+                            "was scripted or traced; change it on the original module and script it again")
         else:
             self._constants[name] = value
 

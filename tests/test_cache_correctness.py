@@ -142,9 +142,6 @@ def test_parameter_reassigned_after_compile() -> None:
     np.testing.assert_allclose(compiled(X), expected(model, compiled.script_module, X), rtol=1e-6)
 
 
-@pytest.mark.xfail(reason="bug: assigning a non-array ScriptModule attribute (sm.scale = 3.0) is accepted and then "
-                          "silently ignored: jitc.script folded self.scale into the graph as a constant. It should "
-                          "either take effect or raise a JitcError", strict=True)
 @pytest.mark.parametrize("called_first", [False, True])
 def test_module_attribute_assignment_is_not_silently_ignored(called_first) -> None:
     model = Affine()

@@ -80,9 +80,6 @@ def test_matmul_overflow_order(tmp_path) -> None:
 SCALAR_FUNCTION_SOURCE = "def prog(x):\n    return x * np.abs(2.0)\n"
 
 
-@pytest.mark.xfail(reason="bug: jitc.script types np.abs(<Python float>) as a weak Python float; NumPy returns a "
-                          "strong np.float64, so float32 * np.abs(2.0) is float64 in NumPy but float32 in jitc "
-                          "(fuzz seeds 5, 115, 376)", strict=True, raises=Mismatch)
 def test_numpy_function_of_python_scalar_is_a_strong_float64(tmp_path) -> None:
     run_case(_program(SCALAR_FUNCTION_SOURCE, [np.ones(3, np.float32)]), tmp_path)
 
@@ -135,10 +132,6 @@ REDUCTION_OF_REDUCTION = {
 }
 
 
-@pytest.mark.xfail(reason="bug: jitc/passes/fuse.py _absorb_into_reductions merges a reduction into a fusion group "
-                          "that already ends in a reduction (min of a sum); codegen then fails with 'aten::sum has "
-                          "no scalar emitter' (fuzz seeds 20751, 21158, 22437, 22518, 22945, 22947)",
-                   strict=True, raises=Mismatch)
 @pytest.mark.parametrize("source", list(REDUCTION_OF_REDUCTION.values()), ids=list(REDUCTION_OF_REDUCTION))
 def test_reduction_of_a_reduction(source: str, tmp_path) -> None:
     program = _program(source, [np.full(3, 2.0, np.float32)])

@@ -1,11 +1,12 @@
 """Every Python snippet in README.md runs (the README stays honest)."""
 import re
+import runpy
 from pathlib import Path
 
 import pytest
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-SNIPPETS = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
+SNIPPETS = re.findall(r"```python\n(.*?)```", README.read_text(), re.DOTALL)
 
 
 def test_readme_has_snippets():
@@ -18,5 +19,4 @@ def test_readme_snippet_runs(index, tmp_path, monkeypatch):
     path = tmp_path / f"readme_snippet_{index}.py"
     path.write_text(SNIPPETS[index])
     monkeypatch.chdir(tmp_path)
-    code = compile(path.read_text(), str(path), "exec")
-    exec(code, {"__name__": f"readme_snippet_{index}", "__file__": str(path)})
+    runpy.run_path(str(path), run_name=f"readme_snippet_{index}")

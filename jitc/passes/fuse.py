@@ -104,9 +104,15 @@ def _absorb_into_reductions(block: Block) -> None:
         producer = node.inputs[0].node if op is not None and op.kind == REDUCTION else None
         if producer is None or producer.kind != "prim::FusionGroup" or producer.owning_block is not block:
             continue
-        if len(producer.outputs) != 1 or node.inputs[0].uses != [node]:
+        if len(producer.outputs) != 1 or node.inputs[0].uses != [node] or _ends_in_reduction(producer):
             continue
         _merge_reduction(block.graph, producer, node)
+
+
+def _ends_in_reduction(group: Node) -> bool:
+    """A group that already reduces stays as it is: one loop nest holds one reduction."""
+    op = OPS.get(group.attrs["subgraph"].block.nodes[-1].kind)
+    return op is not None and op.kind == REDUCTION
 
 
 def _merge_reduction(graph: Graph, group: Node, reduction: Node) -> None:

@@ -100,6 +100,9 @@ class Executor:
 
     # ---- calls
     def __call__(self, args, owner=None):
+        from codegen.symbols import GENERATION
+
+        generation = GENERATION.value  # before reading the parameters: a reassignment in between retires the path
         values = self._arguments(args)
         compiled = _INTERPRET if disabled() else self.specialization(values)
         if compiled is _INTERPRET:
@@ -107,7 +110,7 @@ class Executor:
         compiled.slow_hits += 1
         if owner is not None and compiled.fastcall is not None:
             n = self.n_user(values)
-            owner.__dict__["_call"] = fast_path(compiled, tuple(values[n:]), owner._general_call)
+            owner.__dict__["_call"] = fast_path(compiled, tuple(values[n:]), owner._general_call, generation)
         return run_compiled(compiled, values)
 
     def interpret(self, values: list):
@@ -153,13 +156,11 @@ _new_cfunction.restype = ctypes.py_object
 _new_cfunction.argtypes = [ctypes.POINTER(_MethodDef), ctypes.py_object, ctypes.py_object]
 
 
-def fast_path(compiled: Compiled, params: tuple, slow):
-    """A builtin function running the specialization's native entry (guards included); on a guard failure the
-    native code itself calls `slow`, the general path."""
-    from codegen.symbols import GENERATION
-
+def fast_path(compiled: Compiled, params: tuple, slow, generation: int):
+    """A builtin function running the specialization's native entry (guards included); on a guard failure, or
+    once a parameter is reassigned (generation), the native code itself calls `slow`, the general path."""
     method = _MethodDef(b"jitc_fastcall", compiled.fastcall, METH_FASTCALL, None)
-    state = (params, slow, GENERATION.value, (compiled, method))  # keeps the code and the method table alive
+    state = (params, slow, generation, (compiled, method))  # keeps the code and the method table alive
     return _new_cfunction(ctypes.byref(method), state, None)
 
 

@@ -63,6 +63,12 @@ class CallCompiler(Emitter):
         a plain function (scripted, then inlined)."""
         name = ast.unparse(node.func)
         op = op_for_function(fn)
+        if op is not None and _is_numpy(fn) and args and not kwargs and \
+                all(isinstance(a, (bool, int, float)) for a in args):
+            # NumPy returns a NumPy scalar here (np.abs(2.0) is a float64 that promotes strongly), not a Python one
+            value = self.graph.insert_constant(np.asarray(fn(*args)), self.src.location(node))
+            value.type = generic(value.type)
+            return value
         if op is not None:
             return self.call_op(op, args, kwargs, node)
         builtin = BUILTINS.get(fn) if isinstance(fn, type | types.BuiltinFunctionType) else None
