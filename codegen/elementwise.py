@@ -81,7 +81,8 @@ def bind_inputs(b: ir.IRBuilder, sub: Graph, in_params: list[Buf], offsets: list
     return env
 
 
-def emit_fusion_group(module: ir.Module, b: ir.IRBuilder, sub: Graph, inputs: list, outputs: list[Buf]) -> None:
+def emit_fusion_group(module: ir.Module, b: ir.IRBuilder, sub: Graph, inputs: list, outputs: list[Buf],
+                      symbols=None) -> None:
     """Emit and call one kernel for a FusionGroup; inputs are Bufs or (llvm scalar, dtype) pairs. Large groups
     split their outermost loop across threads."""
     shape = outputs[0].shape
@@ -104,7 +105,7 @@ def emit_fusion_group(module: ir.Module, b: ir.IRBuilder, sub: Graph, inputs: li
     size = int(np.prod(shape, dtype=np.int64))
     threads = thread_count() if size >= PARALLEL_MIN_ELEMENTS else 1
     emit_parallel_call(module, b, fn, kernel_args(b, tensor_in + outputs, [v for v, _ in scalar_in]),
-                       collapsed[0] if collapsed else 1, threads)
+                       collapsed[0] if collapsed else 1, threads, symbols)
 
 
 def emit_copy(module: ir.Module, b: ir.IRBuilder, src: Buf, dst: Buf) -> None:

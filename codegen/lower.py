@@ -232,7 +232,7 @@ class Lowering:
                            functools.partial(_fused_element, sub, scalar_dtypes))
             return
         outs = [self.result_buf(v) for v in node.outputs]
-        emit_fusion_group(self.module, self.b, sub, inputs, outs)
+        emit_fusion_group(self.module, self.b, sub, inputs, outs, self.symbols)
         for v, o in zip(node.outputs, outs):
             self.env[v] = o
 

@@ -63,6 +63,10 @@ def resolve(kind: str, what: str) -> int:
         api = _numpy_api()
         return api[NUMPY_API_INDEX[what]] if api[NUMPY_API_INDEX["PyArray_Type"]] == id(np.ndarray) else 0
     if kind == "jitc":
+        if what == "parallel_for":
+            from .threadpool import parallel_for_address
+
+            return parallel_for_address()
         return ctypes.addressof({"generation": GENERATION}[what])
     if kind == "blas":
         from .matmul import blas_gemm

@@ -1,0 +1,196 @@
+"""A persistent thread pool, generated as LLVM IR and loaded once per process (its code is never unloaded, so
+its threads can live as long as the process).
+
+`void jitc_parallel_for(void (*body)(i8 *ctx, i64 lo, i64 hi), i8 *ctx, i64 n, i64 chunks, i64 threads)` runs
+body over `chunks` pieces of [0, n). Workers spin briefly after each job, then sleep on a futex, so a job
+reaches them in microseconds. Chunks are claimed with a compare-and-swap on (job number, next chunk): a
+worker that wakes late can never run a chunk of a job other than the one it read. The caller works too and
+only waits for chunks in progress. If another thread holds the pool, the caller runs the job alone.
+"""
+from __future__ import annotations
+
+import functools
+
+from llvmlite import ir
+
+from .scalar import I8, I32, I64
+
+FUTEX_WAIT_PRIVATE, FUTEX_WAKE_PRIVATE, SYS_FUTEX = 128, 129, 202
+SPIN_ROUNDS = 4096
+JOB, DONE, BUSY, STARTED, BODY, CTX, N, CHUNK, CHUNKS, _FIELDS = range(10)
+
+
+def _c(v: int) -> ir.Constant:
+    return ir.Constant(I64, v)
+
+
+class _Pool:
+    def __init__(self):
+        self.module = ir.Module(name="jitc_threadpool")
+        m = self.module
+        self.p8 = I8.as_pointer()
+        self.body_type = ir.FunctionType(ir.VoidType(), [self.p8, I64, I64])
+        self.state = ir.GlobalVariable(m, ir.ArrayType(I64, _FIELDS), "jitc_pool_state")
+        self.state.initializer = ir.Constant(ir.ArrayType(I64, _FIELDS), None)
+        self.wake = ir.GlobalVariable(m, I32, "jitc_pool_wake")
+        self.wake.initializer = ir.Constant(I32, 0)
+        self.syscall = ir.Function(m, ir.FunctionType(I64, [I64], var_arg=True), "syscall")
+        self.pause = m.declare_intrinsic("llvm.x86.sse2.pause", [], ir.FunctionType(ir.VoidType(), []))
+        self.create = ir.Function(m, ir.FunctionType(I32, [I64.as_pointer(), self.p8, self.p8, self.p8]),
+                                  "pthread_create")
+        self.detach = ir.Function(m, ir.FunctionType(I32, [I64]), "pthread_detach")
+        self.run_chunks = self._run_chunks()
+        self.worker = self._worker()
+        self.parallel_for = self._parallel_for()
+
+    def field(self, b: ir.IRBuilder, k: int):
+        return b.gep(self.state, [ir.Constant(I32, 0), ir.Constant(I32, k)])
+
+    def _run_chunks(self) -> ir.Function:
+        """`void run(i64 job)`: claim and run chunks of job number `job` until none is left."""
+        fn = ir.Function(self.module, ir.FunctionType(ir.VoidType(), [I64]), "jitc_pool_run")
+        fn.linkage = "internal"
+        b = ir.IRBuilder(fn.append_basic_block("entry"))
+        job = fn.args[0]
+        body = b.inttoptr(b.load(self.field(b, BODY)), self.body_type.as_pointer())
+        ctx = b.inttoptr(b.load(self.field(b, CTX)), self.p8)
+        n, chunk, chunks = (b.load(self.field(b, k)) for k in (N, CHUNK, CHUNKS))
+        claim, check, run, out = (fn.append_basic_block(x) for x in ("claim", "check", "run", "out"))
+        b.branch(claim)
+        b.position_at_end(claim)
+        word = b.load_atomic(self.field(b, JOB), "acquire", 8)
+        same_job = b.icmp_unsigned("==", b.lshr(word, _c(32)), job)
+        index = b.and_(word, _c(0xFFFFFFFF))
+        b.cbranch(b.and_(same_job, b.icmp_signed("<", index, chunks)), check, out)
+        b.position_at_end(check)
+        swapped = b.cmpxchg(self.field(b, JOB), word, b.add(word, _c(1)), "acq_rel", "acquire")
+        b.cbranch(b.extract_value(swapped, 1), run, claim)
+        b.position_at_end(run)
+        lo = b.mul(index, chunk)
+        hi = b.add(lo, chunk)
+        b.call(body, [ctx, lo, b.select(b.icmp_signed("<", hi, n), hi, n)])
+        b.atomic_rmw("add", self.field(b, DONE), _c(1), "release")
+        b.branch(claim)
+        b.position_at_end(out)
+        b.ret_void()
+        return fn
+
+    def _worker(self) -> ir.Function:
+        """`i8* worker(i8*)`: wait for a new job (spin, then futex), run its chunks, forever."""
+        fn = ir.Function(self.module, ir.FunctionType(self.p8, [self.p8]), "jitc_pool_worker")
+        fn.linkage = "internal"
+        b = ir.IRBuilder(fn.append_basic_block("entry"))
+        seen = b.alloca(I64)
+        b.store(b.lshr(b.load_atomic(self.field(b, JOB), "acquire", 8), _c(32)), seen)
+        wait, spin, sleep, work = (fn.append_basic_block(x) for x in ("wait", "spin", "sleep", "work"))
+        b.branch(wait)
+        b.position_at_end(wait)
+        rounds = b.phi(I64)
+        rounds.add_incoming(_c(0), fn.entry_basic_block)
+        job = b.lshr(b.load_atomic(self.field(b, JOB), "acquire", 8), _c(32))
+        b.cbranch(b.icmp_unsigned("!=", job, b.load(seen)), work, spin)
+        b.position_at_end(spin)
+        b.call(self.pause, [])
+        more = b.add(rounds, _c(1))
+        b.cbranch(b.icmp_signed("<", more, _c(SPIN_ROUNDS)), wait, sleep)
+        rounds.add_incoming(more, spin)
+        b.position_at_end(sleep)  # read the futex word, then re-check: a job posted after this wakes us
+        ticket = b.load_atomic(self.wake, "acquire", 4)
+        job_now = b.lshr(b.load_atomic(self.field(b, JOB), "acquire", 8), _c(32))
+        nap = fn.append_basic_block("nap")
+        b.cbranch(b.icmp_unsigned("!=", job_now, b.load(seen)), work, nap)
+        b.position_at_end(nap)
+        b.call(self.syscall, [_c(SYS_FUTEX), self.wake, ir.Constant(I32, FUTEX_WAIT_PRIVATE), ticket,
+                              ir.Constant(self.p8, None)])
+        b.branch(wait)
+        rounds.add_incoming(_c(0), nap)
+        b.position_at_end(work)
+        current = b.lshr(b.load_atomic(self.field(b, JOB), "acquire", 8), _c(32))
+        b.store(current, seen)
+        b.call(self.run_chunks, [current])
+        b.branch(wait)
+        rounds.add_incoming(_c(0), b.block)
+        return fn
+
+    def _parallel_for(self) -> ir.Function:
+        m, b_ty = self.module, self.body_type.as_pointer()
+        fn = ir.Function(m, ir.FunctionType(ir.VoidType(), [b_ty, self.p8, I64, I64, I64]), "jitc_parallel_for")
+        body, ctx, n, chunks, threads = fn.args
+        b = ir.IRBuilder(fn.append_basic_block("entry"))
+        alone, pooled = fn.append_basic_block("alone"), fn.append_basic_block("pooled")
+        got = b.cmpxchg(self.field(b, BUSY), _c(0), _c(1), "acquire", "monotonic")
+        b.cbranch(b.extract_value(got, 1), pooled, alone)
+        b.position_at_end(alone)  # another thread is using the pool
+        b.call(body, [ctx, _c(0), n])
+        b.ret_void()
+        b.position_at_end(pooled)
+        first = b.cmpxchg(self.field(b, STARTED), _c(0), _c(1), "acq_rel", "monotonic")
+        with b.if_then(b.extract_value(first, 1)):
+            handle = b.alloca(I64)
+            with _counted_loop(b, fn, b.sub(threads, _c(1))):
+                ok = b.call(self.create, [handle, ir.Constant(self.p8, None), b.bitcast(self.worker, self.p8),
+                                          ir.Constant(self.p8, None)])
+                with b.if_then(b.icmp_signed("==", ok, ir.Constant(I32, 0))):
+                    b.call(self.detach, [b.load(handle)])
+        chunk = b.udiv(b.add(n, b.sub(chunks, _c(1))), chunks)
+        count = b.udiv(b.add(n, b.sub(chunk, _c(1))), chunk)
+        for k, value in ((BODY, b.ptrtoint(body, I64)), (CTX, b.ptrtoint(ctx, I64)), (N, n), (CHUNK, chunk),
+                         (CHUNKS, count)):
+            b.store(value, self.field(b, k))
+        b.store_atomic(_c(0), self.field(b, DONE), "release", 8)
+        job = b.add(b.lshr(b.load_atomic(self.field(b, JOB), "acquire", 8), _c(32)), _c(1))
+        b.store_atomic(b.shl(job, _c(32)), self.field(b, JOB), "release", 8)  # publishes the job
+        b.atomic_rmw("add", self.wake, ir.Constant(I32, 1), "release")
+        b.call(self.syscall, [_c(SYS_FUTEX), self.wake, ir.Constant(I32, FUTEX_WAKE_PRIVATE),
+                              ir.Constant(I32, 2 ** 31 - 1)])
+        b.call(self.run_chunks, [job])
+        wait, waiting, finished = (fn.append_basic_block(x) for x in ("wait", "waiting", "finished"))
+        b.branch(wait)
+        b.position_at_end(wait)
+        done = b.load_atomic(self.field(b, DONE), "acquire", 8)
+        b.cbranch(b.icmp_signed("<", done, count), waiting, finished)
+        b.position_at_end(waiting)
+        b.call(self.pause, [])
+        b.branch(wait)
+        b.position_at_end(finished)
+        b.store_atomic(_c(0), self.field(b, BUSY), "release", 8)
+        b.ret_void()
+        return fn
+
+
+class _counted_loop:
+    """`for _ in range(count)` as a context manager over an i64 count."""
+
+    def __init__(self, b: ir.IRBuilder, fn: ir.Function, count):
+        self.b, self.fn, self.count = b, fn, count
+
+    def __enter__(self):
+        b = self.b
+        self.pre = b.block
+        self.head, self.body, self.done = (self.fn.append_basic_block(x) for x in ("loop", "step", "end"))
+        b.branch(self.head)
+        b.position_at_end(self.head)
+        self.i = b.phi(I64)
+        self.i.add_incoming(_c(0), self.pre)
+        b.cbranch(b.icmp_signed("<", self.i, self.count), self.body, self.done)
+        b.position_at_end(self.body)
+
+    def __exit__(self, *exc):
+        b = self.b
+        self.i.add_incoming(b.add(self.i, _c(1)), b.block)
+        b.branch(self.head)
+        b.position_at_end(self.done)
+        return False
+
+
+@functools.cache
+def parallel_for_address() -> int:
+    """Compile the pool once; its library stays loaded for the life of the process."""
+    from . import engine
+
+    library = engine.compile_ir(str(_Pool().module), "jitc_threadpool")
+    _KEEP.append(library)
+    return library.address("jitc_parallel_for")
+
+
+_KEEP: list = []
