@@ -12,7 +12,7 @@ from jitc.types import ScalarType, TensorType
 
 from .kernel import call_kernel, kernel_args, kernel_function
 from .loops import Buf, broadcast_strides, collapse, loop_nest
-from .parallel import PARALLEL_MIN_ELEMENTS, emit_parallel_call, thread_count
+from .parallel import PARALLEL_MIN_ELEMENTS, emit_parallel_call
 from .scalar import ScalarBuilder, cast, load, store
 
 _WEAK = {"i": 1, "f": 1.0, "b": True}
@@ -82,9 +82,9 @@ def bind_inputs(b: ir.IRBuilder, sub: Graph, in_params: list[Buf], offsets: list
 
 
 def emit_fusion_group(module: ir.Module, b: ir.IRBuilder, sub: Graph, inputs: list, outputs: list[Buf],
-                      symbols=None) -> None:
+                      symbols=None, threads: int = 1) -> None:
     """Emit and call one kernel for a FusionGroup; inputs are Bufs or (llvm scalar, dtype) pairs. Large groups
-    split their outermost loop across threads."""
+    split their outermost loop across up to `threads` threads of the pool (reached through `symbols`)."""
     shape = outputs[0].shape
     tensor_in = [x for x in inputs if isinstance(x, Buf)]
     scalar_in = [x for x in inputs if not isinstance(x, Buf)]
@@ -103,7 +103,7 @@ def emit_fusion_group(module: ir.Module, b: ir.IRBuilder, sub: Graph, inputs: li
     kb.ret_void()
     collapsed = collapse(shape, strides)[0]
     size = int(np.prod(shape, dtype=np.int64))
-    threads = thread_count() if size >= PARALLEL_MIN_ELEMENTS else 1
+    threads = threads if size >= PARALLEL_MIN_ELEMENTS else 1
     emit_parallel_call(module, b, fn, kernel_args(b, tensor_in + outputs, [v for v, _ in scalar_in]),
                        collapsed[0] if collapsed else 1, threads, symbols)
 

@@ -24,7 +24,8 @@ from .abi import OutputSpec
 from .elementwise import SCALAR_DTYPES, emit_copy, emit_fill, emit_fusion_group, emit_scalar_node, python_dtype
 from .kernel import declare
 from .loops import Buf, i64, pointer_type
-from .matmul import emit_matmul
+from .matmul import calls_blas, emit_matmul
+from .parallel import thread_count
 from .reduce import accumulator_dtype, emit_reduction, load_element
 from .scalar import I8, I32, ScalarBuilder, cast, load, value_type
 from .symbols import ProcessSymbols
@@ -72,6 +73,8 @@ class Lowering:
         self.module = ir.Module(name=name)
         self.name = name
         self.symbols = ProcessSymbols(self.module, name) if allow_blas else None
+        # BLAS threads keep spinning after a product: our loops in the same call stay on this thread
+        self.threads = 1 if self.symbols is None or any(calls_blas(n) for n in graph.nodes()) else thread_count()
         fnty = ir.FunctionType(I32, [I8.as_pointer().as_pointer(), I8.as_pointer()])
         self.fn = ir.Function(self.module, fnty, f"{name}.body")
         self.fn.linkage = "internal"
@@ -232,7 +235,7 @@ class Lowering:
                            functools.partial(_fused_element, sub, scalar_dtypes))
             return
         outs = [self.result_buf(v) for v in node.outputs]
-        emit_fusion_group(self.module, self.b, sub, inputs, outs, self.symbols)
+        emit_fusion_group(self.module, self.b, sub, inputs, outs, self.symbols, self.threads)
         for v, o in zip(node.outputs, outs):
             self.env[v] = o
 

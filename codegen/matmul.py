@@ -34,6 +34,19 @@ def blas_gemm(dtype) -> int | None:
     return None
 
 
+def calls_blas(node) -> bool:
+    """Whether a specialized matmul/linear node is big enough to go to BLAS (see emit_matmul)."""
+    from jitc.types import TensorType
+
+    if node.kind not in ("aten::matmul", "aten::linear") or not isinstance(node.output.type, TensorType):
+        return False
+    a, out = node.inputs[0].type, node.output.type
+    if a.shape is None or out.shape is None or len(out.shape) > 2 or blas_gemm(out.dtype) is None:
+        return False
+    flops = int(np.prod(out.shape, dtype=np.int64)) * (a.shape[-1] if a.shape else 1)
+    return flops >= BLAS_MIN_FLOPS
+
+
 def _blas_layout(buf: Buf):
     """(transpose flag, leading dimension) for a 2-D operand BLAS can read in place, else None."""
     rs, cs = buf.strides[-2:]
