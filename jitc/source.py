@@ -8,6 +8,14 @@ from dataclasses import dataclass
 import numpy as np
 
 _SKIP = (os.path.dirname(os.path.abspath(__file__)), os.path.dirname(np.__file__))
+_USER_CODE_IN_JITC = (os.path.join(_SKIP[0], "demo.py"),)  # models written like a user's, shipped with jitc
+
+
+def _is_user_code(filename: str) -> bool:
+    if filename.startswith("<frozen") or filename.startswith("<built-in"):
+        return False
+    path = os.path.abspath(filename)
+    return path in _USER_CODE_IN_JITC or not path.startswith(_SKIP)
 
 
 @dataclass(frozen=True)
@@ -29,8 +37,7 @@ def user_location() -> Location | None:
     """The innermost frame outside jitc and NumPy: the user's line that triggered the current op."""
     frame = sys._getframe(1)
     while frame is not None:
-        path = os.path.abspath(frame.f_code.co_filename)
-        if not path.startswith(_SKIP) and not path.startswith("<frozen"):
+        if _is_user_code(frame.f_code.co_filename):
             positions = list(frame.f_code.co_positions())
             line, _, col, _ = positions[frame.f_lasti // 2] if frame.f_lasti >= 0 else (frame.f_lineno, 0, 0, 0)
             return Location(frame.f_code.co_filename, line or frame.f_lineno, col or 0)
