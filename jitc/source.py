@@ -12,7 +12,7 @@ _USER_CODE_IN_JITC = (os.path.join(_SKIP[0], "demo.py"),)  # models written like
 
 
 def _is_user_code(filename: str) -> bool:
-    if filename.startswith("<frozen") or filename.startswith("<built-in"):
+    if filename.startswith(("<frozen", "<built-in")):
         return False
     path = os.path.abspath(filename)
     return path in _USER_CODE_IN_JITC or not path.startswith(_SKIP)
