@@ -80,7 +80,7 @@ class ScalarBuilder:
         self.is_bool = self.dtype.kind == "b"
         self.signed = self.dtype.kind == "i"
 
-    def const(self, value, like=None):
+    def const(self, value):
         if self.is_float:
             return ir.Constant(self.ty, float(value))
         return ir.Constant(self.ty, int(value))

@@ -140,8 +140,8 @@ def _is_true(v: Value) -> bool:
     return v.node is not None and v.node.kind == "prim::Constant" and v.node.attrs.get("value") is True
 
 
-def graph_to_python(graph: Graph, name: str = "forward", is_method: bool = False) -> str:
-    """Python source of a function equivalent to graph; methods take `self` as their first input."""
+def graph_to_python(graph: Graph, name: str = "forward") -> str:
+    """Python source of a function equivalent to graph (a method's graph has `self` as its first input)."""
     p = _Printer()
     params = ", ".join(p.ident(v) for v in graph.inputs)
     p.emit("", f"def {name}({params}):")

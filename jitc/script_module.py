@@ -94,7 +94,7 @@ class ScriptFunction(_Inspectable):
     def code(self) -> str:
         from .pycode import graph_to_python
 
-        return graph_to_python(self.graph, self.name, is_method=False)
+        return graph_to_python(self.graph, self.name)
 
     @property
     def inlined_graph(self) -> Graph:
@@ -179,7 +179,7 @@ class ScriptModule(_Inspectable):
     def code(self) -> str:
         from .pycode import graph_to_python
 
-        return "\n".join(graph_to_python(g, name, is_method=True) for name, g in self._methods.items())
+        return "\n".join(graph_to_python(g, name) for name, g in self._methods.items())
 
     def named_modules(self, prefix: str = ""):
         yield prefix, self

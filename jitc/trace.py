@@ -36,7 +36,6 @@ class Tracer:
     def __init__(self):
         self.frames: list[_Frame] = []
         self.script_modules: dict[int, ScriptModule] = {}  # id(nn.Module) -> its ScriptModule
-        self.warned = False
 
     @property
     def frame(self) -> _Frame:
@@ -94,7 +93,6 @@ class Tracer:
         msg = (f"Converting a traced array to {what} might cause the trace to be incorrect: the value ({value!r}) is "
                f"baked into the trace as a constant, so other inputs will not change it"
                f"{f' (at {loc})' if loc else ''}. Use jitc.script to keep data-dependent control flow.")
-        self.warned = True
         if loc:
             warnings.warn_explicit(msg, _tracer_warning(), loc.path, loc.line)
         else:

@@ -53,9 +53,6 @@ class TensorType(Type):
     def ndim(self) -> int | None:
         return None if self.shape is None else len(self.shape)
 
-    def unspecialized(self) -> TensorType:
-        return TensorType()
-
     @staticmethod
     def of(array: np.ndarray) -> TensorType:
         """The fully specialized type of a concrete array."""
@@ -136,6 +133,3 @@ def type_of_constant(value) -> Type:
         return TensorType(value.dtype, (), ())
     raise TypeError(f"no IR type for constant {value!r}")
 
-
-def is_tensor(t: Type) -> bool:
-    return isinstance(t, TensorType)

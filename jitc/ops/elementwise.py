@@ -66,7 +66,7 @@ for _name in ("tanh", "exp", "log", "sqrt"):
     unary(_name, getattr(np, _name), f"np.{_name}({{0}})",
           lambda b, x, _n=_name: b.math(_n, x), (getattr(np, _name),))
 unary("sigmoid", _sigmoid, "jitc.nn.functional.sigmoid({0})", lambda b, x: b.math("sigmoid", x), (sigmoid,))
-unary("relu", _relu, "jitc.nn.functional.relu({0})", lambda b, x: b.maximum(x, b.const(0, x)), (relu,))
+unary("relu", _relu, "jitc.nn.functional.relu({0})", lambda b, x: b.maximum(x, b.const(0)), (relu,))
 
 register(OpDef("aten::clip", ELEMENTWISE, np.clip, (("a", R), ("a_min", R), ("a_max", R)), infer_elementwise,
                "np.clip({0}, {1}, {2})", lambda b, x, lo, hi: b.minimum(b.maximum(x, lo), hi), (0, 1, 2),
