@@ -11,31 +11,13 @@ from numpy import tanh
 import jitc
 from jitc import nn
 from jitc.nn import functional as F
+from tests.models import MyCell, MyDecisionGate  # noqa: F401  (used by tests through this module)
 
 SCALE = 3
 OFFSETS = (1.0, -2.0)
 
 
-# ---- the TorchScript tutorial, in NumPy
-class MyDecisionGate(nn.Module):
-    def forward(self, x):
-        if x.sum() > 0:
-            return x
-        else:
-            return -x
-
-
-class MyCell(nn.Module):
-    def __init__(self, dg):
-        super().__init__()
-        self.dg = dg
-        self.linear = nn.Linear(4, 4)
-
-    def forward(self, x, h):
-        new_h = np.tanh(self.dg(self.linear(x)) + h)
-        return new_h, new_h
-
-
+# ---- the TorchScript tutorial, in NumPy (the gate and the cell are shared with the other tests)
 class MyRNNLoop(nn.Module):
     def __init__(self, cell):
         super().__init__()
