@@ -117,6 +117,9 @@ class _Pool:
         fn = ir.Function(m, ir.FunctionType(ir.VoidType(), [b_ty, self.p8, I64, I64, I64]), "jitc_parallel_for")
         body, ctx, n, chunks, threads = fn.args
         b = ir.IRBuilder(fn.append_basic_block("entry"))
+        with b.if_then(b.icmp_signed("<=", n, _c(0))):
+            b.ret_void()
+        chunks = b.select(b.icmp_signed(">", chunks, n), n, chunks)  # at least one element per chunk
         alone, pooled = fn.append_basic_block("alone"), fn.append_basic_block("pooled")
         got = b.cmpxchg(self.field(b, BUSY), _c(0), _c(1), "acquire", "monotonic")
         b.cbranch(b.extract_value(got, 1), pooled, alone)
