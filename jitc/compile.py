@@ -108,15 +108,19 @@ def _name(fn) -> str:
     return type(fn).__name__ if isinstance(fn, Module) else getattr(fn, "__qualname__", repr(fn))
 
 
-def compile(fn=None, *, fallback: str = "warn"):
+def compile(fn=None, *, fallback: str = "warn", dynamic: bool = False):
     """Compile a function or module to native code, lazily per input signature (dtype, shape, strides).
 
     `fallback`: what happens when a signature cannot be compiled natively (an op or dtype the backend does
     not support): "warn" runs it on the interpreter with a FallbackWarning, "error" raises CompileError,
-    "silent" interprets without a warning.
+    "silent" interprets without a warning. `dynamic=True` (shape-generic code) is not implemented: every
+    shape gets its own specialization, and the 64 most recent ones stay cached per function.
     """
     if fallback not in ("warn", "error", "silent"):
         raise JitcError(f"fallback must be 'warn', 'error' or 'silent', got {fallback!r}")
+    if dynamic:
+        raise JitcError("jitc.compile(dynamic=True) is not supported: jitc specializes code to each input shape "
+                        "(each new shape compiles once and is cached)")
     if fn is None:
         return lambda f: CompiledFunction(f, fallback)
     return CompiledFunction(fn, fallback)

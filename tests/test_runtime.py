@@ -149,3 +149,19 @@ def test_sequential_mlp_compiles_natively(rng):
     x = rand(rng, 4, 6)
     np.testing.assert_allclose(compiled(x), mlp(x), rtol=1e-5, atol=1e-6)
     assert compiled.cache_info()[0]["compiled"]
+
+
+def test_dynamic_shapes_are_refused_clearly():
+    with pytest.raises(jitc.JitcError, match="dynamic=True is not supported"):
+        jitc.compile(lambda x: x, dynamic=True)
+
+
+def test_jitc_debug_levels_print_each_stage(monkeypatch, capsys):
+    monkeypatch.setenv("JITC_CACHE", "0")
+    monkeypatch.setenv("JITC_DEBUG", "4")
+    f = jitc.compile(lambda x: np.tanh(x) * 2)
+    f(np.ones(8, np.float32))
+    err = capsys.readouterr().err
+    for title in ("to specialize", "optimized graph", "LLVM IR", "optimized LLVM IR"):
+        assert "==== jitc: " in err and title in err, title
+    assert "assembly" not in err

@@ -15,7 +15,7 @@ from ..interpreter import run_graph
 from ..passes.clone import clone_graph
 from ..passes.freeze import freeze_module, lift_tensor_constants
 from ..passes.specialize import specialize
-from .pipeline import Compiled, Prepared, arg_type, compile_prepared, optimize
+from .pipeline import Compiled, Prepared, arg_type, compile_prepared, debug, optimize
 
 _INTERPRET = "interpret"  # cache marker: this signature runs on the interpreter
 _SCALAR_DTYPES = {bool: np.bool_, int: np.int64, float: np.float64}
@@ -60,6 +60,7 @@ class Executor:
         return [_as_native(a) for a in (*args, *(p.get() for p in self.params), *self.constants)]
 
     def prepare(self, values: list) -> Prepared:
+        debug(1, f"graph of {self.name}() to specialize", lambda: str(self.graph))
         graph = clone_graph(self.graph)
         specialize(graph, [arg_type(a) for a in values])
         optimize(graph)

@@ -27,7 +27,7 @@ def debug_level() -> int:
         return 0
 
 
-def _debug(level: int, title: str, text) -> None:
+def debug(level: int, title: str, text) -> None:
     """Print a compilation stage when JITC_DEBUG >= level; text may be a callable, to build it only then."""
     if debug_level() >= level:
         print(f"==== jitc: {title} ====\n{text() if callable(text) else text}", file=sys.stderr)
@@ -97,7 +97,7 @@ def compile_prepared(prepared: Prepared, name: str = "jitc_entry", n_user: int |
     from . import disk_cache
 
     start = time.perf_counter()
-    _debug(2, "optimized graph", lambda: str(prepared.graph))
+    debug(2, "optimized graph", lambda: str(prepared.graph))
     digest = disk_cache.key(str(prepared.graph), name, n_user) if use_cache and disk_cache.enabled() else None
     hit = disk_cache.load(digest) if digest else None
     if hit is not None:
@@ -110,16 +110,16 @@ def compile_prepared(prepared: Prepared, name: str = "jitc_entry", n_user: int |
         from codegen.lower import lower  # only needed on a cache miss: keeps warm starts fast
 
         lowering, llvm_ir = lower(prepared.graph, name, n_user=n_user)
-        _debug(3, "LLVM IR", llvm_ir)
+        debug(3, "LLVM IR", llvm_ir)
         library = engine.compile_ir(llvm_ir, name)
-        _debug(4, "optimized LLVM IR", lambda: library.optimized_ir)
+        debug(4, "optimized LLVM IR", lambda: library.optimized_ir)
         specs, template, has_py = lowering.specs, lowering.template, lowering.has_fastcall
         symbols = [list(k) for k in lowering.symbols.keys] if lowering.symbols is not None else []
         if digest:
             disk_cache.store(digest, {"exports": list(library.symbols), "symbols": symbols, "fastcall": has_py,
                                       "template": template, "outputs": [[s.dtype.str, list(s.shape), s.scalar]
                                                                         for s in specs]}, library.object_code)
-    _debug(5, "assembly", lambda: library.asm)
+    debug(5, "assembly", lambda: library.asm)
     if symbols:
         fill(library.address(f"{name}.symbols"), [tuple(k) for k in symbols])
     entry = ENTRY(library.address(name))
@@ -133,4 +133,4 @@ def _template(t):
     return tuple(_template(x) for x in t) if isinstance(t, list) else t
 
 
-__all__ = ["Compiled", "Prepared", "arg_type", "compile_prepared", "debug_level", "optimize"]
+__all__ = ["Compiled", "Prepared", "arg_type", "compile_prepared", "debug", "debug_level", "optimize"]
