@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..builder import infer
-from ..errors import CompileError
+from ..errors import CompileError, JitcError
 from ..ir import Block, Graph, Node
 from ..ops import OPS
 from ..types import TensorType, TupleType, Type
@@ -50,7 +50,10 @@ def _node(node: Node) -> None:
     if kind == "prim::Uninitialized":
         return  # typed by _settle from the branch or loop that gives it a real value
     if kind in OPS:
-        node.output.type = infer(OPS[kind], node.inputs)
+        try:
+            node.output.type = infer(OPS[kind], node.inputs)
+        except JitcError as e:  # e.g. shapes that do not broadcast: say where, in the user's code
+            raise type(e)(f"{e}{_at(node)}") from None
     elif kind == "prim::TupleConstruct":
         node.output.type = TupleType(tuple(v.type for v in node.inputs))
     elif kind == "prim::TupleUnpack":
