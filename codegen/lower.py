@@ -29,6 +29,7 @@ from .parallel import thread_count
 from .reduce import accumulator_dtype, emit_reduction, load_element
 from .scalar import I8, I32, ScalarBuilder, cast, load, value_type
 from .symbols import ProcessSymbols
+from .views import VIEWS
 
 ALIGN = 64
 STACK_WORKSPACE = 64 * 1024  # larger workspaces come from the heap: threads may have small stacks
@@ -253,8 +254,8 @@ class Lowering:
             out = self.result_buf(node.output)
             emit_fill(self.module, self.b, out, 1 if "ones" in op.name else 0)
             self.env[node.output] = out
-        elif op.name in _VIEWS:
-            self.env[node.output] = _VIEWS[op.name](self, node)
+        elif op.name in VIEWS:
+            self.env[node.output] = VIEWS[op.name](self, node)
         elif op.name in ("aten::Bool", "aten::Int", "aten::Float"):
             src = self.buf(node.inputs[0])
             if src.size != 1:
@@ -454,62 +455,6 @@ def _batched(buf: Buf, batch: tuple) -> Buf:
     strides = (0,) * pad + buf.strides
     strides = tuple(0 if i < len(batch) and shape[i] == 1 else s for i, s in enumerate(strides))
     return Buf(buf.ptr, buf.dtype, batch + shape[-2:], strides)
-
-
-# ---- views: no code, a new pointer/shape/strides over the same memory
-def _view_transpose(lw: Lowering, node: Node) -> Buf:
-    src = lw.buf(node.inputs[0])
-    axes = lw.const(node.inputs[1])
-    axes = tuple(reversed(range(len(src.shape)))) if axes is None else normalize_axes(axes, len(src.shape), "T")
-    return Buf(src.ptr, src.dtype, tuple(src.shape[a] for a in axes), tuple(src.strides[a] for a in axes))
-
-
-def _view_select(lw: Lowering, node: Node) -> Buf:
-    src = lw.buf(node.inputs[0])
-    (dim,) = normalize_axes(lw.const(node.inputs[1]), len(src.shape), "select")
-    n, b = src.shape[dim], lw.b
-    x = lw.env[node.inputs[2]]
-    if isinstance(x, int):
-        index = i64(x + n if x < 0 else x)
-    else:
-        value, dt, _ = lw.scalar(node.inputs[2])
-        value = cast(b, value, dt, np.int64)
-        index = b.select(b.icmp_signed("<", value, i64(0)), b.add(value, i64(n)), value)
-        lw.error(1, b.icmp_unsigned(">=", index, i64(n)))  # unsigned: negative indices fail too
-    ptr = b.gep(src.ptr, [b.mul(index, i64(src.strides[dim]))], inbounds=True)
-    return Buf(ptr, src.dtype, src.shape[:dim] + src.shape[dim + 1:], src.strides[:dim] + src.strides[dim + 1:])
-
-
-def _view_slice(lw: Lowering, node: Node) -> Buf:
-    src = lw.buf(node.inputs[0])
-    (dim,) = normalize_axes(lw.const(node.inputs[1]), len(src.shape), "slice")
-    start, stop, step = (lw.const(v) for v in node.inputs[2:5])
-    begin, end, step = slice(start, stop, step).indices(src.shape[dim])
-    n = len(range(begin, end, step))
-    ptr = lw.b.gep(src.ptr, [i64(begin * src.strides[dim] if n else 0)], inbounds=True)
-    return Buf(ptr, src.dtype, src.shape[:dim] + (n,) + src.shape[dim + 1:],
-               src.strides[:dim] + (src.strides[dim] * step,) + src.strides[dim + 1:])
-
-
-def _view_unsqueeze(lw: Lowering, node: Node) -> Buf:
-    src = lw.buf(node.inputs[0])
-    (dim,) = normalize_axes(lw.const(node.inputs[1]), len(src.shape) + 1, "expand_dims")
-    return Buf(src.ptr, src.dtype, src.shape[:dim] + (1,) + src.shape[dim:], src.strides[:dim] + (0,) + src.strides[dim:])
-
-
-def _view_reshape(lw: Lowering, node: Node) -> Buf:
-    src = lw.buf(node.inputs[0])
-    t = node.output.type
-    if not src.contiguous:
-        dense = lw.alloc(src.dtype, src.shape)
-        emit_copy(lw.module, lw.b, src, dense)
-        src = dense
-    c = TensorType.contiguous(t.dtype, t.shape)
-    return Buf(src.ptr, src.dtype, c.shape, c.strides)
-
-
-_VIEWS = {"aten::transpose": _view_transpose, "aten::select": _view_select, "aten::slice": _view_slice,
-          "aten::unsqueeze": _view_unsqueeze, "aten::reshape": _view_reshape}
 
 
 def lower(graph: Graph, name: str = "jitc_entry", allow_blas: bool = True,

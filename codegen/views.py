@@ -1,0 +1,68 @@
+"""Views (transpose, select, slice, unsqueeze, reshape): no code, a new pointer, shape and strides over the same
+memory. A dynamic index (a loop counter) is bounds-checked; reshape copies only a non-contiguous input."""
+from __future__ import annotations
+
+import numpy as np
+
+from jitc.ir import Node
+from jitc.ops.abstract import normalize_axes
+from jitc.types import TensorType
+
+from .elementwise import emit_copy
+from .loops import Buf, i64
+from .scalar import cast
+
+
+def view_transpose(lw, node: Node) -> Buf:
+    src = lw.buf(node.inputs[0])
+    axes = lw.const(node.inputs[1])
+    axes = tuple(reversed(range(len(src.shape)))) if axes is None else normalize_axes(axes, len(src.shape), "T")
+    return Buf(src.ptr, src.dtype, tuple(src.shape[a] for a in axes), tuple(src.strides[a] for a in axes))
+
+
+def view_select(lw, node: Node) -> Buf:
+    src = lw.buf(node.inputs[0])
+    (dim,) = normalize_axes(lw.const(node.inputs[1]), len(src.shape), "select")
+    n, b = src.shape[dim], lw.b
+    x = lw.env[node.inputs[2]]
+    if isinstance(x, int):
+        index = i64(x + n if x < 0 else x)
+    else:
+        value, dt, _ = lw.scalar(node.inputs[2])
+        value = cast(b, value, dt, np.int64)
+        index = b.select(b.icmp_signed("<", value, i64(0)), b.add(value, i64(n)), value)
+        lw.error(1, b.icmp_unsigned(">=", index, i64(n)))  # unsigned: negative indices fail too
+    ptr = b.gep(src.ptr, [b.mul(index, i64(src.strides[dim]))], inbounds=True)
+    return Buf(ptr, src.dtype, src.shape[:dim] + src.shape[dim + 1:], src.strides[:dim] + src.strides[dim + 1:])
+
+
+def view_slice(lw, node: Node) -> Buf:
+    src = lw.buf(node.inputs[0])
+    (dim,) = normalize_axes(lw.const(node.inputs[1]), len(src.shape), "slice")
+    start, stop, step = (lw.const(v) for v in node.inputs[2:5])
+    begin, end, step = slice(start, stop, step).indices(src.shape[dim])
+    n = len(range(begin, end, step))
+    ptr = lw.b.gep(src.ptr, [i64(begin * src.strides[dim] if n else 0)], inbounds=True)
+    return Buf(ptr, src.dtype, src.shape[:dim] + (n,) + src.shape[dim + 1:],
+               src.strides[:dim] + (src.strides[dim] * step,) + src.strides[dim + 1:])
+
+
+def view_unsqueeze(lw, node: Node) -> Buf:
+    src = lw.buf(node.inputs[0])
+    (dim,) = normalize_axes(lw.const(node.inputs[1]), len(src.shape) + 1, "expand_dims")
+    return Buf(src.ptr, src.dtype, src.shape[:dim] + (1,) + src.shape[dim:], src.strides[:dim] + (0,) + src.strides[dim:])
+
+
+def view_reshape(lw, node: Node) -> Buf:
+    src = lw.buf(node.inputs[0])
+    t = node.output.type
+    if not src.contiguous:
+        dense = lw.alloc(src.dtype, src.shape)
+        emit_copy(lw.module, lw.b, src, dense)
+        src = dense
+    c = TensorType.contiguous(t.dtype, t.shape)
+    return Buf(src.ptr, src.dtype, c.shape, c.strides)
+
+
+VIEWS = {"aten::transpose": view_transpose, "aten::select": view_select, "aten::slice": view_slice,
+          "aten::unsqueeze": view_unsqueeze, "aten::reshape": view_reshape}
