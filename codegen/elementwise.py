@@ -68,10 +68,13 @@ def emit_expression(b: ir.IRBuilder, sub: Graph, env: dict, nodes=None) -> None:
 
 
 def bind_inputs(b: ir.IRBuilder, sub: Graph, in_params: list[Buf], offsets: list, scalar_args: list,
-                scalar_in: list) -> dict:
-    """The expression environment at one loop index: tensor inputs loaded at their offsets, scalars as given."""
+                scalar_in: list, used=None) -> dict:
+    """The expression environment at one loop index: tensor inputs loaded at their offsets, scalars as given.
+    `used` (default: all) selects the subgraph inputs this kernel receives."""
     env, tensors, scalars = {}, iter(zip(in_params, offsets)), iter(zip(scalar_args, scalar_in))
     for v in sub.inputs:
+        if used is not None and v not in used:
+            continue
         if isinstance(v.type, TensorType):
             p, off = next(tensors)
             env[v] = (load(b, p.at(b, off), p.dtype), p.dtype, None)
@@ -82,12 +85,15 @@ def bind_inputs(b: ir.IRBuilder, sub: Graph, in_params: list[Buf], offsets: list
 
 
 def emit_fusion_group(module: ir.Module, b: ir.IRBuilder, sub: Graph, inputs: list, outputs: list[Buf],
-                      symbols=None, threads: int = 1) -> None:
-    """Emit and call one kernel for a FusionGroup; inputs are Bufs or (llvm scalar, dtype) pairs. Large groups
-    split their outermost loop across up to `threads` threads of the pool (reached through `symbols`)."""
+                      symbols=None, threads: int = 1, nodes=None, in_place=None) -> None:
+    """Emit and call one kernel for a FusionGroup; inputs (aligned with sub.inputs) are Bufs, (llvm scalar,
+    dtype) pairs, or None for inputs this kernel does not read. `nodes` (default: all) are the subgraph nodes to
+    evaluate; `in_place` is a value read from outputs[0] itself at each element before it is overwritten (a
+    matrix product's epilogue). Large groups split their outermost loop across up to `threads` pool threads."""
     shape = outputs[0].shape
+    used = {v for v, x in zip(sub.inputs, inputs) if x is not None}
     tensor_in = [x for x in inputs if isinstance(x, Buf)]
-    scalar_in = [x for x in inputs if not isinstance(x, Buf)]
+    scalar_in = [x for x in inputs if isinstance(x, tuple)]
     index = np.dtype(np.int64)
     fn, params, scalar_args = kernel_function(module, "fused", tensor_in + outputs,
                                               [d for _, d in scalar_in] + [index, index])
@@ -95,9 +101,13 @@ def emit_fusion_group(module: ir.Module, b: ir.IRBuilder, sub: Graph, inputs: li
     in_params, out_params = params[:len(tensor_in)], params[len(tensor_in):]
     strides = [broadcast_strides(p.shape, p.strides, shape) for p in in_params] + [p.strides for p in out_params]
     with loop_nest(kb, shape, strides, outer=tuple(scalar_args[-2:])) as offsets:
-        env = bind_inputs(kb, sub, in_params, offsets, scalar_args, scalar_in)
-        emit_expression(kb, sub, env)
-        for p, off, v in zip(out_params, offsets[len(in_params):], sub.outputs):
+        out_offsets = offsets[len(in_params):]
+        env = bind_inputs(kb, sub, in_params, offsets, scalar_args, scalar_in, used)
+        if in_place is not None:
+            p = out_params[0]
+            env[in_place] = (load(kb, p.at(kb, out_offsets[0]), p.dtype), p.dtype, None)
+        emit_expression(kb, sub, env, nodes)
+        for p, off, v in zip(out_params, out_offsets, sub.outputs):
             value, dt, _ = env[v]
             store(kb, cast(kb, value, dt, p.dtype), p.at(kb, off), p.dtype)
     kb.ret_void()

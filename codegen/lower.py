@@ -75,7 +75,7 @@ class Lowering:
         self.name = name
         self.symbols = ProcessSymbols(self.module, name) if allow_blas else None
         # BLAS threads keep spinning after a product: our loops in the same call stay on this thread
-        self.threads = 1 if self.symbols is None or any(calls_blas(n) for n in graph.nodes()) else thread_count()
+        self.threads = 1 if self.symbols is None or any(calls_blas(n) for n in _all_nodes(graph)) else thread_count()
         fnty = ir.FunctionType(I32, [I8.as_pointer().as_pointer(), I8.as_pointer()])
         self.fn = ir.Function(self.module, fnty, f"{name}.body")
         self.fn.linkage = "internal"
@@ -229,6 +229,10 @@ class Lowering:
             x = self.env[v]
             inputs.append(x if isinstance(x, Buf) else self.scalar(v)[:2])
         sub = node.attrs["subgraph"]
+        first = next(n for n in sub.block.nodes if n.kind != "prim::Constant")
+        if OPS.get(first.kind) is not None and OPS[first.kind].kind == MATMUL:  # a product and its epilogue
+            self.matmul_epilogue(node, sub, first, inputs)
+            return
         last = sub.block.nodes[-1]
         if OPS.get(last.kind) is not None and OPS[last.kind].kind == REDUCTION:  # elementwise chain + reduction
             scalar_dtypes = [x[1] for x in inputs if not isinstance(x, Buf)]
@@ -281,12 +285,29 @@ class Lowering:
                        element)
         self.env[node.output] = out
 
-    def matmul(self, node: Node, op) -> None:
-        a, w = self.buf(node.inputs[0]), self.buf(node.inputs[1])
-        bias = self.env[node.inputs[2]] if op.name == "aten::linear" and len(node.inputs) > 2 else None
+    def matmul_epilogue(self, node: Node, sub: Graph, product: Node, inputs: list) -> None:
+        """The product goes straight into the group's output buffer; the elementwise rest of the group then
+        runs over that buffer in place, reading each product element just before overwriting it."""
+        outer = dict(zip(sub.inputs, node.inputs))
+        for v in product.inputs:
+            if v.node is not None and v.node.kind == "prim::Constant":
+                self.env[v] = v.node.attrs.get("value")
+        out = self.result_buf(node.output)
+        self.matmul(product, OPS[product.kind], [outer.get(v, v) for v in product.inputs], out)
+        rest = [n for n in sub.block.nodes if n is not product]
+        kernel_inputs = [x if any(u is not product for u in v.uses) else None for v, x in zip(sub.inputs, inputs)]
+        emit_fusion_group(self.module, self.b, sub, kernel_inputs, [out], self.symbols, self.threads, rest,
+                          product.output)
+        self.env[node.output] = out
+
+    def matmul(self, node: Node, op, operands: list | None = None, out: Buf | None = None) -> None:
+        """A matmul/linear node; for an epilogue group, its operands are outer values and out is given."""
+        operands = node.inputs if operands is None else operands
+        a, w = self.buf(operands[0]), self.buf(operands[1])
+        bias = self.env[operands[2]] if op.name == "aten::linear" and len(operands) > 2 else None
         if op.name == "aten::linear":
             w = Buf(w.ptr, w.dtype, w.shape[::-1], w.strides[::-1])
-        out = self.result_buf(node.output)
+        out = self.result_buf(node.output) if out is None else out
         # 1-d operands take part as a row (left) or a column (right), as in NumPy
         a2 = _as_matrix(a, left=True)
         w2 = _as_matrix(w, left=False)
@@ -424,6 +445,14 @@ def _cast_in(b: ir.IRBuilder, block, scalar, dt):
     value, src_dt = scalar
     with b.goto_block(block):
         return cast(b, value, src_dt, dt)
+
+
+def _all_nodes(graph: Graph):
+    """Every node, inside fusion groups too."""
+    for node in graph.nodes():
+        yield node
+        if node.kind == "prim::FusionGroup":
+            yield from _all_nodes(node.attrs["subgraph"])
 
 
 def _writes_fresh_buffer(node: Node) -> bool:

@@ -165,3 +165,19 @@ def test_jitc_debug_levels_print_each_stage(monkeypatch, capsys):
     for title in ("to specialize", "optimized graph", "LLVM IR", "optimized LLVM IR"):
         assert "==== jitc: " in err and title in err, title
     assert "assembly" not in err
+
+
+@pytest.mark.parametrize("m,k,n", [(5, 8, 6), (96, 128, 112)])  # generated loops, and NumPy's BLAS
+def test_matmul_epilogue_runs_in_the_product_buffer(rng, m, k, n):
+    @jitc.compile
+    def f(x, w, b, h):
+        return np.tanh(x @ w.T + b + h)
+
+    x, w, b, h = rand(rng, m, k), rand(rng, n, k) - 0.75, rand(rng, n), rand(rng, m, n)
+    expected = np.tanh((x.astype(np.float64) @ w.T.astype(np.float64)) + b + h)
+    np.testing.assert_allclose(f(x, w, b, h), expected, rtol=1e-5, atol=2e-6)
+    graph = f.graph_for(x, w, b, h)
+    groups = [node for node in graph.nodes() if node.kind == "prim::FusionGroup"]
+    assert len(groups) == 1 and not any(node.kind == "aten::matmul" for node in graph.nodes())
+    inner = [node.kind for node in groups[0].attrs["subgraph"].nodes()]
+    assert inner[0] == "aten::matmul" and inner[-1] == "aten::tanh"

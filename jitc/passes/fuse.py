@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from ..ir import Block, Graph, Node, Value
 from ..ops import OPS
-from ..ops.registry import ELEMENTWISE, REDUCTION
+from ..ops.registry import ELEMENTWISE, MATMUL, REDUCTION
 from ..types import TensorType
 
 
 def fuse_elementwise(graph: Graph) -> None:
     _block(graph, graph.block)
     _absorb_into_reductions(graph.block)
+    _absorb_products(graph.block)
 
 
 def fusible(node: Node) -> bool:
@@ -132,3 +133,53 @@ def _merge_reduction(graph: Graph, group: Node, reduction: Node) -> None:
     reduction.output.replace_all_uses_with(fused.output)
     reduction.destroy()
     group.destroy()
+
+
+def _absorb_products(block: Block) -> None:
+    """A group whose input is a matrix product used nowhere else takes the product in as its epilogue: the
+    product is written into the group's output and the elementwise work runs there in place (no temporary)."""
+    for node in list(block.nodes):
+        for sub in node.blocks:
+            _absorb_products(sub)
+        if node.kind != "prim::FusionGroup" or len(node.outputs) != 1 or _ends_in_reduction(node):
+            continue
+        out = node.output.type
+        for v in node.inputs:
+            p = v.node
+            op = OPS.get(p.kind) if p is not None else None
+            if op is None or op.kind != MATMUL or p.owning_block is not block or v.uses != [node]:
+                continue
+            t = v.type
+            if isinstance(t, TensorType) and t.shape == out.shape and len(t.shape) == 2 and t.dtype == out.dtype:
+                _merge_product(block.graph, p, node)
+                break
+
+
+def _merge_product(graph: Graph, product: Node, group: Node) -> None:
+    from .clone import clone_node
+
+    sub: Graph = group.attrs["subgraph"]
+    inner = sub.inputs[group.inputs.index(product.output)]
+    outer_inputs = [v for v in group.inputs if v is not product.output]
+    outer_inputs += [v for v in product.inputs if v not in outer_inputs and v.node is not None and
+                     v.node.kind != "prim::Constant" or (v.node is None and v not in outer_inputs)]
+    new_sub, env = Graph(), {}
+    for v in outer_inputs:  # the new group's inputs serve both the product (outer values) and the old subgraph
+        env[v] = new_sub.add_input(v.type)
+        if v in group.inputs:
+            env[sub.inputs[group.inputs.index(v)]] = env[v]
+    with new_sub.inserting_at_end(new_sub.block):
+        for v in product.inputs:
+            if v not in env:  # the product's constant arguments
+                env[v] = clone_node(v.node, new_sub, env).output
+        env[inner] = clone_node(product, new_sub, env).output
+        for n in sub.block.nodes:
+            clone_node(n, new_sub, env)
+    for r in sub.outputs:
+        new_sub.block.add_return(env[r])
+    with graph.inserting_before(group):
+        fused = graph.insert("prim::FusionGroup", outer_inputs, [group.output.type], {"subgraph": new_sub},
+                             group.source)
+    group.output.replace_all_uses_with(fused.output)
+    group.destroy()
+    product.destroy()
