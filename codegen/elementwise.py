@@ -8,6 +8,7 @@ from llvmlite import ir
 from jitc.errors import CompileError
 from jitc.ir import Graph
 from jitc.ops import OPS
+from jitc.ops.registry import CONDITION, OPERANDS
 from jitc.types import ScalarType, TensorType
 
 from .kernel import call_kernel, kernel_args, kernel_function
@@ -25,11 +26,11 @@ def python_dtype(value) -> np.dtype:
 
 
 def compute_dtype(op, out: np.dtype, in_dtypes: list, weak_values: list) -> np.dtype:
-    """Operands are converted to this dtype before the op's emitter runs (NumPy's promotion, weak scalars)."""
-    if op.name in ("aten::where", "aten::to") or out.kind != "b":
+    """The dtype the op's operands are converted to before its emitter runs (see OpDef.compute)."""
+    if op.compute != OPERANDS:
         return out
     args = [v if v is not None else np.ones((), dt) for dt, v in zip(in_dtypes, weak_values)]
-    return np.result_type(*args)
+    return np.result_type(*args)  # NumPy's promotion, Python scalars weak
 
 
 def emit_scalar_node(b: ir.IRBuilder, node, env: dict) -> None:
@@ -51,13 +52,10 @@ def emit_scalar_node(b: ir.IRBuilder, node, env: dict) -> None:
     out_t = node.output.type
     out_dt = np.dtype(out_t.dtype) if isinstance(out_t, TensorType) else scalar_dtype(out_t)
     dt = compute_dtype(op, out_dt, [d for _, d, _ in ins], [c for _, _, c in ins])
-    if op.name == "aten::where":
-        args = [cast(b, ins[0][0], ins[0][1], np.bool_)] + [cast(b, v, d, dt) for v, d, _ in ins[1:]]
-    else:
-        args = [cast(b, v, d, dt) for v, d, _ in ins]
-    result = op.emit(ScalarBuilder(b, dt), *args)
-    if out_dt.kind == "b" and op.name not in ("aten::to", "aten::where"):
-        env[node.output] = (result, out_dt, None)  # comparisons and logic already give i1
+    targets = [np.dtype(np.bool_)] + [dt] * (len(ins) - 1) if op.compute == CONDITION else [dt] * len(ins)
+    result = op.emit(ScalarBuilder(b, dt), *(cast(b, v, d, t) for (v, d, _), t in zip(ins, targets)))
+    if op.compute == OPERANDS:
+        env[node.output] = (result, out_dt, None)  # comparisons and logic give the bool (i1) result directly
     else:
         env[node.output] = (cast(b, result, dt, out_dt), out_dt, None)
 

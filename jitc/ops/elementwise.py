@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .abstract import infer_elementwise
-from .registry import ELEMENTWISE, REQUIRED, OpDef, register, traceable
+from .registry import CONDITION, ELEMENTWISE, OPERANDS, REQUIRED, RESULT, OpDef, register, traceable
 
 R = REQUIRED
 BINARY = (("x1", R), ("x2", R))
@@ -28,14 +28,14 @@ def _astype(x, dtype):
     return np.asarray(x).astype(dtype)
 
 
-def binary(name, ufunc, code, emit, dunder=None):
+def binary(name, ufunc, code, emit, dunder=None, compute=RESULT):
     return register(OpDef(f"aten::{name}", ELEMENTWISE, ufunc, BINARY, infer_elementwise, code, emit,
-                          (0, 1), functions=(ufunc,), dunders=(dunder,) if dunder else ()))
+                          (0, 1), functions=(ufunc,), dunders=(dunder,) if dunder else (), compute=compute))
 
 
-def unary(name, fn, code, emit, functions=(), dunder=None):
+def unary(name, fn, code, emit, functions=(), dunder=None, compute=RESULT):
     return register(OpDef(f"aten::{name}", ELEMENTWISE, fn, UNARY, infer_elementwise, code, emit,
-                          functions=functions, dunders=(dunder,) if dunder else ()))
+                          functions=functions, dunders=(dunder,) if dunder else (), compute=compute))
 
 
 binary("add", np.add, "{0} + {1}", lambda b, x, y: b.add(x, y), "__add__")
@@ -47,21 +47,24 @@ binary("remainder", np.remainder, "{0} % {1}", lambda b, x, y: b.mod(x, y), "__m
 binary("pow", np.power, "{0} ** {1}", lambda b, x, y: b.pow(x, y), "__pow__")
 binary("maximum", np.maximum, "np.maximum({0}, {1})", lambda b, x, y: b.maximum(x, y))
 binary("minimum", np.minimum, "np.minimum({0}, {1})", lambda b, x, y: b.minimum(x, y))
-binary("eq", np.equal, "{0} == {1}", lambda b, x, y: b.cmp("==", x, y), "__eq__")
-binary("ne", np.not_equal, "{0} != {1}", lambda b, x, y: b.cmp("!=", x, y), "__ne__")
-binary("lt", np.less, "{0} < {1}", lambda b, x, y: b.cmp("<", x, y), "__lt__")
-binary("le", np.less_equal, "{0} <= {1}", lambda b, x, y: b.cmp("<=", x, y), "__le__")
-binary("gt", np.greater, "{0} > {1}", lambda b, x, y: b.cmp(">", x, y), "__gt__")
-binary("ge", np.greater_equal, "{0} >= {1}", lambda b, x, y: b.cmp(">=", x, y), "__ge__")
+binary("eq", np.equal, "{0} == {1}", lambda b, x, y: b.cmp("==", x, y), "__eq__", OPERANDS)
+binary("ne", np.not_equal, "{0} != {1}", lambda b, x, y: b.cmp("!=", x, y), "__ne__", OPERANDS)
+binary("lt", np.less, "{0} < {1}", lambda b, x, y: b.cmp("<", x, y), "__lt__", OPERANDS)
+binary("le", np.less_equal, "{0} <= {1}", lambda b, x, y: b.cmp("<=", x, y), "__le__", OPERANDS)
+binary("gt", np.greater, "{0} > {1}", lambda b, x, y: b.cmp(">", x, y), "__gt__", OPERANDS)
+binary("ge", np.greater_equal, "{0} >= {1}", lambda b, x, y: b.cmp(">=", x, y), "__ge__", OPERANDS)
 binary("bitwise_and", np.bitwise_and, "{0} & {1}", lambda b, x, y: b.bitand(x, y), "__and__")
 binary("bitwise_or", np.bitwise_or, "{0} | {1}", lambda b, x, y: b.bitor(x, y), "__or__")
-binary("logical_and", np.logical_and, "np.logical_and({0}, {1})", lambda b, x, y: b.logical_and(x, y))
-binary("logical_or", np.logical_or, "np.logical_or({0}, {1})", lambda b, x, y: b.logical_or(x, y))
+binary("logical_and", np.logical_and, "np.logical_and({0}, {1})", lambda b, x, y: b.logical_and(x, y),
+       compute=OPERANDS)
+binary("logical_or", np.logical_or, "np.logical_or({0}, {1})", lambda b, x, y: b.logical_or(x, y),
+       compute=OPERANDS)
 
 unary("neg", np.negative, "-{0}", lambda b, x: b.neg(x), (np.negative,), "__neg__")
 unary("abs", np.abs, "np.abs({0})", lambda b, x: b.abs(x), (np.abs, np.absolute), "__abs__")
 unary("bitwise_not", np.invert, "~{0}", lambda b, x: b.bitnot(x), (np.invert,), "__invert__")
-unary("logical_not", np.logical_not, "np.logical_not({0})", lambda b, x: b.logical_not(x), (np.logical_not,))
+unary("logical_not", np.logical_not, "np.logical_not({0})", lambda b, x: b.logical_not(x), (np.logical_not,),
+      compute=OPERANDS)
 for _name in ("tanh", "exp", "log", "sqrt"):
     unary(_name, getattr(np, _name), f"np.{_name}({{0}})",
           lambda b, x, _n=_name: b.math(_n, x), (getattr(np, _name),))
@@ -72,6 +75,7 @@ register(OpDef("aten::clip", ELEMENTWISE, np.clip, (("a", R), ("a_min", R), ("a_
                "np.clip({0}, {1}, {2})", lambda b, x, lo, hi: b.minimum(b.maximum(x, lo), hi), (0, 1, 2),
                functions=(np.clip,), methods=("clip",)))
 register(OpDef("aten::where", ELEMENTWISE, np.where, (("condition", R), ("x", R), ("y", R)), infer_elementwise,
-               "np.where({0}, {1}, {2})", lambda b, c, x, y: b.select(c, x, y), (0, 1, 2), functions=(np.where,)))
+               "np.where({0}, {1}, {2})", lambda b, c, x, y: b.select(c, x, y), (0, 1, 2), functions=(np.where,),
+               compute=CONDITION))
 register(OpDef("aten::to", ELEMENTWISE, _astype, (("x", R), ("dtype", R)), infer_elementwise,
                "np.asarray({0}).astype({1})", lambda b, x: x, methods=("astype",)))

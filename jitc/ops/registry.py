@@ -16,6 +16,11 @@ ELEMENTWISE, REDUCTION, MATMUL, VIEW, CREATION, SCALAR = (
 
 REQUIRED = object()  # marks a parameter without default
 
+# How the backend converts an elementwise op's operands before its scalar emitter runs:
+RESULT = "result"          # all to the output dtype (arithmetic, math, casts)
+OPERANDS = "operands"      # to their common NumPy promotion; the emitter gives the bool result (comparisons, logic)
+CONDITION = "condition"    # the first to bool, the others to the output dtype (where)
+
 
 @dataclass(frozen=True)
 class OpDef:
@@ -30,6 +35,7 @@ class OpDef:
     functions: tuple[Any, ...] = ()             # Python callables that mean this op (np.add, F.relu, ...)
     methods: tuple[str, ...] = ()               # ndarray method names (x.sum(...))
     dunders: tuple[str, ...] = ()               # operator methods; "__radd__" style ones swap the operands
+    compute: str = RESULT                       # operand conversion for the emitter (RESULT, OPERANDS, CONDITION)
 
     @property
     def short(self) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..types import BOOL, FLOAT, INT, NONE
-from .registry import REQUIRED, SCALAR, OpDef, register
+from .registry import OPERANDS, REQUIRED, RESULT, SCALAR, OpDef, register
 
 R = REQUIRED
 
@@ -17,9 +17,9 @@ def _derive_index(index, start, step):
     return start + index * step
 
 
-def _scalar_op(name, impl, params, out_type, code, emit=None):
+def _scalar_op(name, impl, params, out_type, code, emit=None, compute=RESULT):
     register(OpDef(name, SCALAR, impl, params, lambda op, *args: out_type, code, emit,
-                   tensor_params=tuple(range(len(params))) if emit else ()))
+                   tensor_params=tuple(range(len(params))) if emit else (), compute=compute))
 
 
 def _emit_range_length(b, start, stop, step):
@@ -34,7 +34,8 @@ _scalar_op("aten::__derive_index", _derive_index, (("index", R), ("start", R), (
            "{1} + {0} * {2}", lambda b, index, start, step: b.add(start, b.mul(index, step)))
 _scalar_op("aten::len", len, (("a", R),), INT, "len({0})")
 _scalar_op("aten::dim", np.ndim, (("a", R),), INT, "np.ndim({0})")
-_scalar_op("aten::__not__", lambda a: not a, (("a", R),), BOOL, "not {0}", lambda b, a: b.logical_not(a))
+_scalar_op("aten::__not__", lambda a: not a, (("a", R),), BOOL, "not {0}", lambda b, a: b.logical_not(a),
+           OPERANDS)
 # A placeholder for a value that is assigned on some paths only (e.g. the result of an early return in a loop);
 # the compiler gives the node its real type.
 _scalar_op("prim::Uninitialized", lambda: None, (), NONE, "None")
