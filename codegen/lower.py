@@ -69,11 +69,13 @@ def _fail(msg: str):
 class Lowering:
     """Walks the graph once, emitting LLVM IR; `env` maps IR values to Bufs, scalars or Python constants."""
 
-    def __init__(self, graph: Graph, name: str, allow_blas: bool = True, dedupe_outputs: bool = True):
-        self.graph, self.allow_blas = graph, allow_blas
+    def __init__(self, graph: Graph, name: str, in_process: bool = True, dedupe_outputs: bool = True):
+        """in_process: the code is JIT-compiled into this process and may use its symbols (NumPy's BLAS, the
+        thread pool, the Python entry); False gives self-contained code for export."""
+        self.graph = graph
         self.module = ir.Module(name=name)
         self.name = name
-        self.symbols = ProcessSymbols(self.module, name) if allow_blas else None
+        self.symbols = ProcessSymbols(self.module, name) if in_process else None
         # BLAS threads keep spinning after a product: our loops in the same call stay on this thread
         self.threads = 1 if self.symbols is None or any(calls_blas(n) for n in _all_nodes(graph)) else thread_count()
         fnty = ir.FunctionType(I32, [I8.as_pointer().as_pointer(), I8.as_pointer()])
@@ -486,14 +488,12 @@ def _batched(buf: Buf, batch: tuple) -> Buf:
     return Buf(buf.ptr, buf.dtype, batch + shape[-2:], strides)
 
 
-def lower(graph: Graph, name: str = "jitc_entry", allow_blas: bool = True,
-          n_user: int | None = None) -> tuple[Lowering, str]:
-    """LLVM IR text for a specialized graph, plus the lowering (output specs, symbols to fill). With n_user (the
-    number of user arguments; the rest are parameters), also emits the CPython entry `NAME_fastcall`.
-    allow_blas=False gives code that needs no process symbols (for export)."""
+def lower(graph: Graph, name: str = "jitc_entry", n_user: int | None = None) -> tuple[Lowering, str]:
+    """LLVM IR text of a specialized graph for this process, plus the lowering (output specs, symbols to fill).
+    With n_user (the number of user arguments; the rest are parameters), also the CPython entry `NAME_fastcall`."""
     from .pyentry import emit_fastcall, layout_ok
 
-    lw = Lowering(graph, name, allow_blas)
+    lw = Lowering(graph, name)
     module = lw.run()
     types = [v.type for v in graph.inputs]
     python_types = all(isinstance(t, TensorType) or (isinstance(t, ScalarType) and t.name in SCALAR_DTYPES)

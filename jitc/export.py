@@ -69,7 +69,7 @@ def export(fn_or_module, example_inputs, path_prefix) -> ExportedFiles:
     values = executor._arguments(args)
     prepared = executor.prepare(values)
     n_user = len(args)
-    lowering = Lowering(prepared.graph, f"{name}_graph", allow_blas=False, dedupe_outputs=False)  # out0, out1...
+    lowering = Lowering(prepared.graph, f"{name}_graph", in_process=False, dedupe_outputs=False)  # out0, out1...
     llvm_module = lowering.run()
     user_types = [v.type if isinstance(v.type, TensorType) else type(a) for v, a in
                   zip(prepared.graph.inputs[:n_user], args)]
