@@ -144,34 +144,30 @@ class ScalarBuilder:
         floordiv = b.select(b.fcmp_ordered("==", y, zero), quotient, floordiv)
         return floordiv, mod
 
-    def floordiv(self, x, y):
+    def _int_divmod(self, x, y, what: str):
+        """Python's floored integer division and modulo (C truncates), with NumPy's 0 for a zero divisor."""
         b = self.b
+        if self.is_bool:
+            self._unsupported(what)
+        d, bad = self._safe_divisor(x, y)
+        if not self.signed:
+            return b.udiv(x, d), b.urem(x, d), bad
+        q, r = b.sdiv(x, d), b.srem(x, d)
+        wrong_sign = b.and_(b.icmp_signed("!=", r, self.const(0)),
+                            b.xor(b.icmp_signed("<", r, self.const(0)), b.icmp_signed("<", d, self.const(0))))
+        return (b.select(wrong_sign, b.sub(q, self.const(1)), q), b.select(wrong_sign, b.add(r, d), r), bad)
+
+    def floordiv(self, x, y):
         if self.is_float:
             return self._float_divmod(x, y)[0]
-        if self.is_bool:
-            self._unsupported("floor division")
-        d, bad = self._safe_divisor(x, y)
-        if not self.signed:
-            return b.select(bad, self.const(0), b.udiv(x, d))
-        q, r = b.sdiv(x, d), b.srem(x, d)
-        adjust = b.and_(b.icmp_signed("!=", r, self.const(0)),
-                        b.xor(b.icmp_signed("<", r, self.const(0)), b.icmp_signed("<", d, self.const(0))))
-        q = b.select(adjust, b.sub(q, self.const(1)), q)
-        return b.select(bad, self.const(0), q)
+        q, _, bad = self._int_divmod(x, y, "floor division")
+        return self.b.select(bad, self.const(0), q)
 
     def mod(self, x, y):
-        b = self.b
         if self.is_float:
             return self._float_divmod(x, y)[1]
-        if self.is_bool:
-            self._unsupported("remainder")
-        d, bad = self._safe_divisor(x, y)
-        if not self.signed:
-            return b.select(bad, self.const(0), b.urem(x, d))
-        r = b.srem(x, d)
-        adjust = b.and_(b.icmp_signed("!=", r, self.const(0)),
-                        b.xor(b.icmp_signed("<", r, self.const(0)), b.icmp_signed("<", d, self.const(0))))
-        return b.select(bad, self.const(0), b.select(adjust, b.add(r, d), r))
+        _, r, bad = self._int_divmod(x, y, "remainder")
+        return self.b.select(bad, self.const(0), r)
 
     def pow(self, x, y):
         if not self.is_float:
