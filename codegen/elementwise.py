@@ -9,7 +9,7 @@ from jitc.errors import CompileError
 from jitc.ir import Graph
 from jitc.ops import OPS
 from jitc.ops.registry import CONDITION, OPERANDS
-from jitc.types import ScalarType, TensorType
+from jitc.types import SCALAR_DTYPES, ScalarType, TensorType
 
 from .kernel import call_kernel, kernel_args, kernel_function
 from .loops import Buf, broadcast_strides, collapse, loop_nest
@@ -17,7 +17,6 @@ from .parallel import PARALLEL_MIN_ELEMENTS, emit_parallel_call
 from .scalar import ScalarBuilder, cast, load, store
 
 _WEAK = {"i": 1, "f": 1.0, "b": True}
-SCALAR_DTYPES = {"int": np.dtype(np.int64), "float": np.dtype(np.float64), "bool": np.dtype(np.bool_)}
 
 
 def python_dtype(value) -> np.dtype:

@@ -18,10 +18,10 @@ from jitc.ir import Block, Graph, Node, Value
 from jitc.ops import OPS
 from jitc.ops.abstract import normalize_axes
 from jitc.ops.registry import CREATION, ELEMENTWISE, MATMUL, REDUCTION, SCALAR
-from jitc.types import ScalarType, TensorType, TupleType
+from jitc.types import SCALAR_DTYPES, ScalarType, TensorType, TupleType
 
 from .abi import OutputSpec
-from .elementwise import SCALAR_DTYPES, emit_copy, emit_fill, emit_fusion_group, emit_scalar_node, python_dtype
+from .elementwise import emit_copy, emit_fill, emit_fusion_group, emit_scalar_node, python_dtype
 from .kernel import declare
 from .loops import Buf, i64, pointer_type
 from .matmul import calls_blas, emit_matmul
@@ -334,7 +334,8 @@ class Lowering:
         self.b.position_at_end(ok)
 
     def merge_slots(self, values: list[Value]) -> list:
-        """Destinations for values merged from branches or carried by loops: fresh buffers for arrays."""
+        """Destinations for values merged from branches or carried by loops: one buffer per array value (for a
+        loop, the same buffer in every iteration)."""
         return [self.result_buf(v) if isinstance(v.type, TensorType) else None for v in values]
 
     def assign(self, slots: list, values: list[Value]) -> list:
@@ -347,6 +348,17 @@ class Lowering:
             elif self.env[v] is not slot:
                 emit_copy(self.module, self.b, self.buf(v), slot)
         return scalars
+
+    def stage_carried(self, results: list[Value]) -> None:
+        """Before the carried buffers are overwritten, copy aside any result that may read them: a carried value
+        itself (`a, b = a + b, a`) or a view (`x = x.T`). Results computed fresh in the body are safe."""
+        for v in results:
+            producer = v.node
+            if isinstance(v.type, TensorType) and (producer is None or not _writes_fresh_buffer(producer)):
+                src = self.buf(v)
+                staged = self.alloc(src.dtype, src.shape)
+                emit_copy(self.module, self.b, src, staged)
+                self.env[v] = staged
 
     def if_(self, node: Node) -> None:
         cond, dt, _ = self.scalar(node.inputs[0])
@@ -370,10 +382,7 @@ class Lowering:
             dt = SCALAR_DTYPES[v.type.name]
             phi = self.b.phi(value_type(dt))
             for scalars, bb in incoming:
-                value, src_dt = scalars[k]
-                with self.b.goto_block(bb):
-                    converted = cast(self.b, value, src_dt, dt)
-                phi.add_incoming(converted, bb)
+                phi.add_incoming(_cast_in(self.b, bb, scalars[k], dt), bb)
             self.env[v] = (phi, dt, None)
             k += 1
 
@@ -412,6 +421,7 @@ class Lowering:
         self.env[body.params[0]] = (i, np.dtype(np.int64), None)
         self.block(body)
         next_cond = cast(self.b, *self.scalar(body.returns[0])[:2], np.bool_)
+        self.stage_carried(body.returns[1:])
         new_scalars = self.assign(slots, body.returns[1:])
         latch = self.b.block
         for (phi, dt), (value, src_dt) in zip(phis, new_scalars):

@@ -1,4 +1,5 @@
-"""The CPython entry of a specialization: a METH_FASTCALL function `NAME_fastcall(self, args, nargs)`.
+"""The CPython entry of a specialization: a METH_FASTCALL|METH_KEYWORDS function
+`NAME_fastcall(self, args, nargs, kwnames)`.
 
 It guards every argument against the specialization by reading the objects directly (exact ndarray type,
 dtype descriptor, shape, strides, alignment; exact int/float/bool for scalars), allocates the outputs with
@@ -48,9 +49,9 @@ def layout_ok() -> bool:
 class _Emitter:
     def __init__(self, module: ir.Module, name: str, symbols):
         self.p8 = I8.as_pointer()
-        fnty = ir.FunctionType(self.p8, [self.p8, self.p8.as_pointer(), I64])
+        fnty = ir.FunctionType(self.p8, [self.p8, self.p8.as_pointer(), I64, self.p8])
         self.fn = ir.Function(module, fnty, name)
-        self.self_tuple, self.args, self.nargsf = self.fn.args
+        self.self_tuple, self.args, self.nargsf, self.kwnames = self.fn.args
         self.b = ir.IRBuilder(self.fn.append_basic_block("entry"))
         self.symbols = symbols
         self.slow = self.fn.append_basic_block("slow_path")
@@ -132,8 +133,8 @@ class _Emitter:
         if spec.dtype.kind == "f":
             value = b.load(b.bitcast(slot, F64.as_pointer()))
             return self.call("PyFloat_FromDouble", self.p8, [F64], [value])
-        if spec.dtype.kind == "b":
-            value = b.zext(b.load(slot), I64)
+        if spec.dtype.kind == "b":  # the entry stores a bool as one byte: the slot's other bytes are garbage
+            value = b.zext(b.load(b.bitcast(slot, I8.as_pointer())), I64)
             return self.call("PyBool_FromLong", self.p8, [I64], [value])
         value = b.load(b.bitcast(slot, I64.as_pointer()))
         return self.call("PyLong_FromLongLong", self.p8, [I64], [value])
@@ -147,7 +148,8 @@ def emit_fastcall(module: ir.Module, entry: ir.Function, name: str, input_types:
     with b.goto_block(e.slow):
         slow_fn = e.load(e.self_tuple, TUPLE_ITEMS + 8, e.p8)
         b.ret(e.call("PyObject_Vectorcall", e.p8, [e.p8, e.p8.as_pointer(), I64, e.p8],
-                     [slow_fn, e.args, e.nargsf, ir.Constant(e.p8, None)]))
+                     [slow_fn, e.args, e.nargsf, e.kwnames]))
+    e.check(b.icmp_unsigned("==", e.kwnames, ir.Constant(e.p8, None)))  # keywords: the general path explains
     nargs = b.and_(e.nargsf, i64(VECTORCALL_OFFSET_BIT - 1))
     e.check(b.icmp_signed("==", nargs, i64(n_user)))
     expected_generation = e.call("PyLong_AsLongLong", I64, [e.p8], [e.load(e.self_tuple, TUPLE_ITEMS + 16, e.p8)])

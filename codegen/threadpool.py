@@ -3,9 +3,10 @@ its threads can live as long as the process).
 
 `void jitc_parallel_for(void (*body)(i8 *ctx, i64 lo, i64 hi), i8 *ctx, i64 n, i64 chunks, i64 threads)` runs
 body over `chunks` pieces of [0, n). Workers spin briefly after each job, then sleep on a futex, so a job
-reaches them in microseconds. Chunks are claimed with a compare-and-swap on (job number, next chunk): a
-worker that wakes late can never run a chunk of a job other than the one it read. The caller works too and
-only waits for chunks in progress. If another thread holds the pool, the caller runs the job alone.
+reaches them in microseconds. Chunks are claimed with a compare-and-swap on (job number, next chunk), and a
+finished job is closed (its chunk index set past any count) before the next one's settings are written: a
+worker that wakes late can never run a chunk with settings of a job other than the one it claimed. The caller
+works too and only waits for chunks in progress. If another thread holds the pool, the caller runs alone.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from .scalar import I8, I32, I64
 
 FUTEX_WAIT_PRIVATE, FUTEX_WAKE_PRIVATE, SYS_FUTEX = 128, 129, 202
 SPIN_ROUNDS = 4096
+CLOSED = 0xFFFFFFFF  # the chunk index of a finished job: beyond any chunk count, so every claim fails
 JOB, DONE, BUSY, STARTED, BODY, CTX, N, CHUNK, CHUNKS, _FIELDS = range(10)
 
 
@@ -156,6 +158,9 @@ class _Pool:
         b.call(self.pause, [])
         b.branch(wait)
         b.position_at_end(finished)
+        # close the job before the next caller may rewrite the settings: a worker that read this job's number
+        # but not yet its settings can then never claim a chunk with the next job's settings
+        b.store_atomic(b.or_(b.shl(job, _c(32)), _c(CLOSED)), self.field(b, JOB), "release", 8)
         b.store_atomic(_c(0), self.field(b, BUSY), "release", 8)
         b.ret_void()
         return fn

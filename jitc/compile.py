@@ -63,12 +63,13 @@ class CompiledFunction:
     # the last signature's native entry (a builtin, no Python frame); it falls back to _general_call itself
     __call__ = property(operator.attrgetter("_call"))
 
-    def _general_call(self, *args):
+    def _general_call(self, *args, **kwargs):
         from .runtime import run_function, run_method
-        from .script_module import ScriptModule
+        from .script_module import ScriptModule, refuse_keywords
 
         if self._disabled:
-            return self.fn(*args)
+            return self.fn(*args, **kwargs)
+        refuse_keywords(_name(self.fn), kwargs)
         target = self._scripted or self._target(args)
         if isinstance(target, ScriptModule):
             return run_method(target, "forward", args, owner=self)

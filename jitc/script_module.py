@@ -13,6 +13,12 @@ from .types import ScalarType, TensorType
 _BAD_KINDS = {"O": "object", "V": "structured/void", "M": "datetime", "m": "timedelta", "S": "bytes", "U": "str"}
 
 
+def refuse_keywords(name: str, kwargs: dict) -> None:
+    if kwargs:
+        raise SignatureError(f"{name}() takes its arguments by position only, got keyword argument(s) "
+                             f"{', '.join(repr(k) for k in kwargs)}")
+
+
 def check_args(graph: Graph, args: tuple, name: str, skip_self: bool) -> list:
     """Guard a call against the graph's signature: arity, arrays where arrays are expected, usable dtypes."""
     params = graph.inputs[1:] if skip_self else graph.inputs
@@ -39,7 +45,17 @@ def check_args(graph: Graph, args: tuple, name: str, skip_self: bool) -> list:
 
 
 class _Inspectable:
-    """Inspection of the native specializations: shared by ScriptFunction and ScriptModule."""
+    """Calling, saving and inspecting compiled code: shared by ScriptFunction and ScriptModule."""
+
+    # Calls go straight to `_call`: the compiled entry of the last signature (a builtin: no Python frame), which
+    # takes `_general_call` itself when its guards fail; before any compilation, `_general_call`.
+    __call__ = property(operator.attrgetter("_call"))
+
+    def save(self, path) -> None:
+        """Write a self-contained file (IR text + raw arrays, no pickle); read it back with `jitc.load`."""
+        from .serialization import save
+
+        save(self, path)
 
     def _executor_and_values(self, args):
         from .runtime import executor_for
@@ -102,26 +118,17 @@ class ScriptFunction(_Inspectable):
 
         return inline_calls(self.graph)
 
-    # Calls go straight to `_call`: the compiled entry of the last signature (a builtin: no Python frame), which
-    # takes `_general_call` itself when its guards fail; before any compilation, `_general_call`.
-    __call__ = property(operator.attrgetter("_call"))
-
-    def _general_call(self, *args):
+    def _general_call(self, *args, **kwargs):
         from .nn.module import HOOKS
         from .runtime import run_function
 
+        refuse_keywords(self.name, kwargs)
         if HOOKS.call is not None:  # called while tracing: the tracer copies this graph into the trace
             return HOOKS.call(self, args, {})
         return run_function(self, args)
 
     def __repr__(self) -> str:
         return f"<jitc.ScriptFunction {self.name}>"
-
-    def save(self, path) -> None:
-        """Write a self-contained file (IR text + raw arrays, no pickle); read it back with `jitc.load`."""
-        from .serialization import save
-
-        save(self, path)
 
     def _compiled_target(self):
         return self.graph, None, self.name
@@ -194,15 +201,9 @@ class ScriptModule(_Inspectable):
     def state_dict(self) -> OrderedDict:
         return OrderedDict((name, p.copy()) for name, p in self.named_parameters())
 
-    def save(self, path) -> None:
-        """Write a self-contained file (IR text + raw arrays, no pickle); read it back with `jitc.load`."""
-        from .serialization import save
 
-        save(self, path)
-
-    __call__ = property(operator.attrgetter("_call"))  # see ScriptFunction.__call__
-
-    def _general_call(self, *args):
+    def _general_call(self, *args, **kwargs):
+        refuse_keywords("forward", kwargs)
         return self.forward(*args)  # through forward, so a tracer calling this module still sees the call
 
     def _compiled_target(self):

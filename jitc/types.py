@@ -107,6 +107,8 @@ class ModuleType(Type):
 
 
 INT, FLOAT, BOOL, STR, NONE = (ScalarType(n) for n in ("int", "float", "bool", "str", "NoneType"))
+# what Python scalars of each type become in compiled code (and in the 0-d arrays that carry them)
+SCALAR_DTYPES = {"int": np.dtype(np.int64), "float": np.dtype(np.float64), "bool": np.dtype(np.bool_)}
 TENSOR = TensorType()
 
 

@@ -181,3 +181,32 @@ def test_matmul_epilogue_runs_in_the_product_buffer(rng, m, k, n):
     assert len(groups) == 1 and not any(node.kind == "aten::matmul" for node in graph.nodes())
     inner = [node.kind for node in groups[0].attrs["subgraph"].nodes()]
     assert inner[0] == "aten::matmul" and inner[-1] == "aten::tanh"
+
+
+def test_loops_carrying_each_other_and_views_of_themselves(tmp_path, monkeypatch):
+    """`a, b = a + b, a` and `x = x.T` inside loops: results must not read carried buffers already overwritten."""
+    source = tmp_path / "carried_programs.py"
+    source.write_text("def fib(a, b):\n    for i in range(5):\n        a, b = a + b, a\n    return a, b\n\n"
+                      "def flip(x):\n    for i in range(3):\n        x = x.T[::-1]\n    return x\n\n"
+                      "def positive(x):\n    return bool(x.sum() > 0)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import carried_programs as programs
+
+    a, b = np.arange(3, dtype=np.float32) + 1, np.arange(3, dtype=np.float32) - 2
+    x = np.arange(16, dtype=np.float64).reshape(4, 4)
+    fib, flip, positive = (jitc.script(f) for f in (programs.fib, programs.flip, programs.positive))
+    for _ in range(2):  # the general path, then the generated entry
+        for got, expected in zip(fib(a, b), programs.fib(a, b)):
+            np.testing.assert_array_equal(got, expected)
+        np.testing.assert_array_equal(flip(x), programs.flip(x))
+        assert positive(x) is True and positive(-x - 1) is False
+    assert all(info["compiled"] for f in (fib, flip, positive) for info in f.cache_info())
+
+
+def test_keyword_arguments_get_a_clear_error(rng):
+    f = jitc.compile(lambda a, b: a + b)
+    x = rand(rng, 3)
+    f(x, x)
+    with pytest.raises(jitc.SignatureError, match="by position only"):
+        f(x, b=x)
+    np.testing.assert_array_equal(f(x, x), x + x)

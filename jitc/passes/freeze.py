@@ -1,7 +1,8 @@
 """Flatten a module's forward into one self-free graph: inline submodule calls, turn parameters into inputs.
 
-Parameters become extra graph inputs (not baked constants) so the compiled code always reads the module's
-current arrays: assigning or editing a parameter after compilation never gives stale results.
+Parameters become extra graph inputs (not baked constants) so the compiled code always reads the ScriptModule's
+current arrays: editing a parameter in place, or assigning a new array on the ScriptModule, after compilation
+never gives stale results. (Assigning on the original nn.Module rebinds only that module, as in TorchScript.)
 """
 from __future__ import annotations
 

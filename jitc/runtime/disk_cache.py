@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import struct
+import sys
 import tempfile
 
 import numpy as np
@@ -54,7 +55,7 @@ def key(graph_text: str, name: str, n_user: int | None) -> str:
 
     from .. import __version__
 
-    parts = [__version__, compiler_fingerprint(), llvmlite.__version__, np.__version__, engine.target_triple(), engine.host_cpu(),
+    parts = [__version__, compiler_fingerprint(), sys.version, sys.abiflags, llvmlite.__version__, np.__version__, engine.target_triple(), engine.host_cpu(),
              llvm.get_host_cpu_features().flatten(), str(thread_count()), name, str(n_user), graph_text]
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 

@@ -15,10 +15,10 @@ from ..interpreter import run_graph
 from ..passes.clone import clone_graph
 from ..passes.freeze import freeze_module, lift_tensor_constants
 from ..passes.specialize import specialize
+from ..types import SCALAR_DTYPES
 from .pipeline import Compiled, Prepared, arg_type, compile_prepared, debug, optimize
 
 _INTERPRET = "interpret"  # cache marker: this signature runs on the interpreter
-_SCALAR_DTYPES = {bool: np.bool_, int: np.int64, float: np.float64}
 
 
 def disabled() -> bool:
@@ -70,6 +70,7 @@ class Executor:
         key = signature(values)
         compiled = self.cache.get(key)
         if compiled is not None:
+            self.cache.move_to_end(key)  # least recently used signatures are evicted first
             return compiled
         with self.lock:  # compile each signature once, even when many threads miss at the same time
             compiled = self.cache.get(key)
@@ -130,7 +131,7 @@ def run_compiled(compiled: Compiled, values: list):
     keep = []
     for i, a in enumerate(values):
         if not isinstance(a, np.ndarray):
-            a = np.array(a, _SCALAR_DTYPES.get(type(a), np.float64))
+            a = np.array(a, SCALAR_DTYPES[arg_type(a).name])
             keep.append(a)
         slots[i] = a.ctypes.data
     outs = [np.empty(s.shape, s.dtype) for s in compiled.outputs]
@@ -151,7 +152,7 @@ class _MethodDef(ctypes.Structure):
                 ("ml_doc", ctypes.c_char_p)]
 
 
-METH_FASTCALL = 0x0080
+METH_FASTCALL_KEYWORDS = 0x0080 | 0x0002
 _new_cfunction = ctypes.pythonapi.PyCFunction_NewEx
 _new_cfunction.restype = ctypes.py_object
 _new_cfunction.argtypes = [ctypes.POINTER(_MethodDef), ctypes.py_object, ctypes.py_object]
@@ -160,7 +161,7 @@ _new_cfunction.argtypes = [ctypes.POINTER(_MethodDef), ctypes.py_object, ctypes.
 def fast_path(compiled: Compiled, params: tuple, slow, generation: int):
     """A builtin function running the specialization's native entry (guards included); on a guard failure, or
     once a parameter is reassigned (generation), the native code itself calls `slow`, the general path."""
-    method = _MethodDef(b"jitc_fastcall", compiled.fastcall, METH_FASTCALL, None)
+    method = _MethodDef(b"jitc_fastcall", compiled.fastcall, METH_FASTCALL_KEYWORDS, None)
     state = (params, slow, generation, (compiled, method))  # keeps the code and the method table alive
     return _new_cfunction(ctypes.byref(method), state, None)
 

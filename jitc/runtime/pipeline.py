@@ -92,6 +92,7 @@ def compile_prepared(prepared: Prepared, name: str = "jitc_entry", n_user: int |
     """Native code for a prepared graph: from the on-disk cache when it has it, else lowered and JIT-compiled."""
     from codegen import engine
     from codegen.abi import OutputSpec
+    from codegen.pyentry import layout_ok
     from codegen.symbols import fill
 
     from . import disk_cache
@@ -105,7 +106,7 @@ def compile_prepared(prepared: Prepared, name: str = "jitc_entry", n_user: int |
         library = engine.load_object(object_code, meta["exports"])
         llvm_ir = ""
         specs = [OutputSpec(np.dtype(d), tuple(shape), scalar) for d, shape, scalar in meta["outputs"]]
-        template, symbols, has_py = _template(meta["template"]), meta["symbols"], meta["fastcall"]
+        template, symbols, has_py = _template(meta["template"]), meta["symbols"], meta["fastcall"] and layout_ok()
     else:
         from codegen.lower import lower  # only needed on a cache miss: keeps warm starts fast
 
