@@ -67,12 +67,12 @@ def export(fn_or_module, example_inputs, path_prefix) -> ExportedFiles:
     args = check_args(graph, tuple(args), method, skip_self=module is not None)
     executor = Executor(graph, module, method, fallback="error")
     values = executor._arguments(args)
-    prepared = executor.prepare(values)
+    specialized = executor.prepare(values)
     n_user = len(args)
-    lowering = Lowering(prepared.graph, f"{name}_graph", in_process=False, dedupe_outputs=False)  # out0, out1...
+    lowering = Lowering(specialized, f"{name}_graph", in_process=False, dedupe_outputs=False)  # out0, out1...
     llvm_module = lowering.run()
     user_types = [v.type if isinstance(v.type, TensorType) else type(a) for v, a in
-                  zip(prepared.graph.inputs[:n_user], args)]
+                  zip(specialized.inputs[:n_user], args)]
     entry_types = [t if isinstance(t, TensorType) else np.dtype(np.int64 if t is int else
                                                                 np.float64 if t is float else np.bool_)
                    for t in user_types]

@@ -69,7 +69,7 @@ class _Inspectable:
         """The specialized, optimized graph (with its prim::FusionGroups) that runs for these inputs."""
         ex, values = self._executor_and_values(args)
         compiled = ex.specialization(values)
-        return compiled.prepared.graph if hasattr(compiled, "prepared") else ex.prepare(values).graph
+        return compiled.graph if hasattr(compiled, "graph") else ex.prepare(values)
 
     def _compiled_for(self, args):
         ex, values = self._executor_and_values(args)
@@ -79,9 +79,9 @@ class _Inspectable:
 
             raise CompileError("this signature runs on the interpreter: there is no native code to show")
         if not compiled.library.optimized_ir:  # loaded from the disk cache: compile again to show the IR
-            from .runtime.pipeline import compile_prepared
+            from .runtime.pipeline import compile_graph
 
-            compiled = compile_prepared(compiled.prepared, f"jitc_{ex.name}", use_cache=False)
+            compiled = compile_graph(compiled.graph, f"jitc_{ex.name}", use_cache=False)
         return compiled
 
     def inspect_llvm(self, *args) -> str:

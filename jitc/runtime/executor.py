@@ -12,11 +12,12 @@ import numpy as np
 
 from ..errors import CompileError, FallbackWarning, JitcError
 from ..interpreter import run_graph
+from ..ir import Graph
 from ..passes.clone import clone_graph
 from ..passes.freeze import freeze_module, lift_tensor_constants
 from ..passes.specialize import specialize
 from ..types import SCALAR_DTYPES
-from .pipeline import Compiled, Prepared, arg_type, compile_prepared, debug, optimize
+from .pipeline import Compiled, arg_type, compile_graph, debug, optimize
 
 _INTERPRET = "interpret"  # cache marker: this signature runs on the interpreter
 
@@ -59,12 +60,13 @@ class Executor:
     def _arguments(self, args) -> list:
         return [_as_native(a) for a in (*args, *(p.get() for p in self.params), *self.constants)]
 
-    def prepare(self, values: list) -> Prepared:
+    def prepare(self, values: list) -> Graph:
+        """The graph specialized to these argument values' types and optimized."""
         debug(1, f"graph of {self.name}() to specialize", lambda: str(self.graph))
         graph = clone_graph(self.graph)
         specialize(graph, [arg_type(a) for a in values])
         optimize(graph)
-        return Prepared(graph, self.params, self.constants)
+        return graph
 
     def specialization(self, values: list):
         key = signature(values)
@@ -84,7 +86,7 @@ class Executor:
     def _compile(self, values: list):
         try:
             try:
-                return compile_prepared(self.prepare(values), f"jitc_{self.name}", self.n_user(values))
+                return compile_graph(self.prepare(values), f"jitc_{self.name}", self.n_user(values))
             except (JitcError, MemoryError, RecursionError):
                 raise
             except Exception as e:  # a bug in jitc's backend must not take the user's program down

@@ -13,7 +13,6 @@ from ..ir import Graph
 from ..passes.cse import eliminate_common_subexpressions
 from ..passes.dce import eliminate_dead_code
 from ..passes.fold import fold_constants
-from ..passes.freeze import ParamRef
 from ..passes.fuse import fuse_elementwise
 from ..types import BOOL, FLOAT, INT, TensorType, Type
 
@@ -37,20 +36,11 @@ def arg_type(a) -> Type:
     """The specialized type of a call argument."""
     if isinstance(a, np.ndarray):
         return TensorType.of(a)
-    if isinstance(a, (bool, np.bool_)):
+    if isinstance(a, bool):  # NumPy scalars arrive here as 0-d arrays (see executor._as_native)
         return BOOL
-    if isinstance(a, (int, np.integer)):
+    if isinstance(a, int):
         return INT
     return FLOAT
-
-
-@dataclass
-class Prepared:
-    """A graph ready for lowering: self-free, inputs = user args + parameters + lifted constants."""
-
-    graph: Graph
-    params: list[ParamRef]
-    constants: list[np.ndarray]
 
 
 def optimize(graph: Graph) -> None:
@@ -68,7 +58,7 @@ def optimize(graph: Graph) -> None:
 class Compiled:
     """Native code for one signature, with what the runtime needs to call it."""
 
-    prepared: Prepared
+    graph: Graph            # the specialized, optimized graph it was compiled from
     library: object
     entry: object
     outputs: list           # codegen.lower.OutputSpec per flattened output
@@ -87,9 +77,10 @@ class Compiled:
         return self.slow_hits + native
 
 
-def compile_prepared(prepared: Prepared, name: str = "jitc_entry", n_user: int | None = None,
+def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = None,
                      use_cache: bool = True) -> Compiled:
-    """Native code for a prepared graph: from the on-disk cache when it has it, else lowered and JIT-compiled."""
+    """Native code for a specialized graph (self-free; inputs: user arguments, then parameters and lifted
+    constants): from the on-disk cache when it has it, else lowered and JIT-compiled."""
     from codegen import engine
     from codegen.abi import OutputSpec
     from codegen.pyentry import layout_ok
@@ -98,8 +89,8 @@ def compile_prepared(prepared: Prepared, name: str = "jitc_entry", n_user: int |
     from . import disk_cache
 
     start = time.perf_counter()
-    debug(2, "optimized graph", lambda: str(prepared.graph))
-    digest = disk_cache.key(str(prepared.graph), name, n_user) if use_cache and disk_cache.enabled() else None
+    debug(2, "optimized graph", lambda: str(graph))
+    digest = disk_cache.key(str(graph), name, n_user) if use_cache and disk_cache.enabled() else None
     hit = disk_cache.load(digest) if digest else None
     if hit is not None:
         meta, object_code = hit
@@ -110,7 +101,7 @@ def compile_prepared(prepared: Prepared, name: str = "jitc_entry", n_user: int |
     else:
         from codegen.lower import lower  # only needed on a cache miss: keeps warm starts fast
 
-        lowering, llvm_ir = lower(prepared.graph, name, n_user=n_user)
+        lowering, llvm_ir = lower(graph, name, n_user=n_user)
         debug(3, "LLVM IR", llvm_ir)
         library = engine.compile_ir(llvm_ir, name)
         debug(4, "optimized LLVM IR", lambda: library.optimized_ir)
@@ -125,7 +116,7 @@ def compile_prepared(prepared: Prepared, name: str = "jitc_entry", n_user: int |
         fill(library.address(f"{name}.symbols"), [tuple(k) for k in symbols])
     entry = ENTRY(library.address(name))
     fastcall = library.address(f"{name}_fastcall") if has_py else None
-    return Compiled(prepared, library, entry, specs, template, fastcall, name, time.perf_counter() - start,
+    return Compiled(graph, library, entry, specs, template, fastcall, name, time.perf_counter() - start,
                     llvm_ir)
 
 
@@ -134,4 +125,4 @@ def _template(t):
     return tuple(_template(x) for x in t) if isinstance(t, list) else t
 
 
-__all__ = ["Compiled", "Prepared", "arg_type", "compile_prepared", "debug", "debug_level", "optimize"]
+__all__ = ["Compiled", "arg_type", "compile_graph", "debug", "debug_level", "optimize"]
