@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WORKLOADS = {"cell", "tanh_add", "tanh_scaled", "linear_tanh", "first_call"}
+WORKLOADS = {"cell", "tanh_add", "tanh_scaled", "softmax", "layernorm", "row_max", "full_max", "matvec", "matvec_small",
+             "mlp", "attention", "linear_tanh", "first_call"}
 
 
 def test_quick_run_writes_every_workload(tmp_path):
