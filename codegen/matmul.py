@@ -13,9 +13,10 @@ from llvmlite import ir
 
 from .gemv import emit_gemv
 from .kernel import call_kernel, kernel_function
-from .loops import Buf, for_range, i64
-from .scalar import F32, F64, I32, I64, ScalarBuilder, cast, load, store
+from .loops import Buf, for_range, i64, pointer_type
+from .scalar import F32, F64, I32, I64, ScalarBuilder, cast, load, storage_type, store
 
+PACK_MAX_BYTES = 64 * 1024
 BLAS_MIN_FLOPS = 48 ** 3  # below this, call overhead and threading cost more than our loops
 _FAST = ("reassoc", "contract", "nsz")
 ROW_MAJOR, NO_TRANS, TRANS = 101, 111, 112
@@ -105,8 +106,27 @@ def _batch_offsets(b, flat, batch: tuple, bufs: list[Buf]) -> list:
     return offs
 
 
+def _packed(b, w: Buf, ow, n: int, k: int) -> Buf | None:
+    """w (k, n) copied into row-major stack scratch when its columns are contiguous (`q @ k.T`) and it is small:
+    the product then streams rows of w (vectorized across n) instead of dot products LLVM unrolls into scalars."""
+    rw, cw = w.strides[-2:]
+    if cw == 1 or rw != 1 or k * n * w.dtype.itemsize > PACK_MAX_BYTES:
+        return None
+    with b.goto_entry_block():
+        scratch = b.alloca(ir.ArrayType(storage_type(w.dtype), k * n))
+    scratch.align = 64
+    packed = Buf(b.bitcast(scratch, pointer_type(w.dtype)), w.dtype, (k, n), (n, 1))
+    with for_range(b, n, "pack.j") as j, for_range(b, k, "pack.k") as kk:
+        src = w.at(b, b.add(ow, b.add(kk, b.mul(j, i64(cw)))))
+        store(b, load(b, src, w.dtype), packed.at(b, b.add(b.mul(kk, i64(n)), j)), w.dtype)
+    return packed
+
+
 def _matmul_2d(b, a: Buf, w: Buf, out: Buf, offs, m, n, k, accumulate) -> None:
     sb = ScalarBuilder(b, out.dtype)
+    packed = _packed(b, w, offs[1], n, k)
+    if packed is not None:
+        w, offs = packed, [offs[0], i64(0), offs[2]]
     (ra, ca), (rw, cw), (ro, co) = a.strides[-2:], w.strides[-2:], out.strides[-2:]
     oa, ow, oo = offs
     with b.goto_entry_block():

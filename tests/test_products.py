@@ -1,4 +1,5 @@
-"""Matrix-vector products through the gemv kernel: sizes (threaded when large), layouts, dtypes, fused epilogues."""
+"""Matrix-vector products through the gemv kernel (sizes, threaded when large, layouts, dtypes, fused epilogues) and
+small products whose right operand has contiguous columns (packed before the product)."""
 from __future__ import annotations
 
 import numpy as np
@@ -41,3 +42,14 @@ def test_matvec_epilogue_stays_fused():
     np.testing.assert_allclose(fn(a, x, b), np.tanh(a @ x + b), rtol=1e-12, atol=1e-12)
     top = str(fn.graph_for(a, x, b)).split("with prim::FusionGroup")[0]
     assert "aten::matmul" not in top and top.count("prim::FusionGroup") == 1, "the product is not in the group"
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shapes", [((6, 64, 48), (6, 64, 48)), ((3, 5), (4, 5)), ((2, 7, 300), (2, 9, 300))])
+def test_products_with_a_transposed_right_operand(dtype, shapes):
+    rng = np.random.default_rng(2)
+    a, b = (rng.standard_normal(s).astype(dtype) for s in shapes)
+    f = (lambda a, b: a @ b.T) if a.ndim == 2 else (lambda a, b: a @ b.transpose(0, 2, 1))
+    got, expected = jitc.compile(f)(a, b), f(a, b)
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    assert np.all(np.abs(got - expected) <= _bound(a, np.swapaxes(b, -1, -2), expected.dtype))
