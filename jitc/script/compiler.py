@@ -15,7 +15,7 @@ import inspect
 from ..ir import Graph, Value
 from ..ops import OPS
 from ..types import BOOL, FLOAT, INT, NONE, STR, TENSOR, ModuleType, TensorType, TupleType, type_of_constant
-from .analysis import always_exits, contains_break, contains_return, reads, stores
+from .analysis import always_exits, contains_break, contains_return, reads, stores, suffix_reads
 from .emitter import is_int
 from .expressions import BINARY, ExpressionCompiler
 from .values import UNINIT, ModuleRef, ShapeOf, Undefined, describe, is_constant, same_binding, unify
@@ -84,9 +84,10 @@ class FunctionCompiler(ExpressionCompiler):
     def compile_stmts(self, stmts: list[ast.stmt], live: frozenset[str]) -> None:
         """Compile stmts; `live` holds the names read after them. Stops at a certain exit, guards after a
         possible one."""
+        later = suffix_reads(stmts)
         for i, stmt in enumerate(stmts):
             rest = stmts[i + 1:]
-            self.live = live | reads(rest) | ({self.flag} if rest else set())
+            self.live = live | later[i + 1] | ({self.flag} if rest else set())
             if isinstance(stmt, ast.If):
                 if self.if_stmt(stmt, rest, live):
                     return
