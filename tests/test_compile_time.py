@@ -43,3 +43,29 @@ def test_value_names_of_a_long_function_stay_torchscript_style(tmp_path):
     graph = jitc.script(_chain_module(tmp_path, 50)).graph
     names = {v.name for node in graph.block.nodes for v in node.outputs}
     assert {"x.1", "x.2", "x.50"} <= names and "x.51" not in names  # the input is %x
+
+
+def test_cache_info_reports_each_compile_stage(rng):
+    f = jitc.compile(lambda x: np.tanh(x) * 2.0)
+    f(rng.standard_normal(8).astype(np.float32))
+    (info,) = f.cache_info()
+    stages = info["stages"]
+    assert "specialize" in stages and ("lower" in stages or "disk_cache" in stages)
+    assert all(s >= 0 for s in stages.values())
+    assert info["compile_seconds"] >= max(stages.values())
+
+
+def test_explain_and_recompile_log_name_the_changed_dimension(rng, monkeypatch, capsys):
+    def step(x, h):
+        return np.tanh(x + h)
+
+    f = jitc.compile(step)
+    x64, x65 = (rng.standard_normal((n, 4)).astype(np.float32) for n in (64, 65))
+    assert "first call" in f.explain(x64, x64)
+    f(x64, x64)
+    assert f.explain(x64, x64) == "already compiled for this signature"
+    assert f.explain(x65, x64[:1]) == "input 'x' dim 0: 64 -> 65; input 'h' dim 0: 64 -> 1"
+    assert "dtype: float32 -> float64" in f.explain(x64.astype(np.float64), x64)
+    monkeypatch.setenv("JITC_LOG", "recompiles")
+    f(x65, x65)
+    assert "jitc: recompiling step(): input 'x' dim 0: 64 -> 65; input 'h' dim 0: 64 -> 65" in capsys.readouterr().err
