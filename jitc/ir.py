@@ -66,6 +66,12 @@ class Node:
                 old.uses.remove(self)
                 new.uses.append(self)
 
+    def set_input(self, i: int, new: Value) -> None:
+        """Replace the i-th input only (replace_input replaces every occurrence)."""
+        self.inputs[i].uses.remove(self)
+        self.inputs[i] = new
+        new.uses.append(self)
+
     def add_block(self) -> Block:
         block = Block(self.graph, owning_node=self)
         self.blocks.append(block)
