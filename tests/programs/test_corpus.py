@@ -52,9 +52,11 @@ KNOWN_FAILING: dict[str, tuple] = {
     "doitgen": refused("[values] int NR/NQ in range(); [mutation] A[r, q, :] = ..."),
     "durbin": refused("[decomp] np.empty_like, np.flip; [mutation] y[:k] += ...; [values] runtime slices"),
     "fdtd_2d": refused("[values] int TMAX in range(); [mutation] ey[0, :] = ..., ey[1:, :] -= ..."),
+    "fill_copyto": refused("[mutation] history[slot].fill(0), np.copyto, state *= decay; [values] int step % shape"),
     "floyd_warshall": refused("[mathops] np.add.outer; [mutation] path[:] = ..."),
     "floyd_warshall_loops": refused("[mutation] .copy(); [values] runtime slices d[:, k:k + 1]"),
     "forward_substitution": raw("[values] np.zeros_like(B) with B guessed int: AttributeError 'ScalarType' (F7)"),
+    "game_of_life": refused("[values] int generations; [mutation] Z[...] = 0, Z[1:-1, 1:-1][mask] = 1 (int8)"),
     "gauss_seidel_solve": refused("[mutation] .copy(), x[i] = v; [values] len(b), runtime slices"),
     "gemm": refused("[mutation] C[:] = alpha * A @ B + beta * C; [values] float args"),
     "gemver": refused("[mathops] np.outer; [mutation] A += ..., x += ...; [values] float args"),
@@ -82,6 +84,7 @@ KNOWN_FAILING: dict[str, tuple] = {
     "power_iteration": refused("[values] jitc.compile ignores the default num_iters=20 (F6; jitc.script is fine)"),
     "prefix_sum": refused("[decomp] np.empty_like; [mutation] out[i] = acc; [values] Python max() on scalars"),
     "relu_clip_inplace": raw("[mutation] x[x < 0] = 0 under tracing: TypeError only integer scalar arrays ... (F3)"),
+    "return_view": refused("[mutation] a[:w] = ...; returned views share memory; [values] int w as a slice bound"),
     "rnn_loop": refused("[values] .dtype, shape unpack; [decomp] np.stack of a list"),
     "rope": refused("[values] Array['...'] annotations, shape[:-1] + (-1, 2); [decomp] split, squeeze, stack"),
     "row_norms": raw("[values] np.empty(A.shape[0]) traced; norms[i] = proxy: ValueError escapes (F2)"),
@@ -95,6 +98,8 @@ KNOWN_FAILING: dict[str, tuple] = {
     "trisolv": raw("[mutation] x[i] = v under tracing: 'Proxy' object ... item assignment (F1)"),
     "trmm": refused("[mutation] B[i, j] += ... (augmented subscript assignment)"),
     "two_mm": refused("[mutation] D[:] = alpha * A @ B @ C + beta * D"),
+    "ufunc_out": refused("[mutation] np.multiply(x, a, out=work), np.abs(y, out=work)"),
+    "view_update": refused("[mutation] inner = u[1:-1, 1:-1]; inner *= ... writes u via a view; [values] int sweeps"),
     "wave_1d": refused("[mutation] .copy(), u_next[1:-1] = ...; [values] float args"),
     "wave_2d": refused("[values] int steps in range(), defaults; [mutation] u_new[1:-1, 1:-1] = ..."),
     "x1_plus_ay": refused("[mutation] x1 += A @ y returning None: 'cannot return a value of type NoneType'"),
@@ -153,6 +158,15 @@ def test_harness_catches_a_returned_copy_of_an_argument(monkeypatch):
     monkeypatch.setattr(harness.jitc, "compile", compile_returning_copies)
     with pytest.raises(WrongResult, match="returns argument 0 itself"):
         run("heat_1d", np.float32, 8)
+
+
+def test_harness_catches_a_returned_copy_of_a_view(monkeypatch):
+    def compile_returning_copies(fn, fallback):
+        return lambda *args: tuple(a.copy() for a in fn(*args))
+
+    monkeypatch.setattr(harness.jitc, "compile", compile_returning_copies)
+    with pytest.raises(WrongResult, match="view of argument 0"):
+        run("return_view", np.float64, 8)
 
 
 def test_harness_catches_a_lost_object_state_update(monkeypatch):
