@@ -70,7 +70,12 @@ class Emitter(ast.NodeVisitor):
         args = [self.op_arg(a, node) for a in args]
         kwargs = {k: self.op_arg(v, node) for k, v in kwargs.items()}
         try:
-            value = insert_op(self.graph, op, bind(op, tuple(args), kwargs), self.src.location(node))
+            bound = bind(op, tuple(args), kwargs)
+            for i in op.tensor_params:
+                if i < len(bound) and isinstance(bound[i], Value) and isinstance(bound[i].type, (TupleType, ListType)):
+                    raise self.error(node, f"{op.short}() needs an array here, got {describe(bound[i].type)} (scripted "
+                                           "code does not turn tuples or lists into arrays: pass an array)")
+            value = insert_op(self.graph, op, bound, self.src.location(node))
         except ScriptError:
             raise
         except JitcError as e:
