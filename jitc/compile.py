@@ -93,8 +93,8 @@ class CompiledFunction:
         return traced
 
     def _trace(self, bound: list, kinds: tuple, script_error: ScriptError):
-        from .types import TENSOR
         from .trace import trace
+        from .types import TENSOR
 
         reason = f"scripting failed ({script_error})"
         if all(k == TENSOR or k is None for k in kinds):
