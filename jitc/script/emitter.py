@@ -80,6 +80,9 @@ class Emitter(ast.NodeVisitor):
             raise
         except JitcError as e:
             raise self.error(node, str(e)) from None
+        except Exception as e:  # noqa: BLE001  (shape inference on arguments it does not expect: say where)
+            raise self.error(node, f"{op.short}() cannot take these arguments in scripted code ({type(e).__name__}: "
+                                   f"{e})") from None
         value.type = generic(value.type)
         return value
 
