@@ -174,6 +174,9 @@ class CompiledFunction:
     def inspect_asm(self, *args) -> str:
         return self._target(args).inspect_asm(*args)
 
+    def explain(self, *args) -> str:
+        return self._target(args).explain(*args)
+
     def cache_info(self) -> list[dict]:
         targets = [t for t in (*self._variants.values(), *self._traced.values()) if isinstance(t, _Target)]
         return [info for t in targets for info in t.inspectable().cache_info()]

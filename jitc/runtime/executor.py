@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import os
 import threading
+import time
 import warnings
 from collections import OrderedDict
 
@@ -17,6 +18,7 @@ from ..passes.clone import clone_graph
 from ..passes.freeze import freeze_module, lift_tensor_constants
 from ..passes.specialize import specialize
 from ..types import SCALAR_DTYPES
+from .explain import explain, log_recompile, logging_recompiles
 from .pipeline import Compiled, arg_type, compile_graph, debug, optimize
 
 _INTERPRET = "interpret"  # cache marker: this signature runs on the interpreter
@@ -108,6 +110,8 @@ class Executor:
         with self.lock:  # compile each signature once, even when many threads miss at the same time
             compiled = self.cache.get(key)
             if compiled is None:
+                if self.cache and logging_recompiles():
+                    log_recompile(self.name, self.explain(values))
                 compiled = self._compile(values)
                 self.cache[self.key(values)] = compiled  # compiling may have made some arguments by-value
                 while len(self.cache) > self.max_cache:
@@ -117,7 +121,10 @@ class Executor:
     def _compile(self, values: list):
         try:
             try:
-                return compile_graph(self.prepare(values), f"jitc_{self.name}", self.n_user(values))
+                start = time.perf_counter()
+                graph = self.prepare(values)
+                return compile_graph(graph, f"jitc_{self.name}", self.n_user(values),
+                                     stages={"specialize": time.perf_counter() - start})
             except (JitcError, MemoryError, RecursionError):
                 raise
             except Exception as e:  # a bug in jitc's backend must not take the user's program down
@@ -129,6 +136,11 @@ class Executor:
                 warnings.warn(f"jitc: {self.name}() runs on the interpreter for this signature: {e}",
                               FallbackWarning, stacklevel=5)
             return _INTERPRET
+
+    def explain(self, values: list) -> str:
+        """Why these argument values need (or do not need) a new specialization."""
+        names = [v.name for v in self.graph.inputs]
+        return explain(signature(values), list(self.cache), names)
 
     def n_user(self, values: list) -> int:
         return len(values) - len(self.params) - len(self.constants)
@@ -154,7 +166,8 @@ class Executor:
 
     def cache_info(self) -> list[dict]:
         return [{"signature": key, "compiled": c is not _INTERPRET,
-                 "compile_seconds": getattr(c, "compile_seconds", None), "hits": getattr(c, "hits", 0)}
+                 "compile_seconds": getattr(c, "compile_seconds", None), "hits": getattr(c, "hits", 0),
+                 "stages": dict(getattr(c, "stages", {}))}
                 for key, c in self.cache.items()]
 
 

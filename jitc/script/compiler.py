@@ -15,7 +15,7 @@ from ..arguments import ConstKind
 from ..ir import Graph, Value
 from ..ops import OPS
 from ..types import BOOL, FLOAT, INT, NONE, STR, TENSOR, ListType, ModuleType, TensorType, TupleType
-from .analysis import always_exits, contains_break, contains_return, reads, stores
+from .analysis import always_exits, contains_break, contains_return, reads, stores, suffix_reads
 from .emitter import is_int
 from .expressions import BINARY, ExpressionCompiler
 from .objects import children
@@ -91,9 +91,10 @@ class FunctionCompiler(ExpressionCompiler):
     def compile_stmts(self, stmts: list[ast.stmt], live: frozenset[str]) -> None:
         """Compile stmts; `live` holds the names read after them. Stops at a certain exit, guards after a
         possible one."""
+        later = suffix_reads(stmts)
         for i, stmt in enumerate(stmts):
             rest = stmts[i + 1:]
-            self.live = live | reads(rest) | ({self.flag} if rest else set())
+            self.live = live | later[i + 1] | ({self.flag} if rest else set())
             if isinstance(stmt, ast.If):
                 if self.if_stmt(stmt, rest, live):
                     return
