@@ -52,7 +52,9 @@ def emit_scalar_node(b: ir.IRBuilder, node, env: dict) -> None:
     out_dt = np.dtype(out_t.dtype) if isinstance(out_t, TensorType) else scalar_dtype(out_t)
     dt = compute_dtype(op, out_dt, [d for _, d, _ in ins], [c for _, _, c in ins])
     targets = [np.dtype(np.bool_)] + [dt] * (len(ins) - 1) if op.compute == CONDITION else [dt] * len(ins)
-    result = op.emit(ScalarBuilder(b, dt), *(cast(b, v, d, t) for (v, d, _), t in zip(ins, targets)))
+    # a None operand (np.clip(x, None, 1)) reaches the emitter as None
+    result = op.emit(ScalarBuilder(b, dt), *(None if v is None else cast(b, v, d, t)
+                                             for (v, d, _), t in zip(ins, targets)))
     if op.compute == OPERANDS:
         env[node.output] = (result, out_dt, None)  # comparisons and logic give the bool (i1) result directly
     else:

@@ -170,9 +170,7 @@ class ScalarBuilder:
         return self.b.select(bad, self.const(0), r)
 
     def pow(self, x, y):
-        if not self.is_float:
-            self._unsupported("integer power")
-        return self._intrinsic("llvm.pow", x, y)
+        return self.ufunc("power", x, y)
 
     def maximum(self, x, y):
         return self._pick(x, y, ">=")
@@ -203,14 +201,20 @@ class ScalarBuilder:
             return x
         return self.b.select(self.b.icmp_signed("<", x, self.const(0)), self.b.neg(x), x)
 
-    def math(self, name: str, x):
+    def math(self, name: str, *args):
         if not self.is_float:
             self._unsupported(name)
         if name == "sqrt":
-            return self._intrinsic("llvm.sqrt", x)
+            return self._intrinsic("llvm.sqrt", *args)
         from .mathlib import emit_math
 
-        return emit_math(self.b, name, x)
+        return emit_math(self.b, name, *args)
+
+    def ufunc(self, name: str, *args):
+        """NumPy's rounding, sign, classification, shift and power functions (codegen/ufuncs.py)."""
+        from .ufuncs import emit_ufunc
+
+        return emit_ufunc(self, name, *args)
 
     # ---- comparisons and logic (results are i1)
     def cmp(self, op: str, x, y):

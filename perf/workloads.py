@@ -18,6 +18,10 @@ def tanh_scaled(x, h):
     return np.tanh(x * 0.5 + h) * 0.5 + 0.5
 
 
+def sin(x):
+    return np.sin(x)
+
+
 def linear_tanh(x, W, b, h):
     return np.tanh(x @ W.T + b + h)
 
@@ -68,6 +72,11 @@ def _elementwise(name: str, fn: Callable, title: str, n: int, rng: np.random.Gen
     return Workload(name, _size(n), title, fn, (x, h), rtol=1e-5, atol=1e-6, elementwise=True)
 
 
+def _sin(n: int, rng: np.random.Generator) -> Workload:
+    x = rng.uniform(-100, 100, n).astype(np.float32)  # many periods: the range reduction is part of the cost
+    return Workload("sin", _size(n), "np.sin(x)", sin, (x,), rtol=1e-5, atol=1e-6, elementwise=True)
+
+
 def _linear(rows: int, features: int, rng: np.random.Generator, settle: float) -> Workload:
     bound = 1 / np.sqrt(features)  # nn.Linear's init keeps x @ W.T + b near 1, where tanh is not flat
     x = rng.standard_normal((rows, features), dtype=np.float32)
@@ -95,6 +104,7 @@ def build(quick: bool, only: set[str] | None = None, seed: int = 0) -> list[Work
     makers += [("tanh_add", lambda n=n: _elementwise("tanh_add", tanh_add, "tanh(x + h)", n, rng)) for n in sizes]
     makers.append(("tanh_scaled", lambda: _elementwise("tanh_scaled", tanh_scaled, "tanh(x*0.5 + h)*0.5 + 0.5",
                                                        1 << 16 if quick else 1 << 22, rng)))
+    makers.append(("sin", lambda: _sin(1 << 16 if quick else 1 << 20, rng)))
     # after a large matmul OpenBLAS's threads spin for a while: let them stop before the next batch
     makers.append(("linear_tanh", lambda: _linear(16, 64, rng, 0.01) if quick else _linear(256, 1024, rng, 0.2)))
     return [make() for name, make in makers if only is None or name in only]

@@ -1,9 +1,10 @@
 """sin, cos, tan over the whole float64 range, and hypot.
 
 Range reduction is exact in effect for every input (Payne-Hanek by table, branch-free so loops vectorize):
-x = m * 2^e with integer m < 2^53, and x * 2/pi mod 4 = m * F[e] mod 4 where F[e] = (2^e * 2/pi) mod 4 is read
-from a table of triple-doubles indexed by x's exponent field. The three products are split exactly (fma) and
-summed in double-double, which leaves the reduced argument with an absolute error near 2^-104.
+x = m * 2^e with integer m < 2^60 and e a multiple of 8, and x * 2/pi mod 4 = m * F[e] mod 4 where
+F[e] = (2^e * 2/pi) mod 4 is read from a table of 256 triple-doubles indexed by x's exponent field / 8. The
+products are split exactly (fma) and summed in double-double, which leaves the reduced argument with an absolute
+error below 2^-96 (so a few ULP more only within 2^-44 of a multiple of pi/2, for arguments beyond 2^30).
 """
 
 import functools
@@ -42,11 +43,11 @@ def _pi_fixed(bits: int) -> int:
 
 @functools.cache
 def reduction_table() -> tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]]:
-    """For each biased exponent E: (2^(max(E,1) - 1075) * 2/pi) mod 4 as a triple-double (hi, mid, lo)."""
+    """For each biased exponent E = 8i: (2^(E - 1075) * 2/pi) mod 4 as a triple-double (hi, mid, lo)."""
     two_over_pi = (1 << (2 * _TABLE_BITS + 1)) // _pi_fixed(_TABLE_BITS)  # floor(2/pi * 2^_TABLE_BITS)
     hi, mid, lo = [], [], []
-    for biased in range(2048):
-        shift = max(biased, 1) - 1075 - _TABLE_BITS  # value = two_over_pi * 2^shift, shift < 0
+    for i in range(256):
+        shift = 8 * i - 1075 - _TABLE_BITS  # value = two_over_pi * 2^shift, shift < 0
         value = Fraction(two_over_pi & ((1 << (2 - shift)) - 1), 1 << -shift)  # mod 4
         parts = []
         for _ in range(3):
@@ -83,8 +84,12 @@ def reduce_pio2(e: Emitter, ax: ir.Value) -> tuple[ir.Value, ir.Value, ir.Value]
     bits = b.bitcast(ax, e.ity)
     biased = b.lshr(bits, e.ic(52))
     mant = b.and_(bits, e.ic((1 << 52) - 1))
-    m = b.sitofp(b.select(b.icmp_signed("==", biased, e.ic(0)), mant, b.or_(mant, e.ic(1 << 52))), e.f.ty)
-    t0, t1, t2 = (b.load(b.gep(_table(b.module, i), [e.ic(0), biased], inbounds=True)) for i in range(3))
+    subnormal = b.icmp_signed("==", biased, e.ic(0))
+    m = b.sitofp(b.select(subnormal, mant, b.or_(mant, e.ic(1 << 52))), e.f.ty)
+    index = b.lshr(biased, e.ic(3))
+    shift = b.sub(b.select(subnormal, e.ic(1), biased), b.shl(index, e.ic(3)))  # 0..7
+    m = b.fmul(m, e.pow2(shift))
+    t0, t1, t2 = (b.load(b.gep(_table(b.module, i), [e.ic(0), index], inbounds=True)) for i in range(3))
     p0 = b.fmul(m, t0)
     e0 = e.fma(m, t0, b.fneg(p0))
     p1 = b.fmul(m, t1)
