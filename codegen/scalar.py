@@ -72,8 +72,11 @@ def cast(b: ir.IRBuilder, v, src, dst):
 class ScalarBuilder:
     """Emits NumPy-exact scalar arithmetic for one compute dtype."""
 
-    def __init__(self, builder: ir.IRBuilder, dtype):
+    def __init__(self, builder: ir.IRBuilder, dtype, guards: list | None = None):
         self.b = builder
+        # None: exact math. A list: math functions may take a fast path valid for typical arguments, and append
+        # the i1 that says an argument was beyond it (the loop is then redone exactly; codegen/elementwise.py).
+        self.guards = guards
         self.dtype = np.dtype(dtype)
         self.ty = value_type(self.dtype)
         self.is_float = self.dtype.kind == "f"
@@ -206,8 +209,12 @@ class ScalarBuilder:
             self._unsupported(name)
         if name == "sqrt":
             return self._intrinsic("llvm.sqrt", *args)
-        from .mathlib import emit_math
+        from .mathlib import emit_math, emit_math_fast
 
+        fast = emit_math_fast(self.b, name, *args) if self.guards is not None and len(args) == 1 else None
+        if fast is not None:
+            self.guards.append(fast[1])
+            return fast[0]
         return emit_math(self.b, name, *args)
 
     def ufunc(self, name: str, *args):

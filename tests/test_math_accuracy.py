@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 from math_kernels import kernel, run, ulp_error
 
+import jitc
+
 MAX_ULP = {np.float32: 1.0, np.float64: 4.0}  # float32 goes through the float64 kernels and rounds once
 # Where the uniform half of the samples lies; the other half is random bits over the function's domain.
 RANGES = {"sin": (-100, 100), "cos": (-100, 100), "tan": (-100, 100), "arctan": (-10, 10), "arcsin": (-1, 1),
@@ -85,3 +87,18 @@ def test_kernels_are_vectorized(name: str) -> None:
         assert ("<16 x float>" if dtype == np.float32 else "<8 x double>") in optimized \
             or "<8 x double>" in optimized, f"{name} {dtype}: not vectorized"
         assert "call float @jitc" not in optimized and "call double @jitc" not in optimized  # inlined
+
+
+@pytest.mark.parametrize("name", ["sin", "cos"])
+def test_float32_fast_path_in_compiled_loops(name: str) -> None:
+    """Compiled float32 loops take the fast sin/cos below 2^20 (float32 polynomials) and redo the loop exactly
+    when an argument is beyond: both within the float32 bound, and the loop with a huge argument exact."""
+    rng = np.random.default_rng(11)
+    x = np.concatenate([rng.uniform(-2.0 ** 20, 2.0 ** 20, 500_000), rng.uniform(-10, 10, 500_000),
+                        np.exp(rng.uniform(-90, 13, 200_000))]).astype(np.float32)
+    fn = jitc.trace(getattr(np, name), (x,))
+    err = ulp_error(fn(x), reference(name, np.float32, x), np.float32)
+    assert err.max() <= 1.5, f"{name}({x[np.argmax(err)]!r}): {err.max()} ULP"
+    with_huge = np.append(x[:1000], np.float32(3e38))
+    err = ulp_error(fn(with_huge), reference(name, np.float32, with_huge), np.float32)
+    assert err.max() <= MAX_ULP[np.float32]  # the exact rerun: 0.5 ULP

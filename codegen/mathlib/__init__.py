@@ -29,6 +29,8 @@ class _Kernel:
     arity: int = 1
     native_f32: bool = False  # a float32 kernel of its own; else float32 is computed in float64
     formats: tuple[str, ...] = ("f32", "f64")
+    of_float32: Callable[..., ir.Value] | None = None  # the float64 computation for float32 arguments, if cheaper
+    fast_f32: Callable[..., ir.Value] | None = None  # float32, valid below FAST_LIMIT (see emit_math_fast)
 
 
 KERNELS: dict[str, _Kernel] = {
@@ -39,7 +41,9 @@ KERNELS: dict[str, _Kernel] = {
     "expm1": _Kernel(explog.expm1), "log1p": _Kernel(explog.log1p), "exp2": _Kernel(explog.exp2),
     "log2": _Kernel(explog.log2), "log10": _Kernel(explog.log10), "cbrt": _Kernel(explog.cbrt),
     "sinh": _Kernel(explog.sinh), "cosh": _Kernel(explog.cosh),
-    "sin": _Kernel(trig.sin), "cos": _Kernel(trig.cos), "tan": _Kernel(trig.tan),
+    "sin": _Kernel(trig.sin, of_float32=trig.sin_of_float32, fast_f32=trig.sin_fast),
+    "cos": _Kernel(trig.cos, of_float32=trig.cos_of_float32, fast_f32=trig.cos_fast),
+    "tan": _Kernel(trig.tan, of_float32=trig.tan_of_float32),
     "hypot": _Kernel(trig.hypot, 2),
     "arctan": _Kernel(inverse.arctan), "arcsin": _Kernel(inverse.arcsin), "arccos": _Kernel(inverse.arccos),
     "arctan2": _Kernel(inverse.arctan2, 2), "arcsinh": _Kernel(inverse.arcsinh),
@@ -49,8 +53,8 @@ KERNELS: dict[str, _Kernel] = {
 MATH_FUNCS = frozenset(KERNELS)
 
 
-def _function(module: ir.Module, name: str, fmt: Format) -> ir.Function:
-    symbol = f"jitc.{name}.{fmt.suffix}"
+def _function(module: ir.Module, name: str, fmt: Format, fast: bool = False) -> ir.Function:
+    symbol = f"jitc.{name}{'.fast' if fast else ''}.{fmt.suffix}"
     if symbol in module.globals:
         return module.globals[symbol]
     kernel = KERNELS[name]
@@ -59,9 +63,12 @@ def _function(module: ir.Module, name: str, fmt: Format) -> ir.Function:
     fn.attributes.add("alwaysinline")
     fn.attributes.add("nounwind")
     builder = ir.IRBuilder(fn.append_basic_block("entry"))
-    if fmt is F32 and not kernel.native_f32:
+    if fast:
+        builder.ret(kernel.fast_f32(Emitter(builder, F32), *fn.args))
+    elif fmt is F32 and not kernel.native_f32:
         wide = [builder.fpext(a, F64.ty) for a in fn.args]
-        builder.ret(builder.fptrunc(kernel.emit(Emitter(builder, F64), *wide), F32.ty))
+        emit = kernel.of_float32 or kernel.emit
+        builder.ret(builder.fptrunc(emit(Emitter(builder, F64), *wide), F32.ty))
     else:
         builder.ret(kernel.emit(Emitter(builder, fmt), *fn.args))
     return fn
@@ -76,3 +83,16 @@ def emit_math(builder: ir.IRBuilder, name: str, *args: ir.Value) -> ir.Value:
     if len(args) != kernel.arity or fmt.suffix not in kernel.formats:
         raise ValueError(f"{name} takes {kernel.arity} {' or '.join(kernel.formats)} arguments")
     return builder.call(_function(builder.module, name, fmt), list(args))
+
+
+def emit_math_fast(builder: ir.IRBuilder, name: str, x: ir.Value) -> tuple[ir.Value, ir.Value] | None:
+    """A cheaper ``name(x)`` for float32 x that is exact only below ``trig.FAST_LIMIT``, and the i1 that is true
+    when x is finite and beyond it (the caller then computes the exact version instead); None if there is none."""
+    kernel = KERNELS.get(name)
+    if kernel is None or kernel.fast_f32 is None or format_of(x.type) is not F32:
+        return None
+    e = Emitter(builder, F32)
+    ax = e.abs(x)
+    beyond = builder.and_(builder.fcmp_ordered(">", ax, e.c(trig.FAST_LIMIT)),
+                          builder.fcmp_ordered("!=", ax, e.c(float("inf"))))
+    return builder.call(_function(builder.module, name, F32, fast=True), [x]), beyond

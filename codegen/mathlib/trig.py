@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from llvmlite import ir
 
-from .core import Emitter
+from .core import F64, Emitter
 
 # fdlibm's __kernel_sin / __kernel_cos: sin(r) = r + r^3 S(r^2), cos(r) = 1 - r^2/2 + r^4 C(r^2), |r| <= pi/4;
 # relative errors 2^-57.8 and 2^-59.3 (measured against long double).
@@ -140,28 +140,37 @@ def _quadrant_bit(e: Emitter, q: ir.Value, bit: int) -> ir.Value:
     return e.b.icmp_unsigned("!=", e.b.and_(q, e.ic(bit)), e.ic(0))
 
 
-def sin(e: Emitter, x: ir.Value) -> ir.Value:
+def _sin_from(e: Emitter, x, ax, q, s, c) -> ir.Value:
     b = e.b
-    ax, q, s, c = _reduced(e, x)
     y = b.select(_quadrant_bit(e, q, 1), c, s)
     y = b.select(b.xor(_quadrant_bit(e, q, 2), e.signbit(x)), b.fneg(y), y)
     return _finish(e, x, ax, y, x)
 
 
-def cos(e: Emitter, x: ir.Value) -> ir.Value:
+def _cos_from(e: Emitter, x, ax, q, s, c) -> ir.Value:
     b = e.b
-    ax, q, s, c = _reduced(e, x)
     y = b.select(_quadrant_bit(e, q, 1), s, c)
     y = b.select(_quadrant_bit(e, b.add(q, e.ic(1)), 2), b.fneg(y), y)
     return _finish(e, x, ax, y, e.c(1.0))
 
 
-def tan(e: Emitter, x: ir.Value) -> ir.Value:
+def _tan_from(e: Emitter, x, ax, q, s, c) -> ir.Value:
     b = e.b
-    ax, q, s, c = _reduced(e, x)
     y = b.select(_quadrant_bit(e, q, 1), b.fneg(b.fdiv(c, s)), b.fdiv(s, c))
     y = b.select(e.signbit(x), b.fneg(y), y)
     return _finish(e, x, ax, y, x)
+
+
+def sin(e: Emitter, x: ir.Value) -> ir.Value:
+    return _sin_from(e, x, *_reduced(e, x))
+
+
+def cos(e: Emitter, x: ir.Value) -> ir.Value:
+    return _cos_from(e, x, *_reduced(e, x))
+
+
+def tan(e: Emitter, x: ir.Value) -> ir.Value:
+    return _tan_from(e, x, *_reduced(e, x))
 
 
 def hypot(e: Emitter, x: ir.Value, y: ir.Value) -> ir.Value:
@@ -176,3 +185,126 @@ def hypot(e: Emitter, x: ir.Value, y: ir.Value) -> ir.Value:
     h = b.fdiv(e.intrinsic("sqrt", e.fma(sx, sx, b.fmul(sy, sy))), scale)
     inf = b.or_(b.fcmp_ordered("==", ax, e.c(math.inf)), b.fcmp_ordered("==", ay, e.c(math.inf)))
     return b.select(inf, e.c(math.inf), h)
+
+
+# ---- float32 arguments (computed in float64): a cheaper reduction that needs no table lookup
+_F32_STEP = 25  # x = m * 2^(25 j), j = 0..4, with m < 2^49 an integer when j > 0
+
+
+@functools.cache
+def _float32_steps() -> tuple[tuple[float, float, int], ...]:
+    """For j = 0..4: 2^(25 j) mod pi/2 as a double-double, and floor(2^(25 j) / (pi/2)) mod 4; and pi/2 as a
+    triple-double."""
+    bits = 400
+    pio2 = Fraction(_pi_fixed(bits), 1 << (bits + 1))
+    steps = []
+    for j in range(5):
+        whole = Fraction(2) ** (_F32_STEP * j)
+        q = int(whole / pio2)
+        g = whole - q * pio2
+        steps.append((float(g), float(g - Fraction(float(g))), q % 4))
+    return tuple(steps)
+
+
+def _pio2_parts() -> tuple[float, float, float]:
+    bits = 400
+    pio2 = Fraction(_pi_fixed(bits), 1 << (bits + 1))
+    c1 = float(pio2)
+    c2 = float(pio2 - Fraction(c1))
+    return c1, c2, float(pio2 - Fraction(c1) - Fraction(c2))
+
+
+def reduce_pio2_float32(e: Emitter, ax: ir.Value) -> tuple[ir.Value, ir.Value]:
+    """The quadrant and r for ax >= 0 a float32 value in a double: ax = m 2^(25 j) with m < 2^49, so
+    ax mod pi/2 = m (2^(25 j) mod pi/2) mod pi/2, which is m g_j (a double-double, exact by fma) reduced by
+    Cody-Waite with a triple-double pi/2 (exact first step for multiples up to 2^49). The quadrant adds
+    m floor(2^(25 j) / (pi/2)). Absolute error near 2^-53: for float32 results within 1 ulp down to |r| ~ 2^-29."""
+    b = e.b
+    exponent = b.sub(b.lshr(b.bitcast(ax, e.ity), e.ic(52)), e.ic(1023))
+    steps = _float32_steps()
+    g_hi, g_lo, q_j, unscale = e.c(steps[0][0]), e.c(steps[0][1]), e.ic(steps[0][2]), e.c(1.0)
+    for j in range(1, 5):
+        beyond = b.icmp_signed(">=", exponent, e.ic(24 + _F32_STEP * j))
+        g_hi = b.select(beyond, e.c(steps[j][0]), g_hi)
+        g_lo = b.select(beyond, e.c(steps[j][1]), g_lo)
+        q_j = b.select(beyond, e.ic(steps[j][2]), q_j)
+        unscale = b.select(beyond, e.c(2.0 ** (-_F32_STEP * j)), unscale)
+    m = b.fmul(ax, unscale)
+    hi = b.fmul(m, g_hi)
+    tail = e.fma(m, g_lo, e.fma(m, g_hi, b.fneg(hi)))
+    k = e.rint(b.fmul(hi, e.c(2 / math.pi)))
+    c1, c2, c3 = _pio2_parts()
+    r = e.fma(b.fneg(k), e.c(c1), hi)
+    r = e.fma(b.fneg(k), e.c(c3), b.fadd(e.fma(b.fneg(k), e.c(c2), r), tail))
+    q = b.add(b.fptosi(k, e.ity), b.mul(b.fptosi(m, e.ity), q_j))
+    return b.and_(q, e.ic(3)), r
+
+
+def _reduced_float32(e: Emitter, x: ir.Value):
+    ax = e.abs(x)
+    q, r = reduce_pio2_float32(e, ax)
+    z = e.b.fmul(r, r)
+    zero = e.c(0.0)
+    return ax, q, _sin_kernel(e, r, zero, z), _cos_kernel(e, r, zero, z)
+
+
+def sin_of_float32(e: Emitter, x: ir.Value) -> ir.Value:
+    return _sin_from(e, x, *_reduced_float32(e, x))
+
+
+def cos_of_float32(e: Emitter, x: ir.Value) -> ir.Value:
+    return _cos_from(e, x, *_reduced_float32(e, x))
+
+
+def tan_of_float32(e: Emitter, x: ir.Value) -> ir.Value:
+    return _tan_from(e, x, *_reduced_float32(e, x))
+
+
+# ---- the fast path for float32 arguments below 2^20: the reduction in float64 (two-part Cody-Waite, no table,
+# no selects), the polynomials in float32 on r rounded plus its rounding error r_lo. Loops run it first and
+# redo the whole loop with the exact versions above when some |x| was beyond (see codegen/elementwise.py), so
+# typical inputs never pay for the whole-range reduction.
+FAST_LIMIT = 2.0 ** 20
+# The first fdlibm terms: below 2^-28 relative error on |r| <= 0.8, ample for float32 results.
+_SIN_SHORT, _COS_SHORT = _SIN[:4], (-0.5, *_COS[:4])
+
+
+def _reduced_fast(e: Emitter, x: ir.Value):
+    """x is float32; k = rint(|x| 2/pi) is exact below 2^20, and so is the first step of r = |x| - k pi/2."""
+    b = e.b
+    w = Emitter(b, F64)
+    ax = e.abs(x)
+    wide = b.fpext(ax, F64.ty)
+    magic = w.c(1.5 * 2.0 ** 52)
+    shifted = w.fma(wide, w.c(2 / math.pi), magic)
+    k = b.fsub(shifted, magic)
+    c1, c2, _ = _pio2_parts()
+    r_wide = w.fma(k, w.c(-c2), w.fma(k, w.c(-c1), wide))
+    q = b.trunc(b.and_(b.bitcast(shifted, w.ity), w.ic(3)), e.ity)
+    r = b.fptrunc(r_wide, e.f.ty)
+    r_lo = b.fptrunc(b.fsub(r_wide, b.fpext(r, F64.ty)), e.f.ty)
+    z = b.fmul(r, r)
+    s = b.fadd(r, e.fma(b.fmul(r, z), e.poly(z, _SIN_SHORT), r_lo))
+    c = b.fsub(e.fma(z, e.poly(z, _COS_SHORT), e.c(1.0)), b.fmul(r, r_lo))
+    return ax, q, s, c
+
+
+def _quadrant(e: Emitter, x, q, s, c, swap_bit_sign: bool) -> ir.Value:
+    b = e.b
+    odd = _quadrant_bit(e, q, 1)
+    if swap_bit_sign:  # sin: cos in odd quadrants, negative in quadrants 2, 3 and for negative x
+        y = b.select(odd, c, s)
+        return b.select(b.xor(_quadrant_bit(e, q, 2), e.signbit(x)), b.fneg(y), y)
+    y = b.select(odd, s, c)  # cos: even, negative in quadrants 1, 2
+    return b.select(_quadrant_bit(e, b.add(q, e.ic(1)), 2), b.fneg(y), y)
+
+
+def sin_fast(e: Emitter, x: ir.Value) -> ir.Value:
+    """NaN and inf become NaN through k; tiny arguments come out unchanged."""
+    _, q, s, c = _reduced_fast(e, x)
+    return _quadrant(e, x, q, s, c, True)
+
+
+def cos_fast(e: Emitter, x: ir.Value) -> ir.Value:
+    _, q, s, c = _reduced_fast(e, x)
+    return _quadrant(e, x, q, s, c, False)
