@@ -15,7 +15,7 @@ from ..ops import OPS
 from ..ops.abstract import normalize_axes
 from ..ops.registry import REDUCTION
 from ..types import TensorType
-from .fuse import fusible, materialize
+from .fuse import MAX_GROUP, fusible, materialize
 
 ROW, PER_ROW, REDUCE = "row", "per-row", "reduce"
 _ROW_REDUCTIONS = ("sum", "mean", "max", "min")
@@ -82,12 +82,15 @@ def _block(graph: Graph, block: Block) -> None:
     for node in list(block.nodes):
         for sub in node.blocks:
             _block(graph, sub)
+    reduced = {row_reduction_shape(n) for n in block.nodes} - {None}
+    if not reduced:  # a group is only worth it around a row reduction: most blocks end here, in linear time
+        return
     position = {n: i for i, n in enumerate(block.nodes)}
     grouped: set[Node] = set()
     for seed in reversed(list(block.nodes)):
         if seed in grouped:
             continue
-        for rows in _candidate_rows(seed):
+        for rows in (r for r in _candidate_rows(seed) if r in reduced):
             members = _grow(seed, rows, block, position, grouped)
             if members is not None:
                 grouped.update(members)
@@ -112,7 +115,8 @@ def _grow(seed: Node, rows: tuple, block: Block, position: dict, grouped: set) -
     def joinable(n: Node) -> bool:
         """n may move to the seed: eligible, reads members compatibly, and its value is needed only by members or
         after the seed."""
-        if n in members or n in grouped or n.owning_block is not block or role(n, rows) is None or \
+        if len(members) >= MAX_GROUP or n in members or n in grouped or n.owning_block is not block or \
+                role(n, rows) is None or \
                 len(n.outputs) != 1 or not all(_compatible(n, w, rows) for w in n.inputs if w.node in members):
             return False
         users = [u for u in n.output.uses if isinstance(u, Node)]
