@@ -25,6 +25,7 @@ RETURNED, RESULT, GO, SKIP = "$returned", "$result", "$go", "$skip"
 MAX_TRIP_COUNT = 9223372036854775807  # `while` loops: TorchScript's max trip count
 ANNOTATIONS = {"int": INT, "float": FLOAT, "bool": BOOL, "str": STR}
 _MISSING = object()
+_COUNTER = object()  # enumerate's counter among zip's sequences
 
 
 class FunctionCompiler(ExpressionCompiler):
@@ -282,6 +283,9 @@ class FunctionCompiler(ExpressionCompiler):
         if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and self.visit(it.func) is range:
             self.range_loop(node, it)
             return
+        if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and self.visit(it.func) in (enumerate, zip):
+            self.zip_loop(node, it)
+            return
         seq = self.visit(it)
         if isinstance(seq, Value) and isinstance(seq.type, TensorType):  # rows of an array
             trip = self.call_op(OPS["aten::len"], [seq], {}, it)
@@ -299,6 +303,58 @@ class FunctionCompiler(ExpressionCompiler):
         rebound = set(stores([node.target]))  # each item rebinds the target: its old value is dead
         self.unroll(node, list(seq), self.live | (reads(node.body) - rebound) | {self.flag})
         self.loops.pop()
+
+    def zip_loop(self, node: ast.For, call: ast.Call) -> None:
+        """`for i, row in enumerate(A)` / `for a, b in zip(A, B)`: a prim::Loop over arrays' rows, or unrolled
+        over tuples (and modules), with the counter an int."""
+        if call.keywords:
+            raise self.error(call, f"{call.func.id}() takes no keyword arguments in scripted code")
+        args = [self.visit(a) for a in call.args]
+        start = 0
+        if call.func.id == "enumerate":
+            if len(args) not in (1, 2):
+                raise self.error(call, "enumerate() takes one iterable and an optional start")
+            args, start = [_COUNTER, args[0]], (args[1] if len(args) == 2 else 0)
+        seqs = [a if a is _COUNTER else self.iterable(a, call) for a in args]
+        if not [q for q in seqs if q is not _COUNTER]:
+            raise self.error(call, "zip() needs at least one iterable")
+        tuples = [q for q in seqs if isinstance(q, tuple)]
+        if len(tuples) == len([q for q in seqs if q is not _COUNTER]):  # all tuples: unrolled
+            n = min(len(t) for t in tuples)
+            items = [tuple(self.binary(lambda a, b: a + b, "__add__", start, k, call) if q is _COUNTER else q[k]
+                           for q in seqs) for k in range(n)]
+            self.loops.append("unrolled")
+            rebound = set(stores([node.target]))
+            self.unroll(node, items, self.live | (reads(node.body) - rebound) | {self.flag})
+            self.loops.pop()
+            return
+        if tuples:
+            raise self.error(call, "zip() of arrays and tuples is not supported in scripted code (zip arrays with "
+                                   "arrays, or tuples with tuples)")
+        arrays = [q for q in seqs if q is not _COUNTER]
+        trip = self.call_op(OPS["aten::len"], [arrays[0]], {}, call)
+        for a in arrays[1:]:
+            trip = self.call_op(OPS["prim::min"], [trip, self.call_op(OPS["aten::len"], [a], {}, call)], {}, call)
+
+        def bind(i: Value) -> None:
+            items = tuple(self.binary(lambda a, b: a + b, "__add__", i, start, call) if start != 0 else i
+                          if q is _COUNTER else self.call_op(OPS["aten::select"], [q, 0, i], {}, node) for q in seqs)
+            self.assign(node.target, items, node)
+
+        self.emit_loop(node, trip, True, bind)
+
+    def iterable(self, seq, node: ast.AST):
+        """What zip/enumerate go over: an array Value (its rows), or a tuple of bindings."""
+        if isinstance(seq, Value) and isinstance(seq.type, TensorType):
+            return seq
+        if isinstance(seq, ModuleRef):
+            return tuple(self.module_attr(seq, name, node) for name in children(seq.module))
+        if isinstance(seq, Value) and isinstance(seq.type, TupleType):
+            return tuple(self.unpack(seq, len(seq.type.elems), node))
+        if isinstance(seq, tuple):
+            return seq
+        raise self.error(node, f"cannot iterate over {self.describe(seq)} in scripted code (supported: an array, a "
+                               "tuple, a module's children)")
 
     def unroll(self, node: ast.For, items: list, live: frozenset[str]) -> None:
         """`for m in <tuple or modules>`: the body once per item, guarding later items after a possible return."""
