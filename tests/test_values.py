@@ -244,7 +244,7 @@ class Array:
         return cls
 
 
-def annotated(x: Array["B, D"], w: "np.ndarray", scale: float = 1.0) -> Array["B, D"]:  # noqa: F821
+def annotated(x: Array[B, D], w: np.ndarray, scale: float = 1.0) -> Array[B, D]:  # noqa: F821
     return x @ w * scale
 
 
