@@ -211,9 +211,10 @@ def _method_function(model, name: str):
 def _apply_fallback(target: _Target, fallback: str) -> None:
     from .runtime import executor_for
 
-    graph, module, name = target.obj._compiled_target()
-    if target.method is not None:
-        graph, name = target.obj._methods[target.method], target.method
+    if target.method is None:
+        graph, module, name = target.obj._compiled_target()
+    else:
+        graph, module, name = target.obj._methods[target.method], target.obj, target.method
     ex = executor_for(target.obj, name, graph, module)
     ex.fallback = fallback
 
