@@ -3,6 +3,7 @@ objects holding arrays, scalars and lists of layers, like jitc.nn.Modules; reass
 attribute, a constant or a submodule after jitc.compile takes effect on the next call (never stale results)."""
 from __future__ import annotations
 
+import itertools
 import warnings
 
 import numpy as np
@@ -37,7 +38,7 @@ class MLP:
     """Plain objects all the way down: a list of layers, a norm, a scalar."""
 
     def __init__(self, rng, dims):
-        self.layers = [Linear(rand(rng, a, b), rand(rng, b)) for a, b in zip(dims[:-1], dims[1:])]
+        self.layers = [Linear(rand(rng, a, b), rand(rng, b)) for a, b in itertools.pairwise(dims)]
         self.norm = RMSNorm(dims[-1])
         self.scale = 0.5
 
@@ -51,7 +52,7 @@ class MLP:
 
 
 def eager_check(compiled, model, *args):
-    want = model(*args) if not hasattr(model, "__self__") else model(*args)
+    want = model(*args)
     for _ in range(2):
         with warnings.catch_warnings():
             warnings.simplefilter("error", jitc.FallbackWarning)
