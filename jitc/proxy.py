@@ -100,7 +100,14 @@ class Proxy:
         return self._tracer.warn_baked("a Python index", self.value.__index__())
 
     def __repr__(self):
-        return f"Proxy(%{self.ir.name}, {self.value!r})"
+        return f"Proxy(%{self.ir.name}, {describe_value(self.value)})"
+
+
+def describe_value(value) -> str:
+    """A value for a message: scalars as they are, arrays by dtype and shape (never their contents)."""
+    if isinstance(value, np.ndarray) and value.size > 1:
+        return f"a {value.dtype} array of shape {value.shape}"
+    return repr(value.item() if isinstance(value, (np.ndarray, np.generic)) else value)
 
 
 def numpy_name(func) -> str:

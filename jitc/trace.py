@@ -12,10 +12,12 @@ from .indexing import index_steps
 from .ir import Graph, Value
 from .nn.module import HOOKS, Module
 from .ops import OPS, OpDef, bind
-from .proxy import Proxy
+from .proxy import Proxy, describe_value
 from .script_module import ScriptFunction, ScriptModule, check_args
 from .source import user_location
 from .types import ModuleType, TensorType, TupleType, type_of_constant
+
+MAX_OPS_PER_LINE = 256  # more, from one source line, is a Python loop unrolled into the trace
 
 
 class TracingCheckError(JitcError):
@@ -36,6 +38,7 @@ class Tracer:
     def __init__(self):
         self.frames: list[_Frame] = []
         self.script_modules: dict[int, ScriptModule] = {}  # id(nn.Module) -> its ScriptModule
+        self.recorded: dict = {}  # (file, line) -> ops recorded there
 
     @property
     def frame(self) -> _Frame:
@@ -62,6 +65,7 @@ class Tracer:
     def record(self, op: OpDef, args, kwargs) -> Proxy:
         loc = user_location()
         where = f" at {loc}" if loc else ""
+        self._count(loc)
         bound = bind(op, tuple(args), kwargs, where)
         concrete = [a.value if isinstance(a, Proxy) else a for a in bound]
         result = op.impl(*concrete)
@@ -85,12 +89,22 @@ class Tracer:
             x = self.record(OPS[name], (x, *args), {})
         return x
 
+    def _count(self, loc) -> None:
+        """Refuse to unroll a Python loop into a huge graph: one source line recorded over and over is a loop."""
+        key = (loc.path, loc.line) if loc else None
+        n = self.recorded[key] = self.recorded.get(key, 0) + 1
+        if n > MAX_OPS_PER_LINE:
+            raise JitcError(f"tracing recorded the op at {loc or 'one line'} more than {MAX_OPS_PER_LINE} times: a "
+                            f"Python loop is being unrolled into the graph{self._at()}; use jitc.script (it keeps the "
+                            "loop a prim::Loop)")
+
     def unsupported(self, what: str) -> JitcError:
         return JitcError(f"{what} is not supported by jitc{self._at()}")
 
     def warn_baked(self, what: str, value):
         loc = user_location()
-        msg = (f"Converting a traced array to {what} might cause the trace to be incorrect: the value ({value!r}) is "
+        shown = describe_value(value)
+        msg = (f"Converting a traced array to {what} might cause the trace to be incorrect: the value ({shown}) is "
                f"baked into the trace as a constant, so other inputs will not change it"
                f"{f' (at {loc})' if loc else ''}. Use jitc.script to keep data-dependent control flow.")
         if loc:
