@@ -108,6 +108,8 @@ class ScriptFunction(_Inspectable):
     def __init__(self, graph: Graph, name: str):
         self.graph = graph
         self.name = name
+        self.value_inputs: frozenset[int] = frozenset()  # scalar inputs compiled by value (a trace baked them)
+        self.traced_values: dict[int, object] = {}         # ... and the values the trace baked
         self.__name__ = name
         self._call = self._general_call
 

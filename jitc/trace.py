@@ -12,7 +12,7 @@ from .indexing import index_steps
 from .ir import Graph, Value
 from .nn.module import HOOKS, Module
 from .ops import OPS, OpDef, bind
-from .proxy import Proxy, describe_value
+from .proxy import Proxy, ScalarProxy, describe_value
 from .script_module import ScriptFunction, ScriptModule, check_args
 from .source import user_location
 from .types import ModuleType, TensorType, TupleType, type_of_constant
@@ -39,6 +39,7 @@ class Tracer:
         self.frames: list[_Frame] = []
         self.script_modules: dict[int, ScriptModule] = {}  # id(nn.Module) -> its ScriptModule
         self.recorded: dict = {}  # (file, line) -> ops recorded there
+        self.value_inputs: frozenset[int] = frozenset()  # scalar inputs whose value the trace bakes in
 
     @property
     def frame(self) -> _Frame:
@@ -77,6 +78,20 @@ class Tracer:
         if isinstance(result, (np.ndarray, np.generic)):
             return Proxy(self, np.asarray(result), value)
         return result
+
+    def record_scalar(self, op: OpDef, args, value) -> ScalarProxy:
+        """Python arithmetic on traced scalars: recorded, with the value Python computed."""
+        loc = user_location()
+        self._count(loc)
+        inputs = [insert_op_const(self.frame.graph, self.ir_of(a, None), loc) for a in args]
+        out = insert_op(self.frame.graph, op, inputs, str(loc) if loc else None, out_type=type_of_constant(value))
+        sources = frozenset().union(*(a.sources for a in args if isinstance(a, ScalarProxy)))
+        return ScalarProxy(self, value, out, sources)
+
+    def bake(self, scalar: ScalarProxy) -> None:
+        """A traced scalar used as a Python value (a range bound, a condition): the trace holds its value, so it is
+        specialized to the values of the inputs it came from."""
+        self.value_inputs |= scalar.sources
 
     def index(self, x: Proxy, index) -> Proxy:
         items = index if isinstance(index, tuple) else (index,)
@@ -220,8 +235,11 @@ class Tracer:
             a = a.value
         if isinstance(a, np.generic):
             a = np.asarray(a)
+        if isinstance(a, (bool, int, float)):
+            return ScalarProxy(self, a, graph.add_input(type_of_constant(a), name), frozenset({i}))
         if not isinstance(a, np.ndarray):
-            raise SignatureError(f"trace: example input {i} must be a NumPy array, got {type(a).__name__}")
+            raise SignatureError(f"trace: example input {i} must be a NumPy array or a Python int/float/bool, got "
+                                 f"{type(a).__name__}")
         return Proxy(self, a, graph.add_input(TensorType.of(a), name))
 
     def _set_outputs(self, graph: Graph, result) -> None:
@@ -328,6 +346,8 @@ def trace(fn_or_module, example_inputs, check_trace: bool = True):
             tracer._set_outputs(graph, out)
             name = getattr(fn_or_module, "__name__", "")
             result = ScriptFunction(graph, name if name.isidentifier() else "traced_fn")
+            result.value_inputs = tracer.value_inputs
+            result.traced_values = {i: example_inputs[i] for i in tracer.value_inputs}
         else:
             raise SignatureError(f"trace() expects a function or a jitc.nn.Module, got {type(fn_or_module).__name__}")
     finally:
