@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from math_samples import SAMPLES as MATH_SAMPLES
 
 from jitc.builder import insert_op
 from jitc.ir import Graph
@@ -29,7 +30,6 @@ INTS = (np.int32, np.int64)
 # Ops the backend cannot compile for the sampled inputs: these cases must fall back to the interpreter with a
 # FallbackWarning (and raise CompileError under fallback="error"). Keyed by (op, note).
 FALLBACK = {
-    ("aten::pow", "int"): "integer power has no native lowering (llvm.pow is float-only)",
     ("aten::size", "shape"): "returning x.shape (a folded tuple constant) is not a graph-built tuple",
     ("prim::Uninitialized", ""): "a None result cannot be returned from native code",
     ("aten::slice.t", "shape"): "an int list result (a folded shape) cannot be returned from native code",
@@ -342,3 +342,4 @@ def scalar_cases() -> list[Case]:
 
 CASES: list[Case] = (elementwise_cases() + reduction_cases() + matmul_cases() + view_cases() + creation_cases()
                      + scalar_cases())
+CASES += [Case(s.op, s.fn, s.inputs, s.note) for s in MATH_SAMPLES]  # jitc/ops/math.py's table: math_samples.py

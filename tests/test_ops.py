@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from math_samples import SAMPLES as MATH_SAMPLES
 
 import jitc
 from jitc.builder import insert_op
@@ -330,6 +331,7 @@ BUILDERS = (binary_samples, unary_samples, where_clip_cast_samples, matmul_sampl
             view_samples, creation_samples, scalar_samples)
 SAMPLES: list[Sample] = [s for dtype in FLOAT_DTYPES for build in BUILDERS for s in build(dtype)]
 SAMPLES += int_bool_samples() + script_scalar_samples()
+SAMPLES += [Sample(s.op, s.fn, s.args, s.kind, s.note) for s in MATH_SAMPLES]  # jitc/ops/math.py: math_samples.py
 TRACEABLE = [s for s in SAMPLES if s.fn is not None]
 
 
