@@ -136,3 +136,12 @@ class Holder(nn.Module):
 def test_modules_holding_plain_objects(rng):
     model = Holder(rng)
     eager_check(jitc.compile(model, fallback="error"), model, rand(rng, 3, 4))
+
+
+def test_objects_without_a_call_method_are_refused_clearly(rng):
+    class Weights:
+        def __init__(self):
+            self.w = rand(rng, 2, 2)
+
+    with pytest.raises(jitc.ScriptError, match="has no forward\\(\\) or __call__"):
+        jitc.script(Weights())

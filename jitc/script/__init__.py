@@ -89,5 +89,8 @@ def script(obj):
         session.method_graph(obj.__self__, obj.__func__.__name__)
         return _BoundMethod(sm, obj.__func__.__name__, CallBinder(obj.__func__, skip_self=True))
     if is_model_object(obj):
+        if not isinstance(obj, Module) and method(obj, "forward") is None:
+            raise ScriptError(f"cannot script the {type(obj).__name__} object: its class has no forward() or "
+                              "__call__ method")
         return Session().script_module(obj)
     raise ScriptError(f"script() expects a function, a model object or a bound method, got {type(obj).__name__}")
