@@ -35,6 +35,38 @@ class CompiledFunction:
         except ScriptError as e:
             self._script_error = e
 
+    @classmethod
+    def _restore(cls, fn, fallback: str, scripted, traced: dict, script_error: str | None, wrapper: dict):
+        """A CompiledFunction from its parts (unpickled or copied, see pickling.py): nothing is scripted again,
+        native code is compiled on the first call. fn is None when the pickle could not carry it."""
+        self = cls.__new__(cls)
+        self.__dict__.update(wrapper)
+        self.fn, self.fallback, self._scripted, self._traced = fn, fallback, scripted, traced
+        self._script_error = None if script_error is None else ScriptError(script_error)
+        if fn is not None and not isinstance(fn, Module):
+            self.__wrapped__ = fn
+        self._call = self._general_call
+        self._disabled = disabled()
+        for target in (scripted, *traced.values()):
+            if target is not None:
+                _apply_fallback(target, fallback)
+        return self
+
+    def __reduce__(self):
+        from .pickling import reduce_compiled
+
+        return reduce_compiled(self)
+
+    def __copy__(self):
+        from .pickling import copy_compiled
+
+        return copy_compiled(self)
+
+    def __deepcopy__(self, memo):
+        from .pickling import copy_compiled
+
+        return copy_compiled(self, memo)
+
     def _target(self, args):
         if self._scripted is not None:
             return self._scripted
@@ -48,16 +80,19 @@ class CompiledFunction:
     def _trace(self, args):
         from .trace import trace
 
+        if self.fn is None:
+            raise JitcError(f"jitc.compile cannot trace {_name(self)} for a new signature: it was unpickled without "
+                            "its Python function (pickle it with cloudpickle installed to carry the function)")
         with warnings.catch_warnings():
             warnings.simplefilter("error", TracerWarning)
             try:
                 return trace(self.fn, tuple(args), check_trace=False)
             except TracerWarning as w:
-                raise JitcError(f"jitc.compile cannot compile {_name(self.fn)}: scripting failed "
+                raise JitcError(f"jitc.compile cannot compile {_name(self)}: scripting failed "
                                 f"({self._script_error}) and tracing would bake a data-dependent value into "
                                 f"the graph ({w})") from self._script_error
             except JitcError as e:
-                raise JitcError(f"jitc.compile cannot compile {_name(self.fn)}: scripting failed "
+                raise JitcError(f"jitc.compile cannot compile {_name(self)}: scripting failed "
                                 f"({self._script_error}); tracing failed too ({e})") from e
 
     # the last signature's native entry (a builtin, no Python frame); it falls back to _general_call itself
@@ -67,9 +102,9 @@ class CompiledFunction:
         from .runtime import run_function, run_method
         from .script_module import ScriptModule, refuse_keywords
 
-        if self._disabled:
+        if self._disabled and self.fn is not None:
             return self.fn(*args, **kwargs)
-        refuse_keywords(_name(self.fn), kwargs)
+        refuse_keywords(_name(self), kwargs)
         target = self._scripted or self._target(args)
         if isinstance(target, ScriptModule):
             return run_method(target, "forward", args, owner=self)
@@ -94,7 +129,7 @@ class CompiledFunction:
         return [info for t in targets for info in t.cache_info()]
 
     def __repr__(self) -> str:
-        return f"<jitc.compile {_name(self.fn)}>"
+        return f"<jitc.compile {_name(self)}>"
 
 
 def _apply_fallback(target, fallback: str) -> None:
@@ -106,6 +141,8 @@ def _apply_fallback(target, fallback: str) -> None:
 
 
 def _name(fn) -> str:
+    if isinstance(fn, CompiledFunction):
+        return fn.__dict__.get("__qualname__") or _name(fn.fn)
     return type(fn).__name__ if isinstance(fn, Module) else getattr(fn, "__qualname__", repr(fn))
 
 

@@ -52,7 +52,8 @@ class Session:
 
     def script_function(self, fn) -> ScriptFunction:
         if fn not in self.functions:
-            self.functions[fn] = ScriptFunction(self._compile(fn, None), fn.__name__)
+            sf = self.functions[fn] = ScriptFunction(self._compile(fn, None), fn.__name__)
+            sf.__module__, sf.__qualname__ = fn.__module__, fn.__qualname__  # pickles by reference when importable
         return self.functions[fn]
 
     def _compile(self, fn, owner) -> Graph:
