@@ -18,6 +18,7 @@ import threading
 import numpy as np
 
 from .errors import LoadError
+from .passes.clone import clone_graph
 from .script_module import ScriptFunction, ScriptModule
 from .serialization import _Loader, _Saver, header_of
 
@@ -49,6 +50,10 @@ class _ArraySaver(_Saver):
     def tensor(self, array, where: str) -> dict:
         self.arrays.append(np.asarray(array))
         return {"index": len(self.arrays) - 1}
+
+    def graph(self, graph, where: str) -> dict:
+        # the base class blanks array constants while it prints: a copy, so a thread running graph never sees that
+        return super().graph(clone_graph(graph), where)
 
 
 class _ArrayLoader(_Loader):

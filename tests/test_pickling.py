@@ -66,10 +66,13 @@ def objects(rng):
     x, h = inputs(rng)
     cell = Cell()
     local = jitc.compile(lambda a, b: a * 3.0 - b)  # not importable: travels by value
+    w = rng.standard_normal(4).astype(np.float32)
+    traced_fn = jitc.trace(lambda a, b: a * w + b, (x, h))  # w becomes an array constant of the graph
     return [
         ("compiled function", step, (x, h), eager_step(x, h)),
         ("local compiled function", local, (x, h), x * 3.0 - h),
         ("script function", scaled_exp, (x,), np.exp(x) - 1.0),
+        ("traced function with an array constant", traced_fn, (x, h), x * w + h),
         ("script module", jitc.script(cell), (x, h), eager_cell(cell, x, h)),
         ("traced module", jitc.trace(cell, (np.abs(x), h)), (np.abs(x), h), eager_cell(cell, np.abs(x), h)),
         ("compiled module", jitc.compile(cell), (x, h), eager_cell(cell, x, h)),
@@ -90,6 +93,7 @@ def test_round_trip_gives_numpys_results(rng, dumps, called):
         np.testing.assert_allclose(got, expected, **TOL[np.float32], err_msg=name)
         np.testing.assert_array_equal(got, obj(*args), err_msg=name)  # the same graph compiles to the same code
         assert [info["compiled"] for info in restored.cache_info()] == [True], name
+        np.testing.assert_allclose(obj(*args), expected, **TOL[np.float32], err_msg=name)  # the original is intact
 
 
 def test_importable_objects_pickle_by_reference():
@@ -219,3 +223,25 @@ def test_objects_of_main_travel_by_value_to_another_program(tmp_path, dumps):
                               text=True, timeout=120, check=False)
         assert proc.returncode == 0, textwrap.shorten(proc.stderr, 2000)
     assert proc.stdout.strip() == "ok"
+
+
+def _call(fn, *args):
+    return fn(*args)
+
+
+@pytest.mark.parametrize("method", ["fork", "forkserver", "spawn"])
+def test_multiprocessing_start_methods(rng, method):
+    """What multiprocessing (and Dask) do: pickle to a child started by fork, forkserver or spawn, call there."""
+    import multiprocessing
+
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"no {method} start method here")
+    x, h = inputs(rng)
+    cell = Cell()
+    scripted = jitc.script(cell)
+    scripted(x, h)  # compiled in the parent: a forked child inherits the compiled code and a started pool
+    with multiprocessing.get_context(method).Pool(1) as pool:
+        got_step = pool.apply_async(_call, (step, x, h)).get(timeout=120)
+        got_cell = pool.apply_async(_call, (scripted, x, h)).get(timeout=120)
+    np.testing.assert_allclose(got_step, eager_step(x, h), **TOL[np.float32])
+    np.testing.assert_allclose(got_cell, eager_cell(cell, x, h), **TOL[np.float32])
