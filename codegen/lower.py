@@ -26,7 +26,7 @@ from .kernel import declare
 from .loops import Buf, i64, pointer_type
 from .matmul import calls_blas, emit_matmul
 from .parallel import thread_count
-from .reduce import accumulator_dtype, emit_reduction, load_element
+from .reduce import emit_reduction, load_element
 from .scalar import I8, I32, ScalarBuilder, cast, load, value_type
 from .symbols import ProcessSymbols
 from .views import VIEWS
@@ -280,11 +280,9 @@ class Lowering:
             shape, inputs = src.shape, [src]
         axes = normalize_axes(self.const(node.inputs[1]), len(shape), op.short)
         out = self.result_buf(node.output)
-        kept = tuple(d for i, d in enumerate(shape) if i not in axes)
-        acc = self.alloc(accumulator_dtype(op.short, out.dtype), kept)
-        emit_reduction(self.module, self.b, op.short, axes, out, acc, shape,
+        emit_reduction(self.module, self.b, op.short, axes, out, shape,
                        [x for x in inputs if isinstance(x, Buf)], [x for x in inputs if not isinstance(x, Buf)],
-                       element)
+                       element, self.alloc, self.threads, self.symbols)
         self.env[node.output] = out
 
     def matmul_epilogue(self, node: Node, sub: Graph, product: Node, inputs: list) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import inspect
 import json
+import pickle
 import sys
 import threading
 
@@ -101,13 +102,58 @@ def copy_script(obj: ScriptFunction | ScriptModule):
     return new
 
 
+# ---------------------------------------------------------------- a scripted Python function (script/polymorphic.py)
+
+def reduce_scripted(obj):
+    """By reference, or by value: the user's function (it binds keywords and defaults and compiles new argument
+    kinds) and the graphs compiled so far, each as a plain ScriptFunction."""
+    name = importable_name(obj)
+    if name is not None:
+        return name
+    base = None if obj._graph is None else ScriptFunction(obj._graph, obj.name)
+    error = None if obj._base_error is None else str(obj._base_error)
+    wrapper = {k: v for k, v in obj.__dict__.items() if k in _WRAPPER_ATTRS}
+    return _rebuild_scripted, (type(obj), _carried(obj.fn), base, dict(obj._variants), obj.name, error, wrapper)
+
+
+def _rebuild_scripted(cls, fn, base, variants: dict, name: str, error: str | None, wrapper: dict):
+    if fn is None:  # nothing to bind calls with: the graph for array arguments is what remains callable
+        return base if base is not None else next(iter(variants.values()))
+    return _scripted(cls, fn, None if base is None else base.graph, variants, name, error, wrapper)
+
+
+def _scripted(cls, fn, graph, variants: dict, name: str, error: str | None, wrapper: dict):
+    """A ScriptedFunction from its parts, without compiling anything again."""
+    from .arguments import CallBinder
+    from .errors import ScriptError
+    from .script import compile_variant
+
+    obj = cls.__new__(cls)
+    obj.fn, obj._compile_variant = fn, compile_variant
+    obj.binder = CallBinder(fn, skip_self=False)
+    obj._base_kinds = obj.binder.default_kinds()
+    obj._variants, obj._base_error = variants, None if error is None else ScriptError(error)
+    ScriptFunction.__init__(obj, graph, name)
+    obj.__dict__.update(wrapper)
+    return obj
+
+
+def copy_scripted(obj):
+    """A shallow copy: the function and the graphs are shared, compiled code is not."""
+    error = None if obj._base_error is None else str(obj._base_error)
+    wrapper = {k: v for k, v in obj.__dict__.items() if k in _WRAPPER_ATTRS}
+    variants = {kinds: copy_script(v) for kinds, v in obj._variants.items()}
+    return _scripted(type(obj), obj.fn, obj._graph, variants, obj.name, error, wrapper)
+
+
 # ---------------------------------------------------------------- CompiledFunction
 
-_pickling = threading.local()  # ids of CompiledFunctions being pickled on this thread: a recursive function
+_pickling = threading.local()  # ids of the user's functions being cloudpickled on this thread (recursion)
 
 
 class _Cloudpickled:
-    """The user's function as cloudpickle bytes, for picklers that cannot carry it themselves."""
+    """The user's function as cloudpickle bytes, for picklers that cannot carry it themselves; it unpickles as
+    the function."""
 
     def __init__(self, data: bytes):
         self.data = data
@@ -117,8 +163,6 @@ class _Cloudpickled:
 
 
 def _load_cloudpickled(data: bytes):
-    import pickle
-
     return pickle.loads(data)
 
 
@@ -153,10 +197,7 @@ def reduce_compiled(cf):
 
 
 def _rebuild_compiled(cls, state: dict):
-    fn = state["fn"]
-    if isinstance(fn, _Cloudpickled):
-        fn = _load_cloudpickled(fn.data)
-    return cls._restore(fn, state["fallback"], state["scripted"], state["traced"], state["script_error"],
+    return cls._restore(state["fn"], state["fallback"], state["scripted"], state["traced"], state["script_error"],
                         state["wrapper"])
 
 

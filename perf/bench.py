@@ -10,7 +10,7 @@ import numpy as np
 
 from .contenders import Contender
 from .timing import round_robin
-from .workloads import Workload
+from .workloads import NotApplicable, Workload
 
 WARM_CALLS = 3  # torch.jit.script optimizes after two profiling runs; torch.compile compiles on the first
 
@@ -70,6 +70,9 @@ def run(w: Workload, contenders: list[Contender], rounds: int, budget: float) ->
     for c in contenders:
         try:
             variants = c.variants(w)
+        except NotApplicable as e:
+            results[c.name] = Result("n/a", detail=str(e))
+            continue
         except Exception as e:  # noqa: BLE001  (as in _ready)
             results[c.name] = Result("error", detail=_one_line(e))
             continue

@@ -22,6 +22,33 @@ def linear_tanh(x, W, b, h):
     return np.tanh(x @ W.T + b + h)
 
 
+def jacobi_2d(A, B):
+    """PolyBench's Jacobi 2-D time loop, in place on copies (every timed call starts from the same grids)."""
+    A = A.copy()
+    B = B.copy()
+    for t in range(JACOBI_STEPS):
+        B[1:-1, 1:-1] = 0.2 * (A[1:-1, 1:-1] + A[1:-1, :-2] + A[1:-1, 2:] + A[2:, 1:-1] + A[:-2, 1:-1])
+        A[1:-1, 1:-1] = 0.2 * (B[1:-1, 1:-1] + B[1:-1, :-2] + B[1:-1, 2:] + B[2:, 1:-1] + B[:-2, 1:-1])
+    return A
+
+
+def lu(A):
+    """Right-looking LU without pivoting: a triangular loop of runtime-bounded slice updates, in place on a copy."""
+    A = A.copy()
+    n = A.shape[0]
+    for k in range(n - 1):
+        A[k + 1:, k] /= A[k, k]
+        A[k + 1:, k + 1:] -= A[k + 1:, k:k + 1] * A[k:k + 1, k + 1:]
+    return A
+
+
+JACOBI_STEPS = 50
+
+
+class NotApplicable(Exception):
+    """A contender does not run this workload (yet); the message says why and lands in the row's note."""
+
+
 @dataclass
 class Workload:
     """One timed case. `fn(*inputs)` is eager NumPy; contenders look their own spelling up by `name`."""
@@ -79,6 +106,18 @@ def _linear(rows: int, features: int, rng: np.random.Generator, settle: float) -
                     rtol=1e-5, atol=2e-5, settle=settle)
 
 
+def _jacobi(n: int, rng: np.random.Generator) -> Workload:
+    A, B = rng.random((n, n), dtype=np.float32), rng.random((n, n), dtype=np.float32)
+    return Workload("jacobi_2d", f"{n}x{n}", f"Jacobi 2-D stencil, {JACOBI_STEPS} steps", jacobi_2d, (A, B),
+                    rtol=1e-5, atol=1e-6)
+
+
+def _lu(n: int, rng: np.random.Generator) -> Workload:
+    A = rng.random((n, n), dtype=np.float32) + np.float32(n) * np.eye(n, dtype=np.float32)  # no pivoting needed
+    # float32 elimination over n steps rounds differently per evaluation order: the factors agree to ~n ulps
+    return Workload("lu", f"{n}x{n}", "LU triangular loop (right-looking)", lu, (A,), rtol=1e-4, atol=1e-5)
+
+
 def _size(n: int) -> str:
     for unit, scale in (("M", 1 << 20), ("k", 1 << 10)):
         if n >= scale and n % scale == 0:
@@ -95,6 +134,8 @@ def build(quick: bool, only: set[str] | None = None, seed: int = 0) -> list[Work
     makers += [("tanh_add", lambda n=n: _elementwise("tanh_add", tanh_add, "tanh(x + h)", n, rng)) for n in sizes]
     makers.append(("tanh_scaled", lambda: _elementwise("tanh_scaled", tanh_scaled, "tanh(x*0.5 + h)*0.5 + 0.5",
                                                        1 << 16 if quick else 1 << 22, rng)))
+    makers.append(("jacobi_2d", lambda: _jacobi(64 if quick else 700, rng)))
+    makers.append(("lu", lambda: _lu(48 if quick else 400, rng)))
     # after a large matmul OpenBLAS's threads spin for a while: let them stop before the next batch
     makers.append(("linear_tanh", lambda: _linear(16, 64, rng, 0.01) if quick else _linear(256, 1024, rng, 0.2)))
     return [make() for name, make in makers if only is None or name in only]

@@ -245,3 +245,24 @@ def test_multiprocessing_start_methods(rng, method):
         got_cell = pool.apply_async(_call, (scripted, x, h)).get(timeout=120)
     np.testing.assert_allclose(got_step, eager_step(x, h), **TOL[np.float32])
     np.testing.assert_allclose(got_cell, eager_cell(cell, x, h), **TOL[np.float32])
+
+
+def test_scripted_function_keeps_keywords_defaults_and_scalar_variants(rng):
+    """The variants compiled before pickling travel; cloudpickle's copy of a local function has no source, so
+    a new kind of argument there says so; a copy shares the function and compiles new kinds."""
+    def scale(x, k=2.0, shift=0):
+        return x * k + shift
+
+    x = rng.standard_normal((3, 5)).astype(np.float32)
+    calls = [((x,), {}), ((x, 3), {}), ((x,), {"k": 0.5, "shift": 1})]
+    scripted = jitc.script(scale)
+    for args, kwargs in calls:
+        scripted(*args, **kwargs)
+    restored = pickle.loads(cloudpickle.dumps(scripted))
+    for args, kwargs in calls:
+        np.testing.assert_allclose(restored(*args, **kwargs), scale(*args, **kwargs), **TOL[np.float32])
+    with pytest.raises(jitc.ScriptError, match="source code is not available"):
+        restored(x, True)
+    shallow = copy.copy(scripted)
+    for args, kwargs in [*calls, ((x, True), {})]:
+        np.testing.assert_allclose(shallow(*args, **kwargs), scale(*args, **kwargs), **TOL[np.float32])

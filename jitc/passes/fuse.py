@@ -11,6 +11,10 @@ from ..ops import OPS
 from ..ops.registry import ELEMENTWISE, MATMUL, REDUCTION
 from ..types import TensorType
 
+# LLVM's optimizer is superlinear in the size of one loop body: a chain of thousands of ops becomes several
+# loops of at most this many ops (the extra intermediate is negligible next to that much arithmetic)
+MAX_GROUP = 256
+
 
 def fuse_elementwise(graph: Graph) -> None:
     _block(graph, graph.block)
@@ -56,7 +60,7 @@ def _grow(seed: Node, block: Block, position: dict, grouped: set) -> set[Node]:
             p = v.node
             if p is None or p in members or p in grouped or p.owning_block is not block or not fusible(p):
                 continue
-            if p.output.type.shape != shape:
+            if p.output.type.shape != shape or len(members) >= MAX_GROUP:
                 continue
             users = [_top_level(u, block) for u in v.uses if isinstance(u, Node)]
             if all(u in members or position.get(u, -1) > position[seed] for u in users):
@@ -91,8 +95,7 @@ def _materialize(graph: Graph, members: list[Node], seed: Node) -> None:
         group = graph.insert("prim::FusionGroup", inputs, [v.type for v in outputs], {"subgraph": sub}, seed.source)
     for old, new in zip(outputs, group.outputs):
         old.replace_all_uses_with(new)
-    for n in reversed(members):
-        n.destroy()
+    seed.owning_block.destroy_nodes(members)
 
 
 def _absorb_into_reductions(block: Block) -> None:

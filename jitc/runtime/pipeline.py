@@ -68,6 +68,7 @@ class Compiled:
     compile_seconds: float
     llvm_ir: str
     slow_hits: int = field(default=0)  # calls through the general path; the fast path counts natively
+    stages: dict = field(default_factory=dict)  # seconds per compile stage (specialize, lower, llvm_*, ...)
 
     @property
     def hits(self) -> int:
@@ -78,9 +79,10 @@ class Compiled:
 
 
 def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = None,
-                     use_cache: bool = True) -> Compiled:
+                     use_cache: bool = True, stages: dict | None = None) -> Compiled:
     """Native code for a specialized graph (self-free; inputs: user arguments, then parameters and lifted
-    constants): from the on-disk cache when it has it, else lowered and JIT-compiled."""
+    constants): from the on-disk cache when it has it, else lowered and JIT-compiled. `stages` holds the
+    seconds of earlier stages (specialization) and receives this function's."""
     from codegen import engine
     from codegen.abi import OutputSpec
     from codegen.pyentry import layout_ok
@@ -89,12 +91,14 @@ def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = N
     from . import disk_cache
 
     start = time.perf_counter()
+    stages = {} if stages is None else stages
     debug(2, "optimized graph", lambda: str(graph))
     digest = disk_cache.key(str(graph), name, n_user) if use_cache and disk_cache.enabled() else None
     hit = disk_cache.load(digest) if digest else None
     if hit is not None:
         meta, object_code = hit
         library = engine.load_object(object_code, meta["exports"])
+        stages["disk_cache"] = time.perf_counter() - start
         llvm_ir = ""
         specs = [OutputSpec(np.dtype(d), tuple(shape), scalar) for d, shape, scalar in meta["outputs"]]
         template, symbols, has_py = _template(meta["template"]), meta["symbols"], meta["fastcall"] and layout_ok()
@@ -102,8 +106,9 @@ def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = N
         from codegen.lower import lower  # only needed on a cache miss: keeps warm starts fast
 
         lowering, llvm_ir = lower(graph, name, n_user=n_user)
+        stages["lower"] = time.perf_counter() - start
         debug(3, "LLVM IR", llvm_ir)
-        library = engine.compile_ir(llvm_ir, name)
+        library = engine.compile_ir(llvm_ir, name, stages)
         debug(4, "optimized LLVM IR", lambda: library.optimized_ir)
         specs, template, has_py = lowering.specs, lowering.template, lowering.has_fastcall
         symbols = [list(k) for k in lowering.symbols.keys] if lowering.symbols is not None else []
@@ -116,8 +121,8 @@ def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = N
         fill(library.address(f"{name}.symbols"), [tuple(k) for k in symbols])
     entry = ENTRY(library.address(name))
     fastcall = library.address(f"{name}_fastcall") if has_py else None
-    return Compiled(graph, library, entry, specs, template, fastcall, name, time.perf_counter() - start,
-                    llvm_ir)
+    seconds = stages.get("specialize", 0.0) + time.perf_counter() - start
+    return Compiled(graph, library, entry, specs, template, fastcall, name, seconds, llvm_ir, stages=stages)
 
 
 def _template(t):

@@ -12,8 +12,8 @@ from ..builder import insert_op
 from ..errors import JitcError, ScriptError
 from ..ir import Graph, Value
 from ..ops import OPS, bind
-from ..script_module import ScriptModule
 from ..types import BOOL, FLOAT, INT, ListType, ModuleType, TensorType, TupleType
+from .objects import type_name
 from .source import FunctionSource
 from .values import (
     ArrayMethod,
@@ -31,7 +31,7 @@ from .values import (
 
 
 def module_type(module) -> ModuleType:
-    return ModuleType(module.original_name if isinstance(module, ScriptModule) else type(module).__name__)
+    return ModuleType(type_name(module))
 
 
 def is_int(v) -> bool:
