@@ -113,11 +113,20 @@ def _torch_compile(m):
     return torch.compile(m, dynamic=False)
 
 
+def _jax() -> Contender:
+    import jax
+
+    from . import kernels_jax
+
+    return Contender("jax.jit", jax.__version__, "XLA's default", kernels_jax.variants)
+
+
 # (name, module that must be installed, make(quick) -> Contender)
 _OPTIONAL = [("numexpr", "numexpr", lambda quick: _numexpr()), ("numba", "numba", _numba),
              ("torch", "torch", _torch("torch", lambda m: m)),
              ("torch.jit.script", "torch", _torch("torch.jit.script", _torch_script)),
-             ("torch.compile", "torch", _torch("torch.compile", _torch_compile))]
+             ("torch.compile", "torch", _torch("torch.compile", _torch_compile)),
+             ("jax.jit", "jax", lambda quick: _jax())]
 
 
 def available(quick: bool) -> tuple[list[Contender], dict[str, str]]:

@@ -1,6 +1,7 @@
 """The workloads: what NumPy computes, the inputs, the float64 reference and how close a contender must get."""
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -8,6 +9,8 @@ import numpy as np
 
 from jitc import nn
 from jitc.demo import MyCell, MyDecisionGate
+
+from . import workloads_models
 
 
 def tanh_add(x, h):
@@ -63,6 +66,9 @@ class Workload:
     elementwise: bool = False
     settle: float = 0.02  # seconds to sleep after each timed batch: OpenMP workers spin ~10 ms after a region
     extra: dict = field(default_factory=dict)  # the cell's weight and bias, for contenders that rebuild it
+    bytes: int | None = None  # the least a pass must move, when it is not "inputs once plus one output"
+    flops: int | None = None  # floating-point operations of a product
+    blas: bool = False  # NumPy calls BLAS here: runs last (OpenBLAS threads spin after a product)
 
     @property
     def label(self) -> str:
@@ -74,7 +80,12 @@ class Workload:
 
     def bytes_moved(self) -> int:
         """Bytes read plus written by one fused pass: the inputs once, the float32 output once."""
-        return sum(a.nbytes for a in self.inputs) + self.inputs[0].nbytes
+        return self.bytes if self.bytes is not None else sum(a.nbytes for a in self.inputs) + self.inputs[0].nbytes
+
+    @functools.cached_property
+    def dtype(self) -> np.dtype:
+        """The dtype of NumPy's result, which every contender must match."""
+        return np.asarray(first(self.fn(*self.inputs))).dtype
 
 
 def first(out):
@@ -103,7 +114,7 @@ def _linear(rows: int, features: int, rng: np.random.Generator, settle: float) -
     h = rng.standard_normal((rows, features), dtype=np.float32)
     # float32 dot products of length `features` round differently per library (blocking, FMA): allow for it
     return Workload("linear_tanh", f"{rows}x{features}", "tanh(x @ W.T + b + h)", linear_tanh, (x, W, b, h),
-                    rtol=1e-5, atol=2e-5, settle=settle)
+                    rtol=1e-5, atol=2e-5, settle=settle, blas=True)
 
 
 def _jacobi(n: int, rng: np.random.Generator) -> Workload:
@@ -126,8 +137,8 @@ def _size(n: int) -> str:
 
 
 def build(quick: bool, only: set[str] | None = None, seed: int = 0) -> list[Workload]:
-    """The timed workloads in run order: matmul last (OpenBLAS threads spin after it). `first_call` is in
-    perf.first_call: it runs in fresh processes."""
+    """The timed workloads in run order (the runner moves products last: OpenBLAS threads spin after them).
+    `first_call` is in perf.first_call: it runs in fresh processes."""
     rng = np.random.default_rng(seed)
     sizes = (1 << 10, 1 << 16) if quick else (1 << 10, 1 << 20, 1 << 24)
     makers = [("cell", lambda: _cell(rng))]
@@ -136,6 +147,7 @@ def build(quick: bool, only: set[str] | None = None, seed: int = 0) -> list[Work
                                                        1 << 16 if quick else 1 << 22, rng)))
     makers.append(("jacobi_2d", lambda: _jacobi(64 if quick else 700, rng)))
     makers.append(("lu", lambda: _lu(48 if quick else 400, rng)))
+    makers += list(workloads_models.build(Workload, quick, rng).items())
     # after a large matmul OpenBLAS's threads spin for a while: let them stop before the next batch
     makers.append(("linear_tanh", lambda: _linear(16, 64, rng, 0.01) if quick else _linear(256, 1024, rng, 0.2)))
     return [make() for name, make in makers if only is None or name in only]

@@ -102,6 +102,7 @@ def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = N
         llvm_ir = ""
         specs = [OutputSpec(np.dtype(d), tuple(shape), scalar) for d, shape, scalar in meta["outputs"]]
         template, symbols, has_py = _template(meta["template"]), meta["symbols"], meta["fastcall"] and layout_ok()
+        _show_cached(graph, name, n_user)
     else:
         from codegen.lower import lower  # only needed on a cache miss: keeps warm starts fast
 
@@ -116,13 +117,31 @@ def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = N
             disk_cache.store(digest, {"exports": list(library.symbols), "symbols": symbols, "fastcall": has_py,
                                       "template": template, "outputs": [[s.dtype.str, list(s.shape), s.scalar]
                                                                         for s in specs]}, library.object_code)
-    debug(5, "assembly", lambda: library.asm)
+        debug(5, "assembly", lambda: library.asm)
     if symbols:
         fill(library.address(f"{name}.symbols"), [tuple(k) for k in symbols])
     entry = ENTRY(library.address(name))
     fastcall = library.address(f"{name}_fastcall") if has_py else None
     seconds = stages.get("specialize", 0.0) + time.perf_counter() - start
     return Compiled(graph, library, entry, specs, template, fastcall, name, seconds, llvm_ir, stages=stages)
+
+
+def _show_cached(graph: Graph, name: str, n_user: int | None) -> None:
+    """JITC_DEBUG >= 3 on a disk-cache hit: cached object code carries no IR, so lower (and for 4-5 optimize)
+    the graph again just to print what the cached code was built from."""
+    level = debug_level()
+    if level < 3:
+        return
+    from codegen import engine
+    from codegen.lower import lower
+
+    note = " (regenerated: the code came from the disk cache)"
+    llvm_ir = lower(graph, name, n_user=n_user)[1]
+    debug(3, "LLVM IR" + note, llvm_ir)
+    if level >= 4:
+        library = engine.compile_ir(llvm_ir, name)
+        debug(4, "optimized LLVM IR" + note, library.optimized_ir)
+        debug(5, "assembly" + note, lambda: library.asm)
 
 
 def _template(t):

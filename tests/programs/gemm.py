@@ -9,4 +9,5 @@ def init(n, dtype, rng):
     A = rng.random((n, n + 2)).astype(dtype)
     B = rng.random((n + 2, n + 1)).astype(dtype)
     C = rng.random((n, n + 1)).astype(dtype)
-    return kernel, (1.5, 1.2, C, A, B)
+    alpha, beta = (float(v) for v in rng.uniform(0.5, 2, 2))
+    return kernel, (alpha, beta, C, A, B)

@@ -11,4 +11,5 @@ def kernel(alpha, beta, A, u1, v1, u2, v2, w, x, y, z):
 def init(n, dtype, rng):
     A = rng.random((n, n)).astype(dtype)
     vecs = [rng.random(n).astype(dtype) for _ in range(8)]
-    return kernel, (1.5, 1.2, A, *vecs)
+    alpha, beta = (float(v) for v in rng.uniform(0.5, 2, 2))
+    return kernel, (alpha, beta, A, *vecs)

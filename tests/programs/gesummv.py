@@ -6,5 +6,6 @@ def kernel(alpha, beta, A, B, x):
 
 
 def init(n, dtype, rng):
-    return kernel, (1.5, 1.2, rng.random((n, n)).astype(dtype), rng.random((n, n)).astype(dtype),
+    alpha, beta = (float(v) for v in rng.uniform(0.5, 2, 2))
+    return kernel, (alpha, beta, rng.random((n, n)).astype(dtype), rng.random((n, n)).astype(dtype),
                     rng.random(n).astype(dtype))

@@ -104,10 +104,15 @@ def _describe(x) -> str:
 
 
 def _identity(ref_out, ref_args, out, args, where: str = "return") -> None:
-    """`return x` returns the caller's object, as NumPy does."""
+    """`return x` returns the caller's object, and a returned view shares the argument's memory, as in NumPy."""
     for k, a in enumerate(ref_args):
-        if isinstance(a, np.ndarray) and ref_out is a and out is not args[k]:
+        if not isinstance(a, np.ndarray) or not isinstance(ref_out, np.ndarray):
+            continue
+        if ref_out is a and out is not args[k]:
             raise WrongResult(f"{where}: NumPy returns argument {k} itself; the compiled call returned another object")
+        if ref_out is not a and np.shares_memory(ref_out, a) and not (
+                isinstance(out, np.ndarray) and np.shares_memory(out, args[k])):
+            raise WrongResult(f"{where}: NumPy returns a view of argument {k}; the compiled result is a copy")
     if isinstance(ref_out, tuple) and isinstance(out, tuple) and len(out) == len(ref_out):
         for j, (r, g) in enumerate(zip(ref_out, out)):
             _identity(r, ref_args, g, args, f"{where}[{j}]")

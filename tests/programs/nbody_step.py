@@ -13,7 +13,7 @@ def step(pos, vel, mass, dt, eps=1e-2):
 
 def init(n, dtype, rng):
     return step, (rng.standard_normal((n, 3)).astype(dtype), rng.standard_normal((n, 3)).astype(dtype),
-                  rng.random(n).astype(dtype), 0.01)
+                  rng.random(n).astype(dtype), float(rng.uniform(0.005, 0.02)))
 
 
 TOL = {"float32": (1e-3, 1e-4), "float64": (1e-9, 1e-11)}

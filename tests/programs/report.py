@@ -91,20 +91,41 @@ def program_row(name: str, timing: bool) -> dict:
     return row
 
 
+def _check_table(rows: list[dict]) -> None:
+    """Every case's outcome against the kind its KNOWN_FAILING entry expects (none: it must pass)."""
+    from .test_corpus import KNOWN_FAILING, expected_failure
+
+    kind_of = {jitc.JitcError: "refused", RawError: "raw", WrongResult: "wrong"}
+    print("\nKNOWN_FAILING vs this jitc:")
+    stale = 0
+    for row in rows:
+        for (dt, n), (kind, why) in row["cases"].items():
+            known = expected_failure(KNOWN_FAILING, row["name"], dt, n)
+            want = "pass" if known is None else kind_of[known[0]]
+            if want != kind:
+                stale += 1
+                print(f"  {row['name']}[{dt}, n={n}]: table says {want}, got {kind} {why[:120]}")
+    print(f"  {stale} case(s) disagree")
+
+
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(prog="python -m programs.report", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("names", nargs="*", help="programs to run (default: all)")
     p.add_argument("--cases", action="store_true", help="also print every failing case")
     p.add_argument("--no-timing", action="store_true", help="skip the speed-up column")
+    p.add_argument("--check-table", action="store_true",
+                   help="say where test_corpus.KNOWN_FAILING disagrees with what this jitc does")
     args = p.parse_args(argv)
     chosen = args.names or names()
     print(f"jitc from {jitc.__file__.rsplit('/jitc/', 1)[0]}; sizes {SIZES}; speed-up at float64, n={BENCH_N}")
     print(f"{'program':24} | {'mode':22} | {'speed-up':>8} | why (first failing case)")
     print(f"{'-' * 24}-|-{'-' * 22}-|-{'-' * 8}-|-{'-' * 30}")
     counts: dict[str, int] = {}
+    rows = []
     for name in chosen:
         row = program_row(name, not args.no_timing)
+        rows.append(row)
         mode = row["mode"]
         counts[mode.split(":")[0]] = counts.get(mode.split(":")[0], 0) + 1
         sp = "-" if row["speedup"] is None else f"{row['speedup']:.2f}x"
@@ -113,6 +134,8 @@ def main(argv=None) -> None:
             for (dt, n), (kind, why) in row["cases"].items():
                 if kind != "pass":
                     print(f"    {dt} n={n}: {kind}: {why}")
+    if args.check_table:
+        _check_table(rows)
     total = len(chosen)
     print("\n" + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) + f" (of {total} programs)")
 

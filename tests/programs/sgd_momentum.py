@@ -13,4 +13,4 @@ def init(n, dtype, rng):
     params = [rng.standard_normal(s).astype(dtype) for s in shapes]
     grads = [rng.standard_normal(s).astype(dtype) for s in shapes]
     vels = [rng.standard_normal(s).astype(dtype) for s in shapes]
-    return sgd_step, (params, grads, vels, 0.01)
+    return sgd_step, (params, grads, vels, float(rng.uniform(0.005, 0.02)))

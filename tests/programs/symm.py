@@ -14,5 +14,6 @@ def kernel(alpha, beta, C, A, B):
 
 def init(n, dtype, rng):
     m = min(n, 12)
-    return kernel, (1.5, 1.2, rng.random((m, m + 2)).astype(dtype), rng.random((m, m)).astype(dtype),
+    alpha, beta = (float(v) for v in rng.uniform(0.5, 2, 2))
+    return kernel, (alpha, beta, rng.random((m, m + 2)).astype(dtype), rng.random((m, m)).astype(dtype),
                     rng.random((m, m + 2)).astype(dtype))

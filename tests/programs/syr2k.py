@@ -10,5 +10,6 @@ def kernel(alpha, beta, C, A, B):
 
 def init(n, dtype, rng):
     m = min(n, 10)
-    return kernel, (1.5, 1.2, rng.random((n, n)).astype(dtype), rng.random((n, m)).astype(dtype),
+    alpha, beta = (float(v) for v in rng.uniform(0.5, 2, 2))
+    return kernel, (alpha, beta, rng.random((n, n)).astype(dtype), rng.random((n, m)).astype(dtype),
                     rng.random((n, m)).astype(dtype))

@@ -9,4 +9,5 @@ def kernel(alpha, beta, C, A):
 
 
 def init(n, dtype, rng):
-    return kernel, (1.5, 1.2, rng.random((n, n)).astype(dtype), rng.random((n, min(n, 10))).astype(dtype))
+    alpha, beta = (float(v) for v in rng.uniform(0.5, 2, 2))
+    return kernel, (alpha, beta, rng.random((n, n)).astype(dtype), rng.random((n, min(n, 10))).astype(dtype))

@@ -11,4 +11,4 @@ def kernel(alpha, A, B):
 
 def init(n, dtype, rng):
     m = min(n, 12)
-    return kernel, (1.5, rng.random((m, m)).astype(dtype), rng.random((m, m + 3)).astype(dtype))
+    return kernel, (float(rng.uniform(0.5, 2)), rng.random((m, m)).astype(dtype), rng.random((m, m + 3)).astype(dtype))
