@@ -110,15 +110,18 @@ def reduce_scripted(obj):
     name = importable_name(obj)
     if name is not None:
         return name
+    fn = _carried(obj.fn)
+    if fn is None:
+        raise pickle.PicklingError(f"cannot pickle {obj!r}: pickle cannot carry its Python function by reference "
+                                   "(a local function or one defined in __main__); install cloudpickle, which "
+                                   "carries it by value")
     base = None if obj._graph is None else ScriptFunction(obj._graph, obj.name)
     error = None if obj._base_error is None else str(obj._base_error)
     wrapper = {k: v for k, v in obj.__dict__.items() if k in _WRAPPER_ATTRS}
-    return _rebuild_scripted, (type(obj), _carried(obj.fn), base, dict(obj._variants), obj.name, error, wrapper)
+    return _rebuild_scripted, (type(obj), fn, base, dict(obj._variants), obj.name, error, wrapper)
 
 
 def _rebuild_scripted(cls, fn, base, variants: dict, name: str, error: str | None, wrapper: dict):
-    if fn is None:  # nothing to bind calls with: the graph for array arguments is what remains callable
-        return base if base is not None else next(iter(variants.values()))
     return _scripted(cls, fn, None if base is None else base.graph, variants, name, error, wrapper)
 
 
@@ -167,8 +170,8 @@ def _load_cloudpickled(data: bytes):
 
 
 def _carried(fn):
-    """fn itself when pickle carries it by reference (an importable function, a module of an importable
-    class), else cloudpickle's bytes of it; None without cloudpickle or for a recursive reference."""
+    """fn itself when pickle carries it by reference (an importable function, a model of an importable class),
+    else cloudpickle's bytes of it; None without cloudpickle or for a recursive reference."""
     cls = fn if inspect.isfunction(fn) else type(fn)
     if _imports_as(cls, cls.__module__, cls.__qualname__):
         return fn
@@ -187,24 +190,28 @@ def _carried(fn):
 
 
 def reduce_compiled(cf):
+    """By reference, or by value: the user's function or model object (it binds calls and compiles new kinds of
+    call) with the targets compiled so far."""
     name = importable_name(cf)
     if name is not None:
         return name
-    state = {"fn": _carried(cf.fn), "fallback": cf.fallback, "scripted": cf._scripted, "traced": cf._traced,
-             "script_error": None if cf._script_error is None else str(cf._script_error),
+    fn = _carried(cf.fn)
+    if fn is None:
+        raise pickle.PicklingError(f"cannot pickle {cf!r}: pickle cannot carry its Python function by reference "
+                                   "(a local function, a lambda or one defined in __main__); install cloudpickle, "
+                                   "which carries it by value")
+    state = {"fn": fn, "fallback": cf.fallback, "variants": dict(cf._variants), "traced": dict(cf._traced),
              "wrapper": {k: v for k, v in cf.__dict__.items() if k in _WRAPPER_ATTRS}}
     return _rebuild_compiled, (type(cf), state)
 
 
 def _rebuild_compiled(cls, state: dict):
-    return cls._restore(state["fn"], state["fallback"], state["scripted"], state["traced"], state["script_error"],
-                        state["wrapper"])
+    return cls._restore(state["fn"], state["fallback"], state["variants"], state["traced"], state["wrapper"])
 
 
 def copy_compiled(cf, memo: dict | None = None):
     """copy.copy (memo None) shares the function and its compiled targets; copy.deepcopy copies them too."""
-    parts = (cf.fn, cf._scripted, dict(cf._traced))
-    fn, scripted, traced = parts if memo is None else copy.deepcopy(parts, memo)
-    error = None if cf._script_error is None else str(cf._script_error)
+    parts = (cf.fn, dict(cf._variants), dict(cf._traced))
+    fn, variants, traced = parts if memo is None else copy.deepcopy(parts, memo)
     wrapper = {k: v for k, v in cf.__dict__.items() if k in _WRAPPER_ATTRS}
-    return type(cf)._restore(fn, cf.fallback, scripted, traced, error, wrapper)
+    return type(cf)._restore(fn, cf.fallback, variants, traced, wrapper)
