@@ -51,6 +51,42 @@ class CompiledFunction:
         if entry is not None:
             self._variant(self.binder.default_kinds())  # scripting errors show early (JITC_DEBUG), not at a call
 
+    @classmethod
+    def _restore(cls, fn, fallback: str, variants: dict, traced: dict, wrapper: dict):
+        """A CompiledFunction from its parts (unpickled or copied, see pickling.py): nothing is compiled again
+        until a call needs it."""
+        self = cls.__new__(cls)
+        self.__dict__.update(wrapper)
+        self.fn, self.fallback = fn, fallback
+        self.model, self.method = _model_and_method(fn)
+        entry = fn if self.model is None else _method_function(self.model, self.method)
+        self.binder = CallBinder(entry, skip_self=self.model is not None)
+        self.state = _model_state(self.model)
+        self._variants, self._traced = variants, traced
+        if inspect.isfunction(fn) or inspect.ismethod(fn):
+            self.__wrapped__ = fn
+        self._call = self._general_call
+        self._disabled = disabled()
+        for target in (*variants.values(), *traced.values()):
+            if isinstance(target, _Target):
+                _apply_fallback(target, fallback)
+        return self
+
+    def __reduce__(self):
+        from .pickling import reduce_compiled
+
+        return reduce_compiled(self)
+
+    def __copy__(self):
+        from .pickling import copy_compiled
+
+        return copy_compiled(self)
+
+    def __deepcopy__(self, memo):
+        from .pickling import copy_compiled
+
+        return copy_compiled(self, memo)
+
     # ---- compiling
     def _variant(self, kinds: tuple):
         target = self._variants.get(kinds)

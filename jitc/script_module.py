@@ -57,6 +57,16 @@ class _Inspectable:
 
         save(self, path)
 
+    def __reduce__(self):
+        from .pickling import reduce_script
+
+        return reduce_script(self)
+
+    def __copy__(self):
+        from .pickling import copy_script
+
+        return copy_script(self)
+
     def _executor_and_values(self, args):
         from .runtime import executor_for
 
@@ -154,13 +164,13 @@ class ScriptModule(_Inspectable):
         d["_call"] = self._general_call
 
     def __getattr__(self, name: str):
-        d = self.__dict__
+        d = self.__dict__  # read with .get: copy and pickle probe instances whose tables are not set yet
         for table in ("_modules", "_parameters", "_constants"):
-            if name in d[table]:
+            if name in d.get(table, ()):
                 return d[table][name]
-        if name in d["_methods"]:
+        if name in d.get("_methods", ()):
             return _BoundMethod(self, name)
-        raise AttributeError(f"ScriptModule '{d['original_name']}' has no attribute '{name}'")
+        raise AttributeError(f"ScriptModule '{d.get('original_name', '?')}' has no attribute '{name}'")
 
     def __setattr__(self, name: str, value) -> None:
         if name in self._parameters:

@@ -75,6 +75,11 @@ class Session:
             self.active.discard(key)
 
 
+def compile_variant(fn, kinds: tuple | None):
+    """The graph of fn for calls with these argument kinds (what a ScriptedFunction compiles a variant with)."""
+    return Session().script_function(fn, kinds).graph
+
+
 def script(obj):
     """Compile a function (→ ScriptFunction), a model object (a jitc.nn.Module or a plain object whose class has
     `__call__`, → ScriptModule) or a bound method of one from its source. Works as a decorator. Already compiled
@@ -82,7 +87,9 @@ def script(obj):
     if isinstance(obj, (ScriptFunction, ScriptModule)):
         return obj
     if inspect.isfunction(obj):
-        return ScriptedFunction(obj, lambda fn, kinds: Session().script_function(fn, kinds).graph)
+        scripted = ScriptedFunction(obj, compile_variant)
+        scripted.__module__, scripted.__qualname__ = obj.__module__, obj.__qualname__  # pickle by reference
+        return scripted
     if inspect.ismethod(obj) and is_model_object(obj.__self__):
         session = Session()
         sm = session.script_module(obj.__self__, compile_forward=False)

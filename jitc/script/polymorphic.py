@@ -25,6 +25,16 @@ class ScriptedFunction(ScriptFunction):
             graph, self._base_error = None, e  # e.g. `range(n)`: n is an int, known once it is called
         super().__init__(graph, fn.__name__)
 
+    def __reduce__(self):
+        from ..pickling import reduce_scripted
+
+        return reduce_scripted(self)
+
+    def __copy__(self):
+        from ..pickling import copy_scripted
+
+        return copy_scripted(self)
+
     def _scalar_guesses(self):
         """Kinds under which an error of the array-typed graph may go away: one parameter an int, or all but the
         first (a function of an array and sizes); one or all parameters tuples of arrays."""
