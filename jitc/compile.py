@@ -122,18 +122,19 @@ class CompiledFunction:
         target = self._variant(kinds)
         if isinstance(target, _Target):
             return target
-        key = (kinds, signature(flatten(bound, kinds)))
+        flat = flatten(bound, kinds)
+        key = (kinds, signature(flat))
         traced = self._traced.get(key)
-        if traced is None:
+        if traced is None or isinstance(traced, _Target) and _baked_differently(traced.obj, flat):
             traced = self._traced[key] = self._trace(bound, kinds, target)
         return traced
 
     def _trace(self, bound: list, kinds: tuple, script_error: ScriptError):
         from .trace import trace
-        from .types import TENSOR
+        from .types import BOOL, FLOAT, INT, TENSOR
 
         reason = f"scripting failed ({script_error})"
-        if all(k == TENSOR or k is None for k in kinds):
+        if all(k in (TENSOR, INT, FLOAT, BOOL) or k is None for k in kinds):
             with warnings.catch_warnings():
                 warnings.simplefilter("error", TracerWarning)
                 try:
@@ -247,11 +248,17 @@ def _method_function(model, name: str):
 def _apply_fallback(target: _Target, fallback: str) -> None:
     from .runtime import executor_for
 
-    graph, module, name = target.obj._compiled_target()
-    if target.method is not None:
-        graph, name = target.obj._methods[target.method], target.method
+    if target.method is None:
+        graph, module, name = target.obj._compiled_target()
+    else:
+        graph, module, name = target.obj._methods[target.method], target.obj, target.method
     ex = executor_for(target.obj, name, graph, module)
     ex.fallback = fallback
+
+
+def _baked_differently(traced, flat: list) -> bool:
+    """A trace that baked a scalar argument (a loop count, a condition) is only valid for that value."""
+    return any(flat[i] != v or type(flat[i]) is not type(v) for i, v in traced.traced_values.items())
 
 
 def _short(text: str, limit: int = 300) -> str:

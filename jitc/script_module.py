@@ -118,6 +118,8 @@ class ScriptFunction(_Inspectable):
     def __init__(self, graph: Graph, name: str):
         self.graph = graph
         self.name = name
+        self.value_inputs: frozenset[int] = frozenset()  # scalar inputs compiled by value (a trace baked them)
+        self.traced_values: dict[int, object] = {}         # ... and the values the trace baked
         self.__name__ = name
         self._call = self._general_call
 
@@ -238,13 +240,18 @@ class ScriptModule(_Inspectable):
 class _BoundMethod:
     """`scripted.forward` / `module.helper`: runs the method's graph with the module as `self`."""
 
-    def __init__(self, module: ScriptModule, name: str):
+    def __init__(self, module: ScriptModule, name: str, binder=None):
         self.module, self.name = module, name
+        self.binder = binder  # an arguments.CallBinder: keywords and defaults bind by the Python signature
 
-    def __call__(self, *args):
+    def __call__(self, *args, **kwargs):
         from .nn.module import HOOKS
         from .runtime import run_method
 
+        if self.binder is not None:
+            args = tuple(self.binder.bind(args, kwargs))
+        else:
+            refuse_keywords(self.name, kwargs)
         if HOOKS.call is not None and self.name == "forward":
             return HOOKS.call(self.module, args, {})
         return run_method(self.module, self.name, args)

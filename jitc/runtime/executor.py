@@ -222,6 +222,8 @@ def run_compiled(compiled: Compiled, values: list):
     if code:
         from codegen.abi import ERRORS
 
+        if code in compiled.errors:
+            raise IndexError(compiled.errors[code])
         exc, msg = ERRORS.get(code, (JitcError, f"native code failed with code {code}"))
         raise exc(msg)
     flat = [o.item() if s.scalar else o for o, s in zip(outs, compiled.outputs)]

@@ -7,7 +7,7 @@ from ..arguments import CallBinder
 from ..errors import ScriptError
 from ..ir import Graph
 from ..nn.module import Module
-from ..script_module import ScriptFunction, ScriptModule
+from ..script_module import ScriptFunction, ScriptModule, _BoundMethod
 from .compiler import FunctionCompiler
 from .objects import is_model_object, method, parts, type_name
 from .polymorphic import ScriptedFunction
@@ -94,7 +94,10 @@ def script(obj):
         session = Session()
         sm = session.script_module(obj.__self__, compile_forward=False)
         session.method_graph(obj.__self__, obj.__func__.__name__)
-        return getattr(sm, obj.__func__.__name__)
+        return _BoundMethod(sm, obj.__func__.__name__, CallBinder(obj.__func__, skip_self=True))
     if is_model_object(obj):
+        if not isinstance(obj, Module) and method(obj, "forward") is None:
+            raise ScriptError(f"cannot script the {type(obj).__name__} object: its class has no forward() or "
+                              "__call__ method")
         return Session().script_module(obj)
     raise ScriptError(f"script() expects a function, a model object or a bound method, got {type(obj).__name__}")
