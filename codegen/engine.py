@@ -9,7 +9,6 @@ symbol namespace, so different libraries may reuse function names.
 
 import functools
 import itertools
-import os
 import threading
 import time
 from collections.abc import Iterable
@@ -25,20 +24,17 @@ _lock = threading.RLock()
 _library_ids = itertools.count()
 
 
-def _hold_llvm() -> None:
+def hold_for_fork() -> None:
     """Before fork: wait until no thread is inside a compile or an llvmlite call, so the child inherits neither
-    our lock nor llvmlite's (nor LLVM's internal mutexes) held by a thread that does not exist there."""
+    our lock nor llvmlite's (nor LLVM's internal mutexes) held by a thread that does not exist there. The
+    runtime's fork hook calls it (one hook, so the order of taking locks is fixed); release_after_fork undoes it."""
     _lock.acquire()
     llvm.ffi.lib._lock.__enter__()  # llvmlite's lock around every LLVM C-API call
 
 
-def _release_llvm() -> None:
+def release_after_fork() -> None:
     llvm.ffi.lib._lock.__exit__(None, None, None)
     _lock.release()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(before=_hold_llvm, after_in_parent=_release_llvm, after_in_child=_release_llvm)
 
 
 def target_triple() -> str:

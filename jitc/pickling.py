@@ -2,10 +2,12 @@
 
 An object whose importable name leads back to it pickles by reference, as functions do. Otherwise it travels by
 value in the terms of the saved-file format (serialization.py): its header (IR text, module tree, constants)
-and its arrays, which go to pickle as arrays, so an array shared with the user's module travels once. A
-`CompiledFunction` adds the user's function or module where pickle can carry it, and cloudpickle's bytes of it
-where only cloudpickle can (a function its decorator shadows, a lambda, a class defined in `__main__`). Native
-code never travels: it is compiled again, or read from the disk cache, on the first call where the object lands.
+and its arrays, which go to pickle as arrays, so an array shared with the user's module travels once.
+`jitc.compile` and `jitc.script` of a Python function or model object also carry that function or object (it
+binds calls and compiles new kinds of call): itself where pickle carries it by reference, else cloudpickle's
+bytes of it (a function its decorator shadows, a lambda, a class defined in `__main__`); without cloudpickle
+such an object refuses to pickle with a PicklingError that says so. Native code never travels: it is compiled
+again, or read from the disk cache, on the first call where the object lands.
 """
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import sys
 import threading
 import time
 import warnings
@@ -43,15 +44,35 @@ def _as_native(a):
     return a
 
 
-def _new_locks_in_child() -> None:
-    """After fork, a lock held by a thread that was compiling is held forever: the child gets fresh ones."""
+# Held by every compile. fork waits for it, then for LLVM: a compile in progress may hold locks a forked child
+# could never get back (a module being imported for the first time, LLVM's); and a thread waiting on an
+# executor's lock at fork time leaves that lock held in the child, which therefore gets fresh ones.
+_COMPILING = threading.RLock()
+_EXECUTORS: weakref.WeakSet = weakref.WeakSet()
+
+
+def _before_fork() -> None:
+    _COMPILING.acquire()
+    engine = sys.modules.get("codegen.engine")
+    if engine is not None:
+        engine.hold_for_fork()
+
+
+def _after_fork_in_parent() -> None:
+    engine = sys.modules.get("codegen.engine")
+    if engine is not None:
+        engine.release_after_fork()
+    _COMPILING.release()
+
+
+def _after_fork_in_child() -> None:
     for ex in list(_EXECUTORS):
         ex.lock = threading.Lock()
+    _after_fork_in_parent()
 
 
-_EXECUTORS: weakref.WeakSet = weakref.WeakSet()
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_new_locks_in_child)
+    os.register_at_fork(before=_before_fork, after_in_parent=_after_fork_in_parent, after_in_child=_after_fork_in_child)
 
 
 class Executor:
@@ -125,7 +146,8 @@ class Executor:
             if compiled is None:
                 if self.cache and logging_recompiles():
                     log_recompile(self.name, self.explain(values))
-                compiled = self._compile(values)
+                with _COMPILING:
+                    compiled = self._compile(values)
                 self.cache[self.key(values)] = compiled  # compiling may have made some arguments by-value
                 while len(self.cache) > self.max_cache:
                     self.cache.popitem(last=False)  # drops the oldest native library (freed with it)
