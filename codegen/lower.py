@@ -18,13 +18,15 @@ from jitc.ir import Block, Graph, Node, Value
 from jitc.ops import OPS
 from jitc.ops.abstract import normalize_axes
 from jitc.ops.registry import CREATION, ELEMENTWISE, MATMUL, REDUCTION, SCALAR
-from jitc.types import SCALAR_DTYPES, ScalarType, TensorType, TupleType
+from jitc.types import NONE, SCALAR_DTYPES, ScalarType, TensorType, TupleType
 
 from .abi import OutputSpec
 from .elementwise import emit_copy, emit_fill, emit_fusion_group, emit_scalar_node, python_dtype
+from .inplace import InPlacePlan
 from .kernel import declare
 from .loops import Buf, i64, pointer_type
 from .matmul import calls_blas, emit_matmul
+from .mutation import lower_copy_into, lower_index_put, write_view
 from .parallel import thread_count
 from .reduce import accumulator_dtype, emit_reduction, load_element
 from .scalar import I8, I32, ScalarBuilder, cast, load, value_type
@@ -37,12 +39,17 @@ STACK_WORKSPACE = 64 * 1024  # larger workspaces come from the heap: threads may
 
 def flatten_outputs(graph: Graph, dedupe: bool = True) -> tuple[list[Value], object]:
     """The graph's outputs as a flat list of values plus a template (nested tuples of indices) to rebuild them.
-    With dedupe, a value returned twice is one output returned twice (as NumPy returns the same array)."""
+    With dedupe, a value returned twice is one output returned twice (as NumPy returns the same array), a
+    returned input is that input (template entry -1 - its index: the caller's object) and None is None."""
     flat: list[Value] = []
 
     def walk(v: Value):
         if v.node is not None and v.node.kind == "prim::TupleConstruct":
             return tuple(walk(x) for x in v.node.inputs)
+        if dedupe and v.type == NONE:
+            return None
+        if dedupe and v.block is graph.block and isinstance(v.type, TensorType):
+            return -1 - graph.inputs.index(v)
         if isinstance(v.type, TupleType):
             raise CompileError("returning a tuple that is not built in the graph cannot be compiled")
         if dedupe and v in flat:
@@ -89,6 +96,7 @@ class Lowering:
         self.outputs, self.template = flatten_outputs(graph, dedupe_outputs)
         self.specs = [output_spec(v) for v in self.outputs]
         self.out_slot: dict[Value, int] = {}  # output value -> its caller-allocated slot, where it is computed
+        self.plan = InPlacePlan(graph)
 
     # ---- buffers
     def arg_pointer(self, i: int, dtype) -> ir.Value:
@@ -111,6 +119,21 @@ class Lowering:
             c = TensorType.contiguous(t.dtype, t.shape)
             return Buf(ptr, np.dtype(t.dtype), c.shape, c.strides)
         return self.alloc(t.dtype, t.shape)
+
+    def dest_buf(self, v: Value) -> Buf | None:
+        """The region of an array that v is written into in place (see inplace.py), when there is one."""
+        write = self.plan.dest_write(v)
+        if write is None:
+            return None
+        return write_view(self, self.buf(write.inputs[0]), self.static(write.inputs[2]))
+
+    def static(self, v: Value):
+        """v's lowered value, also before its node is reached when it is a constant or a tuple of known values."""
+        if v in self.env:
+            return self.env[v]
+        if v.node is not None and v.node.kind == "prim::TupleConstruct":
+            return tuple(self.static(x) for x in v.node.inputs)
+        return self.const(v)
 
     # ---- values
     def scalar(self, v: Value):
@@ -143,8 +166,10 @@ class Lowering:
         seen = set()
         for j, v in enumerate(self.outputs):
             producer = v.node
+            reused = producer is not None and producer.kind == "prim::Loop" and \
+                self.plan.reuses_init(producer, producer.outputs.index(v))
             if v not in seen and producer is not None and producer.owning_block is graph.block and \
-                    isinstance(v.type, TensorType) and _writes_fresh_buffer(producer):
+                    isinstance(v.type, TensorType) and _writes_fresh_buffer(producer) and not reused:
                 self.out_slot[v] = j
             seen.add(v)
         for i, v in enumerate(graph.inputs):
@@ -215,9 +240,13 @@ class Lowering:
             self.if_(node)
         elif kind == "prim::Loop":
             self.loop(node)
+        elif kind == "aten::index_put":
+            lower_index_put(self, node)
+        elif kind == "aten::copy_":
+            lower_copy_into(self, node)
         elif kind == "prim::Uninitialized":  # a value no path reads before assigning it: any content will do
             t = node.output.type
-            self.env[node.output] = self.alloc(t.dtype, t.shape) if isinstance(t, TensorType) else \
+            self.env[node.output] = None if t == NONE else self.alloc(t.dtype, t.shape) if isinstance(t, TensorType) else \
                 (ScalarBuilder(self.b, SCALAR_DTYPES[t.name]).const(0), SCALAR_DTYPES[t.name], None)
         elif kind in OPS:
             self.op(node, OPS[kind])
@@ -241,7 +270,7 @@ class Lowering:
             self.reduction(_Alias(last, node.output), OPS[last.kind], tuple(last.inputs[0].type.shape), inputs,
                            functools.partial(_fused_element, sub, scalar_dtypes))
             return
-        outs = [self.result_buf(v) for v in node.outputs]
+        outs = [self.dest_buf(v) or self.result_buf(v) for v in node.outputs]
         emit_fusion_group(self.module, self.b, sub, inputs, outs, self.symbols, self.threads)
         for v, o in zip(node.outputs, outs):
             self.env[v] = o
@@ -349,11 +378,14 @@ class Lowering:
                 emit_copy(self.module, self.b, self.buf(v), slot)
         return scalars
 
-    def stage_carried(self, results: list[Value]) -> None:
+    def stage_carried(self, results: list[Value], slots: list) -> None:
         """Before the carried buffers are overwritten, copy aside any result that may read them: a carried value
-        itself (`a, b = a + b, a`) or a view (`x = x.T`). Results computed fresh in the body are safe."""
-        for v in results:
+        itself (`a, b = a + b, a`) or a view (`x = x.T`). Results computed fresh in the body are safe, and so is
+        a result already in its own buffer (an in-place write), which is not overwritten."""
+        for v, slot in zip(results, slots):
             producer = v.node
+            if self.env.get(v) is slot:
+                continue
             if isinstance(v.type, TensorType) and (producer is None or not _writes_fresh_buffer(producer)):
                 src = self.buf(v)
                 staged = self.alloc(src.dtype, src.shape)
@@ -391,7 +423,9 @@ class Lowering:
         max_trips, _, _ = self.scalar(node.inputs[0])
         init_cond = cast(self.b, *self.scalar(node.inputs[1])[:2], np.bool_)
         carried_in = node.inputs[2:]
-        slots = self.merge_slots(node.outputs)  # the carried buffers are the loop's results (maybe an output)
+        # the carried buffers are the loop's results (maybe an output), or the initial arrays when those are dead
+        slots = [self.buf(init) if self.plan.reuses_init(node, k) else self.merge_slots([v])[0]
+                 for k, (init, v) in enumerate(zip(carried_in, node.outputs))]
         init_scalars = self.assign(slots, carried_in)
         pre = self.b.block
         header = self.fn.append_basic_block("loop.header")
@@ -421,7 +455,7 @@ class Lowering:
         self.env[body.params[0]] = (i, np.dtype(np.int64), None)
         self.block(body)
         next_cond = cast(self.b, *self.scalar(body.returns[0])[:2], np.bool_)
-        self.stage_carried(body.returns[1:])
+        self.stage_carried(body.returns[1:], slots)
         new_scalars = self.assign(slots, body.returns[1:])
         latch = self.b.block
         for (phi, dt), (value, src_dt) in zip(phis, new_scalars):

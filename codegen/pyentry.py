@@ -161,8 +161,10 @@ def emit_fastcall(module: ir.Module, entry: ir.Function, name: str, input_types:
     def put(i: int, ptr) -> None:
         b.store(ptr, b.gep(slots, [ir.Constant(I32, 0), ir.Constant(I32, i)]))
 
+    arg_objects = []
     for i, t in enumerate(input_types):
         obj = b.load(b.gep(e.args, [i64(i)])) if i < n_user else e.load(params, TUPLE_ITEMS + 8 * (i - n_user), e.p8)
+        arg_objects.append(obj)
         put(i, e.array(obj, t) if isinstance(t, TensorType) else e.scalar(obj, t))
     # outputs: arrays from NumPy, scalars in stack slots boxed after the run
     objects, scalar_slots = [], {}
@@ -201,29 +203,40 @@ def emit_fastcall(module: ir.Module, entry: ir.Function, name: str, input_types:
     hits = ir.GlobalVariable(module, I64, f"{name}.hits")  # read by cache_info()
     hits.initializer = i64(0)
     b.atomic_rmw("add", hits, i64(1), "monotonic")
-    b.ret(_build(e, template, objects))
+    b.ret(_build(e, template, objects, arg_objects))
 
 
-def _build(e: _Emitter, template, objects: list) -> ir.Value:
+def _borrowed(e: _Emitter, item, arg_objects: list) -> ir.Value:
+    """A template entry that is not a new output: None, or an argument returned as itself (-1 - index)."""
+    if item is None:
+        return e.b.inttoptr(e.symbols.load(e.b, "object", "None"), e.p8)
+    return arg_objects[-1 - item]
+
+
+def _build(e: _Emitter, template, objects: list, arg_objects: list) -> ir.Value:
     """The returned object: the single output itself, or (nested) tuples holding a new reference to each."""
     if not isinstance(template, tuple):
-        return objects[template]
-    tup = _tuple(e, template, objects)
+        if template is not None and template >= 0:
+            return objects[template]
+        obj = _borrowed(e, template, arg_objects)
+        e.call("Py_IncRef", ir.VoidType(), [e.p8], [obj])
+        return obj
+    tup = _tuple(e, template, objects, arg_objects)
     for obj in objects:  # the tuples own them now
         e.call("Py_DecRef", ir.VoidType(), [e.p8], [obj])
     return tup
 
 
-def _tuple(e: _Emitter, template: tuple, objects: list) -> ir.Value:
+def _tuple(e: _Emitter, template: tuple, objects: list, arg_objects: list) -> ir.Value:
     b = e.b
     tup = e.call("PyTuple_New", e.p8, [I64], [i64(len(template))])
     with b.if_then(b.icmp_unsigned("==", tup, ir.Constant(e.p8, None)), likely=False):
         b.ret(tup)  # MemoryError is set (the outputs leak: out of memory anyway)
     for k, item in enumerate(template):
         if isinstance(item, tuple):
-            child = _tuple(e, item, objects)
+            child = _tuple(e, item, objects, arg_objects)
         else:
-            child = objects[item]
+            child = objects[item] if item is not None and item >= 0 else _borrowed(e, item, arg_objects)
             e.call("Py_IncRef", ir.VoidType(), [e.p8], [child])
         b.store(child, b.bitcast(b.gep(tup, [i64(TUPLE_ITEMS + 8 * k)]), e.p8.as_pointer()))
     return tup

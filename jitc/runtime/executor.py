@@ -110,12 +110,14 @@ class Executor:
         values = self._arguments(args)
         compiled = _INTERPRET if disabled() else self.specialization(values)
         if compiled is _INTERPRET:
-            return self.interpret(values)
-        compiled.slow_hits += 1
-        if owner is not None and compiled.fastcall is not None:
-            n = self.n_user(values)
-            owner.__dict__["_call"] = fast_path(compiled, tuple(values[n:]), owner._general_call, generation)
-        return run_compiled(compiled, values)
+            result = self.interpret(values)
+        else:
+            compiled.slow_hits += 1
+            if owner is not None and compiled.fastcall is not None:
+                n = self.n_user(values)
+                owner.__dict__["_call"] = fast_path(compiled, tuple(values[n:]), owner._general_call, generation)
+            result = run_compiled(compiled, values)
+        return _written_back(args, values, result)
 
     def interpret(self, values: list):
         outputs = run_graph(self.graph, values)
@@ -125,6 +127,23 @@ class Executor:
         return [{"signature": key, "compiled": c is not _INTERPRET,
                  "compile_seconds": getattr(c, "compile_seconds", None), "hits": getattr(c, "hits", 0)}
                 for key, c in self.cache.items()]
+
+
+def _written_back(args, values: list, result):
+    """Arguments native code could not use as they are (unaligned, byte-swapped) ran on copies: what was written
+    to a copy goes to the caller's array, and a returned copy is the caller's array."""
+    for a, v in zip(args, values):
+        if v is not a and isinstance(a, np.ndarray) and isinstance(v, np.ndarray):
+            if not np.array_equal(a, v, equal_nan=True):
+                np.copyto(a, v)
+            result = _swap(result, v, a)
+    return result
+
+
+def _swap(result, old, new):
+    if isinstance(result, tuple):
+        return tuple(_swap(r, old, new) for r in result)
+    return new if result is old else result
 
 
 def run_compiled(compiled: Compiled, values: list):
@@ -146,7 +165,7 @@ def run_compiled(compiled: Compiled, values: list):
         exc, msg = ERRORS.get(code, (JitcError, f"native code failed with code {code}"))
         raise exc(msg)
     flat = [o.item() if s.scalar else o for o, s in zip(outs, compiled.outputs)]
-    return _rebuild(compiled.template, flat)
+    return _rebuild(compiled.template, flat, values)
 
 
 class _MethodDef(ctypes.Structure):
@@ -168,7 +187,10 @@ def fast_path(compiled: Compiled, params: tuple, slow, generation: int):
     return _new_cfunction(ctypes.byref(method), state, None)
 
 
-def _rebuild(template, flat: list):
+def _rebuild(template, flat: list, inputs: list):
+    """The returned structure: template entries index the outputs; None is None, -1 - i is input i itself."""
     if isinstance(template, tuple):
-        return tuple(_rebuild(t, flat) for t in template)
-    return flat[template]
+        return tuple(_rebuild(t, flat, inputs) for t in template)
+    if template is None:
+        return None
+    return inputs[-1 - template] if template < 0 else flat[template]
