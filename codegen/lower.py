@@ -544,6 +544,7 @@ def lower(graph: Graph, name: str = "jitc_entry", n_user: int | None = None) -> 
                        for t in types)
     lw.has_fastcall = n_user is not None and lw.symbols is not None and layout_ok() and python_types
     if lw.has_fastcall:
+        written = [i for i, v in enumerate(graph.inputs) if v in lw.plan.written_back]
         emit_fastcall(module, module.get_global(name), f"{name}_fastcall", types, n_user, lw.specs, lw.template,
-                      lw.symbols)
+                      lw.symbols, written)
     return lw, str(module)

@@ -100,11 +100,12 @@ class _Inspectable:
 class ScriptFunction(_Inspectable):
     """A compiled function: `.graph` (IR), `.code` (Python), callable with NumPy arrays."""
 
-    def __init__(self, graph: Graph, name: str):
+    def __init__(self, graph: Graph, name: str, eager=None):
         self.graph = graph
         self.name = name
         self.__name__ = name
         self._call = self._general_call
+        self._eager = eager  # the Python function: runs when arguments it writes overlap others
 
     @property
     def code(self) -> str:
@@ -145,6 +146,7 @@ class ScriptModule(_Inspectable):
         d["_methods"] = OrderedDict()   # name -> Graph, first input is self
         d["_constants"] = OrderedDict()  # non-array attributes (ints, floats, ...), read by GetAttr
         d["_call"] = self._general_call
+        d["_eager"] = None  # the original module, whose methods run when arguments they write overlap others
 
     def __getattr__(self, name: str):
         d = self.__dict__

@@ -246,6 +246,7 @@ class Tracer:
         sm = self.script_modules.get(id(module))
         if sm is None:
             sm = ScriptModule(type(module).__name__)
+            sm.__dict__["_eager"] = module
             self.script_modules[id(module)] = sm
             sm._parameters.update(module._parameters)
             for name, value in vars(module).items():
@@ -324,7 +325,7 @@ def trace(fn_or_module, example_inputs, check_trace: bool = True):
                 tracer.frames.pop()
             tracer._set_outputs(graph, out, proxies)
             name = getattr(fn_or_module, "__name__", "")
-            result = ScriptFunction(graph, name if name.isidentifier() else "traced_fn")
+            result = ScriptFunction(graph, name if name.isidentifier() else "traced_fn", eager=fn_or_module)
         else:
             raise SignatureError(f"trace() expects a function or a jitc.nn.Module, got {type(fn_or_module).__name__}")
     finally:

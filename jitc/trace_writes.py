@@ -104,8 +104,11 @@ def _put(tracer, root, steps: tuple, value, casting: str) -> None:
 
 
 def augmented(tracer, op_name: str, target, other):
-    """`x op= y` on a proxy: NumPy's in-place ufunc (same_kind casting); returns x itself."""
+    """`x op= y` on a proxy: NumPy's in-place ufunc (same_kind casting); returns x itself. An element picked by
+    integer indexing (`x[0] += v`) is a NumPy scalar, not a view: the result is new (Python then assigns it)."""
     result = tracer.record(OPS[op_name], (target, other), {})
+    if target.memory.root is not None and target.ndim == 0:
+        return result
     write(tracer, target, (), result, "same_kind")
     return target
 

@@ -53,6 +53,8 @@ class Executor:
         else:
             self.graph, self.params = clone_graph(graph), []
         self.constants = lift_tensor_constants(self.graph)
+        self.written = written_inputs(self.graph)
+        self.eager = None  # the Python callable of the user's code, for arguments that overlap what it writes
         self.cache: OrderedDict = OrderedDict()
         self.lock = threading.Lock()
 
@@ -108,6 +110,8 @@ class Executor:
 
         generation = GENERATION.value  # before reading the parameters: a reassignment in between retires the path
         values = self._arguments(args)
+        if self.written and _overlapping(values, self.written):
+            return self.overlapping_call(args)
         compiled = _INTERPRET if disabled() else self.specialization(values)
         if compiled is _INTERPRET:
             result = self.interpret(values)
@@ -119,6 +123,14 @@ class Executor:
             result = run_compiled(compiled, values)
         return _written_back(args, values, result)
 
+    def overlapping_call(self, args):
+        """Arguments the code writes share memory with other arguments: the compiled code assumes they do not,
+        so the user's Python code runs (NumPy gives NumPy's results)."""
+        if self.eager is None:
+            raise JitcError(f"{self.name}() writes to an argument that shares memory with another argument; "
+                            "compiled code loaded from a file cannot run it (pass separate arrays)")
+        return self.eager(*args)
+
     def interpret(self, values: list):
         outputs = run_graph(self.graph, values)
         return outputs[0] if len(outputs) == 1 else tuple(outputs)
@@ -127,6 +139,24 @@ class Executor:
         return [{"signature": key, "compiled": c is not _INTERPRET,
                  "compile_seconds": getattr(c, "compile_seconds", None), "hits": getattr(c, "hits", 0)}
                 for key, c in self.cache.items()]
+
+
+def written_inputs(graph: Graph) -> tuple[int, ...]:
+    """The inputs a graph writes back (`aten::copy_` at its end): native code may update them in place."""
+    dsts = {n.inputs[0] for n in graph.block.nodes if n.kind == "aten::copy_"}
+    return tuple(i for i, v in enumerate(graph.inputs) if v in dsts)
+
+
+def _overlapping(values: list, written: tuple) -> bool:
+    """Whether an argument the code writes shares memory with another one (bounds, as np.may_share_memory);
+    a read-only one raises NumPy's error."""
+    for i in written:
+        a = values[i]
+        if not a.flags.writeable:
+            raise ValueError("assignment destination is read-only")
+        if any(j != i and isinstance(b, np.ndarray) and np.may_share_memory(a, b) for j, b in enumerate(values)):
+            return True
+    return False
 
 
 def _written_back(args, values: list, result):

@@ -29,6 +29,7 @@ class Session:
         if id(module) in self.modules:
             return self.modules[id(module)][1]
         sm = ScriptModule(type(module).__name__)
+        sm.__dict__["_eager"] = module
         self.modules[id(module)] = (module, sm)
         sm._parameters.update(module._parameters)
         sm._constants.update((k, v) for k, v in vars(module).items() if not k.startswith("_") and is_constant(v))
@@ -52,7 +53,7 @@ class Session:
 
     def script_function(self, fn) -> ScriptFunction:
         if fn not in self.functions:
-            self.functions[fn] = ScriptFunction(self._compile(fn, None), fn.__name__)
+            self.functions[fn] = ScriptFunction(self._compile(fn, None), fn.__name__, eager=fn)
         return self.functions[fn]
 
     def _compile(self, fn, owner) -> Graph:

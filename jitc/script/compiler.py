@@ -52,7 +52,7 @@ class FunctionCompiler(MutationCompiler, ExpressionCompiler):
         if result.node is not None and result.node.kind == "prim::TupleConstruct":
             items = [self.returned(v) for v in result.node.inputs]
             if any(a is not b for a, b in zip(items, result.node.inputs)):
-                result = self.materialize(tuple(items), tree)
+                result = self.returned_tuple(items, tree)
         else:
             result = self.returned(result)
         self.graph.block.add_return(result)

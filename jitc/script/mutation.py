@@ -23,7 +23,7 @@ from ..ir import Block, Node, Value
 from ..ops import OPS, op_for_function
 from ..ops.mutation import WRITE_STEPS
 from ..ops.registry import ELEMENTWISE, VIEW
-from ..types import TensorType
+from ..types import TensorType, TupleType
 from .emitter import is_int
 from .values import ArrayMethod, generic
 
@@ -266,6 +266,11 @@ class MutationCompiler:
             final = self.version(key)
             if final is not arg:
                 self.emit_raw(OPS["aten::copy_"], [arg, final], node)
+
+    def returned_tuple(self, items: list, node: ast.AST) -> Value:
+        """The function's tuple result, built from exactly these values."""
+        types = tuple(v.type for v in items)
+        return self.emit("prim::TupleConstruct", items, [TupleType(types)], node).output
 
     def returned(self, v: Value) -> Value:
         """A returned version of an input is the input (the caller's object); a view of it, a view of the input."""
