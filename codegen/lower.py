@@ -28,7 +28,8 @@ from .loops import Buf, i64, pointer_type
 from .matmul import calls_blas, emit_matmul
 from .mutation import lower_copy_into, lower_index_put, write_view
 from .parallel import thread_count
-from .reduce import accumulator_dtype, emit_reduction, load_element
+from .reduce import emit_reduction, load_element
+from .rows import emit_row_kernel, is_row_kernel
 from .scalar import I8, I32, ScalarBuilder, cast, load, value_type
 from .symbols import ProcessSymbols
 from .views import VIEWS
@@ -50,6 +51,9 @@ def flatten_outputs(graph: Graph, dedupe: bool = True) -> tuple[list[Value], obj
             return None
         if dedupe and v.block is graph.block and isinstance(v.type, TensorType):
             return -1 - graph.inputs.index(v)
+        view = _view_of_input(graph, v) if dedupe else None
+        if view is not None:
+            return view
         if isinstance(v.type, TupleType):
             raise CompileError("returning a tuple that is not built in the graph cannot be compiled")
         if dedupe and v in flat:
@@ -59,6 +63,27 @@ def flatten_outputs(graph: Graph, dedupe: bool = True) -> tuple[list[Value], obj
 
     template = [walk(v) for v in graph.outputs]
     return flat, template[0] if len(template) == 1 else tuple(template)
+
+
+def _view_of_input(graph: Graph, v: Value) -> dict | None:
+    """A returned view of an input (constant view steps): the caller gets a NumPy view of its own array, as
+    NumPy returns one. Template entry {"view": -1 - input index, "steps": [(op short name, *args), ...]}."""
+    steps = []
+    while v.node is not None and v.node.kind in VIEWS and v.node.kind != "aten::reshape":
+        args = v.node.inputs[1:]
+        if any(a.node is None or a.node.kind != "prim::Constant" for a in args):
+            return None
+        steps.append([v.node.kind.split("::")[1], *(a.node.attrs.get("value") for a in args)])
+        v = v.node.inputs[0]
+    if not steps or v.block is not graph.block or not isinstance(v.type, TensorType):
+        return None
+    return {"view": -1 - graph.inputs.index(v), "steps": steps[::-1]}
+
+
+def _has_views(template) -> bool:
+    if isinstance(template, tuple):
+        return any(_has_views(t) for t in template)
+    return isinstance(template, dict)
 
 
 def output_spec(v: Value) -> OutputSpec:
@@ -265,13 +290,14 @@ class Lowering:
             self.matmul_epilogue(node, sub, first, inputs)
             return
         last = sub.block.nodes[-1]
-        if OPS.get(last.kind) is not None and OPS[last.kind].kind == REDUCTION:  # elementwise chain + reduction
+        if OPS.get(last.kind) is not None and OPS[last.kind].kind == REDUCTION and not is_row_kernel(sub):  # elementwise chain + reduction
             scalar_dtypes = [x[1] for x in inputs if not isinstance(x, Buf)]
             self.reduction(_Alias(last, node.output), OPS[last.kind], tuple(last.inputs[0].type.shape), inputs,
                            functools.partial(_fused_element, sub, scalar_dtypes))
             return
         outs = [self.dest_buf(v) or self.result_buf(v) for v in node.outputs]
-        emit_fusion_group(self.module, self.b, sub, inputs, outs, self.symbols, self.threads)
+        emit = emit_row_kernel if is_row_kernel(sub) else emit_fusion_group
+        emit(self.module, self.b, sub, inputs, outs, self.symbols, self.threads)
         for v, o in zip(node.outputs, outs):
             self.env[v] = o
 
@@ -309,11 +335,9 @@ class Lowering:
             shape, inputs = src.shape, [src]
         axes = normalize_axes(self.const(node.inputs[1]), len(shape), op.short)
         out = self.result_buf(node.output)
-        kept = tuple(d for i, d in enumerate(shape) if i not in axes)
-        acc = self.alloc(accumulator_dtype(op.short, out.dtype), kept)
-        emit_reduction(self.module, self.b, op.short, axes, out, acc, shape,
+        emit_reduction(self.module, self.b, op.short, axes, out, shape,
                        [x for x in inputs if isinstance(x, Buf)], [x for x in inputs if not isinstance(x, Buf)],
-                       element)
+                       element, self.alloc, self.threads, self.symbols)
         self.env[node.output] = out
 
     def matmul_epilogue(self, node: Node, sub: Graph, product: Node, inputs: list) -> None:
@@ -347,7 +371,7 @@ class Lowering:
         if isinstance(bias, Buf):
             emit_copy(self.module, self.b, bias, out)
         emit_matmul(self.module, self.b, _batched(a2, out_shape[:-2]), _batched(w2, out_shape[:-2]), o2,
-                    accumulate=isinstance(bias, Buf), symbols=self.symbols)
+                    accumulate=isinstance(bias, Buf), symbols=self.symbols, threads=self.threads)
         self.env[node.output] = out
 
     # ---- control flow
@@ -542,7 +566,8 @@ def lower(graph: Graph, name: str = "jitc_entry", n_user: int | None = None) -> 
     types = [v.type for v in graph.inputs]
     python_types = all(isinstance(t, TensorType) or (isinstance(t, ScalarType) and t.name in SCALAR_DTYPES)
                        for t in types)
-    lw.has_fastcall = n_user is not None and lw.symbols is not None and layout_ok() and python_types
+    lw.has_fastcall = n_user is not None and lw.symbols is not None and layout_ok() and python_types and \
+        not _has_views(lw.template)  # views of arguments are made by the runtime (executor._rebuild)
     if lw.has_fastcall:
         written = [i for i, v in enumerate(graph.inputs) if v in lw.plan.written_back]
         emit_fastcall(module, module.get_global(name), f"{name}_fastcall", types, n_user, lw.specs, lw.template,

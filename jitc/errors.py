@@ -45,6 +45,11 @@ class InPlaceCastError(CastingError, _UFuncOutputCastingError):
         return str(self.args[0])
 
 
+class OverlappingArguments(JitcError):
+    """The compiled code writes to an argument that shares memory with another argument: compiled code assumes
+    they do not, so the caller runs the user's Python code instead (or, with no Python code, reports this)."""
+
+
 class TracerWarning(UserWarning):
     """A traced value was turned into a Python value: the trace bakes it in as a constant."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .ops import DUNDERS, METHODS, OPS, op_for_function
+from .ops.registry import REFLECTED
 from .trace_writes import ProxyMemory, augmented, current_ir, write
 
 
@@ -134,7 +135,7 @@ def numpy_name(func) -> str:
 
 
 def _dunder(name: str, op):
-    reflected = name.startswith("__r")  # __radd__ and friends: `2 + x` calls x.__radd__(2)
+    reflected = name in REFLECTED  # __radd__ and friends: `2 + x` calls x.__radd__(2)
 
     def method(self, *other):
         args = (other[0], self) if reflected else (self, *other)
@@ -153,7 +154,7 @@ def _in_place(op_name: str):
 
 for _name, _op in DUNDERS.items():
     setattr(Proxy, _name, _dunder(_name, _op))
-    if not _name.startswith("__r") and _name[2:-2] in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow",
+    if _name not in REFLECTED and _name[2:-2] in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow",
                                                         "and", "or"):
         setattr(Proxy, f"__i{_name[2:]}", _in_place(_op.name))
 

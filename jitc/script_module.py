@@ -44,6 +44,18 @@ def check_args(graph: Graph, args: tuple, name: str, skip_self: bool) -> list:
     return out
 
 
+def eager_if_overlapping(run, eager, args, kwargs):
+    """run(); when the arguments it writes overlap others, the user's Python code `eager` gives NumPy's results."""
+    from .errors import OverlappingArguments
+
+    try:
+        return run()
+    except OverlappingArguments:
+        if eager is None:
+            raise
+        return eager(*args, **kwargs)
+
+
 class _Inspectable:
     """Calling, saving and inspecting compiled code: shared by ScriptFunction and ScriptModule."""
 
@@ -92,8 +104,13 @@ class _Inspectable:
         """The host assembly of the specialization for these inputs."""
         return self._compiled_for(args).library.asm
 
+    def explain(self, *args) -> str:
+        """Why a call with these inputs would compile (e.g. "input 'x' dim 0: 64 -> 65"), or that it would not."""
+        ex, values = self._executor_and_values(args)
+        return ex.explain(values)
+
     def cache_info(self) -> list[dict]:
-        """One entry per compiled signature: signature, compile time, hits."""
+        """One entry per compiled signature: signature, compile time (and per stage), hits."""
         return [info for ex in self.__dict__.get("_executors", {}).values() for info in ex.cache_info()]
 
 
@@ -105,7 +122,7 @@ class ScriptFunction(_Inspectable):
         self.name = name
         self.__name__ = name
         self._call = self._general_call
-        self._eager = eager  # the Python function: runs when arguments it writes overlap others
+        self._eager = eager  # the Python function: runs when arguments it writes overlap others (see above)
 
     @property
     def code(self) -> str:
@@ -126,7 +143,7 @@ class ScriptFunction(_Inspectable):
         refuse_keywords(self.name, kwargs)
         if HOOKS.call is not None:  # called while tracing: the tracer copies this graph into the trace
             return HOOKS.call(self, args, {})
-        return run_function(self, args)
+        return eager_if_overlapping(lambda: run_function(self, args), self._eager, args, kwargs)
 
     def __repr__(self) -> str:
         return f"<jitc.ScriptFunction {self.name}>"
@@ -234,7 +251,9 @@ class _BoundMethod:
 
         if HOOKS.call is not None and self.name == "forward":
             return HOOKS.call(self.module, args, {})
-        return run_method(self.module, self.name, args)
+        original = self.module.__dict__["_eager"]
+        return eager_if_overlapping(lambda: run_method(self.module, self.name, args),
+                                    getattr(original, self.name, None), args, {})
 
     @property
     def graph(self) -> Graph:

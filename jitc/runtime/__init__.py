@@ -13,8 +13,6 @@ def executor_for(owner, name: str, graph, module) -> Executor:
     ex = table.get(name)
     if ex is None or ex.source_graph is not graph:
         ex = table[name] = Executor(graph, module, name)
-        eager = owner.__dict__.get("_eager")
-        ex.eager = getattr(eager, name, None) if module is not None and eager is not None else eager
     return ex
 
 

@@ -109,13 +109,18 @@ class MutationCompiler:
         return value
 
     def visible(self, v: Value) -> bool:
-        """Whether v is defined in the block being filled or one enclosing it."""
+        """Whether a cached view v can be reused here: defined in the block being filled or one enclosing it, and
+        not outside a loop around it (a root written in the loop becomes loop-carried after the body is compiled,
+        and only what the body derives from its old version is rewired to the carried one)."""
         owner = v.node.owning_block if v.node is not None else v.block
         block = self.block
         while block is not None:
             if block is owner:
                 return True
-            block = block.owning_node.owning_block if block.owning_node is not None else None
+            node = block.owning_node
+            if node is None or node.kind == "prim::Loop":
+                return False
+            block = node.owning_block
         return False
 
     def insert_view(self, op, base: Value, args) -> Value:
@@ -325,6 +330,15 @@ class MutationCompiler:
             params.append(param)
             self.value_refs[param] = self.ref(key)
 
+    @staticmethod
+    def updated_in_place(body: list[ast.stmt], before: dict) -> set[str]:
+        """Array names the body only updates with `x op= y` (in place): their memory is carried, not the name."""
+        augmented = {n.target.id for stmt in body for n in ast.walk(stmt)
+                     if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)}
+        plain = {n.id for stmt in body for n in ast.walk(stmt) if isinstance(n, ast.Name) and
+                 isinstance(n.ctx, ast.Store) and not _is_aug_target(n, stmt)}
+        return {name for name in augmented - plain if isinstance(before.get(name), MemRef)}
+
     def carried(self, name: str, value: Value, binding_before) -> None:
         """A loop's body parameter or output: ambiguous when the name started as an input's memory and is rebound
         in the body (in the first iteration it is the input)."""
@@ -333,6 +347,10 @@ class MutationCompiler:
         elif isinstance(value.type, TensorType) and isinstance(binding_before, MemRef) and \
                 binding_before.key in self.external:
             self.ambiguous.add(value)
+
+
+def _is_aug_target(name: ast.Name, stmt: ast.stmt) -> bool:
+    return any(isinstance(n, ast.AugAssign) and n.target is name for n in ast.walk(stmt))
 
 
 def _defined_inside(v: Value, node: Node) -> bool:
