@@ -18,15 +18,15 @@ from jitc.ir import Block, Graph, Node, Value
 from jitc.ops import OPS
 from jitc.ops.abstract import normalize_axes
 from jitc.ops.registry import CREATION, ELEMENTWISE, MATMUL, REDUCTION, SCALAR
-from jitc.types import NONE, SCALAR_DTYPES, ScalarType, TensorType, TupleType
+from jitc.types import NONE, SCALAR_DTYPES, ScalarType, TensorType
 
-from .abi import OutputSpec
 from .elementwise import emit_copy, emit_fill, emit_fusion_group, emit_scalar_node, python_dtype
 from .inplace import InPlacePlan
 from .kernel import declare
 from .loops import Buf, i64, pointer_type
 from .matmul import calls_blas, emit_matmul
 from .mutation import lower_copy_into, lower_index_put, write_view
+from .outputs import flatten_outputs, has_views, output_spec
 from .parallel import thread_count
 from .reduce import emit_reduction, load_element
 from .rows import emit_row_kernel, is_row_kernel
@@ -36,66 +36,6 @@ from .views import VIEWS
 
 ALIGN = 64
 STACK_WORKSPACE = 64 * 1024  # larger workspaces come from the heap: threads may have small stacks
-
-
-def flatten_outputs(graph: Graph, dedupe: bool = True) -> tuple[list[Value], object]:
-    """The graph's outputs as a flat list of values plus a template (nested tuples of indices) to rebuild them.
-    With dedupe, a value returned twice is one output returned twice (as NumPy returns the same array), a
-    returned input is that input (template entry -1 - its index: the caller's object) and None is None."""
-    flat: list[Value] = []
-
-    def walk(v: Value):
-        if v.node is not None and v.node.kind == "prim::TupleConstruct":
-            return tuple(walk(x) for x in v.node.inputs)
-        if dedupe and v.type == NONE:
-            return None
-        if dedupe and v.block is graph.block and isinstance(v.type, TensorType):
-            return -1 - graph.inputs.index(v)
-        view = _view_of_input(graph, v) if dedupe else None
-        if view is not None:
-            return view
-        if isinstance(v.type, TupleType):
-            raise CompileError("returning a tuple that is not built in the graph cannot be compiled")
-        if dedupe and v in flat:
-            return flat.index(v)
-        flat.append(v)
-        return len(flat) - 1
-
-    template = [walk(v) for v in graph.outputs]
-    return flat, template[0] if len(template) == 1 else tuple(template)
-
-
-def _view_of_input(graph: Graph, v: Value) -> dict | None:
-    """A returned view of an input (constant view steps): the caller gets a NumPy view of its own array, as
-    NumPy returns one. Template entry {"view": -1 - input index, "steps": [(op short name, *args), ...]}."""
-    steps = []
-    while v.node is not None and v.node.kind in VIEWS and v.node.kind != "aten::reshape":
-        args = v.node.inputs[1:]
-        if any(a.node is None or a.node.kind != "prim::Constant" for a in args):
-            return None
-        steps.append([v.node.kind.split("::")[1], *(a.node.attrs.get("value") for a in args)])
-        v = v.node.inputs[0]
-    if not steps or v.block is not graph.block or not isinstance(v.type, TensorType):
-        return None
-    return {"view": -1 - graph.inputs.index(v), "steps": steps[::-1]}
-
-
-def _has_views(template) -> bool:
-    if isinstance(template, tuple):
-        return any(_has_views(t) for t in template)
-    return isinstance(template, dict)
-
-
-def output_spec(v: Value) -> OutputSpec:
-    t = v.type
-    if isinstance(t, TensorType):
-        return OutputSpec(np.dtype(t.dtype), tuple(t.shape), False)
-    return OutputSpec(SCALAR_DTYPES[t.name] if isinstance(t, ScalarType) and t.name in SCALAR_DTYPES else
-                      _fail(f"cannot return a value of type {t} from compiled code"), (), True)
-
-
-def _fail(msg: str):
-    raise CompileError(msg)
 
 
 class Lowering:
@@ -567,7 +507,7 @@ def lower(graph: Graph, name: str = "jitc_entry", n_user: int | None = None) -> 
     python_types = all(isinstance(t, TensorType) or (isinstance(t, ScalarType) and t.name in SCALAR_DTYPES)
                        for t in types)
     lw.has_fastcall = n_user is not None and lw.symbols is not None and layout_ok() and python_types and \
-        not _has_views(lw.template)  # views of arguments are made by the runtime (executor._rebuild)
+        not has_views(lw.template)  # views of arguments are made by the runtime (executor._rebuild)
     if lw.has_fastcall:
         written = [i for i, v in enumerate(graph.inputs) if v in lw.plan.written_back]
         emit_fastcall(module, module.get_global(name), f"{name}_fastcall", types, n_user, lw.specs, lw.template,
