@@ -20,6 +20,7 @@ from jitc.ops.abstract import normalize_axes
 from jitc.ops.registry import CREATION, ELEMENTWISE, MATMUL, REDUCTION, SCALAR
 from jitc.types import NONE, SCALAR_DTYPES, ScalarType, TensorType
 
+from .abi import FIRST_SITE_CODE
 from .elementwise import emit_copy, emit_fill, emit_fusion_group, emit_scalar_node, python_dtype
 from .inplace import InPlacePlan
 from .kernel import declare
@@ -58,6 +59,7 @@ class Lowering:
         self.workspace_size = 0
         self.env: dict = {}
         self.error_block = None
+        self.errors: dict[int, str] = {}  # error code -> the IndexError message of that indexing site
         self.outputs, self.template = flatten_outputs(graph, dedupe_outputs)
         self.specs = [output_spec(v) for v in self.outputs]
         self.out_slot: dict[Value, int] = {}  # output value -> its caller-allocated slot, where it is computed
@@ -90,7 +92,7 @@ class Lowering:
         write = self.plan.dest_write(v)
         if write is None:
             return None
-        return write_view(self, self.buf(write.inputs[0]), self.static(write.inputs[2]))
+        return write_view(self, write, self.buf(write.inputs[0]), self.static(write.inputs[2]))
 
     def static(self, v: Value):
         """v's lowered value, also before its node is reached when it is a constant or a tuple of known values."""
@@ -325,6 +327,12 @@ class Lowering:
         self.error_phi.add_incoming(ir.Constant(I32, code), self.b.block)
         self.b.cbranch(cond, self.error_block, ok)
         self.b.position_at_end(ok)
+
+    def index_error(self, axis: int, size: int, node: Node) -> int:
+        """The error code of an indexing site: its message says which axis, its size and the user's line."""
+        code = FIRST_SITE_CODE + len(self.errors)
+        self.errors[code] = f"index out of bounds for axis {axis} with size {size}{_at(node)}"
+        return code
 
     def merge_slots(self, values: list[Value]) -> list:
         """Destinations for values merged from branches or carried by loops: one buffer per array value (for a

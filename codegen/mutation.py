@@ -15,11 +15,11 @@ from .scalar import ScalarBuilder, cast, store
 from .views import STEPS
 
 
-def write_view(lw, target: Buf, steps) -> Buf:
-    """The region of target that an index_put's steps select."""
+def write_view(lw, node: Node, target: Buf, steps) -> Buf:
+    """The region of target that the steps of index_put `node` select."""
     view = target
     for name, *args in steps:
-        view = STEPS[name](lw, view, *args)
+        view = STEPS[name](lw, node, view, *args)
     return view
 
 
@@ -49,7 +49,7 @@ def lower_index_put(lw, node: Node) -> None:
     else:
         target = lw.alloc(base.dtype, base.shape)
         emit_copy(lw.module, lw.b, base, target)
-    view = write_view(lw, target, lw.env[node.inputs[2]])
+    view = write_view(lw, node, target, lw.env[node.inputs[2]])
     lw.env[node.output] = target
     if lw.plan.written_by_producer(node):
         return  # the value was computed straight into the view

@@ -13,13 +13,14 @@ from .loops import Buf, i64
 from .scalar import cast
 
 
-def view_transpose(lw, src: Buf, axes=None) -> Buf:
+def view_transpose(lw, node: Node, src: Buf, axes=None) -> Buf:
     axes = tuple(reversed(range(len(src.shape)))) if axes is None else normalize_axes(axes, len(src.shape), "T")
     return Buf(src.ptr, src.dtype, tuple(src.shape[a] for a in axes), tuple(src.strides[a] for a in axes))
 
 
-def view_select(lw, src: Buf, dim, x) -> Buf:
-    """x: a Python int, or a scalar (llvm value, dtype, _) known only at run time (bounds-checked)."""
+def view_select(lw, node: Node, src: Buf, dim, x) -> Buf:
+    """x: a Python int, or a scalar (llvm value, dtype, _) known only at run time (bounds-checked; an error names
+    node's line)."""
     (dim,) = normalize_axes(dim, len(src.shape), "select")
     n, b = src.shape[dim], lw.b
     if isinstance(x, int):
@@ -28,12 +29,12 @@ def view_select(lw, src: Buf, dim, x) -> Buf:
         value, dt, _ = x
         value = cast(b, value, dt, np.int64)
         index = b.select(b.icmp_signed("<", value, i64(0)), b.add(value, i64(n)), value)
-        lw.error(1, b.icmp_unsigned(">=", index, i64(n)))  # unsigned: negative indices fail too
+        lw.error(lw.index_error(dim, n, node), b.icmp_unsigned(">=", index, i64(n)))  # unsigned: negatives too
     ptr = b.gep(src.ptr, [b.mul(index, i64(src.strides[dim]))], inbounds=True)
     return Buf(ptr, src.dtype, src.shape[:dim] + src.shape[dim + 1:], src.strides[:dim] + src.strides[dim + 1:])
 
 
-def view_slice(lw, src: Buf, dim, start=None, stop=None, step=None) -> Buf:
+def view_slice(lw, node: Node, src: Buf, dim, start=None, stop=None, step=None) -> Buf:
     (dim,) = normalize_axes(dim, len(src.shape), "slice")
     begin, end, step = slice(start, stop, step).indices(src.shape[dim])
     n = len(range(begin, end, step))
@@ -42,14 +43,14 @@ def view_slice(lw, src: Buf, dim, start=None, stop=None, step=None) -> Buf:
                src.strides[:dim] + (src.strides[dim] * step,) + src.strides[dim + 1:])
 
 
-def view_unsqueeze(lw, src: Buf, dim) -> Buf:
+def view_unsqueeze(lw, node: Node, src: Buf, dim) -> Buf:
     (dim,) = normalize_axes(dim, len(src.shape) + 1, "expand_dims")
     return Buf(src.ptr, src.dtype, src.shape[:dim] + (1,) + src.shape[dim:], src.strides[:dim] + (0,) + src.strides[dim:])
 
 
 def _on_node(view):
     """A view of the table over a node: its array input's Buf and the other inputs' constants or scalars."""
-    return lambda lw, node: view(lw, lw.buf(node.inputs[0]), *(lw.env[v] for v in node.inputs[1:]))
+    return lambda lw, node: view(lw, node, lw.buf(node.inputs[0]), *(lw.env[v] for v in node.inputs[1:]))
 
 
 def view_reshape(lw, node: Node) -> Buf:

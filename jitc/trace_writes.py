@@ -116,8 +116,8 @@ def augmented(tracer, op_name: str, target, other):
 def write_back(graph: Graph, inputs: list) -> None:
     """Inputs whose memory changed get their final content at the end of the trace."""
     for proxy in inputs:
-        value = proxy.input_value
-        if proxy._ir is not value:
+        value = getattr(proxy, "input_value", None)  # None: a Python scalar argument
+        if value is not None and proxy._ir is not value:
             _insert(graph, OPS["aten::copy_"], [value, proxy._ir])
 
 
