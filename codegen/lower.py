@@ -18,13 +18,16 @@ from jitc.ir import Block, Graph, Node, Value
 from jitc.ops import OPS
 from jitc.ops.abstract import normalize_axes
 from jitc.ops.registry import CREATION, ELEMENTWISE, MATMUL, REDUCTION, SCALAR
-from jitc.types import SCALAR_DTYPES, ScalarType, TensorType, TupleType
+from jitc.types import NONE, SCALAR_DTYPES, ScalarType, TensorType
 
-from .abi import FIRST_SITE_CODE, OutputSpec
+from .abi import FIRST_SITE_CODE
 from .elementwise import emit_copy, emit_fill, emit_fusion_group, emit_scalar_node, python_dtype
+from .inplace import InPlacePlan
 from .kernel import declare
 from .loops import Buf, i64, pointer_type
 from .matmul import calls_blas, emit_matmul
+from .mutation import lower_copy_into, lower_index_put, write_view
+from .outputs import flatten_outputs, has_views, output_spec
 from .parallel import thread_count
 from .reduce import emit_reduction, load_element
 from .rows import emit_row_kernel, is_row_kernel
@@ -34,37 +37,6 @@ from .views import VIEWS
 
 ALIGN = 64
 STACK_WORKSPACE = 64 * 1024  # larger workspaces come from the heap: threads may have small stacks
-
-
-def flatten_outputs(graph: Graph, dedupe: bool = True) -> tuple[list[Value], object]:
-    """The graph's outputs as a flat list of values plus a template (nested tuples of indices) to rebuild them.
-    With dedupe, a value returned twice is one output returned twice (as NumPy returns the same array)."""
-    flat: list[Value] = []
-
-    def walk(v: Value):
-        if v.node is not None and v.node.kind == "prim::TupleConstruct":
-            return tuple(walk(x) for x in v.node.inputs)
-        if isinstance(v.type, TupleType):
-            raise CompileError("returning a tuple that is not built in the graph cannot be compiled")
-        if dedupe and v in flat:
-            return flat.index(v)
-        flat.append(v)
-        return len(flat) - 1
-
-    template = [walk(v) for v in graph.outputs]
-    return flat, template[0] if len(template) == 1 else tuple(template)
-
-
-def output_spec(v: Value) -> OutputSpec:
-    t = v.type
-    if isinstance(t, TensorType):
-        return OutputSpec(np.dtype(t.dtype), tuple(t.shape), False)
-    return OutputSpec(SCALAR_DTYPES[t.name] if isinstance(t, ScalarType) and t.name in SCALAR_DTYPES else
-                      _fail(f"cannot return a value of type {t} from compiled code"), (), True)
-
-
-def _fail(msg: str):
-    raise CompileError(msg)
 
 
 class Lowering:
@@ -91,6 +63,7 @@ class Lowering:
         self.outputs, self.template = flatten_outputs(graph, dedupe_outputs)
         self.specs = [output_spec(v) for v in self.outputs]
         self.out_slot: dict[Value, int] = {}  # output value -> its caller-allocated slot, where it is computed
+        self.plan = InPlacePlan(graph)
 
     # ---- buffers
     def arg_pointer(self, i: int, dtype) -> ir.Value:
@@ -113,6 +86,21 @@ class Lowering:
             c = TensorType.contiguous(t.dtype, t.shape)
             return Buf(ptr, np.dtype(t.dtype), c.shape, c.strides)
         return self.alloc(t.dtype, t.shape)
+
+    def dest_buf(self, v: Value) -> Buf | None:
+        """The region of an array that v is written into in place (see inplace.py), when there is one."""
+        write = self.plan.dest_write(v)
+        if write is None:
+            return None
+        return write_view(self, write, self.buf(write.inputs[0]), self.static(write.inputs[2]))
+
+    def static(self, v: Value):
+        """v's lowered value, also before its node is reached when it is a constant or a tuple of known values."""
+        if v in self.env:
+            return self.env[v]
+        if v.node is not None and v.node.kind == "prim::TupleConstruct":
+            return tuple(self.static(x) for x in v.node.inputs)
+        return self.const(v)
 
     # ---- values
     def scalar(self, v: Value):
@@ -145,8 +133,10 @@ class Lowering:
         seen = set()
         for j, v in enumerate(self.outputs):
             producer = v.node
+            reused = producer is not None and producer.kind == "prim::Loop" and \
+                self.plan.reuses_init(producer, producer.outputs.index(v))
             if v not in seen and producer is not None and producer.owning_block is graph.block and \
-                    isinstance(v.type, TensorType) and _writes_fresh_buffer(producer):
+                    isinstance(v.type, TensorType) and _writes_fresh_buffer(producer) and not reused:
                 self.out_slot[v] = j
             seen.add(v)
         for i, v in enumerate(graph.inputs):
@@ -217,9 +207,13 @@ class Lowering:
             self.if_(node)
         elif kind == "prim::Loop":
             self.loop(node)
+        elif kind == "aten::index_put":
+            lower_index_put(self, node)
+        elif kind == "aten::copy_":
+            lower_copy_into(self, node)
         elif kind == "prim::Uninitialized":  # a value no path reads before assigning it: any content will do
             t = node.output.type
-            self.env[node.output] = self.alloc(t.dtype, t.shape) if isinstance(t, TensorType) else \
+            self.env[node.output] = None if t == NONE else self.alloc(t.dtype, t.shape) if isinstance(t, TensorType) else \
                 (ScalarBuilder(self.b, SCALAR_DTYPES[t.name]).const(0), SCALAR_DTYPES[t.name], None)
         elif kind in OPS:
             self.op(node, OPS[kind])
@@ -243,7 +237,7 @@ class Lowering:
             self.reduction(_Alias(last, node.output), OPS[last.kind], tuple(last.inputs[0].type.shape), inputs,
                            functools.partial(_fused_element, sub, scalar_dtypes))
             return
-        outs = [self.result_buf(v) for v in node.outputs]
+        outs = [self.dest_buf(v) or self.result_buf(v) for v in node.outputs]
         emit = emit_row_kernel if is_row_kernel(sub) else emit_fusion_group
         emit(self.module, self.b, sub, inputs, outs, self.symbols, self.threads)
         for v, o in zip(node.outputs, outs):
@@ -356,11 +350,14 @@ class Lowering:
                 emit_copy(self.module, self.b, self.buf(v), slot)
         return scalars
 
-    def stage_carried(self, results: list[Value]) -> None:
+    def stage_carried(self, results: list[Value], slots: list) -> None:
         """Before the carried buffers are overwritten, copy aside any result that may read them: a carried value
-        itself (`a, b = a + b, a`) or a view (`x = x.T`). Results computed fresh in the body are safe."""
-        for v in results:
+        itself (`a, b = a + b, a`) or a view (`x = x.T`). Results computed fresh in the body are safe, and so is
+        a result already in its own buffer (an in-place write), which is not overwritten."""
+        for v, slot in zip(results, slots):
             producer = v.node
+            if self.env.get(v) is slot:
+                continue
             if isinstance(v.type, TensorType) and (producer is None or not _writes_fresh_buffer(producer)):
                 src = self.buf(v)
                 staged = self.alloc(src.dtype, src.shape)
@@ -398,7 +395,9 @@ class Lowering:
         max_trips, _, _ = self.scalar(node.inputs[0])
         init_cond = cast(self.b, *self.scalar(node.inputs[1])[:2], np.bool_)
         carried_in = node.inputs[2:]
-        slots = self.merge_slots(node.outputs)  # the carried buffers are the loop's results (maybe an output)
+        # the carried buffers are the loop's results (maybe an output), or the initial arrays when those are dead
+        slots = [self.buf(init) if self.plan.reuses_init(node, k) else self.merge_slots([v])[0]
+                 for k, (init, v) in enumerate(zip(carried_in, node.outputs))]
         init_scalars = self.assign(slots, carried_in)
         pre = self.b.block
         header = self.fn.append_basic_block("loop.header")
@@ -428,7 +427,7 @@ class Lowering:
         self.env[body.params[0]] = (i, np.dtype(np.int64), None)
         self.block(body)
         next_cond = cast(self.b, *self.scalar(body.returns[0])[:2], np.bool_)
-        self.stage_carried(body.returns[1:])
+        self.stage_carried(body.returns[1:], slots)
         new_scalars = self.assign(slots, body.returns[1:])
         latch = self.b.block
         for (phi, dt), (value, src_dt) in zip(phis, new_scalars):
@@ -515,8 +514,10 @@ def lower(graph: Graph, name: str = "jitc_entry", n_user: int | None = None) -> 
     types = [v.type for v in graph.inputs]
     python_types = all(isinstance(t, TensorType) or (isinstance(t, ScalarType) and t.name in SCALAR_DTYPES)
                        for t in types)
-    lw.has_fastcall = n_user is not None and lw.symbols is not None and layout_ok() and python_types
+    lw.has_fastcall = n_user is not None and lw.symbols is not None and layout_ok() and python_types and \
+        not has_views(lw.template)  # views of arguments are made by the runtime (executor._rebuild)
     if lw.has_fastcall:
+        written = [i for i, v in enumerate(graph.inputs) if v in lw.plan.written_back]
         emit_fastcall(module, module.get_global(name), f"{name}_fastcall", types, n_user, lw.specs, lw.template,
-                      lw.symbols)
+                      lw.symbols, written)
     return lw, str(module)

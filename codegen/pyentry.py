@@ -26,7 +26,7 @@ from .scalar import F64, I8, I32, I64
 
 OB_TYPE, TUPLE_ITEMS, FLOAT_VALUE = 8, 24, 16
 ARR_DATA, ARR_ND, ARR_DIMS, ARR_STRIDES, ARR_DESCR, ARR_FLAGS = 16, 24, 32, 40, 56, 64
-NPY_ARRAY_ALIGNED = 0x0100
+NPY_ARRAY_ALIGNED, NPY_ARRAY_WRITEABLE = 0x0100, 0x0400
 VECTORCALL_OFFSET_BIT = 1 << 63
 RELEASE_GIL_ELEMENTS = 1 << 15  # below this the work is shorter than releasing and retaking the GIL
 
@@ -140,9 +140,38 @@ class _Emitter:
         return self.call("PyLong_FromLongLong", self.p8, [I64], [value])
 
 
+def _extent(t: TensorType) -> tuple[int, int] | None:
+    """The byte range [lo, hi) an array of this type spans around its data pointer; None when it is empty."""
+    if any(n == 0 for n in t.shape):
+        return None
+    item = np.dtype(t.dtype).itemsize
+    lo = sum(min(0, (n - 1) * s * item) for n, s in zip(t.shape, t.strides))
+    hi = sum(max(0, (n - 1) * s * item) for n, s in zip(t.shape, t.strides)) + item
+    return lo, hi
+
+
+def _check_no_overlap(e: _Emitter, input_types: list, objects: list, data: list, written) -> None:
+    """Arguments the code writes in place must be writeable and share no memory with other arguments; otherwise
+    the general path decides (NumPy's error, or the user's code run as it is)."""
+    b = e.b
+    for i in written:
+        flags = e.load(objects[i], ARR_FLAGS, I32)
+        e.check(b.icmp_unsigned("!=", b.and_(flags, ir.Constant(I32, NPY_ARRAY_WRITEABLE)), ir.Constant(I32, 0)))
+        span_i = _extent(input_types[i])
+        for j, t in enumerate(input_types):
+            span_j = _extent(t) if j != i and isinstance(t, TensorType) else None
+            if span_i is None or span_j is None:
+                continue
+            pi, pj = b.ptrtoint(data[i], I64), b.ptrtoint(data[j], I64)
+            apart = b.or_(b.icmp_signed("<=", b.add(pi, i64(span_i[1])), b.add(pj, i64(span_j[0]))),
+                          b.icmp_signed("<=", b.add(pj, i64(span_j[1])), b.add(pi, i64(span_i[0]))))
+            e.check(apart)
+
+
 def emit_fastcall(module: ir.Module, entry: ir.Function, name: str, input_types: list, n_user: int,
-                  specs: list, template, symbols) -> None:
-    """Emit `NAME` (METH_FASTCALL) for a specialization whose inputs are n_user arguments then parameters."""
+                  specs: list, template, symbols, written=()) -> None:
+    """Emit `NAME` (METH_FASTCALL) for a specialization whose inputs are n_user arguments then parameters;
+    `written`: the inputs the code writes in place."""
     e = _Emitter(module, name, symbols)
     b = e.b
     with b.goto_block(e.slow):
@@ -161,9 +190,13 @@ def emit_fastcall(module: ir.Module, entry: ir.Function, name: str, input_types:
     def put(i: int, ptr) -> None:
         b.store(ptr, b.gep(slots, [ir.Constant(I32, 0), ir.Constant(I32, i)]))
 
+    arg_objects, data = [], []
     for i, t in enumerate(input_types):
         obj = b.load(b.gep(e.args, [i64(i)])) if i < n_user else e.load(params, TUPLE_ITEMS + 8 * (i - n_user), e.p8)
-        put(i, e.array(obj, t) if isinstance(t, TensorType) else e.scalar(obj, t))
+        arg_objects.append(obj)
+        data.append(e.array(obj, t) if isinstance(t, TensorType) else e.scalar(obj, t))
+        put(i, data[-1])
+    _check_no_overlap(e, input_types, arg_objects, data, written)
     # outputs: arrays from NumPy, scalars in stack slots boxed after the run
     objects, scalar_slots = [], {}
     for j, spec in enumerate(specs):
@@ -201,29 +234,40 @@ def emit_fastcall(module: ir.Module, entry: ir.Function, name: str, input_types:
     hits = ir.GlobalVariable(module, I64, f"{name}.hits")  # read by cache_info()
     hits.initializer = i64(0)
     b.atomic_rmw("add", hits, i64(1), "monotonic")
-    b.ret(_build(e, template, objects))
+    b.ret(_build(e, template, objects, arg_objects))
 
 
-def _build(e: _Emitter, template, objects: list) -> ir.Value:
+def _borrowed(e: _Emitter, item, arg_objects: list) -> ir.Value:
+    """A template entry that is not a new output: None, or an argument returned as itself (-1 - index)."""
+    if item is None:
+        return e.b.inttoptr(e.symbols.load(e.b, "object", "None"), e.p8)
+    return arg_objects[-1 - item]
+
+
+def _build(e: _Emitter, template, objects: list, arg_objects: list) -> ir.Value:
     """The returned object: the single output itself, or (nested) tuples holding a new reference to each."""
     if not isinstance(template, tuple):
-        return objects[template]
-    tup = _tuple(e, template, objects)
+        if template is not None and template >= 0:
+            return objects[template]
+        obj = _borrowed(e, template, arg_objects)
+        e.call("Py_IncRef", ir.VoidType(), [e.p8], [obj])
+        return obj
+    tup = _tuple(e, template, objects, arg_objects)
     for obj in objects:  # the tuples own them now
         e.call("Py_DecRef", ir.VoidType(), [e.p8], [obj])
     return tup
 
 
-def _tuple(e: _Emitter, template: tuple, objects: list) -> ir.Value:
+def _tuple(e: _Emitter, template: tuple, objects: list, arg_objects: list) -> ir.Value:
     b = e.b
     tup = e.call("PyTuple_New", e.p8, [I64], [i64(len(template))])
     with b.if_then(b.icmp_unsigned("==", tup, ir.Constant(e.p8, None)), likely=False):
         b.ret(tup)  # MemoryError is set (the outputs leak: out of memory anyway)
     for k, item in enumerate(template):
         if isinstance(item, tuple):
-            child = _tuple(e, item, objects)
+            child = _tuple(e, item, objects, arg_objects)
         else:
-            child = objects[item]
+            child = objects[item] if item is not None and item >= 0 else _borrowed(e, item, arg_objects)
             e.call("Py_IncRef", ir.VoidType(), [e.p8], [child])
         b.store(child, b.bitcast(b.gep(tup, [i64(TUPLE_ITEMS + 8 * k)]), e.p8.as_pointer()))
     return tup

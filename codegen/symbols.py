@@ -54,7 +54,7 @@ def resolve(kind: str, what: str) -> int:
     if kind == "type":
         return id({"ndarray": np.ndarray, "float": float, "int": int, "bool": bool}[what])
     if kind == "object":
-        return id({"True": True}[what])
+        return id({"True": True, "None": None}[what])
     if kind == "descr":
         return id(np.dtype(what))
     if kind == "capi":

@@ -13,22 +13,20 @@ from .loops import Buf, i64
 from .scalar import cast
 
 
-def view_transpose(lw, node: Node) -> Buf:
-    src = lw.buf(node.inputs[0])
-    axes = lw.const(node.inputs[1])
+def view_transpose(lw, node: Node, src: Buf, axes=None) -> Buf:
     axes = tuple(reversed(range(len(src.shape)))) if axes is None else normalize_axes(axes, len(src.shape), "T")
     return Buf(src.ptr, src.dtype, tuple(src.shape[a] for a in axes), tuple(src.strides[a] for a in axes))
 
 
-def view_select(lw, node: Node) -> Buf:
-    src = lw.buf(node.inputs[0])
-    (dim,) = normalize_axes(lw.const(node.inputs[1]), len(src.shape), "select")
+def view_select(lw, node: Node, src: Buf, dim, x) -> Buf:
+    """x: a Python int, or a scalar (llvm value, dtype, _) known only at run time (bounds-checked; an error names
+    node's line)."""
+    (dim,) = normalize_axes(dim, len(src.shape), "select")
     n, b = src.shape[dim], lw.b
-    x = lw.env[node.inputs[2]]
     if isinstance(x, int):
         index = i64(x + n if x < 0 else x)
     else:
-        value, dt, _ = lw.scalar(node.inputs[2])
+        value, dt, _ = x
         value = cast(b, value, dt, np.int64)
         index = b.select(b.icmp_signed("<", value, i64(0)), b.add(value, i64(n)), value)
         lw.error(lw.index_error(dim, n, node), b.icmp_unsigned(">=", index, i64(n)))  # unsigned: negatives too
@@ -36,10 +34,8 @@ def view_select(lw, node: Node) -> Buf:
     return Buf(ptr, src.dtype, src.shape[:dim] + src.shape[dim + 1:], src.strides[:dim] + src.strides[dim + 1:])
 
 
-def view_slice(lw, node: Node) -> Buf:
-    src = lw.buf(node.inputs[0])
-    (dim,) = normalize_axes(lw.const(node.inputs[1]), len(src.shape), "slice")
-    start, stop, step = (lw.const(v) for v in node.inputs[2:5])
+def view_slice(lw, node: Node, src: Buf, dim, start=None, stop=None, step=None) -> Buf:
+    (dim,) = normalize_axes(dim, len(src.shape), "slice")
     begin, end, step = slice(start, stop, step).indices(src.shape[dim])
     n = len(range(begin, end, step))
     ptr = lw.b.gep(src.ptr, [i64(begin * src.strides[dim] if n else 0)], inbounds=True)
@@ -47,10 +43,14 @@ def view_slice(lw, node: Node) -> Buf:
                src.strides[:dim] + (src.strides[dim] * step,) + src.strides[dim + 1:])
 
 
-def view_unsqueeze(lw, node: Node) -> Buf:
-    src = lw.buf(node.inputs[0])
-    (dim,) = normalize_axes(lw.const(node.inputs[1]), len(src.shape) + 1, "expand_dims")
+def view_unsqueeze(lw, node: Node, src: Buf, dim) -> Buf:
+    (dim,) = normalize_axes(dim, len(src.shape) + 1, "expand_dims")
     return Buf(src.ptr, src.dtype, src.shape[:dim] + (1,) + src.shape[dim:], src.strides[:dim] + (0,) + src.strides[dim:])
+
+
+def _on_node(view):
+    """A view of the table over a node: its array input's Buf and the other inputs' constants or scalars."""
+    return lambda lw, node: view(lw, node, lw.buf(node.inputs[0]), *(lw.env[v] for v in node.inputs[1:]))
 
 
 def view_reshape(lw, node: Node) -> Buf:
@@ -64,5 +64,5 @@ def view_reshape(lw, node: Node) -> Buf:
     return Buf(src.ptr, src.dtype, c.shape, c.strides)
 
 
-VIEWS = {"aten::transpose": view_transpose, "aten::select": view_select, "aten::slice": view_slice,
-          "aten::unsqueeze": view_unsqueeze, "aten::reshape": view_reshape}
+STEPS = {"transpose": view_transpose, "select": view_select, "slice": view_slice, "unsqueeze": view_unsqueeze}
+VIEWS = {**{f"aten::{name}": _on_node(view) for name, view in STEPS.items()}, "aten::reshape": view_reshape}

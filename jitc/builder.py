@@ -12,6 +12,8 @@ def abstract(v):
     """What shape inference sees for an input: a constant's Python value (a tensor constant's type), otherwise
     the value's type."""
     if isinstance(v, Value):
+        if v.node is not None and v.node.kind == "prim::TupleConstruct":  # known items stay known
+            return tuple(abstract(x) for x in v.node.inputs)
         if v.node is not None and v.node.kind == "prim::Constant":
             v = v.node.attrs.get("value")
         else:

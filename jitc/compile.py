@@ -12,6 +12,7 @@ from .arguments import CallBinder, flatten
 from .errors import FallbackWarning, JitcError, ScriptError, SignatureError, TracerWarning
 from .nn.module import Module
 from .runtime.executor import disabled, signature
+from .script_module import eager_if_overlapping
 
 EAGER = "eager"  # marker: this kind of call runs through NumPy
 
@@ -178,7 +179,7 @@ class CompiledFunction:
         # native fast paths guard the arguments, and Module attribute assignment retires them; a plain object's
         # attributes can change unseen, so its calls come here, where the state is checked
         owner = self if self.model is None or isinstance(self.model, Module) else None
-        return target.run(flatten(bound, kinds), owner)
+        return eager_if_overlapping(lambda: target.run(flatten(bound, kinds), owner), self.fn, args, kwargs)
 
     def _run_eagerly(self, reason: str, args, kwargs):
         key = ("eager", reason)

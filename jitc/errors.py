@@ -1,4 +1,5 @@
 """Exceptions and warnings users see; every error names the problem and, where there is one, the source line."""
+from numpy._core._exceptions import _UFuncOutputCastingError
 
 
 class JitcError(Exception):
@@ -27,6 +28,26 @@ class CompileError(JitcError):
 
 class LoadError(JitcError):
     """A saved file that is malformed, truncated, tampered with or not a jitc file."""
+
+
+class CastingError(JitcError, TypeError):
+    """A write whose value cannot be cast to the array's dtype under NumPy's rule (np.copyto's same_kind)."""
+
+
+class InPlaceCastError(CastingError, _UFuncOutputCastingError):
+    """An in-place ufunc (`c += b`, `out=c`) whose result NumPy refuses to cast to c's dtype; NumPy raises
+    UFuncTypeError (`_UFuncOutputCastingError`) here, and so does jitc."""
+
+    def __init__(self, message: str):
+        Exception.__init__(self, message)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class OverlappingArguments(JitcError):
+    """The compiled code writes to an argument that shares memory with another argument: compiled code assumes
+    they do not, so the caller runs the user's Python code instead (or, with no Python code, reports this)."""
 
 
 class TracerWarning(UserWarning):

@@ -7,6 +7,7 @@ import numpy as np
 
 from .ops import DUNDERS, METHODS, OPS, op_for_function
 from .ops.registry import REFLECTED
+from .trace_writes import ProxyMemory, augmented, current_ir, write
 
 
 class Proxy:
@@ -16,7 +17,14 @@ class Proxy:
     __hash__ = object.__hash__
 
     def __init__(self, tracer, value: np.ndarray, ir):
-        self._tracer, self.value, self.ir = tracer, value, ir
+        self._tracer, self.value, self._ir = tracer, value, ir
+        self.memory = ProxyMemory(None)
+        self.input_value = None  # the graph input, for proxies of the traced function's arguments
+
+    @property
+    def ir(self):
+        """The graph value of this array's current content (derived again after a write to its memory)."""
+        return current_ir(self)
 
     @classmethod
     def __jitc_dispatch__(cls, op_name: str, args, kwargs):
@@ -25,6 +33,11 @@ class Proxy:
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         op = op_for_function(ufunc)
+        if method == "__call__" and op is not None and set(kwargs) == {"out"}:
+            out = kwargs["out"]
+            (out,) = out if isinstance(out, tuple) else (out,)
+            write(self._tracer, out, (), self._tracer.record(op, inputs, {}), "same_kind")
+            return out
         if method != "__call__" or op is None or kwargs:
             what = f"np.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
             extra = f" with keyword arguments {sorted(kwargs)}" if kwargs and op is not None else ""
@@ -32,6 +45,9 @@ class Proxy:
         return self._tracer.record(op, inputs, {})
 
     def __array_function__(self, func, types, args, kwargs):
+        if func is np.copyto and len(args) == 2 and not kwargs:
+            write(self._tracer, args[0], (), args[1], "same_kind_copy")
+            return None
         op = op_for_function(func)
         if op is None:
             raise self._tracer.unsupported(numpy_name(func))
@@ -73,6 +89,12 @@ class Proxy:
 
     def __getitem__(self, index):
         return self._tracer.index(self, index)
+
+    def __setitem__(self, index, value):
+        write(self._tracer, self, index, value)
+
+    def fill(self, value):
+        write(self._tracer, self, (), value)
 
     def reshape(self, *shape):
         return self._tracer.record(OPS["aten::reshape"], (self, shape[0] if len(shape) == 1 else shape), {})
@@ -132,8 +154,18 @@ def _dunder(name: str, op):
     return method
 
 
+def _in_place(op_name: str):
+    def method(self, other):
+        return augmented(self._tracer, op_name, self, other)
+
+    return method
+
+
 for _name, _op in DUNDERS.items():
     setattr(Proxy, _name, _dunder(_name, _op))
+    if _name not in REFLECTED and _name[2:-2] in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow",
+                                                        "and", "or"):
+        setattr(Proxy, f"__i{_name[2:]}", _in_place(_op.name))
 
 
 

@@ -44,6 +44,18 @@ def check_args(graph: Graph, args: tuple, name: str, skip_self: bool) -> list:
     return out
 
 
+def eager_if_overlapping(run, eager, args, kwargs):
+    """run(); when the arguments it writes overlap others, the user's Python code `eager` gives NumPy's results."""
+    from .errors import OverlappingArguments
+
+    try:
+        return run()
+    except OverlappingArguments:
+        if eager is None:
+            raise
+        return eager(*args, **kwargs)
+
+
 class _Inspectable:
     """Calling, saving and inspecting compiled code: shared by ScriptFunction and ScriptModule."""
 
@@ -115,13 +127,14 @@ class _Inspectable:
 class ScriptFunction(_Inspectable):
     """A compiled function: `.graph` (IR), `.code` (Python), callable with NumPy arrays."""
 
-    def __init__(self, graph: Graph, name: str):
+    def __init__(self, graph: Graph, name: str, eager=None):
         self.graph = graph
         self.name = name
         self.value_inputs: frozenset[int] = frozenset()  # scalar inputs compiled by value (a trace baked them)
         self.traced_values: dict[int, object] = {}         # ... and the values the trace baked
         self.__name__ = name
         self._call = self._general_call
+        self._eager = eager  # the Python function: runs when arguments it writes overlap others (see above)
 
     @property
     def code(self) -> str:
@@ -142,7 +155,7 @@ class ScriptFunction(_Inspectable):
         refuse_keywords(self.name, kwargs)
         if HOOKS.call is not None:  # called while tracing: the tracer copies this graph into the trace
             return HOOKS.call(self, args, {})
-        return run_function(self, args)
+        return eager_if_overlapping(lambda: run_function(self, args), self._eager, args, kwargs)
 
     def __repr__(self) -> str:
         return f"<jitc.ScriptFunction {self.name}>"
@@ -162,6 +175,7 @@ class ScriptModule(_Inspectable):
         d["_methods"] = OrderedDict()   # name -> Graph, first input is self
         d["_constants"] = OrderedDict()  # non-array attributes (ints, floats, ...), read by GetAttr
         d["_call"] = self._general_call
+        d["_eager"] = None  # the original module, whose methods run when arguments they write overlap others
 
     def __getattr__(self, name: str):
         d = self.__dict__  # read with .get: copy and pickle probe instances whose tables are not set yet
@@ -254,7 +268,9 @@ class _BoundMethod:
             refuse_keywords(self.name, kwargs)
         if HOOKS.call is not None and self.name == "forward":
             return HOOKS.call(self.module, args, {})
-        return run_method(self.module, self.name, args)
+        original = self.module.__dict__["_eager"]
+        return eager_if_overlapping(lambda: run_method(self.module, self.name, args),
+                                    getattr(original, self.name, None), args, {})
 
     @property
     def graph(self) -> Graph:

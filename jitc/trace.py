@@ -15,6 +15,7 @@ from .ops import OPS, OpDef, bind
 from .proxy import Proxy, ScalarProxy, describe_value
 from .script_module import ScriptFunction, ScriptModule, check_args
 from .source import user_location
+from .trace_writes import returned, track_view, write_back
 from .types import ModuleType, TensorType, TupleType, type_of_constant
 
 MAX_OPS_PER_LINE = 256  # more, from one source line, is a Python loop unrolled into the trace
@@ -76,7 +77,9 @@ class Tracer:
             else type_of_constant(result)
         value = insert_op(self.frame.graph, op, inputs, str(loc) if loc else None, out_type=result_type)
         if isinstance(result, (np.ndarray, np.generic)):
-            return Proxy(self, np.asarray(result), value)
+            proxy = Proxy(self, result if isinstance(result, np.ndarray) else np.asarray(result), value)
+            track_view(self, op, bound[0], proxy)
+            return proxy
         return result
 
     def record_scalar(self, op: OpDef, args, value) -> ScalarProxy:
@@ -182,6 +185,9 @@ class Tracer:
             outputs = _run_concrete(module, args)
         else:
             outputs = self.trace_module(module, args)
+        if any(n.kind == "aten::copy_" for n in self.script_module_for(module).graph.nodes()):
+            raise self.unsupported(f"calling the submodule '{'.'.join(path)}', which writes to its arguments in "
+                                   "place,")
         graph = self.frame.graph
         inputs = [target_value] + [insert_op_const(graph, self.ir_of(a, None), loc) for a in args]
         out_type = _type_of_result(outputs)
@@ -225,12 +231,13 @@ class Tracer:
             result = module.forward(*proxies)
         finally:
             self.frames.pop()
-        self._set_outputs(graph, result)
+        self._set_outputs(graph, result, proxies)
         sm = self.script_module_for(module)
         sm._methods.setdefault("forward", graph)
         return _concrete(result)
 
     def _input_proxy(self, graph: Graph, a, i: int, name: str | None = None):
+        """A traced input over a copy of the example (the traced run may write to it; the caller's stays)."""
         if isinstance(a, Proxy):
             a = a.value
         if isinstance(a, np.generic):
@@ -240,12 +247,16 @@ class Tracer:
         if not isinstance(a, np.ndarray):
             raise SignatureError(f"trace: example input {i} must be a NumPy array or a Python int/float/bool, got "
                                  f"{type(a).__name__}")
-        return Proxy(self, a, graph.add_input(TensorType.of(a), name))
+        value = graph.add_input(TensorType.of(a), name)
+        proxy = Proxy(self, a.copy(), value)
+        proxy.input_value = value
+        return proxy
 
-    def _set_outputs(self, graph: Graph, result) -> None:
+    def _set_outputs(self, graph: Graph, result, inputs: list) -> None:
         self.frames.append(_Frame(graph))
         try:
             with graph.inserting_at_end(graph.block):
+                write_back(graph, inputs)
                 graph.block.add_return(self._output_value(graph, result))
         finally:
             self.frames.pop()
@@ -255,7 +266,7 @@ class Tracer:
             items = [self._output_value(graph, r) for r in result]
             return graph.insert("prim::TupleConstruct", items, [TupleType(tuple(v.type for v in items))]).output
         if isinstance(result, Proxy):
-            return result.ir
+            return returned(result)
         if not isinstance(result, (np.ndarray, np.generic, bool, int, float, str, type(None))):
             raise SignatureError(f"trace: outputs must be arrays, Python scalars or (nested) tuples/lists of them, "
                                  f"got {type(result).__name__}")
@@ -267,6 +278,7 @@ class Tracer:
         sm = self.script_modules.get(id(module))
         if sm is None:
             sm = ScriptModule(type(module).__name__)
+            sm.__dict__["_eager"] = module
             self.script_modules[id(module)] = sm
             sm._parameters.update(module._parameters)
             for name, value in vars(module).items():
@@ -343,9 +355,9 @@ def trace(fn_or_module, example_inputs, check_trace: bool = True):
                 out = fn_or_module(*proxies)
             finally:
                 tracer.frames.pop()
-            tracer._set_outputs(graph, out)
+            tracer._set_outputs(graph, out, proxies)
             name = getattr(fn_or_module, "__name__", "")
-            result = ScriptFunction(graph, name if name.isidentifier() else "traced_fn")
+            result = ScriptFunction(graph, name if name.isidentifier() else "traced_fn", eager=fn_or_module)
             result.value_inputs = tracer.value_inputs
             result.traced_values = {i: example_inputs[i] for i in tracer.value_inputs}
         else:
@@ -373,18 +385,24 @@ def _check(traced, fn, inputs) -> None:
     does not depend on (or wait for) native compilation."""
     from .interpreter import run_graph
 
-    expected = fn(*(a.copy() if isinstance(a, np.ndarray) else a for a in inputs))
+    eager_inputs, graph_inputs = ([a.copy() if isinstance(a, np.ndarray) else a for a in inputs] for _ in "12")
+    expected = fn(*eager_inputs)
     if isinstance(traced, ScriptFunction):
-        got = run_graph(traced.graph, list(inputs))
+        got = run_graph(traced.graph, graph_inputs)
     else:
-        got = run_graph(traced.inlined_graph, [traced, *inputs])
+        got = run_graph(traced.inlined_graph, [traced, *graph_inputs])
     got = got[0] if len(got) == 1 else tuple(got)
-    flat_got, flat_exp = _flatten(got), _flatten(expected)
-    if len(flat_got) != len(flat_exp) or not all(
-            np.shape(g) == np.shape(e) and np.allclose(g, e, rtol=1e-5, atol=1e-6, equal_nan=True)
-            for g, e in zip(flat_got, flat_exp)):
-        raise TracingCheckError("check_trace: the traced graph does not reproduce the eager outputs on the example "
-                                "inputs (the model may depend on state the trace cannot see)")
+    flat_got, flat_exp = _flatten((got, *graph_inputs)), _flatten((expected, *eager_inputs))  # writes count too
+    if len(flat_got) != len(flat_exp) or not all(_close(g, e) for g, e in zip(flat_got, flat_exp)):
+        raise TracingCheckError("check_trace: the traced graph does not reproduce the eager outputs (or writes to "
+                                "its arguments) on the example inputs (the model may depend on state the trace "
+                                "cannot see)")
+
+
+def _close(got, expected) -> bool:
+    if got is None or expected is None:
+        return got is expected
+    return np.shape(got) == np.shape(expected) and np.allclose(got, expected, rtol=1e-5, atol=1e-6, equal_nan=True)
 
 
 def _flatten(x) -> list:

@@ -31,7 +31,6 @@ INTS = (np.int32, np.int64)
 # FallbackWarning (and raise CompileError under fallback="error"). Keyed by (op, note).
 FALLBACK = {
     ("aten::size", "shape"): "returning x.shape (a folded tuple constant) is not a graph-built tuple",
-    ("prim::Uninitialized", ""): "a None result cannot be returned from native code",
     ("aten::slice.t", "shape"): "an int list result (a folded shape) cannot be returned from native code",
     ("aten::add.t", "shape"): "an int list result (a folded shape) cannot be returned from native code",
     ("prim::dtype", "array"): "a str result (the folded dtype name) cannot be returned from native code",
@@ -312,6 +311,37 @@ def creation_cases() -> list[Case]:
     return cases
 
 
+def _set(a, index, value):
+    b = a.copy()
+    b[index] = value
+    return b
+
+
+def _copyto(dst, src):
+    np.copyto(dst, src)
+    return dst
+
+
+def mutation_cases() -> list[Case]:
+    cases = []
+    for dtype in FLOATS + INTS:
+        x, v = signed((5, 6), dtype), signed((3, 3), dtype)
+        mask = signed((5, 6), np.float64) > 0
+        cases += [
+            Case("aten::index_put", lambda a, v: _set(a, (slice(1, 4), slice(None, None, 2)), v * 2), (x, v),
+                 "computed-into-view"),
+            Case("aten::index_put", lambda a, v: _set(a, (slice(1, 4), slice(None, None, 2)), v), (x.T, v),
+                 "transposed-base"),
+            Case("aten::index_put", lambda a: _set(a, (-1, slice(2, None)), 3), (x,), "scalar"),
+            Case("aten::index_put", lambda a, r: _set(a, slice(None), r), (x, x[0][::-1].copy()), "broadcast-row"),
+            Case("aten::index_put", lambda a: _set(a, slice(1, None), a[:-1]), (x,), "overlapping-shift"),
+            Case("aten::masked_put", lambda m, a: _set(a, m, 7), (mask, x), "scalar"),
+            Case("aten::copy", lambda a: np.copy(a[::-1]) + 1, (x,), "reversed"),
+            Case("aten::copy_", _copyto, (x.copy(), x), "copyto-input"),
+        ]
+    return cases
+
+
 def scalar_cases() -> list[Case]:
     x = signed((3, 4), np.float32)
     cases = [
@@ -341,5 +371,5 @@ def scalar_cases() -> list[Case]:
 
 
 CASES: list[Case] = (elementwise_cases() + reduction_cases() + matmul_cases() + view_cases() + creation_cases()
-                     + scalar_cases())
+                     + scalar_cases() + mutation_cases())
 CASES += [Case(s.op, s.fn, s.inputs, s.note) for s in MATH_SAMPLES]  # jitc/ops/math.py's table: math_samples.py

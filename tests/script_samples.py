@@ -382,7 +382,7 @@ def err_loop_local(x, n: int):
 
 
 def err_subscript_assign(x):
-    x[0] = 1  # ERR:subscript_assign
+    x.reshape(-1)[0] = 1  # ERR:subscript_assign
     return x
 
 

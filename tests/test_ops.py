@@ -249,6 +249,41 @@ def scalar_samples(dtype) -> list[Sample]:
     ]
 
 
+def _set(a, index, value):
+    """`a[index] = value` on a copy (samples run many times: their inputs must not change)."""
+    b = a.copy()
+    b[index] = value
+    return b
+
+
+def _copyto(dst, src):
+    np.copyto(dst, src)
+    return dst
+
+
+def mutation_samples(dtype) -> list[Sample]:
+    a, v = signed((3, 4), dtype), signed((2, 2), dtype)
+    mask = signed((3, 4), np.float64) > 0
+    rows = (("slice", 0, 1, 3, None), ("slice", 1, None, None, 2))
+    return [
+        Sample("aten::index_put", lambda a, v: _set(a, (slice(1, 3), slice(None, None, 2)), v), (a, v, rows, "unsafe"),
+               note="slices"),
+        Sample("aten::index_put", lambda a: _set(a, -1, 2.5), (a, 2.5, (("select", 0, -1),), "unsafe"),
+               note="row-scalar"),
+        Sample("aten::index_put", lambda a, r: _set(a, (slice(None), None), r[:, None]),
+               (a.T, v[:1, :1], (("unsqueeze", 1, ),), "unsafe"), note="none-broadcast"),
+        Sample("aten::index_put", lambda a, r: _set(a, (Ellipsis, 1), r), (a[::-1], a[:, 0].astype(np.int32),
+                                                                            (("select", 1, 1),), "unsafe"),
+               note="ellipsis-cast"),
+        Sample("aten::masked_put", lambda m, a: _set(a, m, 0.5), (mask, 0.5, a), note="scalar"),
+        Sample("aten::masked_put", lambda m, a: _set(a, m, np.float32(-1)), (mask[::-1], np.float32(-1), a.T.T),
+               note="np-scalar"),
+        Sample("aten::copy", np.copy, (a.T,)),
+        Sample("aten::copy", lambda x: x.copy(), (np.asarray(a[0, 0]),), note="method-0d"),
+        Sample("aten::copy_", _copyto, (a.copy(), a), note="copyto"),
+    ]
+
+
 def script_scalar_samples() -> list[Sample]:
     x = signed((3, 4), np.float32)
     return [
@@ -328,7 +363,7 @@ def int_bool_samples() -> list[Sample]:
 
 FLOAT_DTYPES = (np.float32, np.float64)
 BUILDERS = (binary_samples, unary_samples, where_clip_cast_samples, matmul_samples, reduction_samples,
-            view_samples, creation_samples, scalar_samples)
+            view_samples, creation_samples, scalar_samples, mutation_samples)
 SAMPLES: list[Sample] = [s for dtype in FLOAT_DTYPES for build in BUILDERS for s in build(dtype)]
 SAMPLES += int_bool_samples() + script_scalar_samples()
 SAMPLES += [Sample(s.op, s.fn, s.args, s.kind, s.note) for s in MATH_SAMPLES]  # jitc/ops/math.py: math_samples.py

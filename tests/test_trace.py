@@ -365,8 +365,8 @@ def _reduce(a):
     return np.add.reduce(a)
 
 
-def _out(a):
-    return np.add(a, a, out=a)
+def _where(a):
+    return np.add(a, a, where=a > 0)
 
 
 def _sum_out(a):
@@ -378,7 +378,7 @@ def _cumsum(a):
 
 
 @pytest.mark.parametrize("fn, what", [(_fft, "np.fft.fft"), (_inv, "np.linalg.inv"), (_reduce, "np.add.reduce"),
-                                      (_out, "np.add with keyword arguments ['out']"), (_sum_out, "'out'"),
+                                      (_where, "np.add with keyword arguments ['where']"), (_sum_out, "'out'"),
                                       (_cumsum, ".cumsum")])
 def test_unsupported_numpy_names_function_and_line(fn, what, rng):
     x = rng.standard_normal((3, 3))

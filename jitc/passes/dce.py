@@ -1,4 +1,5 @@
-"""Dead-code elimination: a reverse walk dropping nodes whose outputs nobody uses (all ops are pure)."""
+"""Dead-code elimination: a reverse walk dropping nodes whose outputs nobody uses. Ops are pure; the only effect
+is the write-back of a mutated input (`aten::copy_`), which stays."""
 from __future__ import annotations
 
 from ..ir import Block, Graph
@@ -10,7 +11,7 @@ def eliminate_dead_code(graph: Graph) -> None:
 
 def _block(block: Block) -> None:
     for node in reversed(list(block.nodes)):
-        if all(not v.uses for v in node.outputs):
+        if node.kind != "aten::copy_" and all(not v.uses for v in node.outputs):
             node.destroy()
             continue
         for sub in node.blocks:

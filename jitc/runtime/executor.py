@@ -13,9 +13,10 @@ from collections import OrderedDict
 
 import numpy as np
 
-from ..errors import CompileError, FallbackWarning, JitcError
+from ..errors import CompileError, FallbackWarning, JitcError, OverlappingArguments
 from ..interpreter import run_graph
 from ..ir import Graph
+from ..ops import OPS
 from ..passes.clone import clone_graph
 from ..passes.freeze import freeze_module, lift_tensor_constants
 from ..passes.specialize import specialize
@@ -88,6 +89,7 @@ class Executor:
         else:
             self.graph, self.params = clone_graph(graph), []
         self.constants = lift_tensor_constants(self.graph)
+        self.written = written_inputs(self.graph)
         self.by_value: frozenset[int] = frozenset()  # int/bool inputs that set a shape: specialized by value
         self.cache: OrderedDict = OrderedDict()
         self.lock = threading.Lock()
@@ -186,14 +188,20 @@ class Executor:
 
         generation = GENERATION.value  # before reading the parameters: a reassignment in between retires the path
         values = self._arguments(args)
+        if self.written and _overlapping(values, self.written):
+            raise OverlappingArguments(f"{self.name}() writes to an argument that shares memory with another "
+                                       "argument; compiled code loaded from a file cannot run it (pass separate "
+                                       "arrays)")
         compiled = _INTERPRET if disabled() else self.specialization(values)
         if compiled is _INTERPRET:
-            return self.interpret(values)
-        compiled.slow_hits += 1
-        if owner is not None and compiled.fastcall is not None and not self.by_value:  # its guards check types
-            n = self.n_user(values)
-            owner.__dict__["_call"] = fast_path(compiled, tuple(values[n:]), owner._general_call, generation)
-        return run_compiled(compiled, values)
+            result = self.interpret(values)
+        else:
+            compiled.slow_hits += 1
+            if owner is not None and compiled.fastcall is not None and not self.by_value:  # its guards check types
+                n = self.n_user(values)
+                owner.__dict__["_call"] = fast_path(compiled, tuple(values[n:]), owner._general_call, generation)
+            result = run_compiled(compiled, values)
+        return _written_back(args, values, result)
 
     def interpret(self, values: list):
         outputs = run_graph(self.graph, values)
@@ -204,6 +212,41 @@ class Executor:
                  "compile_seconds": getattr(c, "compile_seconds", None), "hits": getattr(c, "hits", 0),
                  "stages": dict(getattr(c, "stages", {}))}
                 for key, c in self.cache.items()]
+
+
+def written_inputs(graph: Graph) -> tuple[int, ...]:
+    """The inputs a graph writes back (`aten::copy_` at its end): native code may update them in place."""
+    dsts = {n.inputs[0] for n in graph.block.nodes if n.kind == "aten::copy_"}
+    return tuple(i for i, v in enumerate(graph.inputs) if v in dsts)
+
+
+def _overlapping(values: list, written: tuple) -> bool:
+    """Whether an argument the code writes shares memory with another one (bounds, as np.may_share_memory);
+    a read-only one raises NumPy's error."""
+    for i in written:
+        a = values[i]
+        if not a.flags.writeable:
+            raise ValueError("assignment destination is read-only")
+        if any(j != i and isinstance(b, np.ndarray) and np.may_share_memory(a, b) for j, b in enumerate(values)):
+            return True
+    return False
+
+
+def _written_back(args, values: list, result):
+    """Arguments native code could not use as they are (unaligned, byte-swapped) ran on copies: what was written
+    to a copy goes to the caller's array, and a returned copy is the caller's array."""
+    for a, v in zip(args, values):
+        if v is not a and isinstance(a, np.ndarray) and isinstance(v, np.ndarray):
+            if not np.array_equal(a, v, equal_nan=True):
+                np.copyto(a, v)
+            result = _swap(result, v, a)
+    return result
+
+
+def _swap(result, old, new):
+    if isinstance(result, tuple):
+        return tuple(_swap(r, old, new) for r in result)
+    return new if result is old else result
 
 
 def run_compiled(compiled: Compiled, values: list):
@@ -227,7 +270,7 @@ def run_compiled(compiled: Compiled, values: list):
         exc, msg = ERRORS.get(code, (JitcError, f"native code failed with code {code}"))
         raise exc(msg)
     flat = [o.item() if s.scalar else o for o, s in zip(outs, compiled.outputs)]
-    return _rebuild(compiled.template, flat)
+    return _rebuild(compiled.template, flat, values)
 
 
 class _MethodDef(ctypes.Structure):
@@ -249,7 +292,16 @@ def fast_path(compiled: Compiled, params: tuple, slow, generation: int):
     return _new_cfunction(ctypes.byref(method), state, None)
 
 
-def _rebuild(template, flat: list):
+def _rebuild(template, flat: list, inputs: list):
+    """The returned structure: template entries index the outputs; None is None, -1 - i is input i itself, and
+    {"view": -1 - i, "steps": ...} a view of input i."""
     if isinstance(template, tuple):
-        return tuple(_rebuild(t, flat) for t in template)
-    return flat[template]
+        return tuple(_rebuild(t, flat, inputs) for t in template)
+    if template is None:
+        return None
+    if isinstance(template, dict):
+        view = inputs[-1 - template["view"]]
+        for name, *args in template["steps"]:
+            view = OPS[f"aten::{name}"].impl(view, *args)
+        return view
+    return inputs[-1 - template] if template < 0 else flat[template]

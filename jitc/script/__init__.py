@@ -32,6 +32,7 @@ class Session:
         if id(module) in self.modules:
             return self.modules[id(module)][1]
         sm = ScriptModule(type_name(module))
+        sm.__dict__["_eager"] = module
         self.modules[id(module)] = (module, sm)
         p = parts(module)
         sm._parameters.update(p.params)
@@ -59,7 +60,7 @@ class Session:
     def script_function(self, fn, kinds: tuple | None = None) -> ScriptFunction:
         key = (fn, kinds)
         if key not in self.functions:
-            self.functions[key] = ScriptFunction(self._compile(fn, None, kinds), fn.__name__)
+            self.functions[key] = ScriptFunction(self._compile(fn, None, kinds), fn.__name__, eager=fn)
         return self.functions[key]
 
     def _compile(self, fn, owner, kinds: tuple | None = None) -> Graph:

@@ -14,21 +14,23 @@ import functools
 from ..arguments import ConstKind
 from ..ir import Graph, Value
 from ..ops import OPS
-from ..types import BOOL, FLOAT, INT, STR, TENSOR, ListType, ModuleType, TupleType
+from ..types import BOOL, FLOAT, INT, STR, TENSOR, ListType, ModuleType, TensorType, TupleType
 from .analysis import always_exits, suffix_reads
 from .expressions import BINARY
 from .loops import GO, RESULT, RETURNED, SKIP, LoopCompiler
+from .mutation import MemRef, MutationCompiler, is_mem
 from .values import UNINIT, ModuleRef, ShapeOf, Undefined, describe, is_constant, same_binding, unify
 
 ANNOTATIONS = {"int": INT, "float": FLOAT, "bool": BOOL, "str": STR}
 _MISSING = object()
 
 
-class FunctionCompiler(LoopCompiler):
+class FunctionCompiler(MutationCompiler, LoopCompiler):
     """Compiles one function or method into a Graph. `owner` is (module, class name) when compiling a method."""
 
     def __init__(self, session, src, fn, owner=None, kinds: tuple = ()):
         super().__init__(session, src, fn)
+        self.init_mutation()
         self.fn, self.owner = fn, owner
         self.kinds = kinds              # per parameter (without self): its kind (see arguments.py), None if fixed
         self.flag = RETURNED            # the flag that means "skip the rest of this region"
@@ -45,6 +47,13 @@ class FunctionCompiler(LoopCompiler):
             raise self.error(tree, f"not every path through {tree.name}() returns a value (add a return at the "
                                    "end; a loop may run zero times)")
         result = self.env[RESULT] if returned else self.materialize(None, tree)
+        self.write_back(tree)
+        if result.node is not None and result.node.kind == "prim::TupleConstruct":
+            items = [self.returned(v) for v in result.node.inputs]
+            if any(a is not b for a, b in zip(items, result.node.inputs)):
+                result = self.returned_tuple(items, tree)
+        else:
+            result = self.returned(result)
         self.graph.block.add_return(result)
         self.graph.lint()
         return self.graph
@@ -72,7 +81,8 @@ class FunctionCompiler(LoopCompiler):
             return kind.value
         if isinstance(kind, TupleType):
             return tuple(self.bind_param(f"{name}_{i}", k) for i, k in enumerate(kind.elems))
-        return self.graph.add_input(kind, name)
+        value = self.graph.add_input(kind, name)
+        return self.new_root(value, external=True) if isinstance(kind, TensorType) else value
 
     @staticmethod
     def annotation(p: ast.arg) -> str | None:
@@ -130,20 +140,21 @@ class FunctionCompiler(LoopCompiler):
     def emit_if(self, cond: Value, then_fn, else_fn, live: frozenset[str], node: ast.AST) -> None:
         """A prim::If whose blocks run then_fn/else_fn on copies of env; live names that differ become outputs."""
         n = self.emit("prim::If", [cond], [], node)
-        before, envs = self.env, []
+        before, envs, serial = self.env, [], next(self.serial)
         for fn in (then_fn, else_fn):
             self.env = dict(before)
             with self.inserting(n.add_block()):
                 fn()
             envs.append(self.env)
         self.env = dict(before)
+        self.fill_missing_versions(envs, n)
         line = self.src.line(node)
         for name in dict.fromkeys([*envs[0], *envs[1]]):
             a, b = envs[0].get(name, _MISSING), envs[1].get(name, _MISSING)
             if same_binding(a, b):
                 if a is not _MISSING:
                     self.env[name] = a
-            elif name not in live:
+            elif name not in live and not is_mem(name):
                 self.env[name] = Undefined(f"'{name}' is not available after the if at line {line}")
             elif _MISSING in (a, b):
                 branch = "false" if b is _MISSING else "true"
@@ -152,17 +163,22 @@ class FunctionCompiler(LoopCompiler):
             elif isinstance(a, Undefined) or isinstance(b, Undefined):
                 self.env[name] = a if isinstance(a, Undefined) else b
             else:
-                self.env[name] = self.merge(n, name, (a, b), node)
+                self.env[name] = self.merge(n, name, (a, b), node, envs)
+                if isinstance(self.env[name], Value):
+                    self.merged(name, (a, b), self.env[name], serial)
 
-    def merge(self, n, name: str, bindings: tuple, node: ast.AST):
-        """One output of prim::If n: each block returns its binding of `name`, with a common type."""
-        if not all(b is UNINIT or isinstance(b, (Value, tuple)) or is_constant(b) for b in bindings):
+    def merge(self, n, name: str, bindings: tuple, node: ast.AST, envs: list):
+        """One output of prim::If n: each block returns its binding of `name` (read in that block's env), with a
+        common type."""
+        if not all(b is UNINIT or isinstance(b, (Value, tuple, MemRef)) or is_constant(b) for b in bindings):
             return Undefined(f"'{name}' refers to different objects after the if at line {self.src.line(node)}; "
                              "scripted code needs one object")
-        values = []
-        for block, b in zip(n.blocks, bindings):
+        values, saved = [], self.env
+        for block, b, env in zip(n.blocks, bindings, envs):
+            self.env = env
             with self.inserting(block):
                 values.append(None if b is UNINIT else self.materialize(b, node))
+        self.env = saved
         known = [v.type for v in values if v is not None]
         t = known[0] if len(known) == 1 else unify(*known)
         if t is None:
@@ -208,26 +224,34 @@ class FunctionCompiler(LoopCompiler):
             self.assign(node.target, self.visit(node.value), node)
 
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
-        if not isinstance(node.target, ast.Name):
-            raise self.error(node.target, "augmented assignment is only supported to names in scripted code "
-                                          "(arrays are not modified in place)")
+        """`x op= y`: in place on arrays (NumPy's in-place ufunc, same_kind casting), a rebinding on scalars."""
         if type(node.op) not in BINARY:
             raise self.error(node, f"the operator {type(node.op).__name__} is not supported")
         fold, dunder = BINARY[type(node.op)]
-        current = self.visit(ast.copy_location(ast.Name(node.target.id, ast.Load()), node.target))
-        self.assign(node.target, self.binary(fold, dunder, current, self.visit(node.value), node), node)
+        target = node.target
+        if isinstance(target, ast.Subscript):
+            self.write_index(self.visit(target.value), target.slice, self.visit(node.value), node, (fold, dunder))
+            return
+        if not isinstance(target, ast.Name):
+            raise self.error(target, "augmented assignment is only supported to names and array elements in "
+                                     "scripted code")
+        current = self.visit(ast.copy_location(ast.Name(target.id, ast.Load()), target))
+        value = self.binary(fold, dunder, current, self.visit(node.value), node)
+        if isinstance(current, Value) and isinstance(current.type, TensorType):
+            self.write(self.target_ref(current, target), (), value, node, "same_kind")
+        else:
+            self.assign(target, value, node)
 
     def assign(self, target: ast.expr, value, node: ast.AST) -> None:
         if isinstance(target, ast.Name):
-            self.env[target.id] = self.named(value, target.id) if isinstance(value, Value) else value
+            self.env[target.id] = self.bind_array(self.named(value, target.id) if isinstance(value, Value) else value)
         elif isinstance(target, (ast.Tuple, ast.List)):
             if any(isinstance(t, ast.Starred) for t in target.elts):
                 raise self.error(target, "starred assignment is not supported in scripted code (unpack every item)")
             for t, v in zip(target.elts, self.unpack(value, len(target.elts), target)):
                 self.assign(t, v, node)
         elif isinstance(target, ast.Subscript):
-            raise self.error(target, "assigning to array elements is not supported in scripted code (arrays are not "
-                                     "modified in place; build a new array, e.g. with np.where)")
+            self.write_index(self.visit(target.value), target.slice, value, node)
         elif isinstance(target, ast.Attribute):
             raise self.error(target, "assigning to attributes is not supported in scripted code (return new values "
                                      "instead of storing them on self)")

@@ -162,8 +162,9 @@ class LoopCompiler(ExpressionCompiler):
         targets = stores([node.target]) if isinstance(node, ast.For) else []
         assigned = targets + stores(body) + ([RETURNED, RESULT] if contains_return(body) else [])
         before = self.env
+        in_place = self.updated_in_place(body, before)
         carried = [n for n in dict.fromkeys(assigned)
-                   if n in live_end and n in before and not isinstance(before[n], Undefined)]
+                   if n in live_end and n in before and not isinstance(before[n], Undefined) and n not in in_place]
         inits = [self.emit("prim::Uninitialized", [], [NONE], node).output if before[n] is UNINIT
                  else self.materialize(before[n], node) for n in carried]
         loop = self.emit("prim::Loop", [self.materialize(trip, node), self.materialize(cond, node), *inits], [], node)
@@ -173,6 +174,8 @@ class LoopCompiler(ExpressionCompiler):
 
         self.env = dict(before)
         self.env.update((n, UNINIT if before[n] is UNINIT else p) for n, p in zip(carried, params))
+        for n, p in zip(carried, params):
+            self.carried(n, p, before[n])
         self.env[GO], self.env[SKIP] = True, False
         saved_flag, self.flag = self.flag, SKIP
         self.loops.append("loop")
@@ -180,6 +183,7 @@ class LoopCompiler(ExpressionCompiler):
             bind_target(index)
             self.compile_stmts(body, live_end)
             go = self.env[GO] if while_test is None else self.continue_condition(while_test)
+            self.carry_writes(loop, block, before, carried, inits, params)
             returns = [self.materialize(go, node)]
             for n, init in zip(carried, inits):
                 b = self.env[n]
@@ -192,7 +196,7 @@ class LoopCompiler(ExpressionCompiler):
 
         self.env = dict(before)
         for n, init, p, r in zip(carried, inits, params, returns[1:]):
-            if before[n] is UNINIT:  # the return value: its type is known only now
+            if before.get(n) is UNINIT:  # the return value: its type is known only now
                 init.type = p.type = t = r.type
             elif init.type in (INT, FLOAT, BOOL) and isinstance(r.type, TensorType):
                 p.type = t = r.type  # `acc = 0.0; acc += np.tanh(a[i])`: a NumPy scalar from the first trip on
@@ -202,6 +206,7 @@ class LoopCompiler(ExpressionCompiler):
                     raise self.error(node, self.mismatch(n, init.type, r.type, "before the loop",
                                                          "after an iteration", "carried by a loop"))
             self.env[n] = self.named(loop.add_output(t), n)
+            self.carried(n, self.env[n], before.get(n))
         for n in dict.fromkeys(targets + stores(body)):
             if n not in carried and (n not in before or isinstance(before[n], Undefined)):
                 self.env[n] = Undefined(f"'{n}' is assigned only inside the loop at line {self.src.line(node)}; "

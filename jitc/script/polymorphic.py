@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..arguments import CallBinder, flatten
 from ..errors import ScriptError
-from ..script_module import ScriptFunction
+from ..script_module import ScriptFunction, eager_if_overlapping
 from ..types import INT, TENSOR, TupleType
 
 
@@ -87,7 +87,7 @@ class ScriptedFunction(ScriptFunction):
         target, flat = self.variant(args, kwargs)
         if HOOKS.call is not None:  # called while tracing: the tracer copies the variant's graph into the trace
             return HOOKS.call(target, tuple(flat), {})
-        return run_function(target, tuple(flat), owner=self)
+        return eager_if_overlapping(lambda: run_function(target, tuple(flat), owner=self), self.fn, args, kwargs)
 
     def _executor_and_values(self, args):
         target, flat = self.variant(args, {})

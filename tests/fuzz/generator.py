@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .inputs import layout
+from .mutation import mutate
 
 UNARY = ("np.tanh({})", "np.exp({})", "np.log({})", "np.sqrt({})", "np.abs({})", "-{}", "F.sigmoid({})",
          "F.relu({})", "np.log(np.abs({}) + 1.0)", "np.sqrt(np.abs({}))", "np.clip({}, -2.0, 3.0)",
@@ -283,6 +284,8 @@ class Generator:
                 self.loop()
             else:
                 self.elementwise()
+            if self.chance(0.15):
+                mutate(self)
         last = self.vars[-1]
         outputs = 1
         if self.chance(0.2) and len(self.vars) > 2:

@@ -1,0 +1,371 @@
+"""Functionalizing mutation while scripting: arrays are memory, names refer to it.
+
+A variable bound to an array holds a `MemRef`: a root (an input, or an array the function created) and the view
+steps from it (`v = A[1:]` is A's root with a slice). The current content of each root is the env entry
+`$mem.N`. A write (`A[i] = v`, `x += y`, `out=`, `np.copyto`, `x.fill`) makes a new version of the root with the
+pure op `aten::index_put` (`aten::masked_put` for boolean masks); every read resolves to the current version (views
+are derived again when their root changed), so `v = A[1:]; v[0] = 5` changes `A` and a view sees writes to its
+base. Versions are ordinary SSA values: branches merge them and loops carry them like variables. At the end,
+each input whose root changed is written back with `aten::copy_`, and a returned version of an input is the
+input itself (the caller's object).
+"""
+from __future__ import annotations
+
+import ast
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..builder import insert_op
+from ..indexing import index_steps
+from ..ir import Block, Node, Value
+from ..ops import OPS, op_for_function
+from ..ops.mutation import WRITE_STEPS
+from ..ops.registry import ELEMENTWISE, VIEW
+from ..types import TensorType, TupleType
+from .emitter import is_int
+from .values import ArrayMethod, generic
+
+MEM = "$mem."
+
+
+@dataclass(frozen=True)
+class MemRef:
+    """An array variable: root key (an env name) and view steps ((op short name, *args) each) from the root."""
+
+    key: str
+    steps: tuple = ()
+
+
+def is_mem(name: str) -> bool:
+    return name.startswith(MEM)
+
+
+class MutationCompiler:
+    """Mixin of the function compiler: memory roots, versions, views and writes (see the module docstring)."""
+
+    def init_mutation(self) -> None:
+        self.refs: dict = {}                      # (key, steps) -> MemRef, interned so `is` compares bindings
+        self.value_refs: dict[Value, MemRef] = {}  # versions and views -> what they are
+        self.origins: dict[str, Value] = {}        # root key -> its first version
+        self.external: dict[str, Value] = {}       # root key -> the graph input it is (written back at the end)
+        self.ambiguous: set[Value] = set()         # arrays that may alias an input depending on control flow
+        self.view_cache: dict = {}                 # (key, steps, version) -> view Value
+        self.serial = itertools.count()
+
+    # ---- roots, versions, views
+    def ref(self, key: str, steps: tuple = ()) -> MemRef:
+        return self.refs.setdefault((key, steps), MemRef(key, steps))
+
+    def new_root(self, value: Value, external: bool = False) -> MemRef:
+        key = f"{MEM}{next(self.serial)}"
+        self.origins[key] = value
+        if external:
+            self.external[key] = value
+        ref = self.ref(key)
+        self.value_refs[value] = ref
+        return ref
+
+    def ref_of(self, value: Value) -> MemRef | None:
+        """The memory an array value is (a fresh array becomes a root); None for ambiguous arrays."""
+        if value in self.ambiguous:
+            return None
+        ref = self.value_refs.get(value)
+        return ref if ref is not None else self.new_root(value)
+
+    def version(self, key: str) -> Value:
+        return self.env.get(key, self.origins[key])
+
+    def set_version(self, key: str, value: Value) -> None:
+        self.env[key] = value
+        self.value_refs[value] = self.ref(key)
+
+    def resolve(self, b):
+        """The current value of a binding: a MemRef or a stale version reads its root's current content."""
+        if isinstance(b, Value):
+            ref = self.value_refs.get(b)
+            if ref is None:
+                return b
+            b = ref
+        if isinstance(b, MemRef):
+            return self.derive(b)
+        if isinstance(b, tuple):
+            return tuple(self.resolve(x) for x in b)
+        return b
+
+    def derive(self, ref: MemRef) -> Value:
+        base = self.version(ref.key)
+        if not ref.steps:
+            return base
+        cache_key = (ref.key, ref.steps, base)
+        cached = self.view_cache.get(cache_key)
+        if cached is not None and self.visible(cached):
+            return cached
+        value = base
+        for name, *args in ref.steps:
+            value = self.insert_view(OPS[f"aten::{name}"], value, args)
+        self.view_cache[cache_key] = value
+        return value
+
+    def visible(self, v: Value) -> bool:
+        """Whether a cached view v can be reused here: defined in the block being filled or one enclosing it, and
+        not outside a loop around it (a root written in the loop becomes loop-carried after the body is compiled,
+        and only what the body derives from its old version is rewired to the carried one)."""
+        owner = v.node.owning_block if v.node is not None else v.block
+        block = self.block
+        while block is not None:
+            if block is owner:
+                return True
+            node = block.owning_node
+            if node is None or node.kind == "prim::Loop":
+                return False
+            block = node.owning_block
+        return False
+
+    def insert_view(self, op, base: Value, args) -> Value:
+        node = self.src.tree  # replayed views carry the location of the function; reads give their own
+        return self.call_op(op, [base, *args], {}, node)
+
+    def track_view(self, op, value: Value) -> None:
+        """A view op's result is a view of its input's memory."""
+        base = value.node.inputs[0]
+        ref = self.ref_of(base) if isinstance(base.type, TensorType) else None
+        if ref is None:
+            self.ambiguous.add(value)
+            return
+        args = tuple(v.node.attrs.get("value") if v.node is not None and v.node.kind == "prim::Constant" else v
+                     for v in value.node.inputs[1:])
+        steps = ref.steps + ((op.short, *args),)
+        self.value_refs[value] = self.ref(ref.key, steps)
+        if base is self.version(ref.key) or ref.steps:
+            self.view_cache.setdefault((ref.key, steps, self.version(ref.key)), value)
+
+    # ---- hooks into the emitter
+    def call_op(self, op, args, kwargs, node):
+        value = super().call_op(op, [self.resolve(a) for a in args],
+                                {k: self.resolve(v) for k, v in kwargs.items()}, node)
+        if op.kind == VIEW and value is not None:
+            self.track_view(op, value)
+        return value
+
+    def op_arg(self, b, node):
+        return super().op_arg(self.resolve(b), node)
+
+    def materialize(self, b, node):
+        return super().materialize(self.resolve(b), node)
+
+    def bind_array(self, value):
+        """What a name is bound to: arrays as MemRefs (so aliases share memory)."""
+        if isinstance(value, Value) and isinstance(value.type, TensorType):
+            ref = self.ref_of(value)
+            return value if ref is None else ref
+        return value
+
+    def visit_Name(self, node: ast.Name):
+        return self.resolve(super().visit_Name(node))
+
+    def array_attr(self, x: Value, attr: str, node: ast.AST):
+        if attr == "fill":
+            return ArrayMethod(x, attr)
+        return super().array_attr(x, attr, node)
+
+    def call_array_method(self, m: ArrayMethod, args: list, kwargs: dict, node: ast.AST):
+        if m.name == "fill":
+            if len(args) != 1 or kwargs:
+                raise self.error(node, ".fill() takes one value")
+            self.write(self.target_ref(m.array, node), (), args[0], node)
+            return None
+        return super().call_array_method(m, args, kwargs, node)
+
+    def call_python(self, fn, args: list, kwargs: dict, node: ast.Call):
+        if fn is np.copyto:
+            if len(args) != 2 or kwargs:
+                raise self.error(node, "np.copyto(dst, src) takes two arguments in scripted code")
+            self.write(self.target_ref(self.resolve(args[0]), node), (), args[1], node, "same_kind_copy")
+            return None
+        op = op_for_function(fn)
+        if op is not None and "out" in kwargs:
+            out = kwargs.pop("out")
+            out = out[0] if isinstance(out, tuple) and len(out) == 1 else out
+            if op.kind != ELEMENTWISE:
+                raise self.error(node, f"out= is supported on elementwise functions in scripted code, not on "
+                                       f"{ast.unparse(node.func)}")
+            ref = self.target_ref(self.resolve(out), node)
+            self.write(ref, (), super().call_python(fn, args, kwargs, node), node, "same_kind")
+            return self.derive(ref)
+        return super().call_python(fn, args, kwargs, node)
+
+    def inline(self, graph, name: str, args: list, node: ast.AST) -> Value:
+        """A callee's write-backs to its parameters become writes to the caller's arrays."""
+        start = len(self.block.nodes)
+        result = super().inline(graph, name, args, node)
+        for n in [n for n in self.block.nodes[start:] if n.kind == "aten::copy_"]:
+            dst, src = n.inputs
+            n.destroy()
+            self.write(self.target_ref(dst, node), (), src, node)
+        return result
+
+    # ---- writes
+    def target_ref(self, b, node: ast.AST) -> MemRef:
+        if isinstance(b, Value) and isinstance(b.type, TensorType):
+            ref = self.ref_of(b)
+            if ref is None:
+                raise self.error(node, "this array may be an argument or another array depending on an earlier "
+                                       "branch or loop iteration, so writing to it in place cannot be compiled "
+                                       "(write to a copy: x = x.copy())")
+            return ref
+        raise self.error(node, f"cannot assign to elements of {self.describe(b)} (only arrays can be written)")
+
+    def write(self, ref: MemRef, steps: tuple, value, node: ast.AST, casting: str = "unsafe") -> Value:
+        """`<ref>[steps] = value`: a new version of ref's root."""
+        steps = ref.steps + tuple(steps)
+        for step in steps:
+            if step[0] not in WRITE_STEPS:
+                raise self.error(node, f"writing through a view made by {step[0]} is not supported in scripted "
+                                       "code (write to the original array)")
+        value = self.resolve(value)
+        new = self.emit_raw(OPS["aten::index_put"], [self.version(ref.key), value, steps, casting], node)
+        self.set_version(ref.key, new)
+        return new
+
+    def emit_raw(self, op, args: list, node: ast.AST) -> Value:
+        """Insert an op on exactly these values (no resolution to current versions)."""
+        inputs = [a if isinstance(a, Value) else super(MutationCompiler, self).materialize(a, node) for a in args]
+        value = insert_op(self.graph, op, inputs, self.src.location(node))
+        value.type = generic(value.type)
+        return value
+
+    def write_index(self, target, index_node: ast.expr, value, node: ast.AST, augment=None) -> None:
+        """`target[index] = value`, or with augment=(fold, dunder) `target[index] op= value`."""
+        ref = self.target_ref(target, node)
+        items = index_node.elts if isinstance(index_node, ast.Tuple) else [index_node]
+        index = [self.resolve(self.visit(item)) for item in items]
+        if len(index) == 1 and isinstance(index[0], Value) and isinstance(index[0].type, TensorType):
+            mask = index[0]
+            current = self.derive(ref)
+            if augment is not None:
+                value = self.binary(*augment, current, value, node)
+            masked = self.call_op(OPS["aten::masked_put"], [mask, value, current], {}, node)
+            self.write(ref, (), masked, node)
+            return
+        for item, b in zip(items, index):
+            if not (b is None or b is Ellipsis or isinstance(b, slice) or is_int(b)):
+                raise self.error(item, f"only basic indexing (ints, slices, None, ...) or a boolean mask can be "
+                                       f"assigned to in scripted code, got {self.describe(b)}")
+        try:
+            steps = index_steps(tuple(index) if isinstance(index_node, ast.Tuple) else index[0], None)
+        except Exception as e:  # noqa: BLE001  (JitcError from the shared index parser)
+            raise self.error(index_node, str(e)) from None
+        steps = tuple((OPS[name].short, *args) for name, *args in steps)
+        casting = "unsafe"
+        if augment is not None:
+            current = self.derive(self.ref(ref.key, ref.steps + steps))
+            value = self.binary(*augment, current, value, node)
+            casting = "same_kind_if_view"
+        self.write(ref, steps, value, node, casting)
+
+    def write_back(self, node: ast.AST) -> None:
+        """At the end of the function: inputs whose memory changed get their final content."""
+        for key, arg in self.external.items():
+            final = self.version(key)
+            if final is not arg:
+                self.emit_raw(OPS["aten::copy_"], [arg, final], node)
+
+    def returned_tuple(self, items: list, node: ast.AST) -> Value:
+        """The function's tuple result, built from exactly these values."""
+        types = tuple(v.type for v in items)
+        return self.emit("prim::TupleConstruct", items, [TupleType(types)], node).output
+
+    def returned(self, v: Value) -> Value:
+        """A returned version of an input is the input (the caller's object); a view of it, a view of the input."""
+        ref = self.value_refs.get(v)
+        if ref is None or ref.key not in self.external:
+            return v
+        value = self.external[ref.key]
+        for name, *args in ref.steps:
+            value = self.emit_raw(OPS[f"aten::{name}"], [value, *args], self.src.tree)
+        return value
+
+    # ---- control flow
+    def fill_missing_versions(self, envs: list[dict], if_node: Node) -> None:
+        """A root first written inside one branch still has its old version in the other."""
+        for key in {k for env in envs for k in env if is_mem(k)}:
+            origin = self.origins[key]
+            if _defined_inside(origin, if_node):
+                continue
+            for env in envs:
+                env.setdefault(key, origin)
+
+    def merged(self, name: str, bindings: tuple, value: Value, serial: int) -> None:
+        """An if's output: a root version, or an array that is ambiguous when a branch gave an existing one."""
+        if is_mem(name):
+            self.value_refs[value] = self.ref(name)
+        elif isinstance(value.type, TensorType) and any(self.preexisting(b, serial) for b in bindings):
+            self.ambiguous.add(value)
+
+    def preexisting(self, b, serial: int) -> bool:
+        """Whether a binding refers to memory that existed before (or views other memory)."""
+        if isinstance(b, Value):
+            if b in self.ambiguous:
+                return True
+            b = self.value_refs.get(b)
+        if not isinstance(b, MemRef):
+            return False
+        return bool(b.steps) or int(b.key[len(MEM):]) < serial or b.key in self.external
+
+    def carry_writes(self, loop: Node, body: Block, before: dict, carried: list, inits: list, params: list) -> None:
+        """Roots written in a loop body become loop-carried (found after compiling the body)."""
+        for key in [k for k in self.env if is_mem(k) and k not in carried]:
+            init = before.get(key, self.origins[key])
+            if _defined_inside(init, loop) or self.env[key] is init:
+                continue
+            param = body.add_param(init.type)
+            for user in list(init.uses):
+                if _inside(user, body):
+                    user.replace_input(init, param)
+            loop.add_input(init)
+            carried.append(key)
+            inits.append(init)
+            params.append(param)
+            self.value_refs[param] = self.ref(key)
+
+    @staticmethod
+    def updated_in_place(body: list[ast.stmt], before: dict) -> set[str]:
+        """Array names the body only updates with `x op= y` (in place): their memory is carried, not the name."""
+        augmented = {n.target.id for stmt in body for n in ast.walk(stmt)
+                     if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)}
+        plain = {n.id for stmt in body for n in ast.walk(stmt) if isinstance(n, ast.Name) and
+                 isinstance(n.ctx, ast.Store) and not _is_aug_target(n, stmt)}
+        return {name for name in augmented - plain if isinstance(before.get(name), MemRef)}
+
+    def carried(self, name: str, value: Value, binding_before) -> None:
+        """A loop's body parameter or output: ambiguous when the name started as an input's memory and is rebound
+        in the body (in the first iteration it is the input)."""
+        if is_mem(name):
+            self.value_refs[value] = self.ref(name)
+        elif isinstance(value.type, TensorType) and isinstance(binding_before, MemRef) and \
+                binding_before.key in self.external:
+            self.ambiguous.add(value)
+
+
+def _is_aug_target(name: ast.Name, stmt: ast.stmt) -> bool:
+    return any(isinstance(n, ast.AugAssign) and n.target is name for n in ast.walk(stmt))
+
+
+def _defined_inside(v: Value, node: Node) -> bool:
+    owner = v.node.owning_block if v.node is not None else v.block
+    while owner is not None:
+        if owner.owning_node is node:
+            return True
+        owner = owner.owning_node.owning_block if owner.owning_node is not None else None
+    return False
+
+
+def _inside(user, block: Block) -> bool:
+    b = user if isinstance(user, Block) else user.owning_block
+    while b is not None:
+        if b is block:
+            return True
+        b = b.owning_node.owning_block if b.owning_node is not None else None
+    return False
