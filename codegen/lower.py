@@ -18,8 +18,10 @@ from jitc.ir import Block, Graph, Node, Value
 from jitc.ops import OPS
 from jitc.ops.abstract import normalize_axes
 from jitc.ops.registry import CREATION, ELEMENTWISE, MATMUL, REDUCTION, SCALAR
+from jitc.ops.results import numpy_gives_scalar
 from jitc.types import SCALAR_DTYPES, ScalarType, TensorType, TupleType
 
+from . import weak
 from .abi import OutputSpec
 from .elementwise import emit_copy, emit_fill, emit_fusion_group, emit_scalar_node, python_dtype
 from .kernel import declare
@@ -57,7 +59,7 @@ def flatten_outputs(graph: Graph, dedupe: bool = True) -> tuple[list[Value], obj
 def output_spec(v: Value) -> OutputSpec:
     t = v.type
     if isinstance(t, TensorType):
-        return OutputSpec(np.dtype(t.dtype), tuple(t.shape), False)
+        return OutputSpec(np.dtype(t.dtype), tuple(t.shape), False, numpy_gives_scalar(v))
     return OutputSpec(SCALAR_DTYPES[t.name] if isinstance(t, ScalarType) and t.name in SCALAR_DTYPES else
                       _fail(f"cannot return a value of type {t} from compiled code"), (), True)
 
@@ -231,6 +233,8 @@ class Lowering:
             x = self.env[v]
             inputs.append(x if isinstance(x, Buf) else self.scalar(v)[:2])
         sub = node.attrs["subgraph"]
+        for v, dt in weak.narrow_int_uses(sub).items():  # NumPy: int8_array + 300 raises OverflowError
+            self.error(3, weak.range_check(self.b, inputs[sub.inputs.index(v)][0], dt))
         first = next(n for n in sub.block.nodes if n.kind != "prim::Constant")
         if OPS.get(first.kind) is not None and OPS[first.kind].kind == MATMUL:  # a product and its epilogue
             self.matmul_epilogue(node, sub, first, inputs)

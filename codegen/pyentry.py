@@ -198,6 +198,11 @@ def emit_fastcall(module: ir.Module, entry: ir.Function, name: str, input_types:
         b.branch(e.slow)
     for j, slot in scalar_slots.items():
         objects[j] = e.box_scalar(slot, specs[j])
+    for j, spec in enumerate(specs):
+        if spec.numpy_scalar:  # PyArray_Return: a 0-d array's NumPy scalar (it steals the array's reference)
+            address = symbols.load(b, "numpy", "PyArray_Return")
+            to_scalar = b.inttoptr(address, ir.FunctionType(e.p8, [e.p8]).as_pointer())
+            objects[j] = b.call(to_scalar, [objects[j]])
     hits = ir.GlobalVariable(module, I64, f"{name}.hits")  # read by cache_info()
     hits.initializer = i64(0)
     b.atomic_rmw("add", hits, i64(1), "monotonic")

@@ -46,7 +46,7 @@ def _numpy_api() -> ctypes.Array:
     return (ctypes.c_void_p * 400).from_address(get_pointer(_multiarray_umath._ARRAY_API, None))
 
 
-NUMPY_API_INDEX = {"PyArray_Type": 2, "PyArray_Empty": 184}  # stable slots of NumPy's C-API table
+NUMPY_API_INDEX = {"PyArray_Type": 2, "PyArray_Return": 76, "PyArray_Empty": 184}  # stable slots of NumPy's C-API table
 
 
 def resolve(kind: str, what: str) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .abstract import infer_elementwise
-from .registry import CONDITION, ELEMENTWISE, OPERANDS, REQUIRED, RESULT, OpDef, register, traceable
+from .registry import BOUNDS, CONDITION, ELEMENTWISE, OPERANDS, REQUIRED, RESULT, OpDef, register, traceable
 
 R = REQUIRED
 BINARY = (("x1", R), ("x2", R))
@@ -44,7 +44,7 @@ binary("mul", np.multiply, "{0} * {1}", lambda b, x, y: b.mul(x, y), "__mul__")
 binary("div", np.true_divide, "{0} / {1}", lambda b, x, y: b.div(x, y), "__truediv__")
 binary("floor_divide", np.floor_divide, "{0} // {1}", lambda b, x, y: b.floordiv(x, y), "__floordiv__")
 binary("remainder", np.remainder, "{0} % {1}", lambda b, x, y: b.mod(x, y), "__mod__")
-binary("pow", np.power, "{0} ** {1}", lambda b, x, y: b.pow(x, y), "__pow__")
+binary("pow", np.power, "{0} ** {1}", lambda b, x, y: b.pow(x, y, b.uniform[1]), "__pow__")
 binary("maximum", np.maximum, "np.maximum({0}, {1})", lambda b, x, y: b.maximum(x, y))
 binary("minimum", np.minimum, "np.minimum({0}, {1})", lambda b, x, y: b.minimum(x, y))
 binary("eq", np.equal, "{0} == {1}", lambda b, x, y: b.cmp("==", x, y), "__eq__", OPERANDS)
@@ -72,8 +72,8 @@ unary("sigmoid", _sigmoid, "jitc.nn.functional.sigmoid({0})", lambda b, x: b.mat
 unary("relu", _relu, "jitc.nn.functional.relu({0})", lambda b, x: b.maximum(x, b.const(0)), (relu,))
 
 register(OpDef("aten::clip", ELEMENTWISE, np.clip, (("a", R), ("a_min", R), ("a_max", R)), infer_elementwise,
-               "np.clip({0}, {1}, {2})", lambda b, x, lo, hi: b.minimum(b.maximum(x, lo), hi), (0, 1, 2),
-               functions=(np.clip,), methods=("clip",)))
+               "np.clip({0}, {1}, {2})", lambda b, x, lo, hi: b.clip(x, lo, hi), (0, 1, 2),
+               functions=(np.clip,), methods=("clip",), compute=BOUNDS))
 register(OpDef("aten::where", ELEMENTWISE, np.where, (("condition", R), ("x", R), ("y", R)), infer_elementwise,
                "np.where({0}, {1}, {2})", lambda b, c, x, y: b.select(c, x, y), (0, 1, 2), functions=(np.where,),
                compute=CONDITION))

@@ -20,6 +20,7 @@ REQUIRED = object()  # marks a parameter without default
 RESULT = "result"          # all to the output dtype (arithmetic, math, casts)
 OPERANDS = "operands"      # to their common NumPy promotion; the emitter gives the bool result (comparisons, logic)
 CONDITION = "condition"    # the first to bool, the others to the output dtype (where)
+BOUNDS = "bounds"          # as RESULT, but Python ints beyond an int dtype's range clamp to it (clip drops them)
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class OpDef:
     functions: tuple[Any, ...] = ()             # Python callables that mean this op (np.add, F.relu, ...)
     methods: tuple[str, ...] = ()               # ndarray method names (x.sum(...))
     dunders: tuple[str, ...] = ()               # operator methods; "__radd__" style ones swap the operands
-    compute: str = RESULT                       # operand conversion for the emitter (RESULT, OPERANDS, CONDITION)
+    compute: str = RESULT                       # operand conversion for the emitter (RESULT, OPERANDS, ...)
 
     @property
     def short(self) -> str:

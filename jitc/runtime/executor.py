@@ -145,7 +145,7 @@ def run_compiled(compiled: Compiled, values: list):
 
         exc, msg = ERRORS.get(code, (JitcError, f"native code failed with code {code}"))
         raise exc(msg)
-    flat = [o.item() if s.scalar else o for o, s in zip(outs, compiled.outputs)]
+    flat = [o.item() if s.scalar else o[()] if s.numpy_scalar else o for o, s in zip(outs, compiled.outputs)]
     return _rebuild(compiled.template, flat)
 
 

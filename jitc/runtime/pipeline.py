@@ -96,7 +96,8 @@ def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = N
         meta, object_code = hit
         library = engine.load_object(object_code, meta["exports"])
         llvm_ir = ""
-        specs = [OutputSpec(np.dtype(d), tuple(shape), scalar) for d, shape, scalar in meta["outputs"]]
+        specs = [OutputSpec(np.dtype(d), tuple(shape), scalar, numpy_scalar)
+                 for d, shape, scalar, numpy_scalar in meta["outputs"]]
         template, symbols, has_py = _template(meta["template"]), meta["symbols"], meta["fastcall"] and layout_ok()
     else:
         from codegen.lower import lower  # only needed on a cache miss: keeps warm starts fast
@@ -109,8 +110,8 @@ def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = N
         symbols = [list(k) for k in lowering.symbols.keys] if lowering.symbols is not None else []
         if digest:
             disk_cache.store(digest, {"exports": list(library.symbols), "symbols": symbols, "fastcall": has_py,
-                                      "template": template, "outputs": [[s.dtype.str, list(s.shape), s.scalar]
-                                                                        for s in specs]}, library.object_code)
+                                      "template": template, "outputs": [[s.dtype.str, list(s.shape), s.scalar,
+                                                                         s.numpy_scalar] for s in specs]}, library.object_code)
     debug(5, "assembly", lambda: library.asm)
     if symbols:
         fill(library.address(f"{name}.symbols"), [tuple(k) for k in symbols])
