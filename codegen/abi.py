@@ -11,7 +11,11 @@ from jitc.errors import IntegerOverflowError
 ERRORS = {1: (IndexError, "index out of range in compiled code"),
           2: (MemoryError, "compiled code could not allocate its workspace"),
           3: (IntegerOverflowError, ("a Python int argument is out of bounds for the int dtype of the array it "
-                                     "is combined with (NumPy raises OverflowError too)"))}
+                                     "is combined with (NumPy raises OverflowError too)")),
+          4: (ZeroDivisionError, "division by zero in Python scalar code"),
+          5: (ValueError, "range() arg 3 must not be zero"),
+          6: (IntegerOverflowError, ("Python int arithmetic beyond 64 bits in compiled code (compiled code has no "
+                                    "big ints; compute it outside the compiled function)"))}
 
 
 @dataclass(frozen=True)

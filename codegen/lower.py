@@ -29,7 +29,7 @@ from .loops import Buf, i64, pointer_type
 from .matmul import calls_blas, emit_matmul
 from .parallel import thread_count
 from .reduce import accumulator_dtype, emit_reduction, load_element
-from .scalar import I8, I32, ScalarBuilder, cast, load, value_type
+from .scalar import I8, I32, I64, ScalarBuilder, cast, load, value_type
 from .symbols import ProcessSymbols
 from .views import VIEWS
 
@@ -254,6 +254,8 @@ class Lowering:
         out_t = node.outputs[0].type
         if op.kind in (ELEMENTWISE, SCALAR) and op.emit is not None and not isinstance(out_t, TensorType):
             env = {v: self.scalar(v) for v in node.inputs}
+            if all(isinstance(v.type, ScalarType) for v in node.inputs):
+                self.python_checks(node, op, env)
             emit_scalar_node(self.b, node, env)
             self.env[node.output] = env[node.output]
         elif op.kind == REDUCTION:
@@ -276,6 +278,22 @@ class Lowering:
             raise CompileError(f"{op.name} was not fused{_at(node)}")
         else:
             raise CompileError(f"the native backend cannot compile {op.name}{_at(node)}")
+
+    def python_checks(self, node: Node, op, env: dict) -> None:
+        """Python scalar code raises where Python does: a zero divisor (ZeroDivisionError), range()'s zero step
+        (ValueError); int arithmetic beyond 64 bits raises IntegerOverflowError instead of wrapping."""
+        if op.zero_error is not None and op.zero_error[0] < len(node.inputs):
+            value, dt, _ = env[node.inputs[op.zero_error[0]]]
+            zero = ScalarBuilder(self.b, dt).const(0)
+            is_zero = self.b.fcmp_ordered("==", value, zero) if dt.kind == "f" else self.b.icmp_unsigned("==", value, zero)
+            self.error(op.zero_error[1], is_zero)
+        out_t = node.output.type
+        if op.overflow is not None and isinstance(out_t, ScalarType) and out_t.name == "int":
+            x, y = (cast(self.b, env[v][0], env[v][1], np.int64) for v in node.inputs[:2])
+            pair = ir.LiteralStructType([I64, ir.IntType(1)])
+            name = f"llvm.{op.overflow}.with.overflow.i64"
+            fn = self.module.globals.get(name) or ir.Function(self.module, ir.FunctionType(pair, [I64, I64]), name)
+            self.error(6, self.b.extract_value(self.b.call(fn, [x, y]), 1))
 
     def reduction(self, node: Node, op, shape=None, inputs=None, element=load_element) -> None:
         """A reduction node, or (given shape, inputs and element) a fusion group ending in one."""

@@ -52,6 +52,9 @@ def infer_elementwise(op, *args) -> Type:
     """NumPy broadcasting and NEP 50 promotion; all-scalar inputs give a scalar."""
     tensors = [a for a in args if isinstance(a, TensorType)]
     if not tensors and any(isinstance(a, (ScalarType, int, float)) for a in args):
+        if op.python is not None:  # Python's result type (True + True is an int), from values of the same types
+            return scalar_type_of(op.python(*(stand_in(a if isinstance(a, Type) else scalar_type_of(a))
+                                              for a in args)))
         with np.errstate(all="ignore"):
             return scalar_type_of(op.impl(*(stand_in(a) for a in args)))
     if any(is_unknown(t) for t in tensors):

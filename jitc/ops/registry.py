@@ -37,6 +37,10 @@ class OpDef:
     methods: tuple[str, ...] = ()               # ndarray method names (x.sum(...))
     dunders: tuple[str, ...] = ()               # operator methods; "__radd__" style ones swap the operands
     compute: str = RESULT                       # operand conversion for the emitter (RESULT, OPERANDS, ...)
+    # On Python scalars (int/float/bool values, not arrays) an op means what Python means:
+    python: Callable[..., Any] | None = None    # Python's operator (exact ints, True + True == 2, 7 // 0 raises)
+    zero_error: tuple[int, int] | None = None   # (operand, status code in codegen.abi.ERRORS) raised when it is 0
+    overflow: str | None = None                 # LLVM's overflow-checked int op ("sadd"): compiled ints are 64-bit
 
     @property
     def short(self) -> str:
@@ -69,6 +73,11 @@ def op_for_function(fn) -> OpDef | None:
 FUNCTIONS: dict[int, OpDef] = {}   # id(callable) -> op; ids because ufuncs are not all hashable alike
 METHODS: dict[str, OpDef] = {}
 DUNDERS: dict[str, OpDef] = {}
+
+
+def on_python_scalars(op: OpDef, args) -> bool:
+    """True when the op has Python's meaning here: every argument is a Python int, float or bool."""
+    return op.python is not None and bool(args) and all(type(a) in (bool, int, float) for a in args)
 
 
 def lookup(name: str) -> OpDef:
