@@ -13,7 +13,7 @@ from .ir import Graph, Value
 from .nn.module import HOOKS, Module
 from .ops import OPS, OpDef, bind
 from .proxy import Proxy
-from .script_module import ScriptFunction, ScriptModule, check_args
+from .script_module import ScriptFunction, ScriptModule, check_args, refuse_subclass
 from .source import user_location
 from .types import ModuleType, TensorType, TupleType, type_of_constant
 
@@ -208,6 +208,7 @@ class Tracer:
             a = np.asarray(a)
         if not isinstance(a, np.ndarray):
             raise SignatureError(f"trace: example input {i} must be a NumPy array, got {type(a).__name__}")
+        refuse_subclass(a, f"trace: example input {i}")
         return Proxy(self, a, graph.add_input(TensorType.of(a), name))
 
     def _set_outputs(self, graph: Graph, result) -> None:
