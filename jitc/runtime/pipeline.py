@@ -82,8 +82,6 @@ def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = N
     """Native code for a specialized graph (self-free; inputs: user arguments, then parameters and lifted
     constants): from the on-disk cache when it has it, else lowered and JIT-compiled."""
     from codegen import engine
-    from codegen.abi import OutputSpec
-    from codegen.pyentry import layout_ok
     from codegen.symbols import fill
 
     from . import disk_cache
@@ -91,14 +89,11 @@ def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = N
     start = time.perf_counter()
     debug(2, "optimized graph", lambda: str(graph))
     digest = disk_cache.key(str(graph), name, n_user) if use_cache and disk_cache.enabled() else None
-    hit = disk_cache.load(digest) if digest else None
-    if hit is not None:
-        meta, object_code = hit
-        library = engine.load_object(object_code, meta["exports"])
+    hit = disk_cache.load(digest, name) if digest else None
+    cached = _from_cache(hit, name) if hit is not None else None
+    if cached is not None:
+        library, specs, template, fastcall = cached
         llvm_ir = ""
-        specs = [OutputSpec(np.dtype(d), tuple(shape), scalar, numpy_scalar)
-                 for d, shape, scalar, numpy_scalar in meta["outputs"]]
-        template, symbols, has_py = _template(meta["template"]), meta["symbols"], meta["fastcall"] and layout_ok()
     else:
         from codegen.lower import lower  # only needed on a cache miss: keeps warm starts fast
 
@@ -109,16 +104,38 @@ def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = N
         specs, template, has_py = lowering.specs, lowering.template, lowering.has_fastcall
         symbols = [list(k) for k in lowering.symbols.keys] if lowering.symbols is not None else []
         if digest:
-            disk_cache.store(digest, {"exports": list(library.symbols), "symbols": symbols, "fastcall": has_py,
-                                      "template": template, "outputs": [[s.dtype.str, list(s.shape), s.scalar,
-                                                                         s.numpy_scalar] for s in specs]}, library.object_code)
+            outputs = [[s.dtype.str, list(s.shape), s.scalar, s.numpy_scalar] for s in specs]
+            disk_cache.store(digest, name, {"exports": list(library.symbols), "symbols": symbols, "fastcall": has_py,
+                                            "template": template, "outputs": outputs}, library.object_code)
+        if symbols:
+            fill(library.address(f"{name}.symbols"), [tuple(k) for k in symbols])
+        fastcall = library.address(f"{name}_fastcall") if has_py else None
     debug(5, "assembly", lambda: library.asm)
-    if symbols:
-        fill(library.address(f"{name}.symbols"), [tuple(k) for k in symbols])
     entry = ENTRY(library.address(name))
-    fastcall = library.address(f"{name}_fastcall") if has_py else None
     return Compiled(graph, library, entry, specs, template, fastcall, name, time.perf_counter() - start,
                     llvm_ir)
+
+
+def _from_cache(hit: tuple, name: str):
+    """(library, output specs, template, fastcall address) from a cache entry, or None when the entry cannot be
+    used as it is (then it is compiled again and the entry rewritten)."""
+    from codegen import engine
+    from codegen.abi import OutputSpec
+    from codegen.pyentry import layout_ok
+    from codegen.symbols import fill
+
+    meta, object_code = hit
+    try:
+        library = engine.load_object(object_code, meta["exports"])
+        specs = [OutputSpec(np.dtype(d), tuple(shape), bool(scalar), bool(numpy_scalar))
+                 for d, shape, scalar, numpy_scalar in meta["outputs"]]
+        if meta["symbols"]:
+            fill(library.address(f"{name}.symbols"), [tuple(k) for k in meta["symbols"]])
+        library.address(name)
+        fastcall = library.address(f"{name}_fastcall") if meta["fastcall"] and layout_ok() else None
+        return library, specs, _template(meta["template"]), fastcall
+    except Exception:  # noqa: BLE001  (a foreign or stale entry is a miss, never an error)
+        return None
 
 
 def _template(t):
