@@ -14,6 +14,7 @@ ERRORS = {1: (IndexError, "index out of range in compiled code"),
                                      "is combined with (NumPy raises OverflowError too)")),
           4: (ZeroDivisionError, "division by zero in Python scalar code"),
           5: (ValueError, "range() arg 3 must not be zero"),
+          7: (KeyboardInterrupt, "interrupted"),
           6: (IntegerOverflowError, ("Python int arithmetic beyond 64 bits in compiled code (compiled code has no "
                                     "big ints; compute it outside the compiled function)"))}
 

@@ -21,7 +21,7 @@ from jitc.ops.registry import CREATION, ELEMENTWISE, MATMUL, REDUCTION, SCALAR
 from jitc.ops.results import numpy_gives_scalar
 from jitc.types import SCALAR_DTYPES, ScalarType, TensorType, TupleType
 
-from . import weak
+from . import interrupt, weak
 from .abi import OutputSpec
 from .elementwise import emit_copy, emit_fill, emit_fusion_group, emit_scalar_node, python_dtype
 from .kernel import declare
@@ -415,6 +415,7 @@ class Lowering:
         carried_in = node.inputs[2:]
         slots = self.merge_slots(node.outputs)  # the carried buffers are the loop's results (maybe an output)
         init_scalars = self.assign(slots, carried_in)
+        interrupts = interrupt.loop_start(self, self.b) if self.symbols is not None else None
         pre = self.b.block
         header = self.fn.append_basic_block("loop.header")
         body_bb = self.fn.append_basic_block("loop.body")
@@ -441,6 +442,8 @@ class Lowering:
         self.b.cbranch(go, body_bb, done)
         self.b.position_at_end(body_bb)
         self.env[body.params[0]] = (i, np.dtype(np.int64), None)
+        if interrupts is not None:  # Ctrl-C: see interrupt.py
+            interrupt.check_in_loop(self, self.b, interrupts)
         self.block(body)
         next_cond = cast(self.b, *self.scalar(body.returns[0])[:2], np.bool_)
         self.stage_carried(body.returns[1:])

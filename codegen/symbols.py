@@ -54,7 +54,7 @@ def resolve(kind: str, what: str) -> int:
     if kind == "type":
         return id({"ndarray": np.ndarray, "float": float, "int": int, "bool": bool}[what])
     if kind == "object":
-        return id({"True": True}[what])
+        return id({"True": True, "KeyboardInterrupt": KeyboardInterrupt}[what])
     if kind == "descr":
         return id(np.dtype(what))
     if kind == "capi":
@@ -67,7 +67,9 @@ def resolve(kind: str, what: str) -> int:
             from .threadpool import parallel_for_address
 
             return parallel_for_address()
-        return ctypes.addressof({"generation": GENERATION}[what])
+        from .interrupt import COUNT, MAIN_THREAD
+
+        return ctypes.addressof({"generation": GENERATION, "interrupts": COUNT, "main_thread": MAIN_THREAD}[what])
     if kind == "blas":
         from .matmul import blas_gemm
 

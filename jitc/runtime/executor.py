@@ -142,6 +142,10 @@ def run_compiled(compiled: Compiled, values: list):
     code = compiled.entry(slots)
     if code:
         from codegen.abi import ERRORS
+        from codegen.interrupt import INTERRUPTED, raise_pending
+
+        if code == INTERRUPTED:
+            raise_pending()
 
         exc, msg = ERRORS.get(code, (JitcError, f"native code failed with code {code}"))
         raise exc(msg)

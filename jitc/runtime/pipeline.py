@@ -82,11 +82,13 @@ def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = N
     """Native code for a specialized graph (self-free; inputs: user arguments, then parameters and lifted
     constants): from the on-disk cache when it has it, else lowered and JIT-compiled."""
     from codegen import engine
+    from codegen.interrupt import ensure_handler
     from codegen.symbols import fill
 
     from . import disk_cache
 
     start = time.perf_counter()
+    ensure_handler()  # Ctrl-C reaches compiled loops (codegen/interrupt.py)
     debug(2, "optimized graph", lambda: str(graph))
     digest = disk_cache.key(str(graph), name, n_user) if use_cache and disk_cache.enabled() else None
     hit = disk_cache.load(digest, name) if digest else None
