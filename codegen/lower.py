@@ -442,12 +442,12 @@ class Lowering:
         self.b.cbranch(go, body_bb, done)
         self.b.position_at_end(body_bb)
         self.env[body.params[0]] = (i, np.dtype(np.int64), None)
-        if interrupts is not None:  # Ctrl-C: see interrupt.py
-            interrupt.check_in_loop(self, self.b, interrupts)
         self.block(body)
         next_cond = cast(self.b, *self.scalar(body.returns[0])[:2], np.bool_)
         self.stage_carried(body.returns[1:])
         new_scalars = self.assign(slots, body.returns[1:])
+        if interrupts is not None:  # Ctrl-C (interrupt.py)
+            interrupt.check_in_loop(self, self.b, interrupts, i, _elements(body))
         latch = self.b.block
         for (phi, dt), (value, src_dt) in zip(phis, new_scalars):
             phi.add_incoming(cast(self.b, value, src_dt, dt), latch)
@@ -476,6 +476,16 @@ def _fused_element(sub: Graph, scalar_dtypes: list, b: ir.IRBuilder, params: lis
     emit_expression(b, sub, env, sub.block.nodes[:-1])
     value, dt, _ = env[reduce_node.inputs[0]]
     return value, dt
+
+
+def _elements(block: Block) -> int:
+    """Array elements a block's nodes compute (nested blocks included): how much work one loop iteration is."""
+    total = 0
+    for node in block.nodes:
+        total += sum(int(np.prod(v.type.shape, dtype=np.int64)) for v in node.outputs
+                     if isinstance(v.type, TensorType) and v.type.shape is not None)
+        total += sum(_elements(b) for b in node.blocks)
+    return total
 
 
 def _cast_in(b: ir.IRBuilder, block, scalar, dt):

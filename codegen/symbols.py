@@ -67,9 +67,9 @@ def resolve(kind: str, what: str) -> int:
             from .threadpool import parallel_for_address
 
             return parallel_for_address()
-        from .interrupt import COUNT, MAIN_THREAD
+        from .interrupt import MAIN_THREAD
 
-        return ctypes.addressof({"generation": GENERATION, "interrupts": COUNT, "main_thread": MAIN_THREAD}[what])
+        return ctypes.addressof({"generation": GENERATION, "main_thread": MAIN_THREAD}[what])
     if kind == "blas":
         from .matmul import blas_gemm
 
