@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from fuzz.edges import generate_edge, run_edge_case
 from fuzz.generator import Program, generate
 from fuzz.oracle import Mismatch, check_values, load_module, run_case
 
@@ -30,6 +31,11 @@ def pytest_generate_tests(metafunc):
 
 def test_fuzz(fuzz_seed: int, tmp_path) -> None:
     run_case(generate(fuzz_seed), tmp_path)
+
+
+def test_fuzz_edges(fuzz_seed: int, tmp_path) -> None:
+    """Exact semantics at the edges (tests/fuzz/edges.py): NEP 50 ints, signed zeros, casts, Python scalars."""
+    run_edge_case(generate_edge(fuzz_seed), tmp_path)
 
 
 def test_generator_is_deterministic() -> None:

@@ -122,3 +122,20 @@ def test_int_overflow_beyond_64_bits_raises_a_clear_error() -> None:
             with pytest.raises(jitc.IntegerOverflowError, match="64 bits"):
                 compiled(X, 2**40, 2**40)
         assert compiled(X, 3, 4) == 12  # the same specialization still works
+
+
+def compare_with_int(x, s: int):
+    return x < s
+
+
+def test_python_int_argument_beyond_64_bits_runs_on_the_interpreter() -> None:
+    """NumPy compares an int array with 2**70 exactly; compiled code cannot take the int, the interpreter can."""
+    x = np.array([1, -5, 7], np.int64)
+    for compiled in _fronts(compare_with_int):
+        compiled(x, 3)  # a compiled specialization for int arguments exists
+        with pytest.warns(jitc.FallbackWarning, match="64-bit"):
+            got = compiled(x, 2**70)
+        np.testing.assert_array_equal(got, compare_with_int(x, 2**70))
+        np.testing.assert_array_equal(compiled(x, 3), compare_with_int(x, 3))
+    with pytest.raises(jitc.IntegerOverflowError):
+        jitc.compile(compare_with_int, fallback="error")(x, 2**70)

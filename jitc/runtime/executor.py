@@ -10,7 +10,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from ..errors import CompileError, FallbackWarning, JitcError
+from ..errors import CompileError, FallbackWarning, IntegerOverflowError, JitcError
 from ..interpreter import run_graph
 from ..ir import Graph
 from ..passes.clone import clone_graph
@@ -108,6 +108,8 @@ class Executor:
 
         generation = GENERATION.value  # before reading the parameters: a reassignment in between retires the path
         values = self._arguments(args)
+        if any(type(a) is int and not -(1 << 63) <= a < (1 << 63) for a in args):
+            return self._big_int_call(values)
         compiled = _INTERPRET if disabled() else self.specialization(values)
         if compiled is _INTERPRET:
             return self.interpret(values)
@@ -116,6 +118,15 @@ class Executor:
             n = self.n_user(values)
             owner.__dict__["_call"] = fast_path(compiled, tuple(values[n:]), owner._general_call, generation)
         return run_compiled(compiled, values)
+
+    def _big_int_call(self, values: list):
+        """A Python int argument beyond 64 bits: compiled code cannot take it, NumPy's semantics can."""
+        message = f"{self.name}(): a Python int argument does not fit the 64-bit ints of compiled code"
+        if self.fallback == "error":
+            raise IntegerOverflowError(message)
+        if self.fallback == "warn":
+            warnings.warn(f"jitc: {message}; this call runs on the interpreter", FallbackWarning, stacklevel=4)
+        return self.interpret(values)
 
     def interpret(self, values: list):
         outputs = run_graph(self.graph, values)
