@@ -97,9 +97,12 @@ def _float_to_int(b: ir.IRBuilder, v, st, dst: np.dtype):
 class ScalarBuilder:
     """Emits NumPy-exact scalar arithmetic for one compute dtype."""
 
-    def __init__(self, builder: ir.IRBuilder, dtype, uniform: tuple[bool, ...] = ()):
+    def __init__(self, builder: ir.IRBuilder, dtype, guards: list | None = None, uniform: tuple[bool, ...] = ()):
         """uniform[i]: operand i is one value for the whole array (a Python scalar or a 0-d array)."""
         self.b = builder
+        # None: exact math. A list: math functions may take a fast path valid for typical arguments, and append
+        # the i1 that says an argument was beyond it (the loop is then redone exactly; codegen/elementwise.py).
+        self.guards = guards
         self.uniform = uniform
         self.dtype = np.dtype(dtype)
         self.ty = value_type(self.dtype)
@@ -200,12 +203,10 @@ class ScalarBuilder:
         return self.b.select(bad, self.const(0), r)
 
     def pow(self, x, y, uniform_exponent: bool = False):
-        """C's pow; NumPy computes a power by one exponent for the whole array (a scalar or 0-d exponent) equal
-        to 0.5 as sqrt, which differs at -inf (NaN) and -0.0 (-0.0)."""
-        if not self.is_float:
-            self._unsupported("integer power")
-        power = self._intrinsic("llvm.pow", x, y)
-        if not uniform_exponent:
+        """NumPy's power (codegen/ufuncs.py); NumPy computes a power by one exponent for the whole array (a scalar
+        or 0-d exponent) equal to 0.5 as sqrt, which differs at -inf (NaN) and -0.0 (-0.0)."""
+        power = self.ufunc("power", x, y)
+        if not (uniform_exponent and self.is_float):
             return power
         half = self.b.fcmp_ordered("==", y, self.const(0.5))
         return self.b.select(half, self._intrinsic("llvm.sqrt", x), power)
@@ -217,8 +218,10 @@ class ScalarBuilder:
         return self._pick(x, y, "<")
 
     def clip(self, x, lo, hi):
-        """NumPy's clip keeps x when it equals a bound (clip(-0.0, 0.0, 1.0) is -0.0); NaN anywhere wins."""
-        return self._pick(self._pick(x, lo, ">="), hi, "<=")
+        """NumPy's clip keeps x when it equals a bound (clip(-0.0, 0.0, 1.0) is -0.0); NaN anywhere wins; a None
+        bound is left out."""
+        x = x if lo is None else self._pick(x, lo, ">=")
+        return x if hi is None else self._pick(x, hi, "<=")
 
     def _pick(self, x, y, op):
         """`(x op y || isnan(x)) ? x : y`, so NaN from either side wins; NumPy's maximum/minimum use a strict op
@@ -244,14 +247,24 @@ class ScalarBuilder:
             return x
         return self.b.select(self.b.icmp_signed("<", x, self.const(0)), self.b.neg(x), x)
 
-    def math(self, name: str, x):
+    def math(self, name: str, *args):
         if not self.is_float:
             self._unsupported(name)
         if name == "sqrt":
-            return self._intrinsic("llvm.sqrt", x)
-        from .mathlib import emit_math
+            return self._intrinsic("llvm.sqrt", *args)
+        from .mathlib import emit_math, emit_math_fast
 
-        return emit_math(self.b, name, x)
+        fast = emit_math_fast(self.b, name, *args) if self.guards is not None and len(args) == 1 else None
+        if fast is not None:
+            self.guards.append(fast[1])
+            return fast[0]
+        return emit_math(self.b, name, *args)
+
+    def ufunc(self, name: str, *args):
+        """NumPy's rounding, sign, classification, shift and power functions (codegen/ufuncs.py)."""
+        from .ufuncs import emit_ufunc
+
+        return emit_ufunc(self, name, *args)
 
     # ---- comparisons and logic (results are i1)
     def cmp(self, op: str, x, y):

@@ -69,6 +69,8 @@ def widened(op, dtype: np.dtype, ins: list) -> np.dtype:
 def operand(b: ir.IRBuilder, op, position: int, entry: tuple, target: np.dtype):
     """An emitter operand converted to `target`; weak constants are built in the target dtype directly."""
     v, d, c = entry
+    if v is None and c is None:  # a None operand (np.clip(x, None, 1)): the emitter leaves it out
+        return None
     if c is None or not isinstance(v, (ir.Constant, type(None))):
         if c is not None and op.compute == BOUNDS and _is_int(c) and target.kind in "iu" and d.kind == "i":
             return cast(b, _clamp(b, v, target), d, target)

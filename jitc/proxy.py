@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .ops import DUNDERS, METHODS, OPS, op_for_function
+from .ops.registry import REFLECTED
 
 
 class Proxy:
@@ -112,7 +113,7 @@ def numpy_name(func) -> str:
 
 
 def _dunder(name: str, op):
-    reflected = name.startswith("__r")  # __radd__ and friends: `2 + x` calls x.__radd__(2)
+    reflected = name in REFLECTED  # __radd__ and friends: `2 + x` calls x.__radd__(2)
 
     def method(self, *other):
         args = (other[0], self) if reflected else (self, *other)
