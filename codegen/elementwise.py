@@ -62,6 +62,7 @@ def emit_scalar_node(b: ir.IRBuilder, node, env: dict, guards: list | None = Non
     sb = ScalarBuilder(b, dt, guards, tuple(weak.uniform(node.inputs[i].type) for i in used))
     # a None operand (np.clip(x, None, 1)) reaches the emitter as None
     result = op.emit(sb, *(weak.operand(b, op, k, x, t) for k, (x, t) in enumerate(zip(ins, targets))))
+    result = weak.negative_against_uint64(b, op, dt, ins, result)
     if op.compute == OPERANDS:
         env[node.output] = (result, out_dt, None)  # comparisons and logic give the bool (i1) result directly
     else:

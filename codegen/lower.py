@@ -234,8 +234,8 @@ class Lowering:
             x = self.env[v]
             inputs.append(x if isinstance(x, Buf) else self.scalar(v)[:2])
         sub = node.attrs["subgraph"]
-        for v, dt in weak.narrow_int_uses(sub).items():  # NumPy: int8_array + 300 raises OverflowError
-            self.error(3, weak.range_check(self.b, inputs[sub.inputs.index(v)][0], dt))
+        for v, dt, what in weak.narrow_int_uses(sub):  # NumPy: int8_array + 300 raises OverflowError
+            self.error(3, weak.range_check(self.b, inputs[sub.inputs.index(v)][0], dt, what))
         first = next(n for n in sub.block.nodes if n.kind != "prim::Constant")
         if OPS.get(first.kind) is not None and OPS[first.kind].kind == MATMUL:  # a product and its epilogue
             self.matmul_epilogue(node, sub, first, inputs)

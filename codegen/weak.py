@@ -35,7 +35,7 @@ def out_of_bounds(value: int, dtype) -> IntegerOverflowError:
 
 def constant_entry(b: ir.IRBuilder, value, dtype: np.dtype) -> tuple:
     """The env entry of a weak constant; an int beyond 64 bits has no register value (only its uses build one)."""
-    if _is_int(value) and not -(1 << 63) <= value < (1 << 64):
+    if _is_int(value) and not -(1 << 63) <= value < (1 << 63):
         return None, dtype, value
     return ScalarBuilder(b, dtype).const(value), dtype, value
 
@@ -113,34 +113,47 @@ def uniform(t) -> bool:
     return isinstance(t, ScalarType) or (isinstance(t, TensorType) and t.shape == ())
 
 
-def narrow_int_uses(sub) -> dict:
-    """Subgraph inputs that are Python ints given at run time and feed arithmetic in an int dtype narrower than
-    int64 (so they must fit it, as in NumPy): input -> the narrowest such dtype."""
+def narrow_int_uses(sub) -> list:
+    """Checks on Python ints given at run time, as NumPy makes them: (subgraph input, dtype, what) where what is
+    "fits" (arithmetic in an int dtype: the int must fit it), "lower" (a clip lower bound must not exceed the
+    dtype's max) or "upper" (a clip upper bound must not be below its min)."""
     from jitc.ops import OPS
 
-    needs: dict = {}
+    checks = []
     for node in sub.block.nodes:
         op = OPS.get(node.kind)
         out = node.outputs[0].type if node.outputs else None
-        if op is None or op.compute != RESULT or not isinstance(out, TensorType) or out.dtype is None:
+        if op is None or op.compute not in (RESULT, BOUNDS) or not isinstance(out, TensorType) or out.dtype is None:
             continue
         dt = np.dtype(out.dtype)
-        if dt.kind not in "iu" or dt == np.int64:
+        if dt.kind not in "iu" or (dt == np.int64 and op.compute == RESULT):
             continue
-        for v in node.inputs:
-            is_int_input = v in sub.inputs and isinstance(v.type, ScalarType) and v.type.name == "int"
-            if is_int_input and (v not in needs or needs[v].itemsize > dt.itemsize):
-                needs[v] = dt
-    return needs
+        for k, v in enumerate(node.inputs):
+            if v in sub.inputs and isinstance(v.type, ScalarType) and v.type.name == "int":
+                what = "fits" if op.compute == RESULT else {1: "lower", 2: "upper"}.get(k)
+                if what is not None:
+                    checks.append((v, dt, what))
+    return checks
 
 
-def range_check(b: ir.IRBuilder, value, dtype: np.dtype):
-    """i1: the int64 `value` is outside `dtype`'s range."""
+def range_check(b: ir.IRBuilder, value, dtype: np.dtype, what: str = "fits"):
+    """i1: NumPy raises OverflowError for the int64 `value` used as `what` (see narrow_int_uses) with dtype."""
     info = np.iinfo(dtype)
-    if dtype == np.uint64:
-        return b.icmp_signed("<", value, ir.Constant(I64, 0))
-    low = b.icmp_signed("<", value, ir.Constant(I64, int(info.min)))
-    return b.or_(low, b.icmp_signed(">", value, ir.Constant(I64, int(info.max))))
+    too_high = b.icmp_signed(">", value, ir.Constant(I64, min(int(info.max), (1 << 63) - 1)))
+    too_low = b.icmp_signed("<", value, ir.Constant(I64, int(info.min)))
+    return {"fits": b.or_(too_low, too_high), "lower": too_high, "upper": too_low}[what]
+
+
+def negative_against_uint64(b: ir.IRBuilder, op, dtype: np.dtype, ins: list, result):
+    """A uint64 array compared with a negative Python int given at run time: NumPy's exact answer (the same
+    for every array value) instead of the comparison with the int's wrapped bits."""
+    runtime = [k for k, (v, _, c) in enumerate(ins) if c is not None and _is_int(c) and not isinstance(v, ir.Constant)]
+    if op.compute != OPERANDS or dtype != np.uint64 or len(runtime) != 1 or len(ins) != 2:
+        return result
+    k = runtime[0]
+    known = bool(op.impl(*[-1 if i == k else np.array(0, np.uint64) for i in range(2)]))
+    negative = b.icmp_signed("<", ins[k][0], ir.Constant(ins[k][0].type, 0))
+    return b.select(negative, ir.Constant(I1, int(known)), result)
 
 
 __all__ = ["constant_entry", "exact_comparison", "narrow_int_uses", "operand", "out_of_bounds",

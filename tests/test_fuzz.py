@@ -38,6 +38,17 @@ def test_fuzz_edges(fuzz_seed: int, tmp_path) -> None:
     run_edge_case(generate_edge(fuzz_seed), tmp_path)
 
 
+# Findings of the 10,000-program edge run (seeds 1000-10999), all fixed: a run-time clip lower bound above the
+# dtype's max raises OverflowError (4832 4878 5514 5810 7213 9625 10310 10550 10811); a uint64 array against a
+# negative run-time int compares exactly (7104 8491 8841); a folded constant in [2**63, 2**64) is no int64 (9369).
+EDGE_FINDINGS = (4832, 4878, 5514, 5810, 7104, 7213, 8491, 8841, 9369, 9625, 10310, 10550, 10811)
+
+
+@pytest.mark.parametrize("seed", EDGE_FINDINGS)
+def test_edge_run_findings(seed: int, tmp_path) -> None:
+    run_edge_case(generate_edge(seed), tmp_path)
+
+
 def test_generator_is_deterministic() -> None:
     a, b = generate(1234), generate(1234)
     assert a.source == b.source
