@@ -123,6 +123,8 @@ class Lowering:
             return x
         if isinstance(x, (bool, int, float)):
             dt = python_dtype(x)
+            if isinstance(x, int) and not isinstance(x, bool) and not -(1 << 63) <= x < (1 << 63):
+                raise CompileError(f"the Python int {x} does not fit the 64-bit ints of compiled code")
             return ScalarBuilder(self.b, dt).const(x), dt, x
         if isinstance(x, Buf) and x.size == 1:
             return load(self.b, x.ptr, x.dtype), x.dtype, None

@@ -114,7 +114,7 @@ class ScalarBuilder:
         if self.is_float:
             return ir.Constant(self.ty, float(value))
         value, width = int(value), self.ty.width
-        if not -(1 << (width - 1)) <= value < (1 << (width if not self.signed else width - 1)):
+        if not -(1 << (width - 1)) <= value < (1 << width):  # a bit pattern: unsigned values of signed types too
             raise CompileError(f"the integer {value} does not fit the {width}-bit values of compiled code")
         return ir.Constant(self.ty, value)
 
