@@ -51,6 +51,42 @@ class CompiledFunction:
         if entry is not None:
             self._variant(self.binder.default_kinds())  # scripting errors show early (JITC_DEBUG), not at a call
 
+    @classmethod
+    def _restore(cls, fn, fallback: str, variants: dict, traced: dict, wrapper: dict):
+        """A CompiledFunction from its parts (unpickled or copied, see pickling.py): nothing is compiled again
+        until a call needs it."""
+        self = cls.__new__(cls)
+        self.__dict__.update(wrapper)
+        self.fn, self.fallback = fn, fallback
+        self.model, self.method = _model_and_method(fn)
+        entry = fn if self.model is None else _method_function(self.model, self.method)
+        self.binder = CallBinder(entry, skip_self=self.model is not None)
+        self.state = _model_state(self.model)
+        self._variants, self._traced = variants, traced
+        if inspect.isfunction(fn) or inspect.ismethod(fn):
+            self.__wrapped__ = fn
+        self._call = self._general_call
+        self._disabled = disabled()
+        for target in (*variants.values(), *traced.values()):
+            if isinstance(target, _Target):
+                _apply_fallback(target, fallback)
+        return self
+
+    def __reduce__(self):
+        from .pickling import reduce_compiled
+
+        return reduce_compiled(self)
+
+    def __copy__(self):
+        from .pickling import copy_compiled
+
+        return copy_compiled(self)
+
+    def __deepcopy__(self, memo):
+        from .pickling import copy_compiled
+
+        return copy_compiled(self, memo)
+
     # ---- compiling
     def _variant(self, kinds: tuple):
         target = self._variants.get(kinds)
@@ -86,18 +122,19 @@ class CompiledFunction:
         target = self._variant(kinds)
         if isinstance(target, _Target):
             return target
-        key = (kinds, signature(flatten(bound, kinds)))
+        flat = flatten(bound, kinds)
+        key = (kinds, signature(flat))
         traced = self._traced.get(key)
-        if traced is None:
+        if traced is None or isinstance(traced, _Target) and _baked_differently(traced.obj, flat):
             traced = self._traced[key] = self._trace(bound, kinds, target)
         return traced
 
     def _trace(self, bound: list, kinds: tuple, script_error: ScriptError):
         from .trace import trace
-        from .types import TENSOR
+        from .types import BOOL, FLOAT, INT, TENSOR
 
         reason = f"scripting failed ({script_error})"
-        if all(k == TENSOR or k is None for k in kinds):
+        if all(k in (TENSOR, INT, FLOAT, BOOL) or k is None for k in kinds):
             with warnings.catch_warnings():
                 warnings.simplefilter("error", TracerWarning)
                 try:
@@ -211,11 +248,17 @@ def _method_function(model, name: str):
 def _apply_fallback(target: _Target, fallback: str) -> None:
     from .runtime import executor_for
 
-    graph, module, name = target.obj._compiled_target()
-    if target.method is not None:
-        graph, name = target.obj._methods[target.method], target.method
+    if target.method is None:
+        graph, module, name = target.obj._compiled_target()
+    else:
+        graph, module, name = target.obj._methods[target.method], target.obj, target.method
     ex = executor_for(target.obj, name, graph, module)
     ex.fallback = fallback
+
+
+def _baked_differently(traced, flat: list) -> bool:
+    """A trace that baked a scalar argument (a loop count, a condition) is only valid for that value."""
+    return any(flat[i] != v or type(flat[i]) is not type(v) for i, v in traced.traced_values.items())
 
 
 def _short(text: str, limit: int = 300) -> str:

@@ -256,7 +256,9 @@ class ExpressionCompiler(CallCompiler):
                 raise self.error(node, f"tuple index {index} is out of range for a tuple of {len(elems)}")
             k = self.graph.insert_constant(index % len(elems), self.src.location(node))
             return self.emit("prim::TupleIndex", [base, k], [elems[index]], node).output
-        if isinstance(base, tuple) and is_constant(index) and isinstance(index, (int, slice)):
+        constant_slice = isinstance(index, slice) and all(
+            b is None or isinstance(b, int) for b in (index.start, index.stop, index.step))
+        if isinstance(base, tuple) and (isinstance(index, int) and is_constant(index) or constant_slice):
             try:
                 return base[index]
             except IndexError:
