@@ -5,16 +5,27 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from jitc.errors import IntegerOverflowError
+
 # status codes the entry returns besides 0, and the exception the runtime raises for each
 ERRORS = {1: (IndexError, "index out of range in compiled code"),
-          2: (MemoryError, "compiled code could not allocate its workspace")}
+          2: (MemoryError, "compiled code could not allocate its workspace"),
+          3: (IntegerOverflowError, ("a Python int argument is out of bounds for the int dtype of the array it "
+                                     "is combined with (NumPy raises OverflowError too)")),
+          4: (ZeroDivisionError, "division by zero in Python scalar code"),
+          5: (ValueError, "range() arg 3 must not be zero"),
+          7: (KeyboardInterrupt, "interrupted"),
+          6: (IntegerOverflowError, ("Python int arithmetic beyond 64 bits in compiled code (compiled code has no "
+                                    "big ints; compute it outside the compiled function)"))}
 FIRST_SITE_CODE = 16  # codes from here on are IndexErrors of one indexing site each (Lowering.errors says where)
 
 
 @dataclass(frozen=True)
 class OutputSpec:
-    """One flattened graph output: the caller allocates np.empty(shape, dtype); scalar=True unwraps .item()."""
+    """One flattened graph output: the caller allocates np.empty(shape, dtype); scalar=True unwraps .item() (a
+    Python scalar), numpy_scalar=True gives the NumPy scalar of a 0-d array (as NumPy's x.sum() does)."""
 
     dtype: np.dtype
     shape: tuple[int, ...]
     scalar: bool
+    numpy_scalar: bool = False

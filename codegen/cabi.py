@@ -44,4 +44,9 @@ def emit_c_entry(module: ir.Module, entry: ir.Function, name: str, user_types: l
     b.ret(b.call(entry, [b.bitcast(slots, p8.as_pointer())]))
 
 
-
+def export_only(module: ir.Module, name: str) -> None:
+    """Make every definition but `name` local: kernels and `NAME_graph` never clash with another library's."""
+    for symbol in module.global_values:
+        defined = symbol.initializer is not None if isinstance(symbol, ir.GlobalVariable) else bool(symbol.blocks)
+        if symbol.name != name and defined:
+            symbol.linkage = "internal"

@@ -11,6 +11,7 @@ from jitc.ops import OPS
 from jitc.ops.registry import CONDITION, OPERANDS
 from jitc.types import SCALAR_DTYPES, ScalarType, TensorType
 
+from . import weak
 from .kernel import call_kernel, kernel_args, kernel_function
 from .loops import Buf, broadcast_strides, collapse, loop_nest
 from .parallel import PARALLEL_MIN_ELEMENTS, emit_parallel_call
@@ -42,20 +43,26 @@ def emit_scalar_node(b: ir.IRBuilder, node, env: dict, guards: list | None = Non
         if not isinstance(value, (bool, int, float)):
             env[node.output] = (None, None, value)  # e.g. astype's dtype name: read by the op, not computed
             return
-        dt = python_dtype(value)
-        env[node.output] = (ScalarBuilder(b, dt).const(value), dt, value)
+        env[node.output] = weak.constant_entry(b, value, python_dtype(value))
         return
     op = OPS[node.kind]
     if op.emit is None:
         raise CompileError(f"{node.kind} has no scalar emitter")
-    ins = [env[node.inputs[i]] for i in op.tensor_params if i < len(node.inputs)]
+    used = [i for i in op.tensor_params if i < len(node.inputs)]
+    ins = [env[node.inputs[i]] for i in used]
     out_t = node.output.type
     out_dt = np.dtype(out_t.dtype) if isinstance(out_t, TensorType) else scalar_dtype(out_t)
     dt = compute_dtype(op, out_dt, [d for _, d, _ in ins], [c for _, _, c in ins])
+    known = weak.exact_comparison(op, dt, ins)
+    if known is not None:
+        env[node.output] = (ir.Constant(ir.IntType(1), int(known)), out_dt, None)
+        return
+    dt = weak.widened(op, dt, ins)
     targets = [np.dtype(np.bool_)] + [dt] * (len(ins) - 1) if op.compute == CONDITION else [dt] * len(ins)
+    sb = ScalarBuilder(b, dt, guards, tuple(weak.uniform(node.inputs[i].type) for i in used))
     # a None operand (np.clip(x, None, 1)) reaches the emitter as None
-    result = op.emit(ScalarBuilder(b, dt, guards), *(None if v is None else cast(b, v, d, t)
-                                                     for (v, d, _), t in zip(ins, targets)))
+    result = op.emit(sb, *(weak.operand(b, op, k, x, t) for k, (x, t) in enumerate(zip(ins, targets))))
+    result = weak.negative_against_uint64(b, op, dt, ins, result)
     if op.compute == OPERANDS:
         env[node.output] = (result, out_dt, None)  # comparisons and logic give the bool (i1) result directly
     else:

@@ -22,6 +22,13 @@ llvm.initialize_native_asmprinter()
 # compile (parse, optimise, emit, link) atomic across threads.
 _lock = threading.RLock()
 _library_ids = itertools.count()
+# Symbols of jitc's own runtime libraries that generated code may call by name: name -> address provider
+_IMPORTS: dict = {}
+
+
+def register_import(name: str, address) -> None:
+    """Let every library linked after this resolve `name` to `address()` (called once, when first needed)."""
+    _IMPORTS[name] = functools.cache(address)
 
 
 def hold_for_fork() -> None:
@@ -70,13 +77,15 @@ class Library:
     """
 
     def __init__(self, object_code: bytes, symbols: Iterable[str],
-                 llvm_ir: str = "", optimized_ir: str = "") -> None:
+                 llvm_ir: str = "", optimized_ir: str = "", imports: bool = True) -> None:
         self.object_code = object_code
         self.llvm_ir = llvm_ir
         self.optimized_ir = optimized_ir
         self.symbols = tuple(symbols)
         builder = llvm.JITLibraryBuilder().add_object_img(object_code)
         builder.add_current_process()  # resolve libm & co. from the process
+        for name, address in _IMPORTS.items() if imports else ():
+            builder.import_symbol(name, address())
         for symbol in self.symbols:
             builder.export_symbol(symbol)
         with _lock:
@@ -119,11 +128,13 @@ def _exported_functions(module: llvm.ModuleRef) -> list[str]:
             if not f.is_declaration and f.linkage == llvm.Linkage.external]
 
 
-def compile_ir(llvm_ir: str, name: str = "jitc", stages: dict | None = None) -> Library:
+def compile_ir(llvm_ir: str, name: str = "jitc", stages: dict | None = None, imports: bool = True) -> Library:
     """Parse, verify and O3-optimise `llvm_ir`, then load it into the JIT.
 
     All defined external functions are exported.  Raises RuntimeError on
     invalid IR.  `stages`, when given, receives the seconds each step took.
+    imports=False: a library that registered imports do not reach (one that
+    provides an import itself).
     """
     clock = _Clock(stages)
     with _lock:
@@ -134,7 +145,7 @@ def compile_ir(llvm_ir: str, name: str = "jitc", stages: dict | None = None) -> 
         clock("llvm_optimize")
         object_code = _jit_tm.emit_object(module)
         clock("llvm_emit")
-        library = Library(object_code, _exported_functions(module), llvm_ir, str(module))
+        library = Library(object_code, _exported_functions(module), llvm_ir, str(module), imports)
         clock("link")
         return library
 

@@ -20,6 +20,7 @@ from jitc.ops.abstract import normalize_axes
 from jitc.ops.registry import CREATION, ELEMENTWISE, MATMUL, REDUCTION, SCALAR
 from jitc.types import NONE, SCALAR_DTYPES, ScalarType, TensorType
 
+from . import interrupt, weak
 from .abi import FIRST_SITE_CODE
 from .elementwise import emit_copy, emit_fill, emit_fusion_group, emit_scalar_node, python_dtype
 from .inplace import InPlacePlan
@@ -31,7 +32,7 @@ from .outputs import flatten_outputs, has_views, output_spec
 from .parallel import thread_count
 from .reduce import emit_reduction, load_element
 from .rows import emit_row_kernel, is_row_kernel
-from .scalar import I8, I32, ScalarBuilder, cast, load, value_type
+from .scalar import I8, I32, I64, ScalarBuilder, cast, load, value_type
 from .symbols import ProcessSymbols
 from .views import VIEWS
 
@@ -110,6 +111,8 @@ class Lowering:
             return x
         if isinstance(x, (bool, int, float)):
             dt = python_dtype(x)
+            if isinstance(x, int) and not isinstance(x, bool) and not -(1 << 63) <= x < (1 << 63):
+                raise CompileError(f"the Python int {x} does not fit the 64-bit ints of compiled code")
             return ScalarBuilder(self.b, dt).const(x), dt, x
         if isinstance(x, Buf) and x.size == 1:
             return load(self.b, x.ptr, x.dtype), x.dtype, None
@@ -227,6 +230,8 @@ class Lowering:
             x = self.env[v]
             inputs.append(x if isinstance(x, Buf) else self.scalar(v)[:2])
         sub = node.attrs["subgraph"]
+        for v, dt, what in weak.narrow_int_uses(sub):  # NumPy: int8_array + 300 raises OverflowError
+            self.error(3, weak.range_check(self.b, inputs[sub.inputs.index(v)][0], dt, what))
         first = next(n for n in sub.block.nodes if n.kind != "prim::Constant")
         if OPS.get(first.kind) is not None and OPS[first.kind].kind == MATMUL:  # a product and its epilogue
             self.matmul_epilogue(node, sub, first, inputs)
@@ -247,6 +252,8 @@ class Lowering:
         out_t = node.outputs[0].type
         if op.kind in (ELEMENTWISE, SCALAR) and op.emit is not None and not isinstance(out_t, TensorType):
             env = {v: self.scalar(v) for v in node.inputs}
+            if all(isinstance(v.type, ScalarType) for v in node.inputs):
+                self.python_checks(node, op, env)
             emit_scalar_node(self.b, node, env)
             self.env[node.output] = env[node.output]
         elif op.kind == REDUCTION:
@@ -269,6 +276,22 @@ class Lowering:
             raise CompileError(f"{op.name} was not fused{_at(node)}")
         else:
             raise CompileError(f"the native backend cannot compile {op.name}{_at(node)}")
+
+    def python_checks(self, node: Node, op, env: dict) -> None:
+        """Python scalar code raises where Python does: a zero divisor (ZeroDivisionError), range()'s zero step
+        (ValueError); int arithmetic beyond 64 bits raises IntegerOverflowError instead of wrapping."""
+        if op.zero_error is not None and op.zero_error[0] < len(node.inputs):
+            value, dt, _ = env[node.inputs[op.zero_error[0]]]
+            zero = ScalarBuilder(self.b, dt).const(0)
+            is_zero = self.b.fcmp_ordered("==", value, zero) if dt.kind == "f" else self.b.icmp_unsigned("==", value, zero)
+            self.error(op.zero_error[1], is_zero)
+        out_t = node.output.type
+        if op.overflow is not None and isinstance(out_t, ScalarType) and out_t.name == "int":
+            x, y = (cast(self.b, env[v][0], env[v][1], np.int64) for v in node.inputs[:2])
+            pair = ir.LiteralStructType([I64, ir.IntType(1)])
+            name = f"llvm.{op.overflow}.with.overflow.i64"
+            fn = self.module.globals.get(name) or ir.Function(self.module, ir.FunctionType(pair, [I64, I64]), name)
+            self.error(6, self.b.extract_value(self.b.call(fn, [x, y]), 1))
 
     def reduction(self, node: Node, op, shape=None, inputs=None, element=load_element) -> None:
         """A reduction node, or (given shape, inputs and element) a fusion group ending in one."""
@@ -399,6 +422,7 @@ class Lowering:
         slots = [self.buf(init) if self.plan.reuses_init(node, k) else self.merge_slots([v])[0]
                  for k, (init, v) in enumerate(zip(carried_in, node.outputs))]
         init_scalars = self.assign(slots, carried_in)
+        interrupts = interrupt.loop_start(self, self.b) if self.symbols is not None else None
         pre = self.b.block
         header = self.fn.append_basic_block("loop.header")
         body_bb = self.fn.append_basic_block("loop.body")
@@ -429,6 +453,8 @@ class Lowering:
         next_cond = cast(self.b, *self.scalar(body.returns[0])[:2], np.bool_)
         self.stage_carried(body.returns[1:], slots)
         new_scalars = self.assign(slots, body.returns[1:])
+        if interrupts is not None:  # Ctrl-C (interrupt.py)
+            interrupt.check_in_loop(self, self.b, interrupts, i, _elements(body))
         latch = self.b.block
         for (phi, dt), (value, src_dt) in zip(phis, new_scalars):
             phi.add_incoming(cast(self.b, value, src_dt, dt), latch)
@@ -457,6 +483,16 @@ def _fused_element(sub: Graph, scalar_dtypes: list, b: ir.IRBuilder, params: lis
     emit_expression(b, sub, env, sub.block.nodes[:-1])
     value, dt, _ = env[reduce_node.inputs[0]]
     return value, dt
+
+
+def _elements(block: Block) -> int:
+    """Array elements a block's nodes compute (nested blocks included): how much work one loop iteration is."""
+    total = 0
+    for node in block.nodes:
+        total += sum(int(np.prod(v.type.shape, dtype=np.int64)) for v in node.outputs
+                     if isinstance(v.type, TensorType) and v.type.shape is not None)
+        total += sum(_elements(b) for b in node.blocks)
+    return total
 
 
 def _cast_in(b: ir.IRBuilder, block, scalar, dt):

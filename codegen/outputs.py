@@ -6,6 +6,7 @@ import numpy as np
 
 from jitc.errors import CompileError
 from jitc.ir import Graph, Value
+from jitc.ops.results import numpy_gives_scalar
 from jitc.types import NONE, SCALAR_DTYPES, ScalarType, TensorType, TupleType
 
 from .abi import OutputSpec
@@ -63,7 +64,7 @@ def has_views(template) -> bool:
 def output_spec(v: Value) -> OutputSpec:
     t = v.type
     if isinstance(t, TensorType):
-        return OutputSpec(np.dtype(t.dtype), tuple(t.shape), False)
+        return OutputSpec(np.dtype(t.dtype), tuple(t.shape), False, numpy_gives_scalar(v))
     return OutputSpec(SCALAR_DTYPES[t.name] if isinstance(t, ScalarType) and t.name in SCALAR_DTYPES else
                       _fail(f"cannot return a value of type {t} from compiled code"), (), True)
 

@@ -21,6 +21,7 @@ from llvmlite import ir
 
 from jitc.types import ScalarType, TensorType
 
+from .interrupt import INTERRUPTED
 from .loops import i64
 from .scalar import F64, I8, I32, I64
 
@@ -228,13 +229,31 @@ def emit_fastcall(module: ir.Module, entry: ir.Function, name: str, input_types:
         for obj in objects:  # the slow path runs again and raises the right exception
             if obj is not None:
                 e.call("Py_DecRef", ir.VoidType(), [e.p8], [obj])
+        with b.if_then(b.icmp_signed("==", status, ir.Constant(I32, INTERRUPTED)), likely=False):
+            _raise_interrupt(e)
         b.branch(e.slow)
     for j, slot in scalar_slots.items():
         objects[j] = e.box_scalar(slot, specs[j])
+    for j, spec in enumerate(specs):
+        if spec.numpy_scalar:  # PyArray_Return: a 0-d array's NumPy scalar (it steals the array's reference)
+            address = symbols.load(b, "numpy", "PyArray_Return")
+            to_scalar = b.inttoptr(address, ir.FunctionType(e.p8, [e.p8]).as_pointer())
+            objects[j] = b.call(to_scalar, [objects[j]])
     hits = ir.GlobalVariable(module, I64, f"{name}.hits")  # read by cache_info()
     hits.initializer = i64(0)
     b.atomic_rmw("add", hits, i64(1), "monotonic")
     b.ret(_build(e, template, objects, arg_objects))
+
+
+def _raise_interrupt(e: _Emitter) -> None:
+    """Ctrl-C stopped the run (see interrupt.py): Python's pending handler raises (KeyboardInterrupt by default);
+    if it does not, KeyboardInterrupt is raised here, since the result was abandoned."""
+    b = e.b
+    raised = e.call("PyErr_CheckSignals", I32, [], [])
+    with b.if_then(b.icmp_signed("==", raised, ir.Constant(I32, 0))):
+        keyboard_interrupt = b.inttoptr(e.symbols.load(b, "object", "KeyboardInterrupt"), e.p8)
+        e.call("PyErr_SetNone", ir.VoidType(), [e.p8], [keyboard_interrupt])
+    b.ret(ir.Constant(e.p8, None))
 
 
 def _borrowed(e: _Emitter, item, arg_objects: list) -> ir.Value:

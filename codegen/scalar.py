@@ -57,9 +57,7 @@ def cast(b: ir.IRBuilder, v, src, dst):
     if src.kind == "f" and dst.kind == "f":
         return b.fpext(v, dt) if dst.itemsize > src.itemsize else b.fptrunc(v, dt)
     if src.kind == "f":
-        name = "llvm.fptosi.sat" if dst.kind == "i" else "llvm.fptoui.sat"
-        fn = b.module.declare_intrinsic(name, [dt, st], ir.FunctionType(dt, [st]))
-        return b.call(fn, [v])
+        return _float_to_int(b, v, st, dst)
     if dst.kind == "f":
         return b.uitofp(v, dt) if src.kind in "ub" else b.sitofp(v, dt)
     if dt.width == st.width:
@@ -69,14 +67,43 @@ def cast(b: ir.IRBuilder, v, src, dst):
     return b.zext(v, dt) if src.kind in "ub" else b.sext(v, dt)
 
 
+def _truncate_x86(b: ir.IRBuilder, v, st, width: int):
+    """C's float -> int conversion as x86-64 executes it (cvttss2si/cvttsd2si): truncation toward zero, and
+    the 'integer indefinite' INT_MIN for NaN and values out of range (LLVM's fptosi would be poison there)."""
+    wide = ir.IntType(width)
+    limit = 2.0 ** (width - 1)
+    in_range = b.and_(b.fcmp_ordered(">", v, ir.Constant(st, -limit)), b.fcmp_ordered("<", v, ir.Constant(st, limit)))
+    fn = b.module.declare_intrinsic("llvm.fptosi.sat", [wide, st], ir.FunctionType(wide, [st]))
+    return b.select(in_range, b.call(fn, [v]), ir.Constant(wide, -(1 << (width - 1))))
+
+
+def _float_to_int(b: ir.IRBuilder, v, st, dst: np.dtype):
+    """NumPy's float -> int astype on x86-64, bit for bit: types up to 32 bits go through a 32-bit conversion and
+    wrap (-1.0 -> uint8 255, 300.0 -> int8 44, NaN -> 0); uint32/uint64 subtract 2^31/2^63 from large values
+    first (as compilers do) and flip the top bit back. (NumPy's uint32 results out of range are those of its SIMD
+    loop; its scalar loop, used for arrays under 4 elements and some tails, wraps through int64 instead.)"""
+    width = 64 if dst.itemsize == 8 else 32
+    if dst.kind == "u" and dst.itemsize >= 4:
+        half = ir.Constant(st, 2.0 ** (width - 1))
+        high = b.fcmp_ordered(">=", v, half)
+        r = _truncate_x86(b, b.select(high, b.fsub(v, half), v), st, width)
+        r = b.select(high, b.xor(r, ir.Constant(r.type, 1 << (width - 1))), r)
+    else:
+        r = _truncate_x86(b, v, st, width)
+    dt = value_type(dst)
+    return b.trunc(r, dt) if dt.width < width else r
+
+
 class ScalarBuilder:
     """Emits NumPy-exact scalar arithmetic for one compute dtype."""
 
-    def __init__(self, builder: ir.IRBuilder, dtype, guards: list | None = None):
+    def __init__(self, builder: ir.IRBuilder, dtype, guards: list | None = None, uniform: tuple[bool, ...] = ()):
+        """uniform[i]: operand i is one value for the whole array (a Python scalar or a 0-d array)."""
         self.b = builder
         # None: exact math. A list: math functions may take a fast path valid for typical arguments, and append
         # the i1 that says an argument was beyond it (the loop is then redone exactly; codegen/elementwise.py).
         self.guards = guards
+        self.uniform = uniform
         self.dtype = np.dtype(dtype)
         self.ty = value_type(self.dtype)
         self.is_float = self.dtype.kind == "f"
@@ -86,7 +113,10 @@ class ScalarBuilder:
     def const(self, value):
         if self.is_float:
             return ir.Constant(self.ty, float(value))
-        return ir.Constant(self.ty, int(value))
+        value, width = int(value), self.ty.width
+        if not -(1 << (width - 1)) <= value < (1 << width):  # a bit pattern: unsigned values of signed types too
+            raise CompileError(f"the integer {value} does not fit the {width}-bit values of compiled code")
+        return ir.Constant(self.ty, value)
 
     def _intrinsic(self, name: str, *args):
         fnty = ir.FunctionType(self.ty, [self.ty] * len(args))  # llvmlite guesses one operand for copysign
@@ -172,17 +202,30 @@ class ScalarBuilder:
         _, r, bad = self._int_divmod(x, y, "remainder")
         return self.b.select(bad, self.const(0), r)
 
-    def pow(self, x, y):
-        return self.ufunc("power", x, y)
+    def pow(self, x, y, uniform_exponent: bool = False):
+        """NumPy's power (codegen/ufuncs.py); NumPy computes a power by one exponent for the whole array (a scalar
+        or 0-d exponent) equal to 0.5 as sqrt, which differs at -inf (NaN) and -0.0 (-0.0)."""
+        power = self.ufunc("power", x, y)
+        if not (uniform_exponent and self.is_float):
+            return power
+        half = self.b.fcmp_ordered("==", y, self.const(0.5))
+        return self.b.select(half, self._intrinsic("llvm.sqrt", x), power)
 
     def maximum(self, x, y):
-        return self._pick(x, y, ">=")
+        return self._pick(x, y, ">")
 
     def minimum(self, x, y):
-        return self._pick(x, y, "<=")
+        return self._pick(x, y, "<")
+
+    def clip(self, x, lo, hi):
+        """NumPy's clip keeps x when it equals a bound (clip(-0.0, 0.0, 1.0) is -0.0); NaN anywhere wins; a None
+        bound is left out."""
+        x = x if lo is None else self._pick(x, lo, ">=")
+        return x if hi is None else self._pick(x, hi, "<=")
 
     def _pick(self, x, y, op):
-        """NumPy's maximum/minimum: `(x op y || isnan(x)) ? x : y`, so NaN from either side wins."""
+        """`(x op y || isnan(x)) ? x : y`, so NaN from either side wins; NumPy's maximum/minimum use a strict op
+        (of two equal values they give the second: maximum(-0.0, 0.0) is 0.0), clip a non-strict one."""
         b = self.b
         if self.is_float:
             take_x = b.or_(b.fcmp_ordered(op, x, y), b.fcmp_unordered("uno", x, x))

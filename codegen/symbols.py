@@ -46,7 +46,7 @@ def _numpy_api() -> ctypes.Array:
     return (ctypes.c_void_p * 400).from_address(get_pointer(_multiarray_umath._ARRAY_API, None))
 
 
-NUMPY_API_INDEX = {"PyArray_Type": 2, "PyArray_Empty": 184}  # stable slots of NumPy's C-API table
+NUMPY_API_INDEX = {"PyArray_Type": 2, "PyArray_Return": 76, "PyArray_Empty": 184}  # stable slots of NumPy's C-API table
 
 
 def resolve(kind: str, what: str) -> int:
@@ -54,7 +54,7 @@ def resolve(kind: str, what: str) -> int:
     if kind == "type":
         return id({"ndarray": np.ndarray, "float": float, "int": int, "bool": bool}[what])
     if kind == "object":
-        return id({"True": True, "None": None}[what])
+        return id({"True": True, "None": None, "KeyboardInterrupt": KeyboardInterrupt}[what])
     if kind == "descr":
         return id(np.dtype(what))
     if kind == "capi":
@@ -67,7 +67,9 @@ def resolve(kind: str, what: str) -> int:
             from .threadpool import parallel_for_address
 
             return parallel_for_address()
-        return ctypes.addressof({"generation": GENERATION}[what])
+        from .interrupt import MAIN_THREAD
+
+        return ctypes.addressof({"generation": GENERATION, "main_thread": MAIN_THREAD}[what])
     if kind == "blas":
         from .matmul import blas_gemm
 

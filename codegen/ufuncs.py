@@ -226,9 +226,8 @@ def _nan_to_num(sb: ScalarBuilder, x, nan, posinf, neginf):
 
 
 def _clip(sb: ScalarBuilder, x, lo, hi):
-    """np.clip = minimum(maximum(x, lo), hi); a None bound is left out."""
-    y = x if lo is None else sb.maximum(x, lo)
-    return y if hi is None else sb.minimum(y, hi)
+    """np.clip: maximum then minimum, keeping x when it equals a bound; a None bound is left out."""
+    return sb.clip(x, lo, hi)
 
 
 UFUNCS = {

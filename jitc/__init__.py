@@ -4,6 +4,7 @@ from .compile import CompiledFunction, compile
 from .errors import (
     CompileError,
     FallbackWarning,
+    IntegerOverflowError,
     IRParseError,
     JitcError,
     LoadError,
@@ -22,6 +23,6 @@ from .trace import TracingCheckError, trace
 
 __version__ = "0.1.0"
 
-__all__ = ["CompileError", "CompiledFunction", "FallbackWarning", "Graph", "IRParseError", "JitcError", "LoadError",
-           "ScriptError", "ScriptFunction", "ScriptModule", "ShapeError", "SignatureError", "TracerWarning",
-           "TracingCheckError", "compile", "export", "load", "nn", "parse_ir", "script", "trace"]
+__all__ = ["CompileError", "CompiledFunction", "FallbackWarning", "Graph", "IRParseError", "IntegerOverflowError",
+           "JitcError", "LoadError", "ScriptError", "ScriptFunction", "ScriptModule", "ShapeError", "SignatureError",
+           "TracerWarning", "TracingCheckError", "compile", "export", "load", "nn", "parse_ir", "script", "trace"]

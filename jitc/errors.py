@@ -26,6 +26,11 @@ class CompileError(JitcError):
     """The backend cannot compile a graph (unsupported op or dtype)."""
 
 
+class IntegerOverflowError(JitcError, OverflowError):
+    """A Python int that does not fit where it is used: an int8 array plus 300 (NumPy raises OverflowError too),
+    or Python int arithmetic in compiled code beyond 64 bits (compiled code does not have big ints)."""
+
+
 class LoadError(JitcError):
     """A saved file that is malformed, truncated, tampered with or not a jitc file."""
 

@@ -16,6 +16,19 @@ from .types import TensorType
 C_TYPES = {"f4": "float", "f8": "double", "i1": "int8_t", "i2": "int16_t", "i4": "int32_t", "i8": "int64_t",
            "u1": "uint8_t", "u2": "uint16_t", "u4": "uint32_t", "u8": "uint64_t", "b1": "bool"}
 SCALAR_C_TYPES = {int: "int64_t", float: "double", bool: "bool"}
+# C11 and C++ keywords (and the <stdbool.h> macros): not usable as the function's or an argument's name
+C_KEYWORDS = frozenset({
+    "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else", "enum", "extern",
+    "float", "for", "goto", "if", "inline", "int", "long", "register", "restrict", "return", "short", "signed",
+    "sizeof", "static", "struct", "switch", "typedef", "union", "unsigned", "void", "volatile", "while", "_Alignas",
+    "_Alignof", "_Atomic", "_Bool", "_Complex", "_Generic", "_Imaginary", "_Noreturn", "_Static_assert",
+    "_Thread_local", "bool", "true", "false", "alignas", "alignof", "and", "and_eq", "asm", "bitand", "bitor",
+    "catch", "char8_t", "char16_t", "char32_t", "class", "compl", "concept", "consteval", "constexpr", "constinit",
+    "const_cast", "co_await", "co_return", "co_yield", "decltype", "delete", "dynamic_cast", "explicit", "export",
+    "friend", "mutable", "namespace", "new", "noexcept", "not", "not_eq", "nullptr", "operator", "or", "or_eq",
+    "private", "protected", "public", "reinterpret_cast", "requires", "static_assert", "static_cast", "template",
+    "this", "thread_local", "throw", "try", "typeid", "typename", "using", "virtual", "wchar_t", "xor", "xor_eq",
+})
 
 
 @dataclass(frozen=True)
@@ -49,7 +62,7 @@ def export(fn_or_module, example_inputs, path_prefix) -> ExportedFiles:
     """Write `{prefix}.o`, `{prefix}.so` (when a C compiler is found) and `{prefix}.h` for the signature of
     example_inputs (arrays are taken as dense row-major). Parameters are embedded in the code."""
     from codegen import engine
-    from codegen.cabi import emit_c_entry
+    from codegen.cabi import emit_c_entry, export_only
     from codegen.lower import Lowering
 
     from .runtime.executor import Executor
@@ -59,8 +72,7 @@ def export(fn_or_module, example_inputs, path_prefix) -> ExportedFiles:
         example_inputs = (example_inputs,)
     prefix = os.fspath(path_prefix)
     name = os.path.basename(prefix)
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-        raise JitcError(f"export: the file name '{name}' must be a C identifier (it names the function)")
+    _check_function_name(name)
     args = [np.ascontiguousarray(a) if isinstance(a, np.ndarray) else a for a in example_inputs]
     target = _target(fn_or_module, tuple(args))
     graph, module, method = target._compiled_target()
@@ -78,6 +90,7 @@ def export(fn_or_module, example_inputs, path_prefix) -> ExportedFiles:
                    for t in user_types]
     emit_c_entry(llvm_module, llvm_module.get_global(f"{name}_graph"), name, entry_types, values[n_user:],
                  [s.dtype for s in lowering.specs])
+    export_only(llvm_module, name)
     obj = engine.object_file(str(llvm_module))
     names = _parameter_names(target, graph, module, n_user)
     with open(prefix + ".o", "wb") as f:
@@ -88,10 +101,35 @@ def export(fn_or_module, example_inputs, path_prefix) -> ExportedFiles:
     return ExportedFiles(prefix + ".o", shared, prefix + ".h", name)
 
 
+def _check_function_name(name: str) -> None:
+    """The file name names the C function: a C identifier, not a keyword, and no function of the C library or
+    libm (an exported `powf` would be called by its own `**`, which LLVM lowers to powf)."""
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise JitcError(f"export: the file name '{name}' must be a C identifier (it names the function)")
+    if name in C_KEYWORDS:
+        raise JitcError(f"export: the file name '{name}' is a C/C++ keyword and cannot name the function")
+    if _c_library_defines(name):
+        raise JitcError(f"export: the file name '{name}' is a function of the C runtime (libc/libm); a library "
+                        "exporting it would replace that function in every program it is linked into (and call "
+                        "itself where the model needs it): choose another name")
+
+
+def _c_library_defines(name: str) -> bool:
+    import ctypes
+    import ctypes.util
+
+    libraries = [ctypes.CDLL(None)]
+    for lib in ("c", "m"):
+        found = ctypes.util.find_library(lib)
+        if found:
+            libraries.append(ctypes.CDLL(found))
+    return any(hasattr(lib, name) for lib in libraries)
+
+
 def _parameter_names(target, graph, module, n_user: int) -> list[str]:
     params = graph.inputs[1:] if module is not None else graph.inputs
     names = [re.sub(r"\W", "_", p.name) for p in params[:n_user]]
-    return [n if n not in ("out", "int", "float", "double", "char") else f"{n}_" for n in names]
+    return [f"{n}_" if n in C_KEYWORDS or n == "out" or re.fullmatch(r"out\d+", n) else n for n in names]
 
 
 def _describe(target) -> str:

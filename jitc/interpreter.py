@@ -6,6 +6,7 @@ import numpy as np
 from .errors import JitcError, ShapeError
 from .ir import Block, Graph, Node
 from .ops import OPS
+from .ops.registry import on_python_scalars
 from .types import ScalarType
 
 
@@ -72,6 +73,8 @@ def run_node(node: Node, env: dict) -> list:
     op = OPS.get(kind)
     if op is None:
         raise JitcError(f"the interpreter does not know {kind}{_at(node)}")
+    if on_python_scalars(op, args):
+        return [op.python(*args)]  # Python's semantics: big ints, ZeroDivisionError, True + True == 2
     try:
         with np.errstate(all="ignore"):
             result = op.impl(*args)

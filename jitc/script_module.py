@@ -19,6 +19,16 @@ def refuse_keywords(name: str, kwargs: dict) -> None:
                              f"{', '.join(repr(k) for k in kwargs)}")
 
 
+def refuse_subclass(a: np.ndarray, what: str) -> None:
+    """ndarray subclasses give operators and reductions their own meaning (np.matrix's `*` is a product, a
+    MaskedArray's sum skips masked values); compiled code computes plain ndarray semantics, so it refuses them."""
+    if type(a) is not np.ndarray:
+        cls = f"{type(a).__module__}.{type(a).__qualname__}"
+        raise SignatureError(f"{what} is a {cls}, an ndarray subclass whose operations may mean something else than "
+                             "plain NumPy's (jitc would silently drop that); pass np.asarray(...) for ndarray "
+                             "semantics, or call the function uncompiled")
+
+
 def check_args(graph: Graph, args: tuple, name: str, skip_self: bool) -> list:
     """Guard a call against the graph's signature: arity, arrays where arrays are expected, usable dtypes."""
     params = graph.inputs[1:] if skip_self else graph.inputs
@@ -33,6 +43,7 @@ def check_args(graph: Graph, args: tuple, name: str, skip_self: bool) -> list:
                 a = np.asarray(a)
             if not isinstance(a, np.ndarray):
                 raise SignatureError(f"{name}(): argument '{p.name}' must be a NumPy array, got {type(a).__name__}")
+            refuse_subclass(a, f"{name}(): argument '{p.name}'")
             if a.dtype.kind in _BAD_KINDS or a.dtype.fields is not None:
                 raise SignatureError(f"{name}(): argument '{p.name}' has unsupported dtype {a.dtype} "
                                      f"({_BAD_KINDS.get(a.dtype.kind, 'structured')})")

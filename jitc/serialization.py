@@ -40,6 +40,7 @@ import struct
 
 import numpy as np
 
+from .call_graph import check_calls
 from .errors import JitcError, LoadError
 from .ir import Graph
 from .ops import OPS
@@ -263,9 +264,11 @@ class _Loader:
             name = _check_name(root["name"], _IDENT, "$.root.name", LoadError)
             with _about(f"function {name}"):
                 result = ScriptFunction(self._graph(root["graph"], "$.root.graph", None, f"function {name}"), name)
+        calls = {}
         for graph, module, path, label in self.graphs:
             with _about(label):
-                _verify_graph(graph, module, path)
+                calls[id(graph)] = _verify_graph(graph, module, path)
+        check_calls(calls, {id(g): label for g, _, _, label in self.graphs}, MAX_DEPTH)
         self._read_arrays()
         return result
 
@@ -488,10 +491,10 @@ def _fits(t: TensorType, array) -> bool:
     return same_dtype and (t.shape is None or tuple(t.shape) == array.shape)
 
 
-def _verify_graph(graph: Graph, module: ScriptModule | None, path: str) -> None:
+def _verify_graph(graph: Graph, module: ScriptModule | None, path: str) -> list[Graph]:
     """What parse_ir's lint cannot know: node kinds and arities, and that every GetAttr/CallMethod names an
-    attribute or method of the right kind on the module tree."""
-    modules = {}
+    attribute or method of the right kind on the module tree. Returns the method graphs it calls."""
+    modules, called = {}, []
     if module is not None:
         first = graph.inputs[0].type if graph.inputs else None
         if first != ModuleType(module.original_name):
@@ -514,6 +517,7 @@ def _verify_graph(graph: Graph, module: ScriptModule | None, path: str) -> None:
             if target is None or len(target.inputs) != len(node.inputs):
                 raise LoadError(f"{where}: module {owner.original_name} has no method '{name}' taking "
                                 f"{len(node.inputs) - 1} arguments")
+            called.append(target)
         elif name in owner._modules:
             sub = owner._modules[name]
             if out != ModuleType(sub.original_name):
@@ -528,6 +532,7 @@ def _verify_graph(graph: Graph, module: ScriptModule | None, path: str) -> None:
                 raise LoadError(f"{where}: '{name}' is a constant but the node's type is {out}")
         else:
             raise LoadError(f"{where}: module {owner.original_name} has no attribute '{name}'")
+    return called
 
 
 def _check_arity(node, where: str) -> None:

@@ -13,7 +13,7 @@ from .ir import Graph, Value
 from .nn.module import HOOKS, Module
 from .ops import OPS, OpDef, bind
 from .proxy import Proxy, ScalarProxy, describe_value
-from .script_module import ScriptFunction, ScriptModule, check_args
+from .script_module import ScriptFunction, ScriptModule, check_args, refuse_subclass
 from .source import user_location
 from .trace_writes import returned, track_view, write_back
 from .types import ModuleType, TensorType, TupleType, type_of_constant
@@ -247,6 +247,7 @@ class Tracer:
         if not isinstance(a, np.ndarray):
             raise SignatureError(f"trace: example input {i} must be a NumPy array or a Python int/float/bool, got "
                                  f"{type(a).__name__}")
+        refuse_subclass(a, f"trace: example input {i}")
         value = graph.add_input(TensorType.of(a), name)
         proxy = Proxy(self, a.copy(), value)
         proxy.input_value = value

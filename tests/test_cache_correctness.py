@@ -248,7 +248,7 @@ def test_corrupted_cache_file_is_ignored(tmp_path, damage) -> None:
         blob = bytearray(body + hashlib.sha256(body).digest())
     entry.write_bytes(bytes(blob))
     np.testing.assert_allclose(jitc.compile(mod.f)(X), want, rtol=2e-6)  # recompiled, not crashed
-    assert disk_cache.load(entry.name) is not None  # and the entry was rewritten
+    assert disk_cache.load(entry.name, "jitc_f") is not None  # and the entry was rewritten
     np.testing.assert_allclose(jitc.compile(mod.f)(X), want, rtol=2e-6)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from fuzz.edges import generate_edge, run_edge_case
 from fuzz.generator import Program, generate
 from fuzz.oracle import Mismatch, check_values, load_module, run_case
 
@@ -30,6 +31,22 @@ def pytest_generate_tests(metafunc):
 
 def test_fuzz(fuzz_seed: int, tmp_path) -> None:
     run_case(generate(fuzz_seed), tmp_path)
+
+
+def test_fuzz_edges(fuzz_seed: int, tmp_path) -> None:
+    """Exact semantics at the edges (tests/fuzz/edges.py): NEP 50 ints, signed zeros, casts, Python scalars."""
+    run_edge_case(generate_edge(fuzz_seed), tmp_path)
+
+
+# Findings of the 10,000-program edge run (seeds 1000-10999), all fixed: a run-time clip lower bound above the
+# dtype's max raises OverflowError (4832 4878 5514 5810 7213 9625 10310 10550 10811); a uint64 array against a
+# negative run-time int compares exactly (7104 8491 8841); a folded constant in [2**63, 2**64) is no int64 (9369).
+EDGE_FINDINGS = (4832, 4878, 5514, 5810, 7104, 7213, 8491, 8841, 9369, 9625, 10310, 10550, 10811)
+
+
+@pytest.mark.parametrize("seed", EDGE_FINDINGS)
+def test_edge_run_findings(seed: int, tmp_path) -> None:
+    run_edge_case(generate_edge(seed), tmp_path)
 
 
 def test_generator_is_deterministic() -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ShapeError
+from ..errors import IntegerOverflowError, ShapeError
 from ..types import BOOL, FLOAT, INT, TENSOR, ScalarType, TensorType, Type
 
 _STAND_IN = {"int": 1, "float": 1.0, "bool": True}
@@ -30,8 +30,11 @@ def is_unknown(arg) -> bool:
 
 
 def result_dtype(op, args, ndim: int = 0) -> np.dtype:
-    with np.errstate(all="ignore"):
-        return np.asarray(op.impl(*(stand_in(a, ndim) for a in args))).dtype
+    try:
+        with np.errstate(all="ignore"):
+            return np.asarray(op.impl(*(stand_in(a, ndim) for a in args))).dtype
+    except OverflowError as e:  # NumPy's own verdict on a Python int constant (int8_array + 300)
+        raise IntegerOverflowError(f"{op.short}: {e}") from None
 
 
 def broadcast(shapes: list[tuple[int, ...]], what: str) -> tuple[int, ...]:
@@ -49,6 +52,9 @@ def infer_elementwise(op, *args) -> Type:
     """NumPy broadcasting and NEP 50 promotion; all-scalar inputs give a scalar."""
     tensors = [a for a in args if isinstance(a, TensorType)]
     if not tensors and any(isinstance(a, (ScalarType, int, float)) for a in args):
+        if op.python is not None:  # Python's result type (True + True is an int), from values of the same types
+            return scalar_type_of(op.python(*(stand_in(a if isinstance(a, Type) else scalar_type_of(a))
+                                              for a in args)))
         with np.errstate(all="ignore"):
             return scalar_type_of(op.impl(*(stand_in(a) for a in args)))
     if any(is_unknown(t) for t in tensors):

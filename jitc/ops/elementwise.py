@@ -1,10 +1,12 @@
 """Elementwise ops: arithmetic, comparisons, math functions, where/clip, casts. Fusable by the backend."""
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 
 from .abstract import infer_elementwise
-from .registry import CONDITION, ELEMENTWISE, OPERANDS, REQUIRED, RESULT, OpDef, register, traceable
+from .registry import BOUNDS, CONDITION, ELEMENTWISE, OPERANDS, REQUIRED, RESULT, OpDef, register, traceable
 
 R = REQUIRED
 BINARY = (("x1", R), ("x2", R))
@@ -28,31 +30,44 @@ def _astype(x, dtype):
     return np.asarray(x).astype(dtype)
 
 
-def binary(name, ufunc, code, emit, dunder=None, compute=RESULT):
+ZERO_DIVISOR = (1, 4)  # on Python scalars, a zero second operand raises ZeroDivisionError (codegen.abi.ERRORS)
+
+
+def binary(name, ufunc, code, emit, dunder=None, compute=RESULT, python=None, zero_error=None, overflow=None):
     return register(OpDef(f"aten::{name}", ELEMENTWISE, ufunc, BINARY, infer_elementwise, code, emit,
-                          (0, 1), functions=(ufunc,), dunders=(dunder,) if dunder else (), compute=compute))
+                          (0, 1), functions=(ufunc,), dunders=(dunder,) if dunder else (), compute=compute,
+                          python=python, zero_error=zero_error, overflow=overflow))
 
 
-def unary(name, fn, code, emit, functions=(), dunder=None, compute=RESULT):
+def unary(name, fn, code, emit, functions=(), dunder=None, compute=RESULT, python=None):
     return register(OpDef(f"aten::{name}", ELEMENTWISE, fn, UNARY, infer_elementwise, code, emit,
-                          functions=functions, dunders=(dunder,) if dunder else (), compute=compute))
+                          functions=functions, dunders=(dunder,) if dunder else (), compute=compute, python=python))
 
 
-binary("add", np.add, "{0} + {1}", lambda b, x, y: b.add(x, y), "__add__")
-binary("sub", np.subtract, "{0} - {1}", lambda b, x, y: b.sub(x, y), "__sub__")
-binary("mul", np.multiply, "{0} * {1}", lambda b, x, y: b.mul(x, y), "__mul__")
-binary("div", np.true_divide, "{0} / {1}", lambda b, x, y: b.div(x, y), "__truediv__")
-binary("floor_divide", np.floor_divide, "{0} // {1}", lambda b, x, y: b.floordiv(x, y), "__floordiv__")
-binary("remainder", np.remainder, "{0} % {1}", lambda b, x, y: b.mod(x, y), "__mod__")
-binary("pow", np.power, "{0} ** {1}", lambda b, x, y: b.pow(x, y), "__pow__")
+binary("add", np.add, "{0} + {1}", lambda b, x, y: b.add(x, y), "__add__", python=operator.add, overflow="sadd")
+binary("sub", np.subtract, "{0} - {1}", lambda b, x, y: b.sub(x, y), "__sub__", python=operator.sub, overflow="ssub")
+binary("mul", np.multiply, "{0} * {1}", lambda b, x, y: b.mul(x, y), "__mul__", python=operator.mul, overflow="smul")
+binary("div", np.true_divide, "{0} / {1}", lambda b, x, y: b.div(x, y), "__truediv__", python=operator.truediv,
+       zero_error=ZERO_DIVISOR)
+binary("floor_divide", np.floor_divide, "{0} // {1}", lambda b, x, y: b.floordiv(x, y), "__floordiv__",
+       python=operator.floordiv, zero_error=ZERO_DIVISOR)
+binary("remainder", np.remainder, "{0} % {1}", lambda b, x, y: b.mod(x, y), "__mod__", python=operator.mod,
+       zero_error=ZERO_DIVISOR)
+binary("pow", np.power, "{0} ** {1}", lambda b, x, y: b.pow(x, y, b.uniform[1]), "__pow__", python=operator.pow)
 binary("maximum", np.maximum, "np.maximum({0}, {1})", lambda b, x, y: b.maximum(x, y))
 binary("minimum", np.minimum, "np.minimum({0}, {1})", lambda b, x, y: b.minimum(x, y))
-binary("eq", np.equal, "{0} == {1}", lambda b, x, y: b.cmp("==", x, y), "__eq__", OPERANDS)
-binary("ne", np.not_equal, "{0} != {1}", lambda b, x, y: b.cmp("!=", x, y), "__ne__", OPERANDS)
-binary("lt", np.less, "{0} < {1}", lambda b, x, y: b.cmp("<", x, y), "__lt__", OPERANDS)
-binary("le", np.less_equal, "{0} <= {1}", lambda b, x, y: b.cmp("<=", x, y), "__le__", OPERANDS)
-binary("gt", np.greater, "{0} > {1}", lambda b, x, y: b.cmp(">", x, y), "__gt__", OPERANDS)
-binary("ge", np.greater_equal, "{0} >= {1}", lambda b, x, y: b.cmp(">=", x, y), "__ge__", OPERANDS)
+binary("eq", np.equal, "{0} == {1}", lambda b, x, y: b.cmp("==", x, y), "__eq__", OPERANDS,
+       python=operator.eq)
+binary("ne", np.not_equal, "{0} != {1}", lambda b, x, y: b.cmp("!=", x, y), "__ne__", OPERANDS,
+       python=operator.ne)
+binary("lt", np.less, "{0} < {1}", lambda b, x, y: b.cmp("<", x, y), "__lt__", OPERANDS,
+       python=operator.lt)
+binary("le", np.less_equal, "{0} <= {1}", lambda b, x, y: b.cmp("<=", x, y), "__le__", OPERANDS,
+       python=operator.le)
+binary("gt", np.greater, "{0} > {1}", lambda b, x, y: b.cmp(">", x, y), "__gt__", OPERANDS,
+       python=operator.gt)
+binary("ge", np.greater_equal, "{0} >= {1}", lambda b, x, y: b.cmp(">=", x, y), "__ge__", OPERANDS,
+       python=operator.ge)
 binary("bitwise_and", np.bitwise_and, "{0} & {1}", lambda b, x, y: b.bitand(x, y), "__and__")
 binary("bitwise_or", np.bitwise_or, "{0} | {1}", lambda b, x, y: b.bitor(x, y), "__or__")
 binary("logical_and", np.logical_and, "np.logical_and({0}, {1})", lambda b, x, y: b.logical_and(x, y),
@@ -60,7 +75,7 @@ binary("logical_and", np.logical_and, "np.logical_and({0}, {1})", lambda b, x, y
 binary("logical_or", np.logical_or, "np.logical_or({0}, {1})", lambda b, x, y: b.logical_or(x, y),
        compute=OPERANDS)
 
-unary("neg", np.negative, "-{0}", lambda b, x: b.neg(x), (np.negative,), "__neg__")
+unary("neg", np.negative, "-{0}", lambda b, x: b.neg(x), (np.negative,), "__neg__", python=operator.neg)
 unary("abs", np.abs, "np.abs({0})", lambda b, x: b.abs(x), (np.abs, np.absolute), "__abs__")
 unary("bitwise_not", np.invert, "~{0}", lambda b, x: b.bitnot(x), (np.invert,), "__invert__")
 unary("logical_not", np.logical_not, "np.logical_not({0})", lambda b, x: b.logical_not(x), (np.logical_not,),
@@ -73,7 +88,7 @@ unary("relu", _relu, "jitc.nn.functional.relu({0})", lambda b, x: b.maximum(x, b
 
 register(OpDef("aten::clip", ELEMENTWISE, np.clip, (("a", R), ("a_min", None), ("a_max", None)), infer_elementwise,
                "np.clip({0}, {1}, {2})", lambda b, x, lo, hi: b.ufunc("clip", x, lo, hi), (0, 1, 2),
-               functions=(np.clip,), methods=("clip",)))
+               functions=(np.clip,), methods=("clip",), compute=BOUNDS))
 register(OpDef("aten::where", ELEMENTWISE, np.where, (("condition", R), ("x", R), ("y", R)), infer_elementwise,
                "np.where({0}, {1}, {2})", lambda b, c, x, y: b.select(c, x, y), (0, 1, 2), functions=(np.where,),
                compute=CONDITION))

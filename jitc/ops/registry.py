@@ -20,6 +20,7 @@ REQUIRED = object()  # marks a parameter without default
 RESULT = "result"          # all to the output dtype (arithmetic, math, casts)
 OPERANDS = "operands"      # to their common NumPy promotion; the emitter gives the bool result (comparisons, logic)
 CONDITION = "condition"    # the first to bool, the others to the output dtype (where)
+BOUNDS = "bounds"          # as RESULT, but Python ints beyond an int dtype's range clamp to it (clip drops them)
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,11 @@ class OpDef:
     functions: tuple[Any, ...] = ()             # Python callables that mean this op (np.add, F.relu, ...)
     methods: tuple[str, ...] = ()               # ndarray method names (x.sum(...))
     dunders: tuple[str, ...] = ()               # operator methods; "__radd__" style ones swap the operands
-    compute: str = RESULT                       # operand conversion for the emitter (RESULT, OPERANDS, CONDITION)
+    compute: str = RESULT                       # operand conversion for the emitter (RESULT, OPERANDS, ...)
+    # On Python scalars (int/float/bool values, not arrays) an op means what Python means:
+    python: Callable[..., Any] | None = None    # Python's operator (exact ints, True + True == 2, 7 // 0 raises)
+    zero_error: tuple[int, int] | None = None   # (operand, status code in codegen.abi.ERRORS) raised when it is 0
+    overflow: str | None = None                 # LLVM's overflow-checked int op ("sadd"): compiled ints are 64-bit
 
     @property
     def short(self) -> str:
@@ -70,6 +75,11 @@ FUNCTIONS: dict[int, OpDef] = {}   # id(callable) -> op; ids because ufuncs are 
 METHODS: dict[str, OpDef] = {}
 DUNDERS: dict[str, OpDef] = {}
 REFLECTED: set[str] = set()  # "__radd__" style names, which swap the operands ("__rshift__" is not one)
+
+
+def on_python_scalars(op: OpDef, args) -> bool:
+    """True when the op has Python's meaning here: every argument is a Python int, float or bool."""
+    return op.python is not None and bool(args) and all(type(a) in (bool, int, float) for a in args)
 
 
 def lookup(name: str) -> OpDef:

@@ -17,9 +17,10 @@ def _derive_index(index, start, step):
     return start + index * step
 
 
-def _scalar_op(name, impl, params, out_type, code, emit=None, compute=RESULT):
+def _scalar_op(name, impl, params, out_type, code, emit=None, compute=RESULT, zero_error=None):
     register(OpDef(name, SCALAR, impl, params, lambda op, *args: out_type, code, emit,
-                   tensor_params=tuple(range(len(params))) if emit else (), compute=compute))
+                   tensor_params=tuple(range(len(params))) if emit else (), compute=compute,
+                   python=impl if emit else None, zero_error=zero_error))
 
 
 def _emit_range_length(b, start, stop, step):
@@ -29,7 +30,7 @@ def _emit_range_length(b, start, stop, step):
 
 # `for i in range(start, stop, step)`: the trip count and the loop variable from the loop's counter (TorchScript's).
 _scalar_op("aten::__range_length", _range_length, (("start", R), ("stop", R), ("step", R)), INT,
-           "len(range({0}, {1}, {2}))", _emit_range_length)
+           "len(range({0}, {1}, {2}))", _emit_range_length, zero_error=(2, 5))  # Python's ValueError
 _scalar_op("aten::__derive_index", _derive_index, (("index", R), ("start", R), ("step", R)), INT,
            "{1} + {0} * {2}", lambda b, index, start, step: b.add(start, b.mul(index, step)))
 _scalar_op("aten::len", len, (("a", R),), INT, "len({0})")

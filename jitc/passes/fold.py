@@ -5,7 +5,7 @@ import numpy as np
 
 from ..ir import Block, Graph, Node
 from ..ops import OPS
-from ..ops.registry import SCALAR
+from ..ops.registry import SCALAR, on_python_scalars
 from ..types import ScalarType, TensorType, TupleType
 
 _MAX_FOLDED_ELEMENTS = 64
@@ -71,6 +71,12 @@ def fold_node(graph: Graph, node: Node) -> None:
         node.destroy()
     elif kind == "prim::If" and known:
         _inline_branch(graph, node, node.blocks[0] if args[0] else node.blocks[1])
+    elif kind in OPS and known and node.inputs and node.outputs and on_python_scalars(OPS[kind], args):
+        try:
+            value = OPS[kind].python(*args)
+        except (ArithmeticError, ValueError):  # 7 // 0, range(0, 9, 0): raised when (and if) the code runs
+            return
+        _replace(graph, node, [value])
     elif kind in OPS and known and node.inputs and node.outputs and _foldable(node):
         with np.errstate(all="ignore"):
             value = OPS[kind].impl(*args)

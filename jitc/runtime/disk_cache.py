@@ -1,6 +1,8 @@
 """Persistent cache of compiled object code, keyed by the optimized graph, the signature (in the graph's
 types), the CPU, thread count and versions. Entries are written atomically (temp file + rename), so concurrent
-processes never read half a file; a damaged or foreign entry is ignored and recompiled.
+processes never read half a file. An entry carries its own key and entry name, checked on load: a damaged,
+foreign or copied-over entry (another function's code under this key) is ignored and rewritten, never run.
+Only regular files are read, without following links or blocking (a FIFO at an entry's path is ignored).
 
 Location: $JITC_CACHE_DIR, else $XDG_CACHE_HOME/jitc, else ~/.cache/jitc. JITC_CACHE=0 turns it off.
 """
@@ -10,13 +12,14 @@ import functools
 import hashlib
 import json
 import os
+import stat
 import struct
 import sys
 import tempfile
 
 import numpy as np
 
-MAGIC = b"JITCOBJ1"
+MAGIC = b"JITCOBJ2"
 
 
 def enabled() -> bool:
@@ -60,13 +63,29 @@ def key(graph_text: str, name: str, n_user: int | None) -> str:
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
 
-def load(digest: str) -> tuple[dict, bytes] | None:
-    """The metadata and object code stored under digest, or None (missing, damaged or unreadable)."""
-    path = os.path.join(directory(), digest[:2], digest)
+def _read_regular_file(path: str) -> bytes | None:
+    """The bytes of a regular file; None for anything else (FIFO, device, directory, symlink) or on errors.
+    O_NONBLOCK: opening a FIFO that appeared after the check must not wait for a writer."""
     try:
-        with open(path, "rb") as f:
-            blob = f.read()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(os.dup(fd), "rb") as f:
+            return f.read()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def load(digest: str, name: str) -> tuple[dict, bytes] | None:
+    """The metadata and object code stored under digest for entry `name`, or None (missing, damaged,
+    unreadable, not a regular file, or an entry written for another key or entry name)."""
+    blob = _read_regular_file(os.path.join(directory(), digest[:2], digest))
+    if blob is None:
         return None
     if len(blob) < len(MAGIC) + 4 + 32 or not blob.startswith(MAGIC):
         return None
@@ -79,13 +98,16 @@ def load(digest: str) -> tuple[dict, bytes] | None:
         meta = json.loads(body[start:start + meta_len].decode())
     except (UnicodeDecodeError, ValueError):
         return None
+    if not isinstance(meta, dict) or meta.get("key") != digest or meta.get("entry") != name:
+        return None
     return meta, body[start + meta_len:]
 
 
-def store(digest: str, meta: dict, object_code: bytes) -> None:
-    """Write an entry atomically; failures (read-only home, full disk) only cost the cache."""
+def store(digest: str, name: str, meta: dict, object_code: bytes) -> None:
+    """Write an entry atomically (replacing whatever is at its path); failures (read-only home, full disk, a
+    directory in the way) only cost the cache."""
     folder = os.path.join(directory(), digest[:2])
-    meta_bytes = json.dumps(meta, sort_keys=True).encode()
+    meta_bytes = json.dumps({**meta, "key": digest, "entry": name}, sort_keys=True).encode()
     body = MAGIC + struct.pack("<I", len(meta_bytes)) + meta_bytes + object_code
     try:
         os.makedirs(folder, exist_ok=True)

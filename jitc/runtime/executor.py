@@ -13,7 +13,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from ..errors import CompileError, FallbackWarning, JitcError, OverlappingArguments
+from ..errors import CompileError, FallbackWarning, IntegerOverflowError, JitcError, OverlappingArguments
 from ..interpreter import run_graph
 from ..ir import Graph
 from ..ops import OPS
@@ -192,6 +192,8 @@ class Executor:
             raise OverlappingArguments(f"{self.name}() writes to an argument that shares memory with another "
                                        "argument; compiled code loaded from a file cannot run it (pass separate "
                                        "arrays)")
+        if any(type(a) is int and not -(1 << 63) <= a < (1 << 63) for a in args):
+            return _written_back(args, values, self._big_int_call(values))
         compiled = _INTERPRET if disabled() else self.specialization(values)
         if compiled is _INTERPRET:
             result = self.interpret(values)
@@ -202,6 +204,15 @@ class Executor:
                 owner.__dict__["_call"] = fast_path(compiled, tuple(values[n:]), owner._general_call, generation)
             result = run_compiled(compiled, values)
         return _written_back(args, values, result)
+
+    def _big_int_call(self, values: list):
+        """A Python int argument beyond 64 bits: compiled code cannot take it, NumPy's semantics can."""
+        message = f"{self.name}(): a Python int argument does not fit the 64-bit ints of compiled code"
+        if self.fallback == "error":
+            raise IntegerOverflowError(message)
+        if self.fallback == "warn":
+            warnings.warn(f"jitc: {message}; this call runs on the interpreter", FallbackWarning, stacklevel=4)
+        return self.interpret(values)
 
     def interpret(self, values: list):
         outputs = run_graph(self.graph, values)
@@ -264,12 +275,16 @@ def run_compiled(compiled: Compiled, values: list):
     code = compiled.entry(slots)
     if code:
         from codegen.abi import ERRORS
+        from codegen.interrupt import INTERRUPTED, raise_pending
+
+        if code == INTERRUPTED:
+            raise_pending()
 
         if code in compiled.errors:
             raise IndexError(compiled.errors[code])
         exc, msg = ERRORS.get(code, (JitcError, f"native code failed with code {code}"))
         raise exc(msg)
-    flat = [o.item() if s.scalar else o for o, s in zip(outs, compiled.outputs)]
+    flat = [o.item() if s.scalar else o[()] if s.numpy_scalar else o for o, s in zip(outs, compiled.outputs)]
     return _rebuild(compiled.template, flat, values)
 
 

@@ -85,25 +85,23 @@ def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = N
     constants): from the on-disk cache when it has it, else lowered and JIT-compiled. `stages` holds the
     seconds of earlier stages (specialization) and receives this function's."""
     from codegen import engine
-    from codegen.abi import OutputSpec
-    from codegen.pyentry import layout_ok
+    from codegen.interrupt import ensure_handler
     from codegen.symbols import fill
 
     from . import disk_cache
 
     start = time.perf_counter()
+    ensure_handler()  # Ctrl-C reaches compiled loops (codegen/interrupt.py)
     stages = {} if stages is None else stages
     debug(2, "optimized graph", lambda: str(graph))
     digest = disk_cache.key(str(graph), name, n_user) if use_cache and disk_cache.enabled() else None
-    hit = disk_cache.load(digest) if digest else None
-    if hit is not None:
-        meta, object_code = hit
-        library = engine.load_object(object_code, meta["exports"])
+    hit = disk_cache.load(digest, name) if digest else None
+    cached = _from_cache(hit, name) if hit is not None else None
+    if cached is not None:
+        library, specs, template, fastcall = cached
         stages["disk_cache"] = time.perf_counter() - start
         llvm_ir = ""
-        specs = [OutputSpec(np.dtype(d), tuple(shape), scalar) for d, shape, scalar in meta["outputs"]]
-        template, symbols, has_py = _template(meta["template"]), meta["symbols"], meta["fastcall"] and layout_ok()
-        errors = {int(code): message for code, message in meta.get("errors", {}).items()}
+        errors = {int(code): message for code, message in hit[0].get("errors", {}).items()}
         _show_cached(graph, name, n_user)
     else:
         from codegen.lower import lower  # only needed on a cache miss: keeps warm starts fast
@@ -117,14 +115,15 @@ def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = N
         errors = lowering.errors
         symbols = [list(k) for k in lowering.symbols.keys] if lowering.symbols is not None else []
         if digest:
-            disk_cache.store(digest, {"exports": list(library.symbols), "symbols": symbols, "fastcall": has_py,
-                                      "template": template, "errors": errors, "outputs": [[s.dtype.str, list(s.shape), s.scalar]
-                                                                        for s in specs]}, library.object_code)
+            outputs = [[s.dtype.str, list(s.shape), s.scalar, s.numpy_scalar] for s in specs]
+            disk_cache.store(digest, name, {"exports": list(library.symbols), "symbols": symbols, "fastcall": has_py,
+                                            "template": template, "errors": errors, "outputs": outputs},
+                             library.object_code)
         debug(5, "assembly", lambda: library.asm)
-    if symbols:
-        fill(library.address(f"{name}.symbols"), [tuple(k) for k in symbols])
+        if symbols:
+            fill(library.address(f"{name}.symbols"), [tuple(k) for k in symbols])
+        fastcall = library.address(f"{name}_fastcall") if has_py else None
     entry = ENTRY(library.address(name))
-    fastcall = library.address(f"{name}_fastcall") if has_py else None
     seconds = stages.get("specialize", 0.0) + time.perf_counter() - start
     return Compiled(graph, library, entry, specs, template, fastcall, name, seconds, llvm_ir, stages=stages,
                     errors=errors)
@@ -146,6 +145,28 @@ def _show_cached(graph: Graph, name: str, n_user: int | None) -> None:
         library = engine.compile_ir(llvm_ir, name)
         debug(4, "optimized LLVM IR" + note, library.optimized_ir)
         debug(5, "assembly" + note, lambda: library.asm)
+
+
+def _from_cache(hit: tuple, name: str):
+    """(library, output specs, template, fastcall address) from a cache entry, or None when the entry cannot be
+    used as it is (then it is compiled again and the entry rewritten)."""
+    from codegen import engine
+    from codegen.abi import OutputSpec
+    from codegen.pyentry import layout_ok
+    from codegen.symbols import fill
+
+    meta, object_code = hit
+    try:
+        library = engine.load_object(object_code, meta["exports"])
+        specs = [OutputSpec(np.dtype(d), tuple(shape), bool(scalar), bool(numpy_scalar))
+                 for d, shape, scalar, numpy_scalar in meta["outputs"]]
+        if meta["symbols"]:
+            fill(library.address(f"{name}.symbols"), [tuple(k) for k in meta["symbols"]])
+        library.address(name)
+        fastcall = library.address(f"{name}_fastcall") if meta["fastcall"] and layout_ok() else None
+        return library, specs, _template(meta["template"]), fastcall
+    except Exception:  # noqa: BLE001  (a foreign or stale entry is a miss, never an error)
+        return None
 
 
 def _template(t):

@@ -99,7 +99,9 @@ class ExpressionCompiler(CallCompiler):
         if is_constant(a) and is_constant(b):
             try:
                 return fold(a, b)
-            except Exception as e:  # noqa: BLE001  (ZeroDivisionError, TypeError, ...: report at the user's line)
+            except ArithmeticError:  # 7 // 0: Python raises when the line runs, so does the compiled code
+                return self.call_op(DUNDERS[dunder], [a, b], {}, node)
+            except Exception as e:  # noqa: BLE001  (TypeError, ...: report at the user's line)
                 raise self.error(node, f"{type(e).__name__}: {e}") from None
         if isinstance(a, tuple) and isinstance(b, tuple) and dunder == "__add__":
             return a + b

@@ -124,11 +124,9 @@ class LoopCompiler(ExpressionCompiler):
                 raise self.error(a, f"range() arguments must be ints, got {self.describe(b)}")
             args.append(b)
         start, stop, step = (0, args[0], 1) if len(args) == 1 else (*args, 1)[:3]
-        if step == 0:
-            raise self.error(call, "range() step must not be zero")
         if len(args) == 1:
             trip = stop
-        elif all(isinstance(a, int) for a in (start, stop, step)):
+        elif all(isinstance(a, int) for a in (start, stop, step)) and step != 0:  # step 0: ValueError at run time
             trip = len(range(start, stop, step))
         else:
             trip = self.call_op(OPS["aten::__range_length"], [start, stop, step], {}, call)
