@@ -32,6 +32,8 @@ INTS = (np.int32, np.int64)
 FALLBACK = {
     ("aten::size", "shape"): "returning x.shape (a folded tuple constant) is not a graph-built tuple",
     ("prim::Uninitialized", ""): "a None result cannot be returned from native code",
+    ("aten::slice.t", "shape"): "an int list result (a folded shape) cannot be returned from native code",
+    ("aten::add.t", "shape"): "an int list result (a folded shape) cannot be returned from native code",
     ("prim::dtype", "array"): "a str result (the folded dtype name) cannot be returned from native code",
 }
 
@@ -320,6 +322,9 @@ def scalar_cases() -> list[Case]:
         Case("aten::Float", None, (np.asarray(np.int32(7)),), "0d"),
         Case("aten::len", None, (x,), "array"),
         Case("aten::numel", None, (x,), "array"),
+        Case("aten::__getitem__.t", None, ((3, 4, 5), -1), "shape"),
+        Case("aten::slice.t", None, ((3, 4, 5), None, -1, None), "shape"),
+        Case("aten::add.t", None, ((3, 4), (-1, 2)), "shape"),
         Case("prim::dtype", None, (x,), "array"),
         Case("aten::dim", None, (x,), "array"),
         Case("aten::dim", None, (np.asarray(x[0, 0]),), "0d"),

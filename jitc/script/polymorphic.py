@@ -39,7 +39,7 @@ class ScriptedFunction(ScriptFunction):
         try:
             self._compile_variant(self.fn, kinds)
             return True
-        except ScriptError:
+        except Exception:  # noqa: BLE001  (a guess that does not compile, however it fails)
             return False
 
     @property
