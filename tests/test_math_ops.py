@@ -153,3 +153,13 @@ def test_integer_power_and_shifts_are_numpy_exact():
         with np.errstate(all="ignore"):
             for g, want in zip(jitc.trace(fn, (a, e), check_trace=False)(a, e), fn(a, e)):
                 assert_same(g, want, np.dtype(dtype).name)
+
+
+def test_integer_reciprocal_of_zero_and_nan_to_num_copy_false():
+    a = np.array([0, 1, -1, 2, -3], np.int64)
+    with np.errstate(all="ignore"):
+        assert_same(jitc.trace(np.reciprocal, (a,), check_trace=False)(a), np.reciprocal(a), "reciprocal")
+    x = np.array([np.nan, 1.0])
+    with pytest.raises(jitc.JitcError, match="copy=False"):
+        jitc.trace(lambda v: np.nan_to_num(v, copy=False), (x,))
+    assert np.isnan(x[0])  # not written
