@@ -65,7 +65,6 @@ KNOWN_FAILING: dict[str, tuple] = {
     "rnn_loop": refused("[values] .dtype, shape unpack; [decomp] np.stack of a list"),
     "rope": refused("[values] Array['...'] annotations, shape[:-1] + (-1, 2); [decomp] split, squeeze, stack"),
     "row_norms": refused("[decomp] np.empty"),
-    "sgd_momentum": refused("[values] zip over lists of arrays; [mutation] vel[:] = ..., p -= ..."),
     "spmv_csr": refused("[values] .size, slice bounds read from an int array; [mathops] x[cols] gather"),
     "standardize_inplace": refused("[decomp] np.array([mu, sigma])"),
     "symm": refused("[values] .dtype, shape in range(); [mutation] C *= beta, C[:i, j] += ..."),
