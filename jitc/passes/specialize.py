@@ -5,6 +5,8 @@ from ..builder import infer
 from ..errors import CompileError, JitcError
 from ..ir import Block, Graph, Node
 from ..ops import OPS
+from ..ops.decomp import expand
+from ..ops.registry import COMPOSITE
 from ..types import TensorType, TupleType, Type
 
 
@@ -16,7 +18,7 @@ def specialize(graph: Graph, input_types: list[Type]) -> None:
 
 
 def _block(block: Block) -> None:
-    for node in block.nodes:
+    for node in list(block.nodes):  # composites are replaced by their (already typed) primitives on the way
         _node(node)
 
 
@@ -49,11 +51,15 @@ def _node(node: Node) -> None:
     kind = node.kind
     if kind == "prim::Uninitialized":
         return  # typed by _settle from the branch or loop that gives it a real value
-    if kind in OPS:
+    if kind in OPS and OPS[kind].kind == COMPOSITE:
+        _expand(node)
+    elif kind in OPS:
         try:
             node.output.type = infer(OPS[kind], node.inputs)
         except JitcError as e:  # e.g. shapes that do not broadcast: say where, in the user's code
             raise type(e)(f"{e}{_at(node)}") from None
+    elif kind == "prim::ListConstruct":
+        return  # int[] shapes and Tensor[] lists keep their list type
     elif kind == "prim::TupleConstruct":
         node.output.type = TupleType(tuple(v.type for v in node.inputs))
     elif kind == "prim::TupleUnpack":
@@ -77,6 +83,18 @@ def _node(node: Node) -> None:
         _loop(node)
     elif kind != "prim::Constant":
         raise CompileError(f"cannot specialize {kind}{_at(node)}")
+
+
+def _expand(node: Node) -> None:
+    """A decomposition that needed shapes (a scripted np.split, np.einsum, ...): its primitives, now typed."""
+    graph = node.graph
+    try:
+        with graph.inserting_before(node):
+            result = expand(graph, OPS[node.kind], list(node.inputs), node.source)
+    except JitcError as e:
+        raise type(e)(f"{e}{_at(node)}") from None
+    node.output.replace_all_uses_with(result)
+    node.destroy()
 
 
 def _loop(node: Node) -> None:
