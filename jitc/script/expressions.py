@@ -14,7 +14,7 @@ from ..indexing import index_steps
 from ..ir import Value
 from ..ops import DUNDERS, METHODS, OPS
 from ..ops.decomp import NeedsShapes, Symbolic, SymbolicGraph
-from ..ops.decomp.indexing import getitem
+from ..ops.decomp.indexing import getitem, index_spec
 from ..ops.decomp.symbolic import basic_index
 from ..script_module import ScriptModule
 from ..types import NONE, TENSOR, TensorType, TupleType
@@ -279,9 +279,13 @@ class ExpressionCompiler(CallCompiler):
         try:
             with sg:
                 result = getitem(Symbolic(sg, x), tuple(items) if is_tuple else items[0], basic_index)
-        except NeedsShapes:
-            raise self.error(node, "this indexing needs the array's shape, unknown when scripting (use np.take "
-                                   "along one axis)") from None
+        except NeedsShapes:  # e.g. x[i, j]: kept as one composite node, expanded once shapes are known
+            sg.rollback()
+            spec, arrays = index_spec(items)
+            if any(not isinstance(a, Symbolic) or not isinstance(a.ir.type, TensorType) for a in arrays):
+                raise self.error(node, "indexing with int values together with index arrays is not supported "
+                                       "in scripted code") from None
+            return self.call_op(OPS["np::index"], [x, spec, *(a.ir for a in arrays)], {}, node)
         except JitcError as e:
             raise self.error(node, str(e)) from None
         return result.ir

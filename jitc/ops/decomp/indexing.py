@@ -45,8 +45,8 @@ def _as_index(item):
 def getitem(x, index, basic):
     """`x[index]` with integer arrays among the items; `basic(x, index)` applies basic indexing."""
     items = list(index) if isinstance(index, tuple) else [index]
-    if Ellipsis in items:
-        pos = items.index(Ellipsis)
+    if any(i is Ellipsis for i in items):  # identity: `in` would compare arrays elementwise
+        pos = next(k for k, i in enumerate(items) if i is Ellipsis)
         rest = sum(1 for i in items[pos + 1:] if i is not None)
         items[pos:pos + 1] = [slice(None)] * (x.ndim - (pos - items[:pos].count(None)) - rest)
     arrays = [k for k, i in enumerate(items) if is_array_index(i)]
@@ -128,3 +128,47 @@ def diag(v, k=0):
     rows, cols = np.indices((n, n))
     source = np.clip(rows if k >= 0 else cols, 0, max(v.shape[0] - 1, 0))
     return np.where(cols - rows == k, prims.take(v, source, 0), 0)
+
+
+def index_spec(items: list) -> tuple[tuple, list]:
+    """An index as a constant a graph can hold (slices, ints, None, ..., literal lists) plus its array items."""
+    spec, arrays = [], []
+    for item in items:
+        if item is None:
+            spec.append(("none",))
+        elif item is Ellipsis:
+            spec.append(("ellipsis",))
+        elif isinstance(item, slice):
+            spec.append(("slice", item.start, item.stop, item.step))
+        elif isinstance(item, (list, tuple)):
+            spec.append(("list", _nested_tuple(item)))
+        elif isinstance(item, int):
+            spec.append(("int", item))
+        else:
+            spec.append(("array", len(arrays)))
+            arrays.append(item)
+    return tuple(spec), arrays
+
+
+def _nested_tuple(item):
+    return tuple(_nested_tuple(i) for i in item) if isinstance(item, (list, tuple)) else item
+
+
+def _rebuild(spec: tuple, arrays: tuple) -> tuple:
+    def item(entry):
+        tag = entry[0]
+        if tag == "array":
+            return arrays[entry[1]]
+        if tag == "list":
+            return np.asarray(entry[1])
+        return {"none": None, "ellipsis": Ellipsis}.get(tag, slice(*entry[1:]) if tag == "slice" else entry[-1])
+
+    return tuple(item(e) for e in spec)
+
+
+def index_with_spec(x, spec, *arrays):
+    """`x[index]` for an index held as index_spec() gives it: a scripted read whose expansion needs shapes."""
+    return x[_rebuild(spec, arrays)]
+
+
+decomposition(index_with_spec, name="index")(index_with_spec)

@@ -186,7 +186,7 @@ class Symbolic:
 
 
 def basic_index(x: Symbolic, index):
-    for name, *args in index_steps(index, x.ndim if Ellipsis in _items(index) else None):
+    for name, *args in index_steps(index, x.ndim if any(i is Ellipsis for i in _items(index)) else None):
         x = x.sg.record(OPS[name], (x, *args), {})
     return x
 
