@@ -33,7 +33,7 @@ SAMPLES = (
                "np.roll(x, 1)", "np.roll(x, -2, axis=1)", "np.roll(x, (1, 2), axis=(0, 1))", "np.rot90(x)",
                "np.rot90(x, 2)", "np.rot90(x, k=3, axes=(1, 0))", "np.swapaxes(x, 0, 1)", "x.swapaxes(-1, 0)",
                "np.moveaxis(x, 0, -1)", "np.transpose(x, (1, 0))", "x.transpose(1, 0)", "np.atleast_1d(x)",
-               "np.atleast_2d(x[0])", "np.atleast_1d(x[0, 0])", "np.pad(x, 1)", "np.pad(x, ((1, 0), (0, 2)))",
+               "np.atleast_2d(x[0])", "np.atleast_1d(x[0, 0])", "np.atleast_3d(x)", "np.pad(x, 1)", "np.pad(x, ((1, 0), (0, 2)))",
                "np.pad(x, 2, mode='edge')", "np.pad(x, (1, 2), constant_values=3)", "x.astype(np.float32, copy=False)",
                "x.astype(np.int64)"],
               *ONE[:4])

@@ -59,7 +59,7 @@ def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
     return np.sqrt(np.var(a, axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims))
 
 
-@decomposition(np.ptp, methods=("ptp",))
+@decomposition(np.ptp)
 def ptp(a, axis=None, out=None, keepdims=False):
     no_out(out, "ptp")
     return np.max(a, axis=axis, keepdims=keepdims) - np.min(a, axis=axis, keepdims=keepdims)
