@@ -2,7 +2,7 @@
 elementwise and matmul workloads. See `python -m perf --help`."""
 import os
 
-NAMES = ("cell", "tanh_add", "tanh_scaled", "linear_tanh", "first_call")  # the workloads, in run order
+NAMES = ("cell", "tanh_add", "tanh_scaled", "numpy_api", "linear_tanh", "first_call")  # the workloads, in run order
 _POOLS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "JITC_NUM_THREADS")
 
 

@@ -32,10 +32,11 @@ class WrongResult(Exception):
 
 
 def check(out, ref: np.ndarray, w: Workload) -> None:
-    """Same shape and dtype as NumPy's float32 result, values within the workload's tolerance of float64."""
+    """Same shape and dtype as NumPy's result (float32 unless the workload says), values within the workload's
+    tolerance of float64."""
     out = np.asarray(out)
-    if out.shape != ref.shape or out.dtype != np.float32:
-        raise WrongResult(f"got {out.dtype}{list(out.shape)}, expected float32{list(ref.shape)}")
+    if out.shape != ref.shape or out.dtype != w.out_dtype:
+        raise WrongResult(f"got {out.dtype}{list(out.shape)}, expected {w.out_dtype}{list(ref.shape)}")
     err = np.abs(out.astype(np.float64) - ref)
     bad = err > w.atol + w.rtol * np.abs(ref)
     if bad.any():

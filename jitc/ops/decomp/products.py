@@ -113,10 +113,21 @@ def _contract(a, la: str, b, lb: str, keep: set):
     only_b = [c for c in lb if c not in la]
     size = dict(zip(la, a.shape)) | dict(zip(lb, b.shape))
     n = [math.prod(size[c] for c in group) for group in (batch, only_a, summed, only_b)]
-    left = np.transpose(a, [la.index(c) for c in batch + only_a + summed]).reshape((n[0], n[1], n[2]))
-    right = np.transpose(b, [lb.index(c) for c in batch + summed + only_b]).reshape((n[0], n[2], n[3]))
     labels = batch + only_a + only_b
-    return np.matmul(left, right).reshape(tuple(size[c] for c in labels)), "".join(labels)
+    shape = tuple(size[c] for c in labels)
+    if 1 in (n[1], n[2], n[3]):  # no matrix product to speak of: a broadcast multiply (and a fused sum)
+        left = _permute(a, [la.index(c) for c in batch + only_a + summed]).reshape((n[0], n[1], 1, n[2]))
+        right = _permute(b, [lb.index(c) for c in batch + only_b + summed]).reshape((n[0], 1, n[3], n[2]))
+        product = np.multiply(left, right)
+        return (np.sum(product, axis=-1).astype(product.dtype) if n[2] > 1 else product).reshape(shape), \
+            "".join(labels)
+    left = _permute(a, [la.index(c) for c in batch + only_a + summed]).reshape((n[0], n[1], n[2]))
+    right = _permute(b, [lb.index(c) for c in batch + summed + only_b]).reshape((n[0], n[2], n[3]))
+    return np.matmul(left, right).reshape(shape), "".join(labels)
+
+
+def _permute(x, axes: list[int]):
+    return x if axes == sorted(axes) else np.transpose(x, axes)
 
 
 @decomposition(np.einsum)
@@ -137,4 +148,4 @@ def einsum(subscripts, *operands, out=None, optimize=False):
         y, ly = _sum_out(y, ly, keep | set(labels))
         x, labels = _contract(x, labels, y, ly, keep)
     x, labels = _sum_out(x, labels, set(output))
-    return np.transpose(x, [labels.index(c) for c in output]) if labels else x
+    return _permute(x, [labels.index(c) for c in output]) if labels else x
