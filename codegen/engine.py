@@ -10,6 +10,7 @@ symbol namespace, so different libraries may reuse function names.
 import functools
 import itertools
 import threading
+import time
 from collections.abc import Iterable
 
 import llvmlite.binding as llvm
@@ -105,18 +106,37 @@ def _exported_functions(module: llvm.ModuleRef) -> list[str]:
             if not f.is_declaration and f.linkage == llvm.Linkage.external]
 
 
-def compile_ir(llvm_ir: str, name: str = "jitc") -> Library:
+def compile_ir(llvm_ir: str, name: str = "jitc", stages: dict | None = None) -> Library:
     """Parse, verify and O3-optimise `llvm_ir`, then load it into the JIT.
 
     All defined external functions are exported.  Raises RuntimeError on
-    invalid IR.
+    invalid IR.  `stages`, when given, receives the seconds each step took.
     """
+    clock = _Clock(stages)
     with _lock:
         module = _parse(llvm_ir)
         module.name = name
+        clock("llvm_parse")
         _optimise(module, _jit_tm)
-        return Library(_jit_tm.emit_object(module), _exported_functions(module),
-                       llvm_ir, str(module))
+        clock("llvm_optimize")
+        object_code = _jit_tm.emit_object(module)
+        clock("llvm_emit")
+        library = Library(object_code, _exported_functions(module), llvm_ir, str(module))
+        clock("link")
+        return library
+
+
+class _Clock:
+    """Adds the seconds since the previous tick to `stages[name]` (does nothing without a dict)."""
+
+    def __init__(self, stages: dict | None):
+        self.stages, self.last = stages, time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        if self.stages is not None:
+            self.stages[name] = self.stages.get(name, 0.0) + now - self.last
+        self.last = now
 
 
 def load_object(object_code: bytes, symbols: Iterable[str],

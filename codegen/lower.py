@@ -28,7 +28,8 @@ from .kernels import KERNELS
 from .loops import Buf, i64, pointer_type
 from .matmul import calls_blas, emit_matmul
 from .parallel import thread_count
-from .reduce import accumulator_dtype, emit_reduction, load_element
+from .reduce import emit_reduction, load_element
+from .rows import emit_row_kernel, is_row_kernel
 from .scalar import I8, I32, ScalarBuilder, cast, load, value_type
 from .symbols import ProcessSymbols
 from .views import VIEWS
@@ -240,13 +241,14 @@ class Lowering:
             self.matmul_epilogue(node, sub, first, inputs)
             return
         last = sub.block.nodes[-1]
-        if OPS.get(last.kind) is not None and OPS[last.kind].kind == REDUCTION:  # elementwise chain + reduction
+        if OPS.get(last.kind) is not None and OPS[last.kind].kind == REDUCTION and not is_row_kernel(sub):  # elementwise chain + reduction
             scalar_dtypes = [x[1] for x in inputs if not isinstance(x, Buf)]
             self.reduction(_Alias(last, node.output), OPS[last.kind], tuple(last.inputs[0].type.shape), inputs,
                            functools.partial(_fused_element, sub, scalar_dtypes))
             return
         outs = [self.result_buf(v) for v in node.outputs]
-        emit_fusion_group(self.module, self.b, sub, inputs, outs, self.symbols, self.threads)
+        emit = emit_row_kernel if is_row_kernel(sub) else emit_fusion_group
+        emit(self.module, self.b, sub, inputs, outs, self.symbols, self.threads)
         for v, o in zip(node.outputs, outs):
             self.env[v] = o
 
@@ -286,11 +288,9 @@ class Lowering:
             shape, inputs = src.shape, [src]
         axes = normalize_axes(self.const(node.inputs[1]), len(shape), op.short)
         out = self.result_buf(node.output)
-        kept = tuple(d for i, d in enumerate(shape) if i not in axes)
-        acc = self.alloc(accumulator_dtype(op.short, out.dtype), kept)
-        emit_reduction(self.module, self.b, op.short, axes, out, acc, shape,
+        emit_reduction(self.module, self.b, op.short, axes, out, shape,
                        [x for x in inputs if isinstance(x, Buf)], [x for x in inputs if not isinstance(x, Buf)],
-                       element)
+                       element, self.alloc, self.threads, self.symbols)
         self.env[node.output] = out
 
     def matmul_epilogue(self, node: Node, sub: Graph, product: Node, inputs: list) -> None:
@@ -324,7 +324,7 @@ class Lowering:
         if isinstance(bias, Buf):
             emit_copy(self.module, self.b, bias, out)
         emit_matmul(self.module, self.b, _batched(a2, out_shape[:-2]), _batched(w2, out_shape[:-2]), o2,
-                    accumulate=isinstance(bias, Buf), symbols=self.symbols)
+                    accumulate=isinstance(bias, Buf), symbols=self.symbols, threads=self.threads)
         self.env[node.output] = out
 
     # ---- control flow

@@ -11,10 +11,12 @@ import os
 import numpy as np
 from llvmlite import ir
 
+from .gemv import emit_gemv
 from .kernel import call_kernel, kernel_function
-from .loops import Buf, for_range, i64
-from .scalar import F32, F64, I32, I64, ScalarBuilder, cast, load, store
+from .loops import Buf, for_range, i64, pointer_type
+from .scalar import F32, F64, I32, I64, ScalarBuilder, cast, load, storage_type, store
 
+PACK_MAX_BYTES = 64 * 1024
 BLAS_MIN_FLOPS = 48 ** 3  # below this, call overhead and threading cost more than our loops
 _FAST = ("reassoc", "contract", "nsz")
 ROW_MAJOR, NO_TRANS, TRANS = 101, 111, 112
@@ -41,10 +43,20 @@ def calls_blas(node) -> bool:
     if node.kind not in ("aten::matmul", "aten::linear") or not isinstance(node.output.type, TensorType):
         return False
     a, out = node.inputs[0].type, node.output.type
+    if _is_matvec(node):
+        return False
     if a.shape is None or out.shape is None or len(out.shape) > 2 or blas_gemm(out.dtype) is None:
         return False
     flops = int(np.prod(out.shape, dtype=np.int64)) * (a.shape[-1] if a.shape else 1)
     return flops >= BLAS_MIN_FLOPS
+
+
+def _is_matvec(node) -> bool:
+    """A @ x with a 2-D float A and a vector (or one column) x: our gemv kernel, never BLAS."""
+    a, w = node.inputs[0].type, node.inputs[1].type
+    if node.kind != "aten::matmul" or a.shape is None or w.shape is None or len(a.shape) != 2:
+        return False
+    return np.dtype(a.dtype).kind == "f" and (len(w.shape) == 1 or (len(w.shape) == 2 and w.shape[1] == 1))
 
 
 def _blas_layout(buf: Buf):
@@ -58,13 +70,16 @@ def _blas_layout(buf: Buf):
 
 
 def emit_matmul(module: ir.Module, b: ir.IRBuilder, a: Buf, w: Buf, out: Buf, accumulate: bool,
-                symbols=None) -> None:
+                symbols=None, threads: int = 1) -> None:
     """out[..., i, j] (+)= sum_k a[..., i, k] * w[..., k, j]; all three are 2-D or batched with equal batch dims
     (the caller broadcasts batch dims with zero strides). With `symbols` (a ProcessSymbols), large float
     products call NumPy's BLAS through the process-symbol table; without, everything is our own loops."""
     m, k = a.shape[-2:]
     n = w.shape[-1]
     batch = out.shape[:-2]
+    if n == 1 and not batch and a.dtype.kind == "f":
+        emit_gemv(module, b, a, w, out, accumulate, threads, symbols)
+        return
     big = symbols is not None and not batch and m * n * k >= BLAS_MIN_FLOPS
     gemm = big and blas_gemm(out.dtype) is not None
     la, lw = _blas_layout(a), _blas_layout(w)
@@ -91,8 +106,27 @@ def _batch_offsets(b, flat, batch: tuple, bufs: list[Buf]) -> list:
     return offs
 
 
+def _packed(b, w: Buf, ow, n: int, k: int) -> Buf | None:
+    """w (k, n) copied into row-major stack scratch when its columns are contiguous (`q @ k.T`) and it is small:
+    the product then streams rows of w (vectorized across n) instead of dot products LLVM unrolls into scalars."""
+    rw, cw = w.strides[-2:]
+    if cw == 1 or rw != 1 or k * n * w.dtype.itemsize > PACK_MAX_BYTES:
+        return None
+    with b.goto_entry_block():
+        scratch = b.alloca(ir.ArrayType(storage_type(w.dtype), k * n))
+    scratch.align = 64
+    packed = Buf(b.bitcast(scratch, pointer_type(w.dtype)), w.dtype, (k, n), (n, 1))
+    with for_range(b, n, "pack.j") as j, for_range(b, k, "pack.k") as kk:
+        src = w.at(b, b.add(ow, b.add(kk, b.mul(j, i64(cw)))))
+        store(b, load(b, src, w.dtype), packed.at(b, b.add(b.mul(kk, i64(n)), j)), w.dtype)
+    return packed
+
+
 def _matmul_2d(b, a: Buf, w: Buf, out: Buf, offs, m, n, k, accumulate) -> None:
     sb = ScalarBuilder(b, out.dtype)
+    packed = _packed(b, w, offs[1], n, k)
+    if packed is not None:
+        w, offs = packed, [offs[0], i64(0), offs[2]]
     (ra, ca), (rw, cw), (ro, co) = a.strides[-2:], w.strides[-2:], out.strides[-2:]
     oa, ow, oo = offs
     with b.goto_entry_block():

@@ -1,15 +1,23 @@
-"""Reductions (sum, mean, max, min over any axes): one pass over the input in memory order, accumulating
-into an output-shaped accumulator, so the innermost loop is contiguous whichever axes are reduced."""
+"""Reductions (sum, mean, max, min over any axes) in one pass over the input.
+
+When the input's last axis is reduced, each output element is accumulated in a register over a contiguous inner
+loop, which LLVM vectorizes with several vector accumulators (for max/min through `llvm.maximum`/`llvm.minimum`:
+vmaxps plus an unordered compare, so NaN propagates as in NumPy). Large reductions split across the thread pool:
+over output elements, or, for a reduction to one value, over pieces whose partial results are combined after.
+Otherwise (only leading axes reduced) one pass in memory order accumulates into an output-shaped buffer, so the
+innermost loop is contiguous and vectorizes across output elements."""
 from __future__ import annotations
 
 import numpy as np
 from llvmlite import ir
 
-from .kernel import call_kernel, kernel_function
-from .loops import Buf, broadcast_strides, loop_nest
-from .scalar import ScalarBuilder, cast, load, store
+from .kernel import call_kernel, kernel_args, kernel_function
+from .loops import Buf, broadcast_strides, collapse, for_range, i64, loop_nest
+from .parallel import CHUNKS_PER_THREAD, PARALLEL_MIN_ELEMENTS, emit_parallel_call
+from .scalar import I1, ScalarBuilder, cast, load, store, value_type
 
 _FAST = ("reassoc", "contract", "nsz")  # lets LLVM vectorize the running sum (NumPy reorders sums too)
+_INDEX = np.dtype(np.int64)
 
 
 def accumulator_dtype(kind: str, out_dtype) -> np.dtype:
@@ -19,62 +27,173 @@ def accumulator_dtype(kind: str, out_dtype) -> np.dtype:
     return np.dtype(out_dtype)
 
 
-def _identity(kind: str, dtype: np.dtype):
-    if kind in ("sum", "mean"):
-        return 0
-    if dtype.kind == "f":
-        return -np.inf if kind == "max" else np.inf
+def identity(b: ir.IRBuilder, kind: str, dtype: np.dtype) -> ir.Constant:
+    """The value every reduction starts from (NumPy refuses empty max/min before this matters)."""
     if dtype.kind == "b":
-        return kind == "min"
-    info = np.iinfo(dtype)
-    return info.min if kind == "max" else info.max
+        return ir.Constant(I1, int(kind == "min"))
+    if kind in ("sum", "mean"):
+        value = 0
+    elif dtype.kind == "f":
+        value = -np.inf if kind == "max" else np.inf
+    else:
+        info = np.iinfo(dtype)
+        value = info.min if kind == "max" else info.max
+    return ScalarBuilder(b, dtype).const(value)
 
 
-def emit_reduction(module: ir.Module, b: ir.IRBuilder, kind: str, axes: tuple[int, ...], out: Buf, acc: Buf,
-                   shape: tuple, tensor_inputs: list[Buf], scalar_inputs: list, element) -> None:
+def combine(b: ir.IRBuilder, kind: str, dtype: np.dtype, acc, x):
+    """One accumulation step. Float max/min are LLVM's NaN-propagating `maximum`/`minimum`, which the loop
+    vectorizer turns into per-lane accumulators; `nsz` (NumPy does not order -0 and +0 either) lowers them to
+    vmaxps plus an unordered compare instead of a sign-bit blend sequence."""
+    if kind in ("sum", "mean"):
+        new = ScalarBuilder(b, dtype).add(acc, x)
+        if dtype.kind == "f":
+            new.flags.extend(_FAST)
+        return new
+    if dtype.kind == "b":
+        return b.or_(acc, x) if kind == "max" else b.and_(acc, x)
+    if dtype.kind == "f":
+        name = "llvm.maximum" if kind == "max" else "llvm.minimum"
+    else:
+        name = f"llvm.{'s' if dtype.kind == 'i' else 'u'}{kind}"
+    ty = value_type(dtype)
+    fn = b.module.declare_intrinsic(name, [ty], ir.FunctionType(ty, [ty, ty]))
+    return b.call(fn, [acc, x], fastmath=("nsz",) if dtype.kind == "f" else ())
+
+
+def finish(b: ir.IRBuilder, kind: str, acc, acc_dtype: np.dtype, count: int, out_dtype: np.dtype):
+    """The accumulated value as the output element: divided by the count for a mean, cast to the output dtype."""
+    if kind == "mean" and acc_dtype.kind == "f":
+        acc = b.fdiv(acc, ScalarBuilder(b, acc_dtype).const(count))
+    return cast(b, acc, acc_dtype, out_dtype)
+
+
+def emit_reduction(module: ir.Module, b: ir.IRBuilder, kind: str, axes: tuple[int, ...], out: Buf, shape: tuple,
+                   tensor_inputs: list[Buf], scalar_inputs: list, element, alloc, threads: int = 1,
+                   symbols=None) -> None:
     """out = kind(x, axes) where x, of `shape`, is computed per index by `element(builder, input params,
     their offsets, scalar args) -> (value, dtype)` from the inputs (broadcast to shape): a plain load, or a whole
-    fused elementwise expression, so producers never materialize. acc is contiguous scratch of the kept shape
-    in the accumulator dtype."""
-    fn, params, scalar_args = kernel_function(module, f"reduce_{kind}", tensor_inputs + [out, acc],
-                                              [d for _, d in scalar_inputs])
-    in_params, (po, pa) = params[:-2], params[-2:]
-    kb = ir.IRBuilder(fn.append_basic_block("entry"))
-    sb = ScalarBuilder(kb, pa.dtype)
-    init = sb.const(_identity(kind, pa.dtype)) if pa.dtype.kind != "b" else ir.Constant(ir.IntType(1), 0)
-    with loop_nest(kb, pa.shape, [pa.strides]) as (off,):
-        store(kb, init, pa.at(kb, off), pa.dtype)
-    # accumulator strides seen from the input's index space: 0 along reduced axes
-    acc_strides, k = [], 0
-    for d in range(len(shape)):
-        if d in axes:
-            acc_strides.append(0)
-        else:
-            acc_strides.append(pa.strides[k] if pa.shape else 0)
-            k += 1
-    strides = [broadcast_strides(p.shape, p.strides, shape) for p in in_params] + [tuple(acc_strides)]
-    with loop_nest(kb, shape, strides) as offsets:
-        value, dt = element(kb, in_params, offsets[:-1], scalar_args)
-        x = cast(kb, value, dt, pa.dtype)
-        slot = pa.at(kb, offsets[-1])
-        acc_value = load(kb, slot, pa.dtype)
-        if kind in ("sum", "mean"):
-            new = sb.add(acc_value, x)
-            if pa.dtype.kind == "f":
-                new.flags.extend(_FAST)
-        else:
-            new = sb.maximum(acc_value, x) if kind == "max" else sb.minimum(acc_value, x)
-        store(kb, new, slot, pa.dtype)
+    fused elementwise expression, so producers never materialize. `alloc(dtype, shape)` gives scratch memory."""
+    acc_dtype = accumulator_dtype(kind, out.dtype)
     count = int(np.prod([shape[a] for a in axes], dtype=np.int64))
-    out_strides = po.strides if len(po.shape) == len(pa.shape) else \
-        tuple(s for d, s in enumerate(po.strides) if d not in axes)  # keepdims: skip the size-1 reduced dims
-    with loop_nest(kb, pa.shape, [pa.strides, out_strides]) as (ai, oi):
-        value = load(kb, pa.at(kb, ai), pa.dtype)
-        if kind == "mean":
-            value = kb.fdiv(value, sb.const(count)) if pa.dtype.kind == "f" else value
-        store(kb, cast(kb, value, pa.dtype, po.dtype), po.at(kb, oi), po.dtype)
-    kb.ret_void()
-    call_kernel(b, fn, tensor_inputs + [out, acc], [v for v, _ in scalar_inputs])
+    job = _Job(module, kind, axes, out, shape, tensor_inputs, scalar_inputs, element, acc_dtype, count)
+    threads = threads if int(np.prod(shape, dtype=np.int64)) >= PARALLEL_MIN_ELEMENTS and symbols else 1
+    if shape and len(shape) - 1 in axes:
+        if len(axes) < len(shape):
+            job.rows(b, threads, symbols)
+        else:
+            job.pieces(b, alloc, threads, symbols)
+    else:
+        job.in_memory_order(b, alloc(acc_dtype, job.kept))
+
+
+class _Job:
+    """One reduction's facts, shared by its three loop structures."""
+
+    def __init__(self, module, kind, axes, out, shape, tensor_inputs, scalar_inputs, element, acc_dtype, count):
+        self.module, self.kind, self.axes, self.out, self.shape = module, kind, axes, out, shape
+        self.tensors, self.scalars, self.element = tensor_inputs, scalar_inputs, element
+        self.acc_dtype, self.count = acc_dtype, count
+        self.kept = tuple(d for i, d in enumerate(shape) if i not in axes)
+        self.in_strides = [broadcast_strides(p.shape, p.strides, shape) for p in tensor_inputs]
+        # keepdims: the output's size-1 reduced dims are skipped
+        self.out_strides = out.strides if len(out.shape) == len(self.kept) else \
+            tuple(s for d, s in enumerate(out.strides) if d not in axes)
+
+    def _split(self, strides: tuple, reduced: bool) -> tuple:
+        return tuple(s for d, s in enumerate(strides) if (d in self.axes) == reduced)
+
+    def _kernel(self, name: str, extra: list[Buf], scalars: list):
+        fn, params, scalar_args = kernel_function(self.module, f"reduce_{self.kind}.{name}", self.tensors + extra,
+                                                  [d for _, d in self.scalars] + scalars)
+        kb = ir.IRBuilder(fn.append_basic_block("entry"))
+        return fn, kb, params[:len(self.tensors)], params[len(self.tensors):], scalar_args
+
+    def _accumulate(self, kb, params, base: list, shape: tuple, strides: list, scalar_args, slot, outer=None):
+        """slot = combine(slot, x) over the reduced index space `shape`, inputs at base + their offsets."""
+        with loop_nest(kb, shape, strides, outer) as offsets:
+            offs = [o if isinstance(z, ir.Constant) and z.constant == 0 else kb.add(z, o, flags=("nsw",))
+                    for z, o in zip(base, offsets)]
+            value, dt = self.element(kb, params, offs, scalar_args[:len(self.scalars)])
+            x = cast(kb, value, dt, self.acc_dtype)
+            kb.store(combine(kb, self.kind, self.acc_dtype, kb.load(slot), x), slot)
+
+    def _slot(self, kb):
+        return kb.alloca(value_type(self.acc_dtype))  # promoted to a register (a loop phi) by LLVM
+
+    def rows(self, b: ir.IRBuilder, threads: int, symbols) -> None:
+        """Each output element in a register over the reduced (inner) axes; threads split the output."""
+        fn, kb, params, (po,), scalar_args = self._kernel("rows", [self.out], [_INDEX, _INDEX])
+        slot = self._slot(kb)
+        kept_strides = [self._split(s, False) for s in self.in_strides] + [self.out_strides]
+        red_shape = tuple(d for i, d in enumerate(self.shape) if i in self.axes)
+        red_strides = [self._split(s, True) for s in self.in_strides]
+        with loop_nest(kb, self.kept, kept_strides, outer=tuple(scalar_args[-2:])) as offsets:
+            kb.store(identity(kb, self.kind, self.acc_dtype), slot)
+            self._accumulate(kb, params, offsets[:-1], red_shape, red_strides, scalar_args, slot)
+            value = finish(kb, self.kind, kb.load(slot), self.acc_dtype, self.count, po.dtype)
+            store(kb, value, po.at(kb, offsets[-1]), po.dtype)
+        kb.ret_void()
+        n = collapse(self.kept, kept_strides)[0]
+        emit_parallel_call(self.module, b, fn, kernel_args(b, self.tensors + [self.out], [v for v, _ in self.scalars]),
+                           n[0] if n else 1, threads, symbols)
+
+    def pieces(self, b: ir.IRBuilder, alloc, threads: int, symbols) -> None:
+        """A reduction to one value: pieces of the outermost axis reduce into partials (on the thread pool),
+        which are then combined in order."""
+        shape, strides = collapse(self.shape, self.in_strides)
+        first = shape[0] if shape else 1
+        step = max(1, -(-first // (threads * CHUNKS_PER_THREAD if threads > 1 else 1)))
+        n = max(1, -(-first // step))
+        partials = alloc(self.acc_dtype, (n,))
+        fn, kb, params, (pp,), scalar_args = self._kernel("pieces", [partials], [_INDEX, _INDEX])
+        slot = self._slot(kb)
+        lo, hi = scalar_args[-2:]
+        with for_range(kb, hi, "piece", lo) as p:
+            start = kb.mul(p, i64(step), flags=("nsw",))
+            end = kb.add(start, i64(step), flags=("nsw",))
+            end = kb.select(kb.icmp_signed("<", end, i64(first)), end, i64(first))
+            kb.store(identity(kb, self.kind, self.acc_dtype), slot)
+            self._accumulate(kb, params, [i64(0)] * len(params), shape, strides, scalar_args, slot, (start, end))
+            store(kb, kb.load(slot), pp.at(kb, p), pp.dtype)
+        kb.ret_void()
+        emit_parallel_call(self.module, b, fn, kernel_args(b, self.tensors + [partials],
+                                                           [v for v, _ in self.scalars]), n, threads, symbols)
+        self._combine_partials(b, partials, n)
+
+    def _combine_partials(self, b: ir.IRBuilder, partials: Buf, n: int) -> None:
+        fn, (pp, po), _ = kernel_function(self.module, f"reduce_{self.kind}.combine", [partials, self.out], [])
+        kb = ir.IRBuilder(fn.append_basic_block("entry"))
+        slot = self._slot(kb)
+        kb.store(identity(kb, self.kind, self.acc_dtype), slot)
+        with for_range(kb, n, "partial") as p:
+            kb.store(combine(kb, self.kind, self.acc_dtype, kb.load(slot), load(kb, pp.at(kb, p), pp.dtype)), slot)
+        store(kb, finish(kb, self.kind, kb.load(slot), self.acc_dtype, self.count, po.dtype), po.ptr, po.dtype)
+        kb.ret_void()
+        call_kernel(b, fn, [partials, self.out], [])
+
+    def in_memory_order(self, b: ir.IRBuilder, acc: Buf) -> None:
+        """Leading axes reduced: accumulate into `acc` (kept shape, contiguous) walking the input in order."""
+        fn, kb, params, (pa, po), scalar_args = self._kernel("ordered", [acc, self.out], [])
+        with loop_nest(kb, pa.shape, [pa.strides]) as (off,):
+            store(kb, identity(kb, self.kind, self.acc_dtype), pa.at(kb, off), pa.dtype)
+        acc_strides, k = [], 0  # the accumulator seen from the input's index space: stride 0 along reduced axes
+        for d in range(len(self.shape)):
+            if d in self.axes:
+                acc_strides.append(0)
+            else:
+                acc_strides.append(pa.strides[k])
+                k += 1
+        with loop_nest(kb, self.shape, self.in_strides + [tuple(acc_strides)]) as offsets:
+            value, dt = self.element(kb, params, offsets[:-1], scalar_args)
+            slot = pa.at(kb, offsets[-1])
+            x = cast(kb, value, dt, pa.dtype)
+            store(kb, combine(kb, self.kind, pa.dtype, load(kb, slot, pa.dtype), x), slot, pa.dtype)
+        with loop_nest(kb, pa.shape, [pa.strides, self.out_strides]) as (ai, oi):
+            value = finish(kb, self.kind, load(kb, pa.at(kb, ai), pa.dtype), pa.dtype, self.count, po.dtype)
+            store(kb, value, po.at(kb, oi), po.dtype)
+        kb.ret_void()
+        call_kernel(b, fn, self.tensors + [acc, self.out], [v for v, _ in self.scalars])
 
 
 def load_element(b: ir.IRBuilder, params: list[Buf], offsets: list, scalar_args: list):

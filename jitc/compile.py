@@ -89,6 +89,9 @@ class CompiledFunction:
     def inspect_asm(self, *args) -> str:
         return self._target(args).inspect_asm(*args)
 
+    def explain(self, *args) -> str:
+        return self._target(args).explain(*args)
+
     def cache_info(self) -> list[dict]:
         targets = [self._scripted] if self._scripted is not None else list(self._traced.values())
         return [info for t in targets for info in t.cache_info()]

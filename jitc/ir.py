@@ -66,6 +66,12 @@ class Node:
                 old.uses.remove(self)
                 new.uses.append(self)
 
+    def set_input(self, i: int, new: Value) -> None:
+        """Replace the i-th input only (replace_input replaces every occurrence)."""
+        self.inputs[i].uses.remove(self)
+        self.inputs[i] = new
+        new.uses.append(self)
+
     def add_block(self) -> Block:
         block = Block(self.graph, owning_node=self)
         self.blocks.append(block)
@@ -79,17 +85,21 @@ class Node:
 
     def destroy(self) -> None:
         """Unlink the node; its outputs must be unused."""
+        self._unlink()
+        if self.owning_block is not None:
+            self.owning_block.nodes.remove(self)
+            self.owning_block = None
+
+    def _unlink(self) -> None:
         for v in self.outputs:
             if v.uses:
                 raise JitcError(f"destroying {self.kind} whose output %{v.name} is still used")
         for block in self.blocks:
             block.clear()
-        for v in self.inputs:
-            v.uses.remove(self)
+        for v in self.inputs:  # the newest use first: passes destroy nodes from the end of a block
+            uses = v.uses
+            del uses[len(uses) - 1 - uses[::-1].index(self)]
         self.inputs = []
-        if self.owning_block is not None:
-            self.owning_block.nodes.remove(self)
-            self.owning_block = None
 
     def move_before(self, other: Node) -> None:
         self.owning_block.nodes.remove(self)
@@ -137,6 +147,15 @@ class Block:
                 v.uses.clear()
             node.destroy()
 
+    def destroy_nodes(self, nodes) -> None:
+        """Unlink many unused nodes of this block in one pass over it (Node.destroy one by one is quadratic)."""
+        dead = set()
+        for node in reversed(list(nodes)):
+            node._unlink()
+            node.owning_block = None
+            dead.add(node)
+        self.nodes[:] = [n for n in self.nodes if n not in dead]
+
     def walk(self) -> Iterator[Node]:
         """All nodes, nested blocks included, in program order."""
         for node in self.nodes:
@@ -150,6 +169,7 @@ class Graph:
 
     def __init__(self):
         self._names: set[str] = set()
+        self._suffix: dict[str, int] = {}  # hint -> lowest suffix that may be free
         self._counter = 0
         self.block = Block(self)
         self._insert: tuple[Block, int | None] = (self.block, None)
@@ -163,15 +183,22 @@ class Graph:
         elif hint.isdigit():
             name = hint
         else:
-            name, k = hint, 0
+            name, k = hint, self._suffix.get(hint, 0)
+            if k:
+                name = f"{hint}.{k}"
             while name in self._names:
                 k += 1
                 name = f"{hint}.{k}"
+            self._suffix[hint] = k  # every suffix below k is taken: the next probe starts here (linear naming)
         self._names.add(name)
         return name
 
     def release_name(self, name: str) -> None:
         self._names.discard(name)
+        base, _, k = name.rpartition(".")
+        for hint, suffix in ((name, 0), (base, int(k) if base and k.isdigit() else None)):
+            if suffix is not None and self._suffix.get(hint, 0) > suffix:
+                self._suffix[hint] = suffix
 
     @property
     def inputs(self) -> list[Value]:

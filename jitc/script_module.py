@@ -92,8 +92,13 @@ class _Inspectable:
         """The host assembly of the specialization for these inputs."""
         return self._compiled_for(args).library.asm
 
+    def explain(self, *args) -> str:
+        """Why a call with these inputs would compile (e.g. "input 'x' dim 0: 64 -> 65"), or that it would not."""
+        ex, values = self._executor_and_values(args)
+        return ex.explain(values)
+
     def cache_info(self) -> list[dict]:
-        """One entry per compiled signature: signature, compile time, hits."""
+        """One entry per compiled signature: signature, compile time (and per stage), hits."""
         return [info for ex in self.__dict__.get("_executors", {}).values() for info in ex.cache_info()]
 
 

@@ -11,6 +11,8 @@ from numba import njit, prange
 if TYPE_CHECKING:  # perf.first_call imports this module and must not import jitc with it
     from .workloads import Workload
 
+JACOBI_STEPS = 50  # perf.workloads.JACOBI_STEPS (not imported: see above)
+
 
 @njit(inline="always")
 def _tanh_add(x, h):
@@ -79,7 +81,38 @@ def _linear(parallel: bool):
     return linear
 
 
+@njit
+def _jacobi_2d_loops(A0, B0):
+    A, B = A0.copy(), B0.copy()
+    n, m = A.shape
+    fifth = np.float32(0.2)
+    for _ in range(JACOBI_STEPS):
+        for i in range(1, n - 1):
+            for j in range(1, m - 1):
+                B[i, j] = fifth * (A[i, j] + A[i, j - 1] + A[i, j + 1] + A[i + 1, j] + A[i - 1, j])
+        for i in range(1, n - 1):
+            for j in range(1, m - 1):
+                A[i, j] = fifth * (B[i, j] + B[i, j - 1] + B[i, j + 1] + B[i + 1, j] + B[i - 1, j])
+    return A
+
+
+@njit
+def _lu_loops(A0):
+    A = A0.copy()
+    n = A.shape[0]
+    for k in range(n - 1):
+        pivot = A[k, k]
+        for i in range(k + 1, n):
+            A[i, k] /= pivot
+        for i in range(k + 1, n):
+            lik = A[i, k]
+            for j in range(k + 1, n):
+                A[i, j] -= lik * A[k, j]
+    return A
+
+
 _SCALARS = {"tanh_add": _tanh_add, "tanh_scaled": _tanh_scaled}
+_LOOPS = {"jacobi_2d": _jacobi_2d_loops, "lu": _lu_loops}
 
 
 def variants(w: Workload) -> dict[str, object] | None:
@@ -92,6 +125,10 @@ def variants(w: Workload) -> dict[str, object] | None:
         kernels = {"array": _array(s, False), "array-par": _array(s, True),
                    "loops": _elementwise(s, False), "loops-par": _elementwise(s, True)}
         return {label: (lambda k=k: k(*args)) for label, k in kernels.items()}
+    if w.name in _LOOPS:
+        # "array": the NumPy program itself, compiled unchanged (numba computes `0.2 * A` in float64)
+        as_written, loops = njit(w.fn), _LOOPS[w.name]
+        return {"array": lambda: as_written(*w.inputs), "loops": lambda: loops(*w.inputs)}
     if w.name == "linear_tanh":
         serial, par = _linear(False), _linear(True)
         return {"array": lambda: serial(*w.inputs), "array-par": lambda: par(*w.inputs)}

@@ -14,15 +14,17 @@ BANDWIDTH_MIN_ELEMENTS = 1 << 20  # below this the data sits in cache: GB/s woul
 def entry(w: Workload, results: dict[str, Result]) -> dict:
     """A workload's JSON entry: each contender's result with speed-up = numpy_time / contender_time."""
     base = results["numpy"].seconds if results["numpy"].status == "ok" else None
-    moved = w.bytes_moved() if w.elementwise and w.inputs[0].size >= BANDWIDTH_MIN_ELEMENTS else None
+    moved = w.bytes_moved() if (w.elementwise or w.bytes) and w.inputs[0].size >= BANDWIDTH_MIN_ELEMENTS else None
     rows = {}
     for name, r in results.items():
         row = r.as_dict()
         if r.status == "ok":
             row["speedup"] = base / r.seconds if base else None
             row["gbs"] = moved / r.seconds / 1e9 if moved else None
+            row["gflops"] = w.flops / r.seconds / 1e9 if w.flops else None
         rows[name] = row
-    return {"name": w.name, "size": w.size, "title": w.title, "bytes_moved": moved, "results": rows}
+    return {"name": w.name, "size": w.size, "title": w.title, "bytes_moved": moved, "flops": w.flops,
+            "results": rows}
 
 
 def first_call_entry(results: dict[str, dict]) -> dict:
@@ -61,7 +63,7 @@ def print_tables(run: dict) -> None:
     print(f"medians of {run['settings']['rounds']} interleaved rounds (best: the fastest round); "
           "speed-up = numpy median / contender median\n")
     head = (f"{'workload':34} {'size':>9}  {'contender':17} {'median':>10} {'speed-up':>9} {'GB/s':>6} "
-            f"{'best':>10}  note")
+            f"{'GFLOP/s':>7} {'best':>10}  note")
     print(head + "\n" + "-" * len(head))
     for w in run["workloads"]:
         if w["name"] == "first_call":
@@ -69,7 +71,8 @@ def print_tables(run: dict) -> None:
         for i, (name, row) in enumerate(w["results"].items()):
             label, size = (w["title"], w["size"]) if i == 0 else ("", "")
             timing = (f"{_time(row['seconds']):>10} {_fmt(row.get('speedup'), '8.2f')}x {_fmt(row.get('gbs'), '6.1f')} "
-                      f"{_time(row['best']):>10}" if row["status"] == "ok" else f"{row['status']:>10} {'':27}")
+                      f"{_fmt(row.get('gflops'), '7.1f')} {_time(row['best']):>10}" if row["status"] == "ok"
+                      else f"{row['status']:>10} {'':35}")
             print(f"{label:34} {size:>9}  {name:17} {timing}  {_note(row)}")
     _print_first_call(run)
 
@@ -88,7 +91,8 @@ def _print_first_call(run: dict) -> None:
               f"{_time(row['process_s']):>14}")
 
 
-CSV_FIELDS = ["workload", "size", "contender", "status", "seconds", "best", "speedup", "gbs", "variant", "detail"]
+CSV_FIELDS = ["workload", "size", "contender", "status", "seconds", "best", "speedup", "gbs", "gflops", "variant",
+              "detail"]
 
 
 def write(run: dict, out: Path) -> None:

@@ -40,7 +40,7 @@ def run(quick: bool, only: set[str] | None, rounds: int, out: Path) -> None:
               "contenders": {c.name: {"version": c.version, "threads": c.threads} for c in found},
               "skipped": skipped, "workloads": []}
     todo = workloads.build(quick, only)
-    matmul = [w for w in todo if w.name == "linear_tanh"]  # last: OpenBLAS threads spin after it
+    matmul = [w for w in todo if w.blas]  # last: OpenBLAS threads spin after a product
     for w in [w for w in todo if w not in matmul]:
         result["workloads"].append(_timed(w, found, rounds, budget))
     if only is None or "first_call" in only:

@@ -32,6 +32,7 @@ FALLBACK = {
     ("aten::pow", "int"): "integer power has no native lowering (llvm.pow is float-only)",
     ("aten::size", "shape"): "returning x.shape (a folded tuple constant) is not a graph-built tuple",
     ("prim::Uninitialized", ""): "a None result cannot be returned from native code",
+    ("prim::dtype", "array"): "a str result (the folded dtype name) cannot be returned from native code",
 }
 
 
@@ -318,6 +319,8 @@ def scalar_cases() -> list[Case]:
         Case("aten::Int", None, (np.asarray(np.float64(-2.75)),), "0d-truncates"),
         Case("aten::Float", None, (np.asarray(np.int32(7)),), "0d"),
         Case("aten::len", None, (x,), "array"),
+        Case("aten::numel", None, (x,), "array"),
+        Case("prim::dtype", None, (x,), "array"),
         Case("aten::dim", None, (x,), "array"),
         Case("aten::dim", None, (np.asarray(x[0, 0]),), "0d"),
         Case("prim::Uninitialized", None, ()),

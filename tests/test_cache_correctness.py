@@ -250,3 +250,22 @@ def test_corrupted_cache_file_is_ignored(tmp_path, damage) -> None:
     np.testing.assert_allclose(jitc.compile(mod.f)(X), want, rtol=2e-6)  # recompiled, not crashed
     assert disk_cache.load(entry.name) is not None  # and the entry was rewritten
     np.testing.assert_allclose(jitc.compile(mod.f)(X), want, rtol=2e-6)
+
+
+# ---- debugging code that came from the disk cache
+
+def test_debug_output_and_inspection_for_code_from_the_disk_cache(tmp_path, monkeypatch, capsys) -> None:
+    """JITC_DEBUG=5, inspect_llvm and inspect_asm show the code even when the object code was loaded from disk."""
+    source = "import numpy as np\n\n\ndef step(x):\n    return np.tanh(x) * 2.0\n"
+    jitc.compile(write_module(tmp_path, "cached_debug", source).step)(X)
+    assert cache_entries(tmp_path), "the first compile did not store object code"
+    capsys.readouterr()
+    monkeypatch.setenv("JITC_DEBUG", "5")
+    fn = jitc.compile(write_module(tmp_path, "cached_debug", source).step)
+    np.testing.assert_allclose(fn(X), np.tanh(X) * 2.0, rtol=1e-6)
+    assert "disk_cache" in fn.cache_info()[0]["stages"], "the second compile did not come from the disk cache"
+    err = capsys.readouterr().err
+    for title in ("LLVM IR (regenerated", "optimized LLVM IR (regenerated", "assembly (regenerated"):
+        assert title in err
+    assert "define" in err.split("optimized LLVM IR (regenerated")[1] and "ret" in err.split("assembly (regen")[1]
+    assert "define" in fn.inspect_llvm(X) and "ret" in fn.inspect_asm(X)

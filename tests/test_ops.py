@@ -41,6 +41,7 @@ NOT_TRACEABLE = {
     "aten::Float": "float(x) while tracing bakes the value in (TracerWarning)",
     **{name: "the script compiler emits it for Python scalars (loops, len, not, min/max); a trace never does"
        for name in ("aten::__range_length", "aten::__derive_index", "aten::len", "aten::dim", "aten::__not__",
+                    "aten::numel", "prim::dtype",
                     "prim::Uninitialized", "prim::min", "prim::max")},
 }
 
@@ -256,6 +257,8 @@ def script_scalar_samples() -> list[Sample]:
         Sample("aten::__range_length", None, (4, 2, 1), note="empty"),
         Sample("aten::__derive_index", None, (3, 1, 2)),
         Sample("aten::len", None, (x,)),
+        Sample("aten::numel", None, (x,)),
+        Sample("prim::dtype", None, (x,)),
         Sample("aten::dim", None, (x,)),
         Sample("aten::dim", None, (np.asarray(x[0, 0]),), note="0d"),
         Sample("aten::__not__", None, (True,)),

@@ -6,7 +6,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WORKLOADS = {"cell", "tanh_add", "tanh_scaled", "linear_tanh", "first_call"}
+# perf.contenders.NOT_NATIVE_YET (not imported: perf sizes thread pools on import)
+NOT_NATIVE_YET = {"jacobi_2d", "lu"}
+WORKLOADS = {"cell", "tanh_add", "tanh_scaled", "jacobi_2d", "lu", "softmax", "layernorm", "row_max", "full_max",
+             "matvec", "matvec_small", "mlp", "attention", "linear_tanh", "first_call"}
 
 
 def test_quick_run_writes_every_workload(tmp_path):
@@ -16,6 +19,10 @@ def test_quick_run_writes_every_workload(tmp_path):
     run = json.loads((tmp_path / "results.json").read_text())
     assert {w["name"] for w in run["workloads"]} == WORKLOADS
     for w in run["workloads"]:
-        for name in ("numpy", "jitc"):
-            assert w["results"][name]["status"] == "ok", (w["name"], name, w["results"][name])
+        assert w["results"]["numpy"]["status"] == "ok", (w["name"], w["results"]["numpy"])
+        jitc_row = w["results"]["jitc"]
+        if w["name"] in NOT_NATIVE_YET and jitc_row["status"] == "n/a":  # refused natively, and says why
+            assert jitc_row["detail"].startswith("not native yet: "), jitc_row
+            continue
+        assert jitc_row["status"] == "ok", (w["name"], jitc_row)
     assert (tmp_path / "results.csv").read_text().startswith("workload,size,contender,status")

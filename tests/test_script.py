@@ -403,7 +403,7 @@ def test_error_message_says_what_is_supported_instead():
 def test_lambda_and_non_callables_are_rejected():
     with pytest.raises(jitc.ScriptError, match="lambdas are not supported"):
         jitc.script(lambda x: x)
-    with pytest.raises(jitc.ScriptError, match="expects a function or a jitc.nn.Module"):
+    with pytest.raises(jitc.ScriptError, match="expects a function, a model object or a bound method"):
         jitc.script(3)
 
 

@@ -76,7 +76,8 @@ def run_child(tmp_path: Path, model_file: Path, calls: list[tuple]) -> tuple[dic
     script = tmp_path / "child.py"
     script.write_text(CHILD.replace("TEXTS_FUNCTION", inspect.getsource(texts)))
     np.savez(tmp_path / "inputs.npz", **{f"{c}_{i}": a for c, args in enumerate(calls) for i, a in enumerate(args)})
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    # only jitc itself is importable in the child (also from a checkout that is not installed): not the tests
+    env = {**os.environ, "PYTHONPATH": str(Path(jitc.__file__).resolve().parent.parent)}
     proc = subprocess.run([sys.executable, str(script), str(model_file), str(tmp_path / "inputs.npz"),
                            str(tmp_path / "outputs.npz")], cwd=tmp_path, env=env, capture_output=True, text=True,
                           timeout=120, check=False)

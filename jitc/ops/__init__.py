@@ -4,6 +4,7 @@ from . import (  # noqa: F401  (registration)
     elementwise,
     folds,
     linalg,
+    lists,
     movement,
     reductions,
     scalars,

@@ -6,7 +6,7 @@ import math
 import numpy as np
 
 from ..errors import ShapeError
-from ..types import BOOL, FLOAT, INT, TENSOR, ListType, TensorType
+from ..types import BOOL, FLOAT, INT, STR, TENSOR, ListType, TensorType
 from .abstract import is_unknown, normalize_axes, tensor
 from .registry import CREATION, REQUIRED, SCALAR, VIEW, OpDef, register
 
@@ -49,8 +49,14 @@ def reshaped(shape_in, shape) -> tuple[int, ...]:
     return shape
 
 
+def _known_ints(shape) -> bool:
+    """A shape/bound argument whose value is known at this point (not an int value computed at run time)."""
+    items = shape if isinstance(shape, (tuple, list)) else (shape,)
+    return all(isinstance(d, int) for d in items)
+
+
 def infer_reshape(op, a, shape):
-    if is_unknown(a) or isinstance(shape, TensorType):
+    if is_unknown(a) or not _known_ints(shape):
         return TENSOR
     return tensor(a.dtype, reshaped(a.shape, shape))  # the backend copies when the input is not contiguous
 
@@ -78,8 +84,8 @@ def _slice(a, dim, start, stop, step):
 
 
 def infer_slice(op, a, dim, start, stop, step):
-    if is_unknown(a):
-        return TENSOR
+    if is_unknown(a) or not _known_ints(tuple(b for b in (start, stop, step) if b is not None)):
+        return TENSOR  # bounds computed at run time: the shape is known once they are
     (d,) = normalize_axes(dim, len(a.shape), "slice")
     if step == 0:
         raise ShapeError("slice step cannot be zero")
@@ -107,7 +113,8 @@ def _creation(fill):
 
     def infer(op, shape, dtype="float64"):
         shape = (shape,) if isinstance(shape, int) else shape
-        if not isinstance(shape, (tuple, list)) or any(not isinstance(d, int) or d < 0 for d in shape):
+        if not isinstance(shape, (tuple, list)) or any(not isinstance(d, int) or d < 0 for d in shape) \
+                or not isinstance(dtype, str):
             return TENSOR  # a shape only known at run time (an int[] value, e.g. from x.shape when scripting)
         return tensor(np.dtype(dtype), shape)
 
@@ -119,7 +126,7 @@ def _creation_like(fill):
         return np.full_like(a, fill, dtype=dtype)
 
     def infer(op, a, dtype=None):
-        if is_unknown(a):
+        if is_unknown(a) or not (dtype is None or isinstance(dtype, str)):
             return TENSOR
         return tensor(np.dtype(dtype) if dtype else a.dtype, a.shape)
 
@@ -151,6 +158,9 @@ for _name, _fill in (("zeros", 0), ("ones", 1)):
     _impl, _infer = _creation_like(_fill)
     register(OpDef(f"aten::{_name}_like", CREATION, _impl, (("a", R), ("dtype", None)), _infer,
                    f"np.{_name}_like({{0}}, dtype={{1}})", functions=(getattr(np, f"{_name}_like"),)))
+register(OpDef("aten::numel", SCALAR, np.size, (("a", R),), lambda op, a: INT, "np.size({0})"))
+register(OpDef("prim::dtype", SCALAR, lambda a: np.asarray(a).dtype.name, (("a", R),), lambda op, a: STR,
+               "np.asarray({0}).dtype.name"))
 register(OpDef("aten::size", SCALAR, _size, (("a", R), ("dim", None)), infer_size, "np.shape({0})[{1}]"))
 for _name, _type, _fn in (("Bool", BOOL, bool), ("Int", INT, int), ("Float", FLOAT, float)):
     register(OpDef(f"aten::{_name}", SCALAR, lambda a, _f=_fn: _f(np.asarray(a)), (("a", R),),

@@ -22,6 +22,7 @@ def _key(node):
 
 def _block(block: Block, seen: dict) -> None:
     seen = dict(seen)  # a nested block sees its parents' expressions, not its siblings'
+    duplicates = []
     for node in list(block.nodes):
         if node.blocks:
             for sub in node.blocks:
@@ -33,6 +34,7 @@ def _block(block: Block, seen: dict) -> None:
         if key in seen:
             for old, new in zip(node.outputs, seen[key].outputs):
                 old.replace_all_uses_with(new)
-            node.destroy()
+            duplicates.append(node)
         else:
             seen[key] = node
+    block.destroy_nodes(duplicates)

@@ -8,7 +8,10 @@ from ..ops import OPS
 from ..ops.registry import SCALAR
 from ..types import ScalarType, TensorType, TupleType
 
-_MAX_FOLDED_ELEMENTS = 64  # larger array constants stay computed at run time rather than embedded
+_MAX_FOLDED_ELEMENTS = 64
+# facts a specialized array type fixes: `x.size`, `x.dtype`
+SHAPE_FACTS = {"aten::numel": lambda t: int(np.prod(t.shape, dtype=np.int64)),
+               "prim::dtype": lambda t: np.dtype(t.dtype).name}  # larger array constants stay computed at run time rather than embedded
 
 
 def _const(v):
@@ -26,7 +29,7 @@ def _fold_block(graph: Graph, block: Block) -> None:
             continue
         for sub in node.blocks:
             _fold_block(graph, sub)
-        _fold_node(graph, node)
+        fold_node(graph, node)
 
 
 def _replace(graph: Graph, node: Node, values: list) -> None:
@@ -36,7 +39,8 @@ def _replace(graph: Graph, node: Node, values: list) -> None:
     node.destroy()
 
 
-def _fold_node(graph: Graph, node: Node) -> None:
+def fold_node(graph: Graph, node: Node) -> None:
+    """Replace node by constants when its inputs (or its inputs' static shapes) determine its outputs."""
     kind = node.kind
     consts = [_const(v) for v in node.inputs]
     known = all(k for k, _ in consts)
@@ -45,6 +49,11 @@ def _fold_node(graph: Graph, node: Node) -> None:
         if len(args) < 2 or consts[1][0]:
             shape = node.inputs[0].type.shape
             _replace(graph, node, [tuple(shape) if args[1] is None else shape[args[1]]])
+    elif kind in SHAPE_FACTS and isinstance(node.inputs[0].type, TensorType) and node.inputs[0].type.shape is not None \
+            and node.inputs[0].type.dtype is not None:
+        _replace(graph, node, [SHAPE_FACTS[kind](node.inputs[0].type)])
+    elif kind == "prim::ListConstruct" and known:
+        _replace(graph, node, [tuple(args)])
     elif kind in ("aten::len", "aten::dim") and isinstance(node.inputs[0].type, TensorType) \
             and node.inputs[0].type.shape is not None and (kind == "aten::dim" or node.inputs[0].type.shape):
         shape = node.inputs[0].type.shape

@@ -11,8 +11,15 @@ from ..ops import OPS
 from ..ops.registry import ELEMENTWISE, MATMUL, REDUCTION
 from ..types import TensorType
 
+# LLVM's optimizer is superlinear in the size of one loop body: a chain of thousands of ops becomes several
+# loops of at most this many ops (the extra intermediate is negligible next to that much arithmetic)
+MAX_GROUP = 256
+
 
 def fuse_elementwise(graph: Graph) -> None:
+    from .rowfuse import fuse_rows
+
+    fuse_rows(graph)
     _block(graph, graph.block)
     _absorb_into_reductions(graph.block)
     _absorb_products(graph.block)
@@ -43,7 +50,7 @@ def _block(graph: Graph, block: Block) -> None:
             continue
         members = _grow(seed, block, position, grouped)
         grouped.update(members)
-        _materialize(graph, sorted(members, key=position.get), seed)
+        materialize(graph, sorted(members, key=position.get), seed)
 
 
 def _grow(seed: Node, block: Block, position: dict, grouped: set) -> set[Node]:
@@ -56,7 +63,7 @@ def _grow(seed: Node, block: Block, position: dict, grouped: set) -> set[Node]:
             p = v.node
             if p is None or p in members or p in grouped or p.owning_block is not block or not fusible(p):
                 continue
-            if p.output.type.shape != shape:
+            if p.output.type.shape != shape or len(members) >= MAX_GROUP:
                 continue
             users = [_top_level(u, block) for u in v.uses if isinstance(u, Node)]
             if all(u in members or position.get(u, -1) > position[seed] for u in users):
@@ -65,7 +72,8 @@ def _grow(seed: Node, block: Block, position: dict, grouped: set) -> set[Node]:
     return members
 
 
-def _materialize(graph: Graph, members: list[Node], seed: Node) -> None:
+def materialize(graph: Graph, members: list[Node], seed: Node) -> None:
+    """Replace members (in order) by one FusionGroup placed at seed; values used outside become its outputs."""
     from .clone import clone_node
 
     member_set = set(members)
@@ -91,8 +99,7 @@ def _materialize(graph: Graph, members: list[Node], seed: Node) -> None:
         group = graph.insert("prim::FusionGroup", inputs, [v.type for v in outputs], {"subgraph": sub}, seed.source)
     for old, new in zip(outputs, group.outputs):
         old.replace_all_uses_with(new)
-    for n in reversed(members):
-        n.destroy()
+    seed.owning_block.destroy_nodes(members)
 
 
 def _absorb_into_reductions(block: Block) -> None:
@@ -105,15 +112,15 @@ def _absorb_into_reductions(block: Block) -> None:
         producer = node.inputs[0].node if op is not None and op.kind == REDUCTION else None
         if producer is None or producer.kind != "prim::FusionGroup" or producer.owning_block is not block:
             continue
-        if len(producer.outputs) != 1 or node.inputs[0].uses != [node] or _ends_in_reduction(producer):
+        if len(producer.outputs) != 1 or node.inputs[0].uses != [node] or _reduces(producer):
             continue
         _merge_reduction(block.graph, producer, node)
 
 
-def _ends_in_reduction(group: Node) -> bool:
-    """A group that already reduces stays as it is: one loop nest holds one reduction."""
-    op = OPS.get(group.attrs["subgraph"].block.nodes[-1].kind)
-    return op is not None and op.kind == REDUCTION
+def _reduces(group: Node) -> bool:
+    """A group that already reduces (at its end, or a row group) stays as it is."""
+    return any(OPS.get(n.kind) is not None and OPS[n.kind].kind == REDUCTION
+               for n in group.attrs["subgraph"].block.nodes)
 
 
 def _merge_reduction(graph: Graph, group: Node, reduction: Node) -> None:
@@ -141,7 +148,7 @@ def _absorb_products(block: Block) -> None:
     for node in list(block.nodes):
         for sub in node.blocks:
             _absorb_products(sub)
-        if node.kind != "prim::FusionGroup" or len(node.outputs) != 1 or _ends_in_reduction(node):
+        if node.kind != "prim::FusionGroup" or len(node.outputs) != 1 or _reduces(node):
             continue
         out = node.output.type
         for v in node.inputs:
@@ -150,7 +157,7 @@ def _absorb_products(block: Block) -> None:
             if op is None or op.kind != MATMUL or p.owning_block is not block or v.uses != [node]:
                 continue
             t = v.type
-            if isinstance(t, TensorType) and t.shape == out.shape and len(t.shape) == 2 and t.dtype == out.dtype:
+            if isinstance(t, TensorType) and t.shape == out.shape and len(t.shape) in (1, 2) and t.dtype == out.dtype:
                 _merge_product(block.graph, p, node)
                 break
 

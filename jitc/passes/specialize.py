@@ -1,25 +1,47 @@
 """Shape and dtype propagation for one input signature: every value gets its static type (the specialization)."""
 from __future__ import annotations
 
-from ..builder import infer
+import numpy as np
+
+from ..builder import infer, insert_op
 from ..errors import CompileError, JitcError
 from ..ir import Block, Graph, Node
 from ..ops import OPS
 from ..ops.decomp import expand
 from ..ops.registry import COMPOSITE
-from ..types import TensorType, TupleType, Type
+from ..types import INT, TENSOR, ListType, ScalarType, TensorType, TupleType, Type
+from .fold import fold_node
 
 
 def specialize(graph: Graph, input_types: list[Type]) -> None:
-    """Set the inputs' types and re-infer every node's output types in place."""
+    """Set the inputs' types and re-infer every node's output types in place. Values the types determine
+    (`x.shape[0]`, arithmetic on them, shape lists) are folded on the way, so later shapes can use them; raises
+    CompileError when an array's shape still depends on a value known only at run time."""
     for v, t in zip(graph.inputs, input_types):
         v.type = t
     _block(graph.block)
+    node = _unresolved(graph.block)
+    if node is not None:
+        raise CompileError(f"the shape of {node.kind} depends on a value known only at run time{_at(node)}")
 
 
 def _block(block: Block) -> None:
     for node in list(block.nodes):  # composites are replaced by their (already typed) primitives on the way
-        _node(node)
+        if node.owning_block is block:  # not folded away while specializing an earlier node
+            _node(node)
+        if node.owning_block is block:  # nor expanded into primitives
+            fold_node(block.graph, node)
+
+
+def _unresolved(block: Block) -> Node | None:
+    for node in block.nodes:
+        for sub in node.blocks:
+            found = _unresolved(sub)
+            if found is not None:
+                return found
+        if node.kind != "prim::Uninitialized" and any(_unknown(v.type) for v in node.outputs):
+            return node
+    return None
 
 
 def _buffer_type(t: Type) -> Type:
@@ -59,7 +81,8 @@ def _node(node: Node) -> None:
         except JitcError as e:  # e.g. shapes that do not broadcast: say where, in the user's code
             raise type(e)(f"{e}{_at(node)}") from None
     elif kind == "prim::ListConstruct":
-        return  # int[] shapes and Tensor[] lists keep their list type
+        scalars = all(isinstance(v.type, ScalarType) for v in node.inputs)
+        node.output.type = ListType(INT) if scalars else ListType(TENSOR)  # int[] shapes, Tensor[] to concatenate
     elif kind == "prim::TupleConstruct":
         node.output.type = TupleType(tuple(v.type for v in node.inputs))
     elif kind == "prim::TupleUnpack":
@@ -109,12 +132,31 @@ def _loop(node: Node) -> None:
                 _settle(v, r.type)
                 p.type = _buffer_type(r.type)
         _block(body)
+    if _promote_scalars(node):
+        _block(body)
     for p, r in zip(body.params[1:], body.returns[1:]):
         if not _same(p.type, r.type):
             raise CompileError(f"a loop-carried value changes type from {p.type} to {r.type}{_at(node)}: "
                                "the compiled code needs one static type")
     for v, p in zip(node.outputs, body.params[1:]):
         v.type = p.type
+
+
+def _promote_scalars(loop: Node) -> bool:
+    """A Python scalar carried by a loop whose body makes it a NumPy scalar (`t = 0.0; t += np.tanh(a[i])`) is
+    carried as that 0-d array from the start: the initial value converted as NumPy's first `+` would."""
+    body, changed = loop.blocks[0], False
+    for k, (p, r) in enumerate(zip(body.params[1:], body.returns[1:])):
+        if isinstance(p.type, ScalarType) and isinstance(r.type, TensorType) and r.type.shape == ():
+            init = loop.inputs[2 + k]
+            graph = loop.graph
+            with graph.inserting_before(loop):
+                zero = insert_op(graph, OPS["aten::zeros"], [(), np.dtype(r.type.dtype).name], loop.source)
+                converted = insert_op(graph, OPS["aten::add"], [init, zero], loop.source)
+            loop.set_input(2 + k, converted)
+            p.type = _buffer_type(converted.type)
+            changed = True
+    return changed
 
 
 def _at(node: Node) -> str:

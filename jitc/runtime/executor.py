@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import os
 import threading
+import time
 import warnings
 from collections import OrderedDict
 
@@ -17,6 +18,7 @@ from ..passes.clone import clone_graph
 from ..passes.freeze import freeze_module, lift_tensor_constants
 from ..passes.specialize import specialize
 from ..types import SCALAR_DTYPES
+from .explain import explain, log_recompile, logging_recompiles
 from .pipeline import Compiled, arg_type, compile_graph, debug, optimize
 
 _INTERPRET = "interpret"  # cache marker: this signature runs on the interpreter
@@ -53,6 +55,7 @@ class Executor:
         else:
             self.graph, self.params = clone_graph(graph), []
         self.constants = lift_tensor_constants(self.graph)
+        self.by_value: frozenset[int] = frozenset()  # int/bool inputs that set a shape: specialized by value
         self.cache: OrderedDict = OrderedDict()
         self.lock = threading.Lock()
 
@@ -61,15 +64,45 @@ class Executor:
         return [_as_native(a) for a in (*args, *(p.get() for p in self.params), *self.constants)]
 
     def prepare(self, values: list) -> Graph:
-        """The graph specialized to these argument values' types and optimized."""
+        """The graph specialized to these argument values' types and optimized. Scalars are specialized by type;
+        when shapes depend on int/bool arguments, those (and only those) are specialized by value."""
         debug(1, f"graph of {self.name}() to specialize", lambda: str(self.graph))
-        graph = clone_graph(self.graph)
-        specialize(graph, [arg_type(a) for a in values])
+        try:
+            graph = self._specialized(values, self.by_value)
+        except CompileError:
+            candidates = frozenset(i for i, a in enumerate(values[:self.n_user(values)])
+                                   if isinstance(a, (bool, int)) and i not in self.by_value)
+            if not candidates:
+                raise
+            graph = self._specialized(values, self.by_value | candidates)  # raises if values do not help either
+            needed = set(self.by_value | candidates)
+            for i in sorted(candidates):  # keep by value only the arguments the shapes need
+                try:
+                    graph = self._specialized(values, frozenset(needed - {i}))
+                    needed.discard(i)
+                except CompileError:
+                    pass
+            self.by_value = frozenset(needed)
+            graph = self._specialized(values, self.by_value)
         optimize(graph)
         return graph
 
+    def _specialized(self, values: list, by_value: frozenset[int]) -> Graph:
+        graph = clone_graph(self.graph)
+        first = graph.block.nodes[0] if graph.block.nodes else None
+        for i in by_value:
+            with graph.inserting_before(first) if first is not None else graph.inserting_at_end(graph.block):
+                graph.inputs[i].replace_all_uses_with(graph.insert_constant(values[i]))
+        specialize(graph, [arg_type(a) for a in values])
+        return graph
+
+    def key(self, values: list) -> tuple:
+        """The cache key: the signature, plus the values of the arguments specialized by value."""
+        sig = signature(values)
+        return sig + tuple(values[i] for i in sorted(self.by_value)) if self.by_value else sig
+
     def specialization(self, values: list):
-        key = signature(values)
+        key = self.key(values)
         compiled = self.cache.get(key)
         if compiled is not None:
             self.cache.move_to_end(key)  # least recently used signatures are evicted first
@@ -77,8 +110,10 @@ class Executor:
         with self.lock:  # compile each signature once, even when many threads miss at the same time
             compiled = self.cache.get(key)
             if compiled is None:
+                if self.cache and logging_recompiles():
+                    log_recompile(self.name, self.explain(values))
                 compiled = self._compile(values)
-                self.cache[key] = compiled
+                self.cache[self.key(values)] = compiled  # compiling may have made some arguments by-value
                 while len(self.cache) > self.max_cache:
                     self.cache.popitem(last=False)  # drops the oldest native library (freed with it)
         return compiled
@@ -86,7 +121,10 @@ class Executor:
     def _compile(self, values: list):
         try:
             try:
-                return compile_graph(self.prepare(values), f"jitc_{self.name}", self.n_user(values))
+                start = time.perf_counter()
+                graph = self.prepare(values)
+                return compile_graph(graph, f"jitc_{self.name}", self.n_user(values),
+                                     stages={"specialize": time.perf_counter() - start})
             except (JitcError, MemoryError, RecursionError):
                 raise
             except Exception as e:  # a bug in jitc's backend must not take the user's program down
@@ -98,6 +136,11 @@ class Executor:
                 warnings.warn(f"jitc: {self.name}() runs on the interpreter for this signature: {e}",
                               FallbackWarning, stacklevel=5)
             return _INTERPRET
+
+    def explain(self, values: list) -> str:
+        """Why these argument values need (or do not need) a new specialization."""
+        names = [v.name for v in self.graph.inputs]
+        return explain(signature(values), list(self.cache), names)
 
     def n_user(self, values: list) -> int:
         return len(values) - len(self.params) - len(self.constants)
@@ -112,7 +155,7 @@ class Executor:
         if compiled is _INTERPRET:
             return self.interpret(values)
         compiled.slow_hits += 1
-        if owner is not None and compiled.fastcall is not None:
+        if owner is not None and compiled.fastcall is not None and not self.by_value:  # its guards check types
             n = self.n_user(values)
             owner.__dict__["_call"] = fast_path(compiled, tuple(values[n:]), owner._general_call, generation)
         return run_compiled(compiled, values)
@@ -123,7 +166,8 @@ class Executor:
 
     def cache_info(self) -> list[dict]:
         return [{"signature": key, "compiled": c is not _INTERPRET,
-                 "compile_seconds": getattr(c, "compile_seconds", None), "hits": getattr(c, "hits", 0)}
+                 "compile_seconds": getattr(c, "compile_seconds", None), "hits": getattr(c, "hits", 0),
+                 "stages": dict(getattr(c, "stages", {}))}
                 for key, c in self.cache.items()]
 
 

@@ -68,6 +68,7 @@ class Compiled:
     compile_seconds: float
     llvm_ir: str
     slow_hits: int = field(default=0)  # calls through the general path; the fast path counts natively
+    stages: dict = field(default_factory=dict)  # seconds per compile stage (specialize, lower, llvm_*, ...)
 
     @property
     def hits(self) -> int:
@@ -78,9 +79,10 @@ class Compiled:
 
 
 def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = None,
-                     use_cache: bool = True) -> Compiled:
+                     use_cache: bool = True, stages: dict | None = None) -> Compiled:
     """Native code for a specialized graph (self-free; inputs: user arguments, then parameters and lifted
-    constants): from the on-disk cache when it has it, else lowered and JIT-compiled."""
+    constants): from the on-disk cache when it has it, else lowered and JIT-compiled. `stages` holds the
+    seconds of earlier stages (specialization) and receives this function's."""
     from codegen import engine
     from codegen.abi import OutputSpec
     from codegen.pyentry import layout_ok
@@ -89,21 +91,25 @@ def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = N
     from . import disk_cache
 
     start = time.perf_counter()
+    stages = {} if stages is None else stages
     debug(2, "optimized graph", lambda: str(graph))
     digest = disk_cache.key(str(graph), name, n_user) if use_cache and disk_cache.enabled() else None
     hit = disk_cache.load(digest) if digest else None
     if hit is not None:
         meta, object_code = hit
         library = engine.load_object(object_code, meta["exports"])
+        stages["disk_cache"] = time.perf_counter() - start
         llvm_ir = ""
         specs = [OutputSpec(np.dtype(d), tuple(shape), scalar) for d, shape, scalar in meta["outputs"]]
         template, symbols, has_py = _template(meta["template"]), meta["symbols"], meta["fastcall"] and layout_ok()
+        _show_cached(graph, name, n_user)
     else:
         from codegen.lower import lower  # only needed on a cache miss: keeps warm starts fast
 
         lowering, llvm_ir = lower(graph, name, n_user=n_user)
+        stages["lower"] = time.perf_counter() - start
         debug(3, "LLVM IR", llvm_ir)
-        library = engine.compile_ir(llvm_ir, name)
+        library = engine.compile_ir(llvm_ir, name, stages)
         debug(4, "optimized LLVM IR", lambda: library.optimized_ir)
         specs, template, has_py = lowering.specs, lowering.template, lowering.has_fastcall
         symbols = [list(k) for k in lowering.symbols.keys] if lowering.symbols is not None else []
@@ -111,13 +117,31 @@ def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = N
             disk_cache.store(digest, {"exports": list(library.symbols), "symbols": symbols, "fastcall": has_py,
                                       "template": template, "outputs": [[s.dtype.str, list(s.shape), s.scalar]
                                                                         for s in specs]}, library.object_code)
-    debug(5, "assembly", lambda: library.asm)
+        debug(5, "assembly", lambda: library.asm)
     if symbols:
         fill(library.address(f"{name}.symbols"), [tuple(k) for k in symbols])
     entry = ENTRY(library.address(name))
     fastcall = library.address(f"{name}_fastcall") if has_py else None
-    return Compiled(graph, library, entry, specs, template, fastcall, name, time.perf_counter() - start,
-                    llvm_ir)
+    seconds = stages.get("specialize", 0.0) + time.perf_counter() - start
+    return Compiled(graph, library, entry, specs, template, fastcall, name, seconds, llvm_ir, stages=stages)
+
+
+def _show_cached(graph: Graph, name: str, n_user: int | None) -> None:
+    """JITC_DEBUG >= 3 on a disk-cache hit: cached object code carries no IR, so lower (and for 4-5 optimize)
+    the graph again just to print what the cached code was built from."""
+    level = debug_level()
+    if level < 3:
+        return
+    from codegen import engine
+    from codegen.lower import lower
+
+    note = " (regenerated: the code came from the disk cache)"
+    llvm_ir = lower(graph, name, n_user=n_user)[1]
+    debug(3, "LLVM IR" + note, llvm_ir)
+    if level >= 4:
+        library = engine.compile_ir(llvm_ir, name)
+        debug(4, "optimized LLVM IR" + note, library.optimized_ir)
+        debug(5, "assembly" + note, lambda: library.asm)
 
 
 def _template(t):

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import inspect
 
+from ..arguments import CallBinder
 from ..errors import ScriptError
 from ..ir import Graph
 from ..nn.module import Module
 from ..script_module import ScriptFunction, ScriptModule
 from .compiler import FunctionCompiler
+from .objects import is_model_object, method, parts, type_name
+from .polymorphic import ScriptedFunction
 from .source import parse_function
-from .values import is_constant
 
 __all__ = ["script"]
 
@@ -22,57 +24,70 @@ class Session:
         self.functions: dict[object, ScriptFunction] = {}
         self.active: set[tuple[int, str]] = set()  # being compiled: a second entry is recursion
 
-    def script_module(self, module) -> ScriptModule:
-        """The ScriptModule tree of a module: parameters shared, submodules scripted, forward compiled."""
+    def script_module(self, module, compile_forward: bool = True, kinds: tuple | None = None) -> ScriptModule:
+        """The ScriptModule tree of a model object (a Module or a plain object): parameters shared, submodules
+        scripted, forward (a plain class's `__call__`) compiled for `kinds` (by default its defaults' kinds)."""
         if isinstance(module, ScriptModule):
             return module
         if id(module) in self.modules:
             return self.modules[id(module)][1]
-        sm = ScriptModule(type(module).__name__)
+        sm = ScriptModule(type_name(module))
         self.modules[id(module)] = (module, sm)
-        sm._parameters.update(module._parameters)
-        sm._constants.update((k, v) for k, v in vars(module).items() if not k.startswith("_") and is_constant(v))
-        for name, child in module._modules.items():
-            sm._modules[name] = self.script_module(child)
-        if type(module).forward is not Module.forward:
-            self.method_graph(module, "forward")
+        p = parts(module)
+        sm._parameters.update(p.params)
+        sm._constants.update(p.constants)
+        for name, child in p.modules.items():
+            sm._modules[name] = self.script_module(child, compile_forward=False)
+        if compile_forward and method(module, "forward") is not None and \
+                (not isinstance(module, Module) or type(module).forward is not Module.forward):
+            self.method_graph(module, "forward", kinds)
             sm._methods.move_to_end("forward", last=False)
         return sm
 
-    def method_graph(self, module, name: str) -> Graph | None:
-        """The graph of module.<name>, compiling the method on first use; None when there is no such method."""
+    def method_graph(self, module, name: str, kinds: tuple | None = None) -> Graph | None:
+        """The graph of module.<name>, compiling the method on first use; None when there is no such method.
+        `kinds`: the argument kinds to compile for (see arguments.py); by default the parameters' defaults'."""
         sm = self.script_module(module)
         if name in sm._methods or isinstance(module, ScriptModule):
             return sm._methods.get(name)
-        fn = getattr(type(module), name, None)
-        if not inspect.isfunction(fn):
+        fn = method(module, name)
+        if fn is None:
             return None
-        sm._methods[name] = self._compile(fn, (module, type(module).__name__))
+        sm._methods[name] = self._compile(fn, (module, type_name(module)), kinds)
         return sm._methods[name]
 
-    def script_function(self, fn) -> ScriptFunction:
-        if fn not in self.functions:
-            self.functions[fn] = ScriptFunction(self._compile(fn, None), fn.__name__)
-        return self.functions[fn]
+    def script_function(self, fn, kinds: tuple | None = None) -> ScriptFunction:
+        key = (fn, kinds)
+        if key not in self.functions:
+            self.functions[key] = ScriptFunction(self._compile(fn, None, kinds), fn.__name__)
+        return self.functions[key]
 
-    def _compile(self, fn, owner) -> Graph:
+    def _compile(self, fn, owner, kinds: tuple | None = None) -> Graph:
         key = (id(owner[0]) if owner else 0, fn.__qualname__)
         if key in self.active:
             raise ScriptError(f"{fn.__qualname__} calls itself: recursion is not supported in scripted code")
+        if kinds is None:
+            kinds = CallBinder(fn, skip_self=owner is not None).default_kinds()
         self.active.add(key)
         try:
-            return FunctionCompiler(self, parse_function(fn), fn, owner).compile()
+            return FunctionCompiler(self, parse_function(fn), fn, owner, kinds).compile()
         finally:
             self.active.discard(key)
 
 
 def script(obj):
-    """Compile a function (→ ScriptFunction) or a jitc.nn.Module instance (→ ScriptModule) from its source.
-    Works as a decorator. Already compiled objects (traced or scripted) are returned as they are."""
+    """Compile a function (→ ScriptFunction), a model object (a jitc.nn.Module or a plain object whose class has
+    `__call__`, → ScriptModule) or a bound method of one from its source. Works as a decorator. Already compiled
+    objects (traced or scripted) are returned as they are."""
     if isinstance(obj, (ScriptFunction, ScriptModule)):
         return obj
-    if isinstance(obj, Module):
-        return Session().script_module(obj)
     if inspect.isfunction(obj):
-        return Session().script_function(obj)
-    raise ScriptError(f"script() expects a function or a jitc.nn.Module instance, got {type(obj).__name__}")
+        return ScriptedFunction(obj, lambda fn, kinds: Session().script_function(fn, kinds).graph)
+    if inspect.ismethod(obj) and is_model_object(obj.__self__):
+        session = Session()
+        sm = session.script_module(obj.__self__, compile_forward=False)
+        session.method_graph(obj.__self__, obj.__func__.__name__)
+        return getattr(sm, obj.__func__.__name__)
+    if is_model_object(obj):
+        return Session().script_module(obj)
+    raise ScriptError(f"script() expects a function, a model object or a bound method, got {type(obj).__name__}")

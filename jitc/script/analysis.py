@@ -23,6 +23,15 @@ def reads(nodes) -> set[str]:
     return out
 
 
+def suffix_reads(stmts: list[ast.stmt]) -> list[frozenset[str]]:
+    """`out[i]` = reads(stmts[i:]), for every i up to len(stmts): one walk per statement, so compiling a long
+    function stays linear in its length."""
+    out = [frozenset()]
+    for stmt in reversed(stmts):
+        out.append(out[-1] | reads([stmt]))
+    return out[::-1]
+
+
 def stores(nodes) -> list[str]:
     """Names assigned anywhere in the nodes, in order of first assignment."""
     out = {}

@@ -8,6 +8,7 @@ import types
 
 import numpy as np
 
+from ..arguments import CallBinder, ConstKind, flatten
 from ..ir import Graph, Value
 from ..nn.module import Module
 from ..ops import DUNDERS, METHODS, OPS, op_for_function
@@ -15,7 +16,8 @@ from ..passes.clone import clone_block_into
 from ..script_module import ScriptFunction, ScriptModule
 from ..types import BOOL, FLOAT, INT, ListType, TensorType, TupleType
 from .emitter import Emitter, module_type
-from .values import ArrayMethod, Builtin, MethodRef, ModuleRef, ShapeOf, describe, generic, is_constant
+from .objects import children
+from .values import ArrayMethod, Builtin, MethodRef, ModuleRef, ShapeOf, describe, dtype_name, generic, is_constant
 
 SCALAR_CASTS = {float: ("aten::Float", FLOAT), int: ("aten::Int", INT), bool: ("aten::Bool", BOOL)}
 
@@ -87,14 +89,38 @@ class CallCompiler(Emitter):
             raise self.error(node, f"{name} is not supported in scripted code (supported NumPy functions: "
                                    f"{_supported_numpy()})")
         if inspect.isfunction(fn):
-            scripted = self.session.script_function(fn)
             try:
                 bound = inspect.signature(fn).bind(*args, **kwargs)
             except TypeError as e:
                 raise self.error(node, f"{name}(): {e}") from None
             bound.apply_defaults()
-            return self.inline(scripted.graph, name, list(bound.arguments.values()), node)
+            values = [self.as_binding(v, node) for v in bound.arguments.values()]
+            binder = CallBinder(fn, skip_self=False)
+            free = set(binder.free)
+            kinds = tuple(self.binding_kind(v, node) if p.name in free else None
+                          for p, v in zip(binder.params, values))
+            scripted = self.session.script_function(fn, kinds)  # compiled for these kinds; constants fold in
+            return self.inline(scripted.graph, name, flatten(values, kinds), node)
         raise self.error(node, f"calling {self.describe(fn)} is not supported in scripted code")
+
+    def as_binding(self, b, node: ast.AST):
+        """A call argument as a helper function receives it: tuple values and shapes as Python tuples."""
+        if isinstance(b, Value) and isinstance(b.type, TupleType):
+            return tuple(self.as_binding(x, node) for x in self.emit("prim::TupleUnpack", [b], list(b.type.elems),
+                                                                      node).outputs)
+        if isinstance(b, tuple):
+            return tuple(self.as_binding(x, node) for x in b)
+        return b
+
+    def binding_kind(self, b, node: ast.AST):
+        """The kind a helper function is compiled for: a Value's type, constants by value (they fold)."""
+        if isinstance(b, Value):
+            return generic(b.type)
+        if isinstance(b, tuple):
+            return TupleType(tuple(self.binding_kind(x, node) for x in b))
+        if is_constant(b) or dtype_name(b):
+            return ConstKind(b)
+        return generic(self.materialize(b, node).type)
 
     def check_arg(self, param: Value, arg, callee: str, node: ast.AST) -> Value:
         """An argument for a callee's parameter: arrays for arrays, scalars for scalars (ints widen to float)."""
@@ -146,7 +172,7 @@ class CallCompiler(Emitter):
         if isinstance(a, ShapeOf):
             return self.call_op(OPS["aten::dim"], [a.array], {}, node)
         if isinstance(a, ModuleRef):
-            return len(a.module._modules)
+            return len(children(a.module))
         if isinstance(a, Value) and isinstance(a.type, TupleType):
             return len(a.type.elems)
         if isinstance(a, Value) and isinstance(a.type, (TensorType, ListType)):

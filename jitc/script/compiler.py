@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import ast
 import functools
-import inspect
 
+from ..arguments import ConstKind
 from ..ir import Graph, Value
 from ..ops import OPS
-from ..types import BOOL, FLOAT, INT, NONE, STR, TENSOR, ModuleType, TensorType, TupleType, type_of_constant
-from .analysis import always_exits, contains_break, contains_return, reads, stores
+from ..types import BOOL, FLOAT, INT, NONE, STR, TENSOR, ListType, ModuleType, TensorType, TupleType
+from .analysis import always_exits, contains_break, contains_return, reads, stores, suffix_reads
 from .emitter import is_int
 from .expressions import BINARY, ExpressionCompiler
+from .objects import children
 from .values import UNINIT, ModuleRef, ShapeOf, Undefined, describe, is_constant, same_binding, unify
 
 RETURNED, RESULT, GO, SKIP = "$returned", "$result", "$go", "$skip"
@@ -29,9 +30,10 @@ _MISSING = object()
 class FunctionCompiler(ExpressionCompiler):
     """Compiles one function or method into a Graph. `owner` is (module, class name) when compiling a method."""
 
-    def __init__(self, session, src, fn, owner=None):
+    def __init__(self, session, src, fn, owner=None, kinds: tuple = ()):
         super().__init__(session, src, fn)
         self.fn, self.owner = fn, owner
+        self.kinds = kinds              # per parameter (without self): its kind (see arguments.py), None if fixed
         self.flag = RETURNED            # the flag that means "skip the rest of this region"
         self.loops: list[str] = []      # "loop" (a prim::Loop) or "unrolled", innermost last
         self.live: frozenset[str] = frozenset()  # names read after the statement being compiled
@@ -58,35 +60,41 @@ class FunctionCompiler(ExpressionCompiler):
             raise self.error(args.kwonlyargs[0], "keyword-only parameters are not supported in scripted code "
                                                  "(make them positional)")
         params = args.posonlyargs + args.args
-        defaults = {p.name: p.default for p in inspect.signature(self.fn).parameters.values()}
         if self.owner is not None:
             module, type_name = self.owner
             self_value = self.graph.add_input(ModuleType(type_name), "self")
             self.env[params[0].arg] = ModuleRef(module, self_value)
             params = params[1:]
-        for p in params:
-            self.env[p.arg] = self.graph.add_input(self.annotation(p, defaults[p.arg]), p.arg)
+        for p, kind in zip(params, self.kinds):
+            fixed = ANNOTATIONS.get(self.annotation(p), TENSOR)
+            self.env[p.arg] = self.bind_param(p.arg, fixed if kind is None else kind)
 
-    def annotation(self, p: ast.arg, default):
-        """`x: float` -> float; unannotated -> Tensor (or the type of a scalar default, e.g. `axis=-1`)."""
+    def bind_param(self, name: str, kind):
+        """A parameter's binding for its kind: a graph input, a tuple of them, or a constant (None, strings)."""
+        if isinstance(kind, ConstKind):
+            return kind.value
+        if isinstance(kind, TupleType):
+            return tuple(self.bind_param(f"{name}_{i}", k) for i, k in enumerate(kind.elems))
+        return self.graph.add_input(kind, name)
+
+    @staticmethod
+    def annotation(p: ast.arg) -> str | None:
+        """The annotation's text when it fixes the parameter's type (int, float, bool, str); others (arrays,
+        `Array["B, D"]`, typing generics) leave the kind to the call's argument."""
         ann = p.annotation
         if ann is None:
-            scalar = isinstance(default, (bool, int, float)) and not isinstance(default, type)
-            return type_of_constant(default) if scalar else TENSOR
+            return None
         text = ann.value if isinstance(ann, ast.Constant) and isinstance(ann.value, str) else ast.unparse(ann)
-        if text in ANNOTATIONS:
-            return ANNOTATIONS[text]
-        if text.split(".")[-1] in ("ndarray", "NDArray"):
-            return TENSOR
-        raise self.error(ann, f"unsupported type annotation '{text}' (supported: int, float, bool, str, np.ndarray)")
+        return text if text in ANNOTATIONS else None
 
     # ---- statement lists and exits
     def compile_stmts(self, stmts: list[ast.stmt], live: frozenset[str]) -> None:
         """Compile stmts; `live` holds the names read after them. Stops at a certain exit, guards after a
         possible one."""
+        later = suffix_reads(stmts)
         for i, stmt in enumerate(stmts):
             rest = stmts[i + 1:]
-            self.live = live | reads(rest) | ({self.flag} if rest else set())
+            self.live = live | later[i + 1] | ({self.flag} if rest else set())
             if isinstance(stmt, ast.If):
                 if self.if_stmt(stmt, rest, live):
                     return
@@ -233,6 +241,8 @@ class FunctionCompiler(ExpressionCompiler):
         """`a, b = value` for tuples (prim::TupleUnpack) and shapes (aten::size per dimension)."""
         if isinstance(value, ShapeOf):
             return [self.call_op(OPS["aten::size"], [value.array, k], {}, target) for k in range(n)]
+        if isinstance(value, Value) and value.type == ListType(INT):  # a shape: its length is the names'
+            return [self.call_op(OPS["aten::__getitem__.t"], [value, k], {}, target) for k in range(n)]
         if isinstance(value, Value) and isinstance(value.type, TupleType):
             if len(value.type.elems) != n:
                 raise self.error(target, f"cannot unpack a tuple of {len(value.type.elems)} values into {n} names")
@@ -279,7 +289,7 @@ class FunctionCompiler(ExpressionCompiler):
                 node.target, self.call_op(OPS["aten::select"], [seq, 0, i], {}, node), node))
             return
         if isinstance(seq, ModuleRef):
-            seq = tuple(self.module_attr(seq, name, it) for name in seq.module._modules)
+            seq = tuple(self.module_attr(seq, name, it) for name in children(seq.module))
         elif isinstance(seq, Value) and isinstance(seq.type, TupleType):
             seq = tuple(self.unpack(seq, len(seq.type.elems), it))
         if not isinstance(seq, tuple):
@@ -382,6 +392,8 @@ class FunctionCompiler(ExpressionCompiler):
         for n, init, p, r in zip(carried, inits, params, returns[1:]):
             if before[n] is UNINIT:  # the return value: its type is known only now
                 init.type = p.type = t = r.type
+            elif init.type in (INT, FLOAT, BOOL) and isinstance(r.type, TensorType):
+                p.type = t = r.type  # `acc = 0.0; acc += np.tanh(a[i])`: a NumPy scalar from the first trip on
             else:
                 t = unify(init.type, r.type)
                 if t is None:

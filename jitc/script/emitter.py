@@ -14,8 +14,8 @@ from ..ir import Graph, Value
 from ..ops import OPS, bind
 from ..ops.decomp import SymbolicGraph, expand
 from ..ops.registry import COMPOSITE
-from ..script_module import ScriptModule
 from ..types import BOOL, FLOAT, INT, ListType, ModuleType, TensorType, TupleType
+from .objects import type_name
 from .source import FunctionSource
 from .values import (
     ArrayMethod,
@@ -33,7 +33,7 @@ from .values import (
 
 
 def module_type(module) -> ModuleType:
-    return ModuleType(module.original_name if isinstance(module, ScriptModule) else type(module).__name__)
+    return ModuleType(type_name(module))
 
 
 def is_int(v) -> bool:

@@ -17,9 +17,10 @@ from ..ops.decomp import NeedsShapes, Symbolic, SymbolicGraph
 from ..ops.decomp.indexing import getitem, index_spec
 from ..ops.decomp.symbolic import basic_index
 from ..script_module import ScriptModule
-from ..types import NONE, TENSOR, TensorType, TupleType
+from ..types import INT, NONE, TENSOR, ListType, TensorType, TupleType
 from .calls import CallCompiler
 from .emitter import is_int, module_type
+from .objects import children, parts
 from .unsupported import unsupported
 from .values import (
     ArrayMethod,
@@ -39,11 +40,20 @@ BINARY = {ast.Add: (operator.add, "__add__"), ast.Sub: (operator.sub, "__sub__")
 COMPARE = {ast.Eq: (operator.eq, "__eq__"), ast.NotEq: (operator.ne, "__ne__"), ast.Lt: (operator.lt, "__lt__"),
            ast.LtE: (operator.le, "__le__"), ast.Gt: (operator.gt, "__gt__"), ast.GtE: (operator.ge, "__ge__")}
 UNARY = {ast.USub: (operator.neg, "__neg__"), ast.Invert: (operator.invert, "__invert__")}
-ARRAY_ATTRS = ("T", "shape", "ndim")
+ARRAY_ATTRS = ("T", "shape", "ndim", "size", "dtype")
 GRIDS = (type(np.mgrid), type(np.ogrid))
 ARRAY_METHODS = ("reshape", "transpose", *METHODS)
 
 
+
+
+def is_int_list(b) -> bool:
+    """A shape-like binding: x.shape, an int[] value, or a tuple of ints (constants or int values)."""
+    if isinstance(b, ShapeOf):
+        return True
+    if isinstance(b, Value):
+        return b.type == ListType(INT)
+    return isinstance(b, tuple) and all(is_int(x) for x in b)
 
 
 class ExpressionCompiler(CallCompiler):
@@ -97,6 +107,8 @@ class ExpressionCompiler(CallCompiler):
                 raise self.error(node, f"{type(e).__name__}: {e}") from None
         if isinstance(a, tuple) and isinstance(b, tuple) and dunder == "__add__":
             return a + b
+        if dunder == "__add__" and is_int_list(a) and is_int_list(b):  # x.shape[:-1] + (-1, 2)
+            return self.call_op(OPS["aten::add.t"], [a, b], {}, node)
         return self.call_op(DUNDERS[dunder], [a, b], {}, node)
 
     def visit_BinOp(self, node: ast.BinOp):
@@ -186,6 +198,10 @@ class ExpressionCompiler(CallCompiler):
             return ShapeOf(x)
         if attr == "ndim":
             return self.call_op(OPS["aten::dim"], [x], {}, node)
+        if attr == "size":
+            return self.call_op(OPS["aten::numel"], [x], {}, node)
+        if attr == "dtype":
+            return self.call_op(OPS["prim::dtype"], [x], {}, node)
         if attr in ARRAY_METHODS:
             return ArrayMethod(x, attr)
         supported = ", ".join(f".{a}" for a in ARRAY_ATTRS + tuple(f"{m}()" for m in ARRAY_METHODS))
@@ -195,22 +211,25 @@ class ExpressionCompiler(CallCompiler):
     def module_attr(self, ref: ModuleRef, attr: str, node: ast.AST):
         """`self.<name>`: parameters and submodules through prim::GetAttr, constants folded, methods called."""
         m = ref.module
-        if attr in m._parameters:
+        p = parts(m)
+        if attr in p.params:
             return self.get_attr(ref, attr, TensorType(), node)
-        if attr in m._modules:
-            child = m._modules[attr]
+        if attr in p.modules:
+            child = p.modules[attr]
             return ModuleRef(child, self.get_attr(ref, attr, module_type(child), node))
         if attr == "_modules":
-            return {name: self.module_attr(ref, name, node) for name in m._modules}
+            return {name: self.module_attr(ref, name, node) for name in p.modules}
+        if attr in p.constants:
+            return p.constants[attr]
         if isinstance(m, ScriptModule):
-            if attr in m._constants:
-                return self.python_object(m._constants[attr], node, f"self.{attr}")
             if attr in m._methods:
                 return MethodRef(ref, attr)
         elif attr in vars(m):
             return self.python_object(vars(m)[attr], node, f"self.{attr}")
         elif inspect.isfunction(getattr(type(m), attr, None)):
             return MethodRef(ref, attr)
+        elif isinstance(getattr(type(m), attr, None), property) and is_constant(getattr(m, attr)):
+            return getattr(m, attr)  # a property computed from the object's constants
         elif is_constant(getattr(type(m), attr, ())):
             return getattr(type(m), attr)
         raise self.error(node, f"module '{module_type(m).name}' has no attribute '{attr}'")
@@ -229,8 +248,12 @@ class ExpressionCompiler(CallCompiler):
             return self.grid(base, index, node)
         if isinstance(base, ShapeOf) and is_int(index):
             return self.call_op(OPS["aten::size"], [base.array, index], {}, node)
+        if is_int_list(base) and not isinstance(base, tuple) and (is_int(index) or isinstance(index, slice)):
+            if is_int(index):
+                return self.call_op(OPS["aten::__getitem__.t"], [base, index], {}, node)
+            return self.call_op(OPS["aten::slice.t"], [base, index.start, index.stop, index.step], {}, node)
         if isinstance(base, ModuleRef):
-            base = tuple(self.module_attr(base, name, node) for name in base.module._modules)
+            base = tuple(self.module_attr(base, name, node) for name in children(base.module))
         if isinstance(base, Value) and isinstance(base.type, TupleType) and is_int(index) and is_constant(index):
             elems = base.type.elems
             if not -len(elems) <= index < len(elems):

@@ -1,0 +1,90 @@
+"""Model objects as the compiler sees them: `jitc.nn.Module`s and plain Python objects alike have parameters
+(array attributes), submodules (attributes that are model objects, or lists/tuples of them) and constants
+(int/float/bool/str attributes). A plain class's `__call__` is its forward."""
+from __future__ import annotations
+
+import inspect
+import types
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..nn.module import Module
+from ..script_module import ScriptModule
+from .values import is_constant
+
+
+@dataclass
+class Parts:
+    params: dict
+    modules: dict
+    constants: dict
+
+
+class Container:
+    """A list or tuple attribute of model objects or arrays (`self.layers = [Block(), Block()]`): a submodule whose
+    children are named "0", "1", ... in order; iterating or indexing it in scripted code unrolls."""
+
+    def __init__(self, items):
+        self.items = list(items)
+
+
+def is_model_object(obj) -> bool:
+    """A Module, or an instance of a user-defined class (not a function, class, NumPy or builtin object)."""
+    if isinstance(obj, (Module, ScriptModule, Container)):
+        return True
+    if isinstance(obj, (type, types.FunctionType, types.MethodType, types.ModuleType, types.BuiltinFunctionType,
+                        np.ndarray, np.generic, np.ufunc, np.dtype)):
+        return False
+    module = type(obj).__module__ or ""
+    return hasattr(obj, "__dict__") and module.split(".")[0] not in ("builtins", "numpy", "jitc", "functools")
+
+
+def _is_container(v) -> bool:
+    return isinstance(v, (list, tuple)) and len(v) > 0 and all(
+        isinstance(x, np.ndarray) or is_model_object(x) for x in v)
+
+
+def parts(obj) -> Parts:
+    if isinstance(obj, ScriptModule):
+        return Parts(dict(obj._parameters), dict(obj._modules), dict(obj._constants))
+    if isinstance(obj, Module):
+        constants = {k: v for k, v in vars(obj).items() if not k.startswith("_") and is_constant(v)}
+        modules = dict(obj._modules)
+        modules.update((k, Container(v)) for k, v in vars(obj).items() if not k.startswith("_") and _is_container(v))
+        modules.update((k, v) for k, v in vars(obj).items()
+                       if not k.startswith("_") and not isinstance(v, Module) and is_model_object(v))
+        return Parts(dict(obj._parameters), modules, constants)
+    items = {str(i): v for i, v in enumerate(obj.items)} if isinstance(obj, Container) else vars(obj)
+    p = Parts({}, {}, {})
+    for k, v in items.items():
+        if isinstance(v, np.ndarray):
+            p.params[k] = v
+        elif is_model_object(v):
+            p.modules[k] = v
+        elif _is_container(v):
+            p.modules[k] = Container(v)
+        elif is_constant(v):
+            p.constants[k] = v
+    return p
+
+
+def children(obj) -> list:
+    """What `for m in obj` iterates over: a container's items in order (arrays and objects), else submodules."""
+    if isinstance(obj, Container):
+        return [str(i) for i in range(len(obj.items))]
+    return list(parts(obj).modules)
+
+
+def method(obj, name: str):
+    """The Python function of obj.<name>; "forward" is a plain class's `__call__` when it has no forward."""
+    fn = getattr(type(obj), name, None)
+    if fn is None and name == "forward" and not isinstance(obj, (Module, Container)):
+        fn = inspect.getattr_static(type(obj), "__call__", None)
+    return fn if inspect.isfunction(fn) else None
+
+
+def type_name(obj) -> str:
+    if isinstance(obj, ScriptModule):
+        return obj.original_name
+    return "ModuleList" if isinstance(obj, Container) else type(obj).__name__
