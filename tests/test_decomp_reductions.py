@@ -15,6 +15,9 @@ WITH_NAN[0, 1] = WITH_NAN[2, 2] = np.nan
 ALL_NAN_ROW = signed((3, 4), F32)
 ALL_NAN_ROW[1] = np.nan
 
+LONG_NAN = signed((4, 70), F64)
+LONG_NAN[1, 50] = LONG_NAN[1, 60] = LONG_NAN[3, 3] = np.nan
+
 SAMPLES = (
     samples(["x.prod()", "np.prod(x, axis=1)", "x.prod(axis=-1, keepdims=True)", "np.any(x > 1)",
              "np.all(x > -1, axis=0)", "x.any(axis=(0, 1))", "(x > 0).all(axis=-1, keepdims=True)",
@@ -41,6 +44,8 @@ SAMPLES = (
     + samples(["np.nansum(x)", "np.nansum(x, axis=1)", "np.nanmean(x, axis=0)", "np.nanmax(x, axis=1)",
                "np.nanmin(x)", "x.argmax(axis=1)", "np.argmin(x)", "np.max(x, axis=1)"],
               (WITH_NAN,), (ALL_NAN_ROW,), (signed((3, 4), I32),))
+    + samples(["np.argmax(x)", "x.argmin(axis=-1)", "np.argmax(x, axis=1)", "x[:, ::2].argmax(axis=1)"],
+              (signed((4, 70), F32),), (LONG_NAN,), (signed((4, 70), I32),), (signed((4, 70), B),))
     + samples(["x.sum()", "x.prod()", "np.cumsum(x)", "np.any(x)", "np.all(x)", "x.var()"],
               (np.asarray(signed((), F64)),), (signed((0, 3), F32),))
     + samples(["np.var(x, axis=0)", "np.cumsum(x, axis=1)", "x.prod(axis=1)"], (signed((0, 3), F64),))
