@@ -25,6 +25,15 @@ def empty_like(prototype, dtype=None, order="K", subok=True, shape=None, *, devi
     return np.zeros_like(prototype, dtype=_dtype_name(dtype))
 
 
+def _scalar_dtype(v) -> np.dtype:
+    """The dtype NumPy gives a Python scalar, also for a scripted scalar value (`n = x.shape[0]`)."""
+    from .symbolic import Symbolic
+
+    if isinstance(v, Symbolic) and isinstance(v.ir.type, ScalarType):
+        return SCALAR_DTYPES[v.ir.type.name]
+    return np.asarray(v).dtype
+
+
 def _fill_dtype(fill_value):
     if isinstance(fill_value, (bool, int, float)):
         return np.asarray(fill_value).dtype.name
@@ -50,7 +59,7 @@ def arange(start, stop=None, step=None, dtype=None, *, device=None, like=None):
     if stop is None:
         start, stop = 0, start
     step = 1 if step is None else step
-    dtype = _dtype_name(dtype) or np.result_type(start, stop, step).name
+    dtype = _dtype_name(dtype) or np.result_type(*(_scalar_dtype(v) for v in (start, stop, step))).name
     return prims.arange(start, stop, step, dtype)
 
 

@@ -62,10 +62,11 @@ def infer_composite(op: OpDef, *args):
 
     graph = Graph()
     inputs = [_scratch_input(graph, a) for a in args]
-    with graph.inserting_at_end(graph.block):
-        out = expand(graph, op, inputs, None, partial=True)
-    if out is not None:
-        return out.type
+    if not any(x is _UNKNOWN for x in inputs):
+        with graph.inserting_at_end(graph.block):
+            out = expand(graph, op, inputs, None, partial=True)
+        if out is not None:
+            return out.type
     count = ARITY[op.name](*args) if op.name in ARITY else None
     return TENSOR if count is None else TupleType((TENSOR,) * count)
 
@@ -102,7 +103,13 @@ def no_out(out, name: str) -> None:
         raise unsupported(f"np.{name}(out=...)")
 
 
+_UNKNOWN = object()  # an argument the scratch graph cannot stand in for (a tuple of unknown arrays)
+
+
 def _scratch_input(graph: Graph, a):
+    if isinstance(a, TupleType):
+        known = all(isinstance(t, TensorType) and t.shape is not None for t in a.elems)
+        return [graph.add_input(t) for t in a.elems] if known else _UNKNOWN
     if isinstance(a, (TensorType, ScalarType)):
         return graph.add_input(a)
     if isinstance(a, list) and any(isinstance(x, TensorType) for x in a):
