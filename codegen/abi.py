@@ -8,6 +8,7 @@ import numpy as np
 # status codes the entry returns besides 0, and the exception the runtime raises for each
 ERRORS = {1: (IndexError, "index out of range in compiled code"),
           2: (MemoryError, "compiled code could not allocate its workspace")}
+FIRST_SITE_CODE = 16  # codes from here on are IndexErrors of one indexing site each (Lowering.errors says where)
 
 
 @dataclass(frozen=True)

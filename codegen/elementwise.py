@@ -32,8 +32,9 @@ def compute_dtype(op, out: np.dtype, in_dtypes: list, weak_values: list) -> np.d
     return np.result_type(*args)  # NumPy's promotion, Python scalars weak
 
 
-def emit_scalar_node(b: ir.IRBuilder, node, env: dict) -> None:
-    """Evaluate one op on scalars; env maps IR values to (llvm value, dtype, weak Python value or None)."""
+def emit_scalar_node(b: ir.IRBuilder, node, env: dict, guards: list | None = None) -> None:
+    """Evaluate one op on scalars; env maps IR values to (llvm value, dtype, weak Python value or None). With a
+    `guards` list, math functions may take fast paths (see ScalarBuilder.guards)."""
     if node.kind == "prim::Constant":
         value = node.attrs["value"]
         if isinstance(value, (np.ndarray, np.generic)):
@@ -52,16 +53,18 @@ def emit_scalar_node(b: ir.IRBuilder, node, env: dict) -> None:
     out_dt = np.dtype(out_t.dtype) if isinstance(out_t, TensorType) else scalar_dtype(out_t)
     dt = compute_dtype(op, out_dt, [d for _, d, _ in ins], [c for _, _, c in ins])
     targets = [np.dtype(np.bool_)] + [dt] * (len(ins) - 1) if op.compute == CONDITION else [dt] * len(ins)
-    result = op.emit(ScalarBuilder(b, dt), *(cast(b, v, d, t) for (v, d, _), t in zip(ins, targets)))
+    # a None operand (np.clip(x, None, 1)) reaches the emitter as None
+    result = op.emit(ScalarBuilder(b, dt, guards), *(None if v is None else cast(b, v, d, t)
+                                                     for (v, d, _), t in zip(ins, targets)))
     if op.compute == OPERANDS:
         env[node.output] = (result, out_dt, None)  # comparisons and logic give the bool (i1) result directly
     else:
         env[node.output] = (cast(b, result, dt, out_dt), out_dt, None)
 
 
-def emit_expression(b: ir.IRBuilder, sub: Graph, env: dict, nodes=None) -> None:
+def emit_expression(b: ir.IRBuilder, sub: Graph, env: dict, nodes=None, guards: list | None = None) -> None:
     for node in sub.block.nodes if nodes is None else nodes:
-        emit_scalar_node(b, node, env)
+        emit_scalar_node(b, node, env, guards)
 
 
 def bind_inputs(b: ir.IRBuilder, sub: Graph, in_params: list[Buf], offsets: list, scalar_args: list,
@@ -97,16 +100,34 @@ def emit_fusion_group(module: ir.Module, b: ir.IRBuilder, sub: Graph, inputs: li
     kb = ir.IRBuilder(fn.append_basic_block("entry"))
     in_params, out_params = params[:len(tensor_in)], params[len(tensor_in):]
     strides = [broadcast_strides(p.shape, p.strides, shape) for p in in_params] + [p.strides for p in out_params]
-    with loop_nest(kb, shape, strides, outer=tuple(scalar_args[-2:])) as offsets:
-        out_offsets = offsets[len(in_params):]
-        env = bind_inputs(kb, sub, in_params, offsets, scalar_args, scalar_in, used)
-        if in_place is not None:
-            p = out_params[0]
-            env[in_place] = (load(kb, p.at(kb, out_offsets[0]), p.dtype), p.dtype, None)
-        emit_expression(kb, sub, env, nodes)
-        for p, off, v in zip(out_params, out_offsets, sub.outputs):
-            value, dt, _ = env[v]
-            store(kb, cast(kb, value, dt, p.dtype), p.at(kb, off), p.dtype)
+    beyond = kb.alloca(ir.IntType(1), name="beyond_fast_path")
+    kb.store(ir.Constant(ir.IntType(1), 0), beyond)
+
+    def loop(guards: list | None) -> None:
+        with loop_nest(kb, shape, strides, outer=tuple(scalar_args[-2:])) as offsets:
+            out_offsets = offsets[len(in_params):]
+            env = bind_inputs(kb, sub, in_params, offsets, scalar_args, scalar_in, used)
+            if in_place is not None:
+                p = out_params[0]
+                env[in_place] = (load(kb, p.at(kb, out_offsets[0]), p.dtype), p.dtype, None)
+            emit_expression(kb, sub, env, nodes, guards)
+            for p, off, v in zip(out_params, out_offsets, sub.outputs):
+                value, dt, _ = env[v]
+                store(kb, cast(kb, value, dt, p.dtype), p.at(kb, off), p.dtype)
+            for flag in guards or ():
+                kb.store(kb.or_(kb.load(beyond), flag), beyond)
+
+    # Math functions take their fast paths first; if any argument was beyond one, the loop is redone exactly
+    # (outputs never alias inputs: the pointers are noalias). Not for an in-place epilogue, which reads outputs.
+    guards = [] if in_place is None else None
+    loop(guards)
+    if guards:
+        exact, done = fn.append_basic_block("exact"), fn.append_basic_block("done")
+        kb.cbranch(kb.load(beyond), exact, done)
+        kb.position_at_end(exact)
+        loop(None)
+        kb.branch(done)
+        kb.position_at_end(done)
     kb.ret_void()
     collapsed = collapse(shape, strides)[0]
     size = int(np.prod(shape, dtype=np.int64))

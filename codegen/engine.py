@@ -9,6 +9,7 @@ symbol namespace, so different libraries may reuse function names.
 
 import functools
 import itertools
+import os
 import threading
 import time
 from collections.abc import Iterable
@@ -22,6 +23,22 @@ llvm.initialize_native_asmprinter()
 # compile (parse, optimise, emit, link) atomic across threads.
 _lock = threading.RLock()
 _library_ids = itertools.count()
+
+
+def _hold_llvm() -> None:
+    """Before fork: wait until no thread is inside a compile or an llvmlite call, so the child inherits neither
+    our lock nor llvmlite's (nor LLVM's internal mutexes) held by a thread that does not exist there."""
+    _lock.acquire()
+    llvm.ffi.lib._lock.__enter__()  # llvmlite's lock around every LLVM C-API call
+
+
+def _release_llvm() -> None:
+    llvm.ffi.lib._lock.__exit__(None, None, None)
+    _lock.release()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_hold_llvm, after_in_parent=_release_llvm, after_in_child=_release_llvm)
 
 
 def target_triple() -> str:

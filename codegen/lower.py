@@ -20,7 +20,7 @@ from jitc.ops.abstract import normalize_axes
 from jitc.ops.registry import CREATION, ELEMENTWISE, KERNEL, MATMUL, REDUCTION, SCALAR
 from jitc.types import SCALAR_DTYPES, ScalarType, TensorType, TupleType
 
-from .abi import OutputSpec
+from .abi import FIRST_SITE_CODE, OutputSpec
 from .constants import constant_array
 from .elementwise import emit_copy, emit_fill, emit_fusion_group, emit_scalar_node, python_dtype
 from .kernel import declare
@@ -89,6 +89,7 @@ class Lowering:
         self.workspace_size = 0
         self.env: dict = {}
         self.error_block = None
+        self.errors: dict[int, str] = {}  # error code -> the IndexError message of that indexing site
         self.outputs, self.template = flatten_outputs(graph, dedupe_outputs)
         self.specs = [output_spec(v) for v in self.outputs]
         self.out_slot: dict[Value, int] = {}  # output value -> its caller-allocated slot, where it is computed
@@ -338,6 +339,12 @@ class Lowering:
         self.error_phi.add_incoming(ir.Constant(I32, code), self.b.block)
         self.b.cbranch(cond, self.error_block, ok)
         self.b.position_at_end(ok)
+
+    def index_error(self, axis: int, size: int, node: Node) -> int:
+        """The error code of an indexing site: its message says which axis, its size and the user's line."""
+        code = FIRST_SITE_CODE + len(self.errors)
+        self.errors[code] = f"index out of bounds for axis {axis} with size {size}{_at(node)}"
+        return code
 
     def merge_slots(self, values: list[Value]) -> list:
         """Destinations for values merged from branches or carried by loops: one buffer per array value (for a

@@ -4,6 +4,7 @@ the process-symbol table) runs the chunks. Code without a symbol table (exported
 from __future__ import annotations
 
 import os
+import sys
 
 from llvmlite import ir
 
@@ -15,11 +16,27 @@ CHUNKS_PER_THREAD = 8
 
 
 def thread_count() -> int:
-    """JITC_NUM_THREADS, else the CPUs this process may use."""
+    """Threads a parallel kernel may use: JITC_NUM_THREADS, else OMP_NUM_THREADS (as numexpr and BLAS read it;
+    Dask's nanny sets it to 1 in its workers so that tasks running side by side do not oversubscribe), else the
+    CPUs of this process's affinity mask, shared among the threads of the Dask worker running this code."""
+    for variable in ("JITC_NUM_THREADS", "OMP_NUM_THREADS"):
+        try:
+            return max(1, int(os.environ[variable]))
+        except (KeyError, ValueError):
+            pass
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, cpus // _dask_worker_threads())
+
+
+def _dask_worker_threads() -> int:
+    """The worker's nthreads when this thread runs a Dask task, else 1 (distributed is never imported here)."""
+    distributed = sys.modules.get("distributed")
+    if distributed is None:
+        return 1
     try:
-        return max(1, int(os.environ["JITC_NUM_THREADS"]))
-    except (KeyError, ValueError):
-        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        return max(1, int(distributed.get_worker().state.nthreads))
+    except (ValueError, AttributeError, TypeError):  # get_worker raises ValueError outside a worker
+        return 1
 
 
 def _trampoline(module: ir.Module, body: ir.Function, ctx_type: ir.LiteralStructType) -> ir.Function:

@@ -141,6 +141,11 @@ class _RowKernel:
         kb.store(identity(kb, kind, acc_dtype), slot)
         source = node.inputs[0]
         keep = self._scratch(kb, source, node) if source.node in deferred else None
+        if keep is not None:  # computed in its own loop at full vector width, then reduced from L1
+            with for_range(kb, self.n, "col") as j:
+                value, dt, _ = self._evaluate(kb, index, j, env, deferred, [source])[source]
+                store(kb, value, kb.gep(keep, [i64(0), j], inbounds=True), dt)
+            self.stored[source] = (keep, dt)
         with for_range(kb, self.n, "col") as j:
             if source in self.tensors:
                 inner = dict(env)
@@ -150,10 +155,6 @@ class _RowKernel:
                 inner = self._evaluate(kb, index, j, env, deferred, [source])
             value, dt, _ = inner[source]
             kb.store(combine(kb, kind, acc_dtype, kb.load(slot), cast(kb, value, dt, acc_dtype)), slot)
-            if keep is not None:
-                store(kb, value, kb.gep(keep, [i64(0), j], inbounds=True), dt)
-        if keep is not None:
-            self.stored[source] = (keep, dt)
         return finish(kb, kind, kb.load(slot), acc_dtype, self.n, out_dtype), out_dtype, None
 
 

@@ -72,8 +72,11 @@ def cast(b: ir.IRBuilder, v, src, dst):
 class ScalarBuilder:
     """Emits NumPy-exact scalar arithmetic for one compute dtype."""
 
-    def __init__(self, builder: ir.IRBuilder, dtype):
+    def __init__(self, builder: ir.IRBuilder, dtype, guards: list | None = None):
         self.b = builder
+        # None: exact math. A list: math functions may take a fast path valid for typical arguments, and append
+        # the i1 that says an argument was beyond it (the loop is then redone exactly; codegen/elementwise.py).
+        self.guards = guards
         self.dtype = np.dtype(dtype)
         self.ty = value_type(self.dtype)
         self.is_float = self.dtype.kind == "f"
@@ -170,9 +173,7 @@ class ScalarBuilder:
         return self.b.select(bad, self.const(0), r)
 
     def pow(self, x, y):
-        if not self.is_float:
-            self._unsupported("integer power")
-        return self._intrinsic("llvm.pow", x, y)
+        return self.ufunc("power", x, y)
 
     def maximum(self, x, y):
         return self._pick(x, y, ">=")
@@ -203,14 +204,24 @@ class ScalarBuilder:
             return x
         return self.b.select(self.b.icmp_signed("<", x, self.const(0)), self.b.neg(x), x)
 
-    def math(self, name: str, x):
+    def math(self, name: str, *args):
         if not self.is_float:
             self._unsupported(name)
         if name == "sqrt":
-            return self._intrinsic("llvm.sqrt", x)
-        from .mathlib import emit_math
+            return self._intrinsic("llvm.sqrt", *args)
+        from .mathlib import emit_math, emit_math_fast
 
-        return emit_math(self.b, name, x)
+        fast = emit_math_fast(self.b, name, *args) if self.guards is not None and len(args) == 1 else None
+        if fast is not None:
+            self.guards.append(fast[1])
+            return fast[0]
+        return emit_math(self.b, name, *args)
+
+    def ufunc(self, name: str, *args):
+        """NumPy's rounding, sign, classification, shift and power functions (codegen/ufuncs.py)."""
+        from .ufuncs import emit_ufunc
+
+        return emit_ufunc(self, name, *args)
 
     # ---- comparisons and logic (results are i1)
     def cmp(self, op: str, x, y):

@@ -2,22 +2,28 @@
 its threads can live as long as the process).
 
 `void jitc_parallel_for(void (*body)(i8 *ctx, i64 lo, i64 hi), i8 *ctx, i64 n, i64 chunks, i64 threads)` runs
-body over `chunks` pieces of [0, n). Workers spin briefly after each job, then sleep on a futex, so a job
-reaches them in microseconds. Chunks are claimed with a compare-and-swap on (job number, next chunk), and a
+body over `chunks` pieces of [0, n). Workers spin briefly after each job (PAUSE_ROUNDS pause instructions,
+then YIELD_ROUNDS sched_yields, which hand the core to any other runnable thread: BLAS's, another process's),
+then sleep on a futex, so a job reaches them in microseconds and an idle pool costs a busy machine almost
+nothing. The caller waiting for the last chunks yields the same way, so a worker that was preempted in the
+middle of a chunk gets the core back at once instead of after the spinning caller's time slice. Chunks are claimed with a compare-and-swap on (job number, next chunk), and a
 finished job is closed (its chunk index set past any count) before the next one's settings are written: a
 worker that wakes late can never run a chunk with settings of a job other than the one it claimed. The caller
 works too and only waits for chunks in progress. If another thread holds the pool, the caller runs alone.
 """
 from __future__ import annotations
 
+import ctypes
 import functools
+import os
 
 from llvmlite import ir
 
 from .scalar import I8, I32, I64
 
-FUTEX_WAIT_PRIVATE, FUTEX_WAKE_PRIVATE, SYS_FUTEX = 128, 129, 202
-SPIN_ROUNDS = 4096
+FUTEX_WAIT_PRIVATE, FUTEX_WAKE_PRIVATE, SYS_FUTEX, SYS_SCHED_YIELD = 128, 129, 202, 24
+PAUSE_ROUNDS = 512  # about 10-40 microseconds, depending on the CPU's pause latency
+YIELD_ROUNDS = 32
 CLOSED = 0xFFFFFFFF  # the chunk index of a finished job: beyond any chunk count, so every claim fails
 JOB, DONE, BUSY, STARTED, BODY, CTX, N, CHUNK, CHUNKS, _FIELDS = range(10)
 
@@ -92,10 +98,10 @@ class _Pool:
         job = b.lshr(b.load_atomic(self.field(b, JOB), "acquire", 8), _c(32))
         b.cbranch(b.icmp_unsigned("!=", job, b.load(seen)), work, spin)
         b.position_at_end(spin)
-        b.call(self.pause, [])
+        self._pause_or_yield(b, rounds)
         more = b.add(rounds, _c(1))
-        b.cbranch(b.icmp_signed("<", more, _c(SPIN_ROUNDS)), wait, sleep)
-        rounds.add_incoming(more, spin)
+        b.cbranch(b.icmp_signed("<", more, _c(PAUSE_ROUNDS + YIELD_ROUNDS)), wait, sleep)
+        rounds.add_incoming(more, b.block)
         b.position_at_end(sleep)  # read the futex word, then re-check: a job posted after this wakes us
         ticket = b.load_atomic(self.wake, "acquire", 4)
         job_now = b.lshr(b.load_atomic(self.field(b, JOB), "acquire", 8), _c(32))
@@ -149,13 +155,17 @@ class _Pool:
         b.call(self.syscall, [_c(SYS_FUTEX), self.wake, ir.Constant(I32, FUTEX_WAKE_PRIVATE),
                               ir.Constant(I32, 2 ** 31 - 1)])
         b.call(self.run_chunks, [job])
+        entry_end = b.block
         wait, waiting, finished = (fn.append_basic_block(x) for x in ("wait", "waiting", "finished"))
         b.branch(wait)
         b.position_at_end(wait)
+        rounds = b.phi(I64)
+        rounds.add_incoming(_c(0), entry_end)
         done = b.load_atomic(self.field(b, DONE), "acquire", 8)
         b.cbranch(b.icmp_signed("<", done, count), waiting, finished)
         b.position_at_end(waiting)
-        b.call(self.pause, [])
+        self._pause_or_yield(b, rounds)
+        rounds.add_incoming(b.add(rounds, _c(1)), b.block)
         b.branch(wait)
         b.position_at_end(finished)
         # close the job before the next caller may rewrite the settings: a worker that read this job's number
@@ -164,6 +174,19 @@ class _Pool:
         b.store_atomic(_c(0), self.field(b, BUSY), "release", 8)
         b.ret_void()
         return fn
+
+
+    def _pause_or_yield(self, b: ir.IRBuilder, rounds) -> None:
+        """One round of waiting: a pause instruction for the first PAUSE_ROUNDS rounds, then sched_yield."""
+        pause, give_up, after = (b.function.append_basic_block(x) for x in ("pause", "yield", "waited"))
+        b.cbranch(b.icmp_signed("<", rounds, _c(PAUSE_ROUNDS)), pause, give_up)
+        b.position_at_end(pause)
+        b.call(self.pause, [])
+        b.branch(after)
+        b.position_at_end(give_up)
+        b.call(self.syscall, [_c(SYS_SCHED_YIELD)])
+        b.branch(after)
+        b.position_at_end(after)
 
 
 class _counted_loop:
@@ -202,3 +225,14 @@ def parallel_for_address() -> int:
 
 
 _KEEP: list = []
+
+
+def _reset_in_child() -> None:
+    """After fork only the forking thread exists: the pool's workers are gone and the pool may be marked busy
+    by a thread that was running a job. Back to the initial state, so the child's first job starts new workers."""
+    for library in _KEEP:
+        ctypes.memset(library.address("jitc_pool_state"), 0, _FIELDS * 8)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_in_child)

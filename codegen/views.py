@@ -31,7 +31,7 @@ def view_select(lw, node: Node) -> Buf:
         value, dt, _ = lw.scalar(node.inputs[2])
         value = cast(b, value, dt, np.int64)
         index = b.select(b.icmp_signed("<", value, i64(0)), b.add(value, i64(n)), value)
-        lw.error(1, b.icmp_unsigned(">=", index, i64(n)))  # unsigned: negative indices fail too
+        lw.error(lw.index_error(dim, n, node), b.icmp_unsigned(">=", index, i64(n)))  # unsigned: negatives too
     ptr = b.gep(src.ptr, [b.mul(index, i64(src.strides[dim]))], inbounds=True)
     return Buf(ptr, src.dtype, src.shape[:dim] + src.shape[dim + 1:], src.strides[:dim] + src.strides[dim + 1:])
 

@@ -1,14 +1,36 @@
-"""`@jitc.compile`: the front door. Scripts the function or module (tracing only when the source cannot be
-scripted and the trace is free of data-dependent Python conversions), then runs native code per signature."""
+"""`@jitc.compile`: the front door. Scripts the function, model object or bound method once per kind of call
+(tracing only when the source cannot be scripted and the trace is free of data-dependent Python conversions),
+then runs native code per signature. What neither can compile runs through NumPy, with one FallbackWarning."""
 from __future__ import annotations
 
 import functools
+import inspect
 import operator
 import warnings
 
-from .errors import JitcError, ScriptError, TracerWarning
+from .arguments import CallBinder, flatten
+from .errors import FallbackWarning, JitcError, ScriptError, SignatureError, TracerWarning
 from .nn.module import Module
 from .runtime.executor import disabled, signature
+
+EAGER = "eager"  # marker: this kind of call runs through NumPy
+
+
+class _Target:
+    """A scripted or traced ScriptFunction, or a ScriptModule and the method to run."""
+
+    def __init__(self, obj, method: str | None = None):
+        self.obj, self.method = obj, method
+
+    def run(self, args: list, owner):
+        from .runtime import run_function, run_method
+
+        if self.method is None:
+            return run_function(self.obj, tuple(args), owner=owner)
+        return run_method(self.obj, self.method, tuple(args), owner=owner)
+
+    def inspectable(self):
+        return self.obj if self.method in (None, "forward") else getattr(self.obj, self.method)
 
 
 class CompiledFunction:
@@ -16,69 +38,169 @@ class CompiledFunction:
 
     def __init__(self, fn, fallback: str = "warn"):
         self.fn, self.fallback = fn, fallback
-        self._scripted = None
-        self._script_error: ScriptError | None = None
-        self._traced: dict = {}
-        if not isinstance(fn, Module):
+        self.model, self.method = _model_and_method(fn)
+        entry = fn if self.model is None else _method_function(self.model, self.method)
+        self.binder = CallBinder(entry, skip_self=self.model is not None)
+        self.state = _model_state(self.model)
+        self._variants: dict = {}   # argument kinds -> _Target, or a ScriptError when scripting failed
+        self._traced: dict = {}     # (kinds, signature) -> _Target or EAGER
+        if inspect.isfunction(fn) or inspect.ismethod(fn):
             functools.update_wrapper(self, fn, updated=())
         self._call = self._general_call
         self._disabled = disabled()  # JITC_DISABLE is read when the function is wrapped
-        self._try_script()
-        if self._scripted is not None:
-            _apply_fallback(self._scripted, fallback)
+        if entry is not None:
+            self._variant(self.binder.default_kinds())  # scripting errors show early (JITC_DEBUG), not at a call
 
-    def _try_script(self) -> None:
-        from .script import script
+    @classmethod
+    def _restore(cls, fn, fallback: str, variants: dict, traced: dict, wrapper: dict):
+        """A CompiledFunction from its parts (unpickled or copied, see pickling.py): nothing is compiled again
+        until a call needs it."""
+        self = cls.__new__(cls)
+        self.__dict__.update(wrapper)
+        self.fn, self.fallback = fn, fallback
+        self.model, self.method = _model_and_method(fn)
+        entry = fn if self.model is None else _method_function(self.model, self.method)
+        self.binder = CallBinder(entry, skip_self=self.model is not None)
+        self.state = _model_state(self.model)
+        self._variants, self._traced = variants, traced
+        if inspect.isfunction(fn) or inspect.ismethod(fn):
+            self.__wrapped__ = fn
+        self._call = self._general_call
+        self._disabled = disabled()
+        for target in (*variants.values(), *traced.values()):
+            if isinstance(target, _Target):
+                _apply_fallback(target, fallback)
+        return self
 
-        try:
-            self._scripted = script(self.fn)
-        except ScriptError as e:
-            self._script_error = e
+    def __reduce__(self):
+        from .pickling import reduce_compiled
 
-    def _target(self, args):
-        if self._scripted is not None:
-            return self._scripted
-        key = signature(list(args))
-        target = self._traced.get(key)
+        return reduce_compiled(self)
+
+    def __copy__(self):
+        from .pickling import copy_compiled
+
+        return copy_compiled(self)
+
+    def __deepcopy__(self, memo):
+        from .pickling import copy_compiled
+
+        return copy_compiled(self, memo)
+
+    # ---- compiling
+    def _variant(self, kinds: tuple):
+        target = self._variants.get(kinds)
         if target is None:
-            target = self._traced[key] = self._trace(args)
-            _apply_fallback(target, self.fallback)
+            try:
+                target = self._script(kinds)
+                _apply_fallback(target, self.fallback)
+            except ScriptError as e:
+                target = e
+            except (JitcError, RecursionError) as e:
+                target = ScriptError(str(e))
+            except Exception as e:  # noqa: BLE001  (a bug in the script compiler must not reach the user)
+                target = ScriptError(f"internal error while scripting ({type(e).__name__}: {_short(str(e))}); "
+                                     "please report it")
+            self._variants[kinds] = target
         return target
 
-    def _trace(self, args):
+    def _script(self, kinds: tuple) -> _Target:
+        from .script import Session
+
+        session = Session()
+        if self.model is None:
+            if not inspect.isfunction(self.fn):
+                raise ScriptError(f"cannot script {_name(self.fn)}: it is not a Python function")
+            return _Target(session.script_function(self.fn, kinds))
+        sm = session.script_module(self.model, compile_forward=False)
+        if session.method_graph(self.model, self.method, kinds) is None:
+            raise ScriptError(f"{type(self.model).__name__} has no method '{self.method}' to compile")
+        return _Target(sm, self.method)
+
+    def _target_for(self, bound: list, kinds: tuple):
+        """The target running this call (scripted, else traced for its signature), or EAGER."""
+        target = self._variant(kinds)
+        if isinstance(target, _Target):
+            return target
+        flat = flatten(bound, kinds)
+        key = (kinds, signature(flat))
+        traced = self._traced.get(key)
+        if traced is None or isinstance(traced, _Target) and _baked_differently(traced.obj, flat):
+            traced = self._traced[key] = self._trace(bound, kinds, target)
+        return traced
+
+    def _trace(self, bound: list, kinds: tuple, script_error: ScriptError):
         from .trace import trace
+        from .types import BOOL, FLOAT, INT, TENSOR
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", TracerWarning)
-            try:
-                return trace(self.fn, tuple(args), check_trace=False)
-            except TracerWarning as w:
-                raise JitcError(f"jitc.compile cannot compile {_name(self.fn)}: scripting failed "
-                                f"({self._script_error}) and tracing would bake a data-dependent value into "
-                                f"the graph ({w})") from self._script_error
-            except JitcError as e:
-                raise JitcError(f"jitc.compile cannot compile {_name(self.fn)}: scripting failed "
-                                f"({self._script_error}); tracing failed too ({e})") from e
+        reason = f"scripting failed ({script_error})"
+        if all(k in (TENSOR, INT, FLOAT, BOOL) or k is None for k in kinds):
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", TracerWarning)
+                try:
+                    target = _Target(trace(self.fn, tuple(bound), check_trace=False))
+                    _apply_fallback(target, self.fallback)
+                    return target
+                except TracerWarning as w:
+                    reason += f" and tracing would bake a data-dependent value into the graph ({w})"
+                except JitcError as e:
+                    reason += f"; tracing failed too ({e})"
+                except Exception as e:  # noqa: BLE001  (the function itself fails: NumPy reports it eagerly)
+                    reason += f"; tracing failed too ({type(e).__name__}: {_short(str(e))})"
+        return self._eager(reason)
 
+    def _eager(self, reason: str):
+        message = f"jitc.compile cannot compile {_name(self.fn)}: {reason}"
+        if self.fallback == "error":
+            raise JitcError(message)
+        if self.fallback == "warn":
+            warnings.warn(f"{message}; it runs through NumPy (eagerly) instead", FallbackWarning, stacklevel=4)
+        return EAGER
+
+    # ---- calls
     # the last signature's native entry (a builtin, no Python frame); it falls back to _general_call itself
     __call__ = property(operator.attrgetter("_call"))
 
     def _general_call(self, *args, **kwargs):
-        from .runtime import run_function, run_method
-        from .script_module import ScriptModule, refuse_keywords
-
         if self._disabled:
             return self.fn(*args, **kwargs)
-        refuse_keywords(_name(self.fn), kwargs)
-        target = self._scripted or self._target(args)
-        if isinstance(target, ScriptModule):
-            return run_method(target, "forward", args, owner=self)
-        return run_function(target, args, owner=self)
+        bound = self.binder.bind(args, kwargs)
+        try:
+            kinds = self.binder.kinds(bound)
+        except SignatureError as e:
+            return self._run_eagerly(str(e), args, kwargs)
+        if self.state is not None and self.state.changed():
+            self._variants.clear()  # a new submodule or constant: compile again
+            self._traced.clear()
+        target = self._target_for(bound, kinds)
+        if target is EAGER:
+            return self.fn(*args, **kwargs)
+        # native fast paths guard the arguments, and Module attribute assignment retires them; a plain object's
+        # attributes can change unseen, so its calls come here, where the state is checked
+        owner = self if self.model is None or isinstance(self.model, Module) else None
+        return target.run(flatten(bound, kinds), owner)
+
+    def _run_eagerly(self, reason: str, args, kwargs):
+        key = ("eager", reason)
+        if key not in self._traced:
+            self._traced[key] = self._eager(reason)
+        return self.fn(*args, **kwargs)
+
+    # ---- inspection
+    def _target(self, args):
+        """The ScriptFunction/ScriptModule that runs these arguments (export and the inspect_* methods)."""
+        bound = self.binder.bind(args, {})
+        kinds = self.binder.kinds(bound)
+        target = self._target_for(bound, kinds)
+        if target is EAGER:
+            raise JitcError(f"{_name(self.fn)} runs through NumPy for these arguments: there is no compiled code")
+        return target.inspectable()
 
     @property
     def script_module(self):
-        """The ScriptModule/ScriptFunction being compiled (None when it is traced per signature)."""
-        return self._scripted
+        """The ScriptModule/ScriptFunction compiled for array arguments (None when it could not be scripted)."""
+        target = self._variants.get(self.binder.default_kinds())
+        return target.inspectable() if isinstance(target, _Target) else None
 
     def graph_for(self, *args):
         return self._target(args).graph_for(*args)
@@ -93,32 +215,71 @@ class CompiledFunction:
         return self._target(args).explain(*args)
 
     def cache_info(self) -> list[dict]:
-        targets = [self._scripted] if self._scripted is not None else list(self._traced.values())
-        return [info for t in targets for info in t.cache_info()]
+        targets = [t for t in (*self._variants.values(), *self._traced.values()) if isinstance(t, _Target)]
+        return [info for t in targets for info in t.inspectable().cache_info()]
 
     def __repr__(self) -> str:
         return f"<jitc.compile {_name(self.fn)}>"
 
 
-def _apply_fallback(target, fallback: str) -> None:
+def _model_and_method(fn) -> tuple[object, str | None]:
+    """(model object, method name) for a model object or a bound method of one; (None, None) for a function."""
+    from .script.objects import is_model_object
+
+    if inspect.ismethod(fn) and is_model_object(fn.__self__):
+        return fn.__self__, fn.__func__.__name__
+    if is_model_object(fn):
+        return fn, "forward"
+    return None, None
+
+
+def _model_state(model):
+    from .script.objects import ModelState
+
+    return ModelState(model) if model is not None else None
+
+
+def _method_function(model, name: str):
+    from .script.objects import method
+
+    return method(model, name)
+
+
+def _apply_fallback(target: _Target, fallback: str) -> None:
     from .runtime import executor_for
 
-    graph, module, name = target._compiled_target()
-    ex = executor_for(target, name, graph, module)
+    if target.method is None:
+        graph, module, name = target.obj._compiled_target()
+    else:
+        graph, module, name = target.obj._methods[target.method], target.obj, target.method
+    ex = executor_for(target.obj, name, graph, module)
     ex.fallback = fallback
 
 
+def _baked_differently(traced, flat: list) -> bool:
+    """A trace that baked a scalar argument (a loop count, a condition) is only valid for that value."""
+    return any(flat[i] != v or type(flat[i]) is not type(v) for i, v in traced.traced_values.items())
+
+
+def _short(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[:limit] + " ..."
+
+
 def _name(fn) -> str:
-    return type(fn).__name__ if isinstance(fn, Module) else getattr(fn, "__qualname__", repr(fn))
+    if isinstance(fn, Module) or not hasattr(fn, "__qualname__"):
+        return type(fn).__name__
+    return fn.__qualname__
 
 
 def compile(fn=None, *, fallback: str = "warn", dynamic: bool = False):
-    """Compile a function or module to native code, lazily per input signature (dtype, shape, strides).
+    """Compile a function, a model object (a jitc.nn.Module or a plain object with `__call__`) or a bound method,
+    lazily per kind of call and input signature (dtype, shape, strides).
 
-    `fallback`: what happens when a signature cannot be compiled natively (an op or dtype the backend does
-    not support): "warn" runs it on the interpreter with a FallbackWarning, "error" raises CompileError,
-    "silent" interprets without a warning. `dynamic=True` (shape-generic code) is not implemented: every
-    shape gets its own specialization, and the 64 most recent ones stay cached per function.
+    `fallback`: what happens with what cannot be compiled natively: "warn" runs it on the interpreter (an op or
+    dtype the backend does not support) or through NumPy (code jitc cannot compile at all) with a
+    FallbackWarning; "error" raises a JitcError; "silent" does the same as "warn" without a warning.
+    `dynamic=True` (shape-generic code) is not implemented: every shape gets its own specialization, and the 64
+    most recent ones stay cached per function.
     """
     if fallback not in ("warn", "error", "silent"):
         raise JitcError(f"fallback must be 'warn', 'error' or 'silent', got {fallback!r}")

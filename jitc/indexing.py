@@ -26,7 +26,8 @@ def index_steps(index, ndim: int | None) -> list[tuple]:
                 steps.append(("aten::slice", dim, item.start, item.stop, item.step))
             dim += 1
         elif isinstance(item, (bool, float, list)) or hasattr(item, "__array__"):
-            raise JitcError(f"only basic indexing (integers, slices, None, ...) is supported, got {item!r}")
+            what = f"an array of shape {item.shape}" if hasattr(item, "shape") else repr(item)[:80]
+            raise JitcError(f"only basic indexing (integers, slices, None, ...) is supported, got {what}")
         else:
             steps.append(("aten::select", dim, item))  # an int, or an int-typed IR value when scripting
     return steps

@@ -1,10 +1,12 @@
 """Proxy arrays: stand in for NumPy arrays while tracing, compute the real values and record each op."""
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 
 from .ops import DUNDERS, METHODS, OPS, op_for_function
-from .ops.registry import numpy_name
+from .ops.registry import REFLECTED, numpy_name
 
 
 class Proxy:
@@ -108,7 +110,14 @@ class Proxy:
         return self._tracer.warn_baked("a Python index", self.value.__index__())
 
     def __repr__(self):
-        return f"Proxy(%{self.ir.name}, {self.value!r})"
+        return f"Proxy(%{self.ir.name}, {describe_value(self.value)})"
+
+
+def describe_value(value) -> str:
+    """A value for a message: scalars as they are, arrays by dtype and shape (never their contents)."""
+    if isinstance(value, np.ndarray) and value.size > 1:
+        return f"a {value.dtype} array of shape {value.shape}"
+    return repr(value.item() if isinstance(value, (np.ndarray, np.generic)) else value)
 
 
 def _first_proxy(args):
@@ -121,7 +130,7 @@ def _first_proxy(args):
 
 
 def _dunder(name: str, op):
-    reflected = name.startswith("__r")  # __radd__ and friends: `2 + x` calls x.__radd__(2)
+    reflected = name in REFLECTED  # __radd__ and friends: `2 + x` calls x.__radd__(2)
 
     def method(self, *other):
         args = (other[0], self) if reflected else (self, *other)
@@ -134,3 +143,66 @@ def _dunder(name: str, op):
 for _name, _op in DUNDERS.items():
     setattr(Proxy, _name, _dunder(_name, _op))
 
+
+
+class ScalarProxy(Proxy):
+    """A traced Python int/float/bool (a scalar example input, or arithmetic on one): arithmetic follows Python and
+    is recorded, so a new value needs no new trace; converting it (range(n), if n > 0, int(n)) bakes the value
+    in, and the trace is then specialized to the values of the inputs it came from."""
+
+    def __init__(self, tracer, value, ir, sources: frozenset):
+        super().__init__(tracer, value, ir)
+        self.sources = sources  # the graph inputs (positions) this value is computed from
+
+    def _python(self, name: str, other, reflected: bool):
+        if isinstance(other, Proxy) and not isinstance(other, ScalarProxy) or isinstance(other, np.ndarray):
+            op = DUNDERS[name]
+            return self._tracer.record(op, (other, self) if reflected else (self, other), {})
+        if not isinstance(other, (bool, int, float, ScalarProxy)):
+            return NotImplemented
+        a, b = self.value, other.value if isinstance(other, ScalarProxy) else other
+        value = PYTHON_OPS[name](b, a) if reflected else PYTHON_OPS[name](a, b)  # Python's errors, as eagerly
+        args = (other, self) if reflected else (self, other)
+        return self._tracer.record_scalar(DUNDERS[name], args, value)
+
+    def __bool__(self):
+        self._tracer.bake(self)
+        return bool(self.value)
+
+    def __int__(self):
+        self._tracer.bake(self)
+        return int(self.value)
+
+    def __float__(self):
+        self._tracer.bake(self)
+        return float(self.value)
+
+    def __index__(self):
+        self._tracer.bake(self)
+        return operator.index(self.value)
+
+    def __neg__(self):
+        return self._tracer.record_scalar(DUNDERS["__neg__"], (self,), -self.value)
+
+    def __repr__(self):
+        return f"ScalarProxy(%{self.ir.name}, {self.value!r})"
+
+
+PYTHON_OPS = {"__add__": operator.add, "__sub__": operator.sub, "__mul__": operator.mul,
+              "__truediv__": operator.truediv, "__floordiv__": operator.floordiv, "__mod__": operator.mod,
+              "__pow__": operator.pow, "__lt__": operator.lt, "__le__": operator.le, "__gt__": operator.gt,
+              "__ge__": operator.ge, "__eq__": operator.eq, "__ne__": operator.ne}
+
+
+def _scalar_dunder(name: str, reflected: bool):
+    def method(self, other):
+        return self._python(name, other, reflected)
+
+    return method
+
+
+for _name in PYTHON_OPS:
+    setattr(ScalarProxy, _name, _scalar_dunder(_name, False))
+    if _name[2:-2] in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow"):
+        setattr(ScalarProxy, "__r" + _name[2:], _scalar_dunder(_name, True))
+ScalarProxy.__hash__ = object.__hash__

@@ -57,6 +57,16 @@ class _Inspectable:
 
         save(self, path)
 
+    def __reduce__(self):
+        from .pickling import reduce_script
+
+        return reduce_script(self)
+
+    def __copy__(self):
+        from .pickling import copy_script
+
+        return copy_script(self)
+
     def _executor_and_values(self, args):
         from .runtime import executor_for
 
@@ -108,6 +118,8 @@ class ScriptFunction(_Inspectable):
     def __init__(self, graph: Graph, name: str):
         self.graph = graph
         self.name = name
+        self.value_inputs: frozenset[int] = frozenset()  # scalar inputs compiled by value (a trace baked them)
+        self.traced_values: dict[int, object] = {}         # ... and the values the trace baked
         self.__name__ = name
         self._call = self._general_call
 
@@ -152,13 +164,13 @@ class ScriptModule(_Inspectable):
         d["_call"] = self._general_call
 
     def __getattr__(self, name: str):
-        d = self.__dict__
+        d = self.__dict__  # read with .get: copy and pickle probe instances whose tables are not set yet
         for table in ("_modules", "_parameters", "_constants"):
-            if name in d[table]:
+            if name in d.get(table, ()):
                 return d[table][name]
-        if name in d["_methods"]:
+        if name in d.get("_methods", ()):
             return _BoundMethod(self, name)
-        raise AttributeError(f"ScriptModule '{d['original_name']}' has no attribute '{name}'")
+        raise AttributeError(f"ScriptModule '{d.get('original_name', '?')}' has no attribute '{name}'")
 
     def __setattr__(self, name: str, value) -> None:
         if name in self._parameters:
@@ -228,13 +240,18 @@ class ScriptModule(_Inspectable):
 class _BoundMethod:
     """`scripted.forward` / `module.helper`: runs the method's graph with the module as `self`."""
 
-    def __init__(self, module: ScriptModule, name: str):
+    def __init__(self, module: ScriptModule, name: str, binder=None):
         self.module, self.name = module, name
+        self.binder = binder  # an arguments.CallBinder: keywords and defaults bind by the Python signature
 
-    def __call__(self, *args):
+    def __call__(self, *args, **kwargs):
         from .nn.module import HOOKS
         from .runtime import run_method
 
+        if self.binder is not None:
+            args = tuple(self.binder.bind(args, kwargs))
+        else:
+            refuse_keywords(self.name, kwargs)
         if HOOKS.call is not None and self.name == "forward":
             return HOOKS.call(self.module, args, {})
         return run_method(self.module, self.name, args)

@@ -87,16 +87,19 @@ def save(obj: ScriptModule | ScriptFunction, path: str | os.PathLike) -> None:
     """Write obj (a ScriptModule tree or a ScriptFunction) to path; deterministic, so equal objects give equal
     bytes. Raises JitcError, before creating the file, for what the format cannot hold."""
     saver = _Saver()
-    if isinstance(obj, ScriptModule):
-        header = {"kind": "module", "root": saver.module(obj, "module", 0)}
-    elif isinstance(obj, ScriptFunction):
-        _check_name(obj.name, _IDENT, "function name", JitcError)
-        header = {"kind": "function", "root": {"name": obj.name, "graph": saver.graph(obj.graph, obj.name)}}
-    else:
-        raise JitcError(f"save() expects a ScriptModule or ScriptFunction, got {type(obj).__name__}")
-    text = json.dumps(header, sort_keys=True, separators=(",", ":"), allow_nan=False).encode()
+    text = json.dumps(header_of(obj, saver), sort_keys=True, separators=(",", ":"), allow_nan=False).encode()
     with open(path, "wb") as f:
         _write(f, text, saver.arrays)
+
+
+def header_of(obj: ScriptModule | ScriptFunction, saver: _Saver) -> dict:
+    """The file's header for obj; saver collects the arrays it refers to (pickling.py uses its own saver)."""
+    if isinstance(obj, ScriptModule):
+        return {"kind": "module", "root": saver.module(obj, "module", 0)}
+    if isinstance(obj, ScriptFunction):
+        _check_name(obj.name, _IDENT, "function name", JitcError)
+        return {"kind": "function", "root": {"name": obj.name, "graph": saver.graph(obj.graph, obj.name)}}
+    raise JitcError(f"save() expects a ScriptModule or ScriptFunction, got {type(obj).__name__}")
 
 
 def _write(f, header: bytes, parts: list) -> None:
@@ -245,7 +248,10 @@ class _Loader:
         self.graphs: list[tuple[Graph, ScriptModule | None, str, str]] = []  # graph, its module, path, label
 
     def load(self):
-        header = self._read_header()
+        return self.build(self._read_header())
+
+    def build(self, header):
+        """The object a decoded header describes (pickling.py calls this with arrays it carries itself)."""
         if not isinstance(header, dict) or header.get("kind") not in ("module", "function"):
             raise LoadError("$.kind must be \"module\" or \"function\"")
         self._keys(header, "$", {"kind", "root"})

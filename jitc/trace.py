@@ -15,10 +15,12 @@ from .ops import OPS, OpDef, bind
 from .ops.decomp import UnsupportedError
 from .ops.decomp.indexing import getitem, is_advanced
 from .ops.registry import COMPOSITE, decompose
-from .proxy import Proxy
+from .proxy import Proxy, ScalarProxy, describe_value
 from .script_module import ScriptFunction, ScriptModule, check_args
 from .source import user_location
 from .types import TENSOR, ListType, ModuleType, TensorType, TupleType, type_of_constant
+
+MAX_OPS_PER_LINE = 256  # more, from one source line, is a Python loop unrolled into the trace
 
 
 class TracingCheckError(JitcError):
@@ -39,6 +41,8 @@ class Tracer:
     def __init__(self):
         self.frames: list[_Frame] = []
         self.script_modules: dict[int, ScriptModule] = {}  # id(nn.Module) -> its ScriptModule
+        self.recorded: dict = {}  # (file, line) -> ops recorded there
+        self.value_inputs: frozenset[int] = frozenset()  # scalar inputs whose value the trace bakes in
 
     @property
     def frame(self) -> _Frame:
@@ -68,6 +72,7 @@ class Tracer:
     def record(self, op: OpDef, args, kwargs) -> Proxy:
         loc = user_location()
         where = f" at {loc}" if loc else ""
+        self._count(loc)
         bound = bind(op, tuple(args), kwargs, where)
         if op.kind == COMPOSITE:
             try:
@@ -85,6 +90,20 @@ class Tracer:
             return Proxy(self, np.asarray(result), value)
         return result
 
+    def record_scalar(self, op: OpDef, args, value) -> ScalarProxy:
+        """Python arithmetic on traced scalars: recorded, with the value Python computed."""
+        loc = user_location()
+        self._count(loc)
+        inputs = [insert_op_const(self.frame.graph, self.ir_of(a, None), loc) for a in args]
+        out = insert_op(self.frame.graph, op, inputs, str(loc) if loc else None, out_type=type_of_constant(value))
+        sources = frozenset().union(*(a.sources for a in args if isinstance(a, ScalarProxy)))
+        return ScalarProxy(self, value, out, sources)
+
+    def bake(self, scalar: ScalarProxy) -> None:
+        """A traced scalar used as a Python value (a range bound, a condition): the trace holds its value, so it is
+        specialized to the values of the inputs it came from."""
+        self.value_inputs |= scalar.sources
+
     def index(self, x: Proxy, index) -> Proxy:
         try:
             if is_advanced(index):
@@ -101,12 +120,22 @@ class Tracer:
             x = self.record(OPS[name], (x, *args), {})
         return x
 
+    def _count(self, loc) -> None:
+        """Refuse to unroll a Python loop into a huge graph: one source line recorded over and over is a loop."""
+        key = (loc.path, loc.line) if loc else None
+        n = self.recorded[key] = self.recorded.get(key, 0) + 1
+        if n > MAX_OPS_PER_LINE:
+            raise JitcError(f"tracing recorded the op at {loc or 'one line'} more than {MAX_OPS_PER_LINE} times: a "
+                            f"Python loop is being unrolled into the graph{self._at()}; use jitc.script (it keeps the "
+                            "loop a prim::Loop)")
+
     def unsupported(self, what: str) -> JitcError:
         return JitcError(f"{what} is not supported by jitc{self._at()}")
 
     def warn_baked(self, what: str, value):
         loc = user_location()
-        msg = (f"Converting a traced array to {what} might cause the trace to be incorrect: the value ({value!r}) is "
+        shown = describe_value(value)
+        msg = (f"Converting a traced array to {what} might cause the trace to be incorrect: the value ({shown}) is "
                f"baked into the trace as a constant, so other inputs will not change it"
                f"{f' (at {loc})' if loc else ''}. Use jitc.script to keep data-dependent control flow.")
         if loc:
@@ -222,8 +251,11 @@ class Tracer:
             a = a.value
         if isinstance(a, np.generic):
             a = np.asarray(a)
+        if isinstance(a, (bool, int, float)):
+            return ScalarProxy(self, a, graph.add_input(type_of_constant(a), name), frozenset({i}))
         if not isinstance(a, np.ndarray):
-            raise SignatureError(f"trace: example input {i} must be a NumPy array, got {type(a).__name__}")
+            raise SignatureError(f"trace: example input {i} must be a NumPy array or a Python int/float/bool, got "
+                                 f"{type(a).__name__}")
         return Proxy(self, a, graph.add_input(TensorType.of(a), name))
 
     def _set_outputs(self, graph: Graph, result) -> None:
@@ -343,6 +375,8 @@ def trace(fn_or_module, example_inputs, check_trace: bool = True):
             tracer._set_outputs(graph, out)
             name = getattr(fn_or_module, "__name__", "")
             result = ScriptFunction(graph, name if name.isidentifier() else "traced_fn")
+            result.value_inputs = tracer.value_inputs
+            result.traced_values = {i: example_inputs[i] for i in tracer.value_inputs}
         else:
             raise SignatureError(f"trace() expects a function or a jitc.nn.Module, got {type(fn_or_module).__name__}")
     finally:

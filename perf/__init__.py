@@ -3,8 +3,8 @@ elementwise chains, loops (stencil, LU), row-wise reductions (softmax, layernorm
 (matrix-vector, MLP, attention). See `python -m perf --help`."""
 import os
 
-NAMES = ("cell", "tanh_add", "tanh_scaled", "jacobi_2d", "lu", "softmax", "layernorm", "row_max", "full_max", "matvec",
-         "matvec_small", "mlp", "attention", "numpy_api", "linear_tanh", "first_call")  # the workloads, in run order
+NAMES = ("cell", "tanh_add", "tanh_scaled", "sin", "jacobi_2d", "lu", "softmax", "layernorm", "row_max", "full_max",
+         "matvec", "matvec_small", "mlp", "attention", "numpy_api", "linear_tanh", "first_call")  # the workloads, in run order
 _POOLS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "JITC_NUM_THREADS")
 
 

@@ -21,6 +21,10 @@ def tanh_scaled(x, h):
     return np.tanh(x * 0.5 + h) * 0.5 + 0.5
 
 
+def sin(x):
+    return np.sin(x)
+
+
 def linear_tanh(x, W, b, h):
     return np.tanh(x @ W.T + b + h)
 
@@ -130,6 +134,11 @@ def _elementwise(name: str, fn: Callable, title: str, n: int, rng: np.random.Gen
     return Workload(name, _size(n), title, fn, (x, h), rtol=1e-5, atol=1e-6, elementwise=True)
 
 
+def _sin(n: int, rng: np.random.Generator) -> Workload:
+    x = rng.uniform(-100, 100, n).astype(np.float32)  # many periods: the range reduction is part of the cost
+    return Workload("sin", _size(n), "np.sin(x)", sin, (x,), rtol=1e-5, atol=1e-6, elementwise=True)
+
+
 def _linear(rows: int, features: int, rng: np.random.Generator, settle: float) -> Workload:
     bound = 1 / np.sqrt(features)  # nn.Linear's init keeps x @ W.T + b near 1, where tanh is not flat
     x = rng.standard_normal((rows, features), dtype=np.float32)
@@ -185,6 +194,8 @@ def build(quick: bool, only: set[str] | None = None, seed: int = 0) -> list[Work
     makers += [("tanh_add", lambda n=n: _elementwise("tanh_add", tanh_add, "tanh(x + h)", n, rng)) for n in sizes]
     makers.append(("tanh_scaled", lambda: _elementwise("tanh_scaled", tanh_scaled, "tanh(x*0.5 + h)*0.5 + 0.5",
                                                        1 << 16 if quick else 1 << 22, rng)))
+    # its own generator, so adding it left the other workloads' inputs as they were
+    makers.append(("sin", lambda: _sin(1 << 16 if quick else 1 << 20, np.random.default_rng(seed + 1))))
     makers.append(("jacobi_2d", lambda: _jacobi(64 if quick else 700, rng)))
     makers.append(("lu", lambda: _lu(48 if quick else 400, rng)))
     makers += list(workloads_models.build(Workload, quick, rng).items())

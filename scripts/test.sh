@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Sets up a virtualenv with jitc and its test extra, then runs the test suite.
+# Sets up a virtualenv with jitc and its test and dask extras (the Dask tests run too), then runs the test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
-.venv/bin/pip install -q --disable-pip-version-check -e ".[test]"
+.venv/bin/pip install -q --disable-pip-version-check -e ".[test,dask]"
 .venv/bin/python -m pytest tests "$@"

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from math_samples import SAMPLES as MATH_SAMPLES
 
 from jitc.builder import insert_op
 from jitc.ir import Graph
@@ -29,9 +30,10 @@ INTS = (np.int32, np.int64)
 # Ops the backend cannot compile for the sampled inputs: these cases must fall back to the interpreter with a
 # FallbackWarning (and raise CompileError under fallback="error"). Keyed by (op, note).
 FALLBACK = {
-    ("aten::pow", "int"): "integer power has no native lowering (llvm.pow is float-only)",
     ("aten::size", "shape"): "returning x.shape (a folded tuple constant) is not a graph-built tuple",
     ("prim::Uninitialized", ""): "a None result cannot be returned from native code",
+    ("aten::slice.t", "shape"): "an int list result (a folded shape) cannot be returned from native code",
+    ("aten::add.t", "shape"): "an int list result (a folded shape) cannot be returned from native code",
     ("prim::dtype", "array"): "a str result (the folded dtype name) cannot be returned from native code",
 }
 
@@ -320,6 +322,9 @@ def scalar_cases() -> list[Case]:
         Case("aten::Float", None, (np.asarray(np.int32(7)),), "0d"),
         Case("aten::len", None, (x,), "array"),
         Case("aten::numel", None, (x,), "array"),
+        Case("aten::__getitem__.t", None, ((3, 4, 5), -1), "shape"),
+        Case("aten::slice.t", None, ((3, 4, 5), None, -1, None), "shape"),
+        Case("aten::add.t", None, ((3, 4), (-1, 2)), "shape"),
         Case("prim::dtype", None, (x,), "array"),
         Case("aten::dim", None, (x,), "array"),
         Case("aten::dim", None, (np.asarray(x[0, 0]),), "0d"),
@@ -337,3 +342,4 @@ def scalar_cases() -> list[Case]:
 
 CASES: list[Case] = (elementwise_cases() + reduction_cases() + matmul_cases() + view_cases() + creation_cases()
                      + scalar_cases())
+CASES += [Case(s.op, s.fn, s.inputs, s.note) for s in MATH_SAMPLES]  # jitc/ops/math.py's table: math_samples.py

@@ -112,10 +112,12 @@ BIG2D = "as_strided(np.ones(1, np.float32), shape=((1 << 16) + 1, (1 << 15) + 1)
 CASES = [
     ("arity_too_few", "add", "(x,)", "SignatureError", X, "warn"),
     ("arity_too_many", "add", "(x, x, x)", "SignatureError", X, "warn"),
-    ("list", "add", "([1.0, 2.0, 3.0], x)", "SignatureError", X, "warn"),
-    ("none", "add", "(None, x)", "SignatureError", X, "warn"),
-    ("str", "add", "('ab', x)", "SignatureError", X, "warn"),
-    ("python_float_for_array", "add", "(1.0, x)", "SignatureError", X, "warn"),
+    ("list", "add", "([1.0, 2.0, 3.0], x)", "numpy", X, "warn"),  # runs through NumPy (FallbackWarning)
+    ("list_fallback_error", "add", "([1.0, 2.0, 3.0], x)", "JitcError", X, "error"),
+    ("none", "add", "(None, x)", "TypeError", X, "warn"),  # NumPy's error, from running it through NumPy
+    ("str", "add", "('ab', x)", "UFuncTypeError", X, "warn"),
+    ("python_float", "add", "(1.0, x)", "numpy", X, "warn"),  # a Python scalar argument: compiled by type
+    ("dict", "add", "({}, x)", "TypeError", X, "warn"),
     ("numpy_scalar", "add", "(np.float32(2.0), x)", "numpy", X, "warn"),
     ("object_dtype", "add", "(np.array([1.0, None], dtype=object), x[0, :2])", "SignatureError", X, "warn"),
     ("complex_interpreted", "add", "(np.ones(3, np.complex64), np.ones(3, np.complex64))", "numpy", X, "warn"),

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 from decomp_check import new_ops
+from math_samples import SAMPLES as MATH_SAMPLES
 
 import jitc
 from jitc.builder import insert_op
@@ -41,7 +42,7 @@ NOT_TRACEABLE = {
     "aten::Float": "float(x) while tracing bakes the value in (TracerWarning)",
     **{name: "the script compiler emits it for Python scalars (loops, len, not, min/max); a trace never does"
        for name in ("aten::__range_length", "aten::__derive_index", "aten::len", "aten::dim", "aten::__not__",
-                    "aten::numel", "prim::dtype",
+                    "aten::numel", "prim::dtype", "aten::__getitem__.t", "aten::slice.t", "aten::add.t",
                     "prim::Uninitialized", "prim::min", "prim::max")},
 }
 
@@ -258,6 +259,9 @@ def script_scalar_samples() -> list[Sample]:
         Sample("aten::__derive_index", None, (3, 1, 2)),
         Sample("aten::len", None, (x,)),
         Sample("aten::numel", None, (x,)),
+        Sample("aten::__getitem__.t", None, ((3, 4, 5), -1)),
+        Sample("aten::slice.t", None, ((3, 4, 5), 1, None, None)),
+        Sample("aten::add.t", None, ((3, 4), (-1, 2))),
         Sample("prim::dtype", None, (x,)),
         Sample("aten::dim", None, (x,)),
         Sample("aten::dim", None, (np.asarray(x[0, 0]),), note="0d"),
@@ -328,6 +332,7 @@ BUILDERS = (binary_samples, unary_samples, where_clip_cast_samples, matmul_sampl
             view_samples, creation_samples, scalar_samples)
 SAMPLES: list[Sample] = [s for dtype in FLOAT_DTYPES for build in BUILDERS for s in build(dtype)]
 SAMPLES += int_bool_samples() + script_scalar_samples()
+SAMPLES += [Sample(s.op, s.fn, s.args, s.kind, s.note) for s in MATH_SAMPLES]  # jitc/ops/math.py: math_samples.py
 TRACEABLE = [s for s in SAMPLES if s.fn is not None]
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # perf.contenders.NOT_NATIVE_YET (not imported: perf sizes thread pools on import)
 NOT_NATIVE_YET = {"jacobi_2d", "lu"}
-WORKLOADS = {"cell", "tanh_add", "tanh_scaled", "jacobi_2d", "lu", "softmax", "layernorm", "row_max", "full_max",
+WORKLOADS = {"cell", "tanh_add", "tanh_scaled", "sin", "jacobi_2d", "lu", "softmax", "layernorm", "row_max", "full_max",
              "matvec", "matvec_small", "mlp", "attention", "linear_tanh", "first_call"}
 
 

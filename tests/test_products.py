@@ -53,3 +53,14 @@ def test_products_with_a_transposed_right_operand(dtype, shapes):
     got, expected = jitc.compile(f)(a, b), f(a, b)
     assert got.dtype == expected.dtype and got.shape == expected.shape
     assert np.all(np.abs(got - expected) <= _bound(a, np.swapaxes(b, -1, -2), expected.dtype))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64])
+def test_vector_products_with_epilogues(dtype):
+    rng = np.random.default_rng(3)
+    a = (rng.standard_normal((40, 30)) * 4).astype(dtype)
+    x, y = (rng.standard_normal(30) * 4).astype(dtype), (rng.standard_normal(40) * 4).astype(dtype)
+    for f, args in (((lambda a, x: np.maximum(a @ x, 0) * 2), (a, x)), ((lambda y, a: y @ a - 1), (y, a))):
+        got, expected = jitc.compile(f)(*args), f(*args)
+        assert got.dtype == expected.dtype and got.shape == expected.shape
+        np.testing.assert_allclose(got, expected, rtol=1e-5 if dtype == np.float32 else 1e-12, atol=1e-4)

@@ -138,3 +138,16 @@ def test_a_single_reduction_is_left_to_plain_fusion():
     fn = jitc.compile(lambda a: np.exp(a).sum(axis=-1))
     _check(fn(x), np.exp(x).sum(axis=-1))
     assert "aten::sub" not in str(fn.graph_for(x)) and _group_count(fn, x) == 1
+
+
+def repeated_softmax(x, n: int):
+    for _ in range(n):
+        x = softmax(x * 3.0)
+    return x
+
+
+def test_row_kernel_inside_a_scripted_loop():
+    x = np.random.default_rng(6).standard_normal((5, 40))
+    fn = jitc.script(repeated_softmax)
+    _check(fn(x, 3), repeated_softmax(x, 3))
+    assert _group_count(fn, x, 3) == 1 and "aten::sum" not in str(fn.graph_for(x, 3)).split("with prim::")[0]

@@ -49,10 +49,10 @@ def test_guard_failures_take_the_general_path(rng):
                  (x, rand(rng, 4)),                                          # broadcasting
                  (np.frombuffer(b"\0" + x.tobytes(), np.float32, 12, 1).reshape(3, 4), h)]:  # unaligned
         np.testing.assert_allclose(f(a, b), np.tanh(a + b), rtol=2e-6)
-    with pytest.raises(jitc.SignatureError, match="expects 2 arguments"):
+    with pytest.raises(jitc.SignatureError, match="missing a required argument: 'h'"):
         f(x)
-    with pytest.raises(jitc.SignatureError, match="must be a NumPy array"):
-        f(x, [1.0, 2.0])
+    with pytest.warns(jitc.FallbackWarning, match="runs through NumPy"), pytest.raises(ValueError):
+        f(x, [1.0, 2.0])  # a list where scripted code needs an array: NumPy runs it (and rejects the shapes)
     with pytest.raises(jitc.ShapeError):
         f(x, rand(rng, 5))
     np.testing.assert_allclose(f(x, h), np.tanh(x + h), rtol=2e-6)
@@ -203,10 +203,12 @@ def test_loops_carrying_each_other_and_views_of_themselves(tmp_path, monkeypatch
     assert all(info["compiled"] for f in (fib, flip, positive) for info in f.cache_info())
 
 
-def test_keyword_arguments_get_a_clear_error(rng):
-    f = jitc.compile(lambda a, b: a + b)
-    x = rand(rng, 3)
-    f(x, x)
-    with pytest.raises(jitc.SignatureError, match="by position only"):
-        f(x, b=x)
-    np.testing.assert_array_equal(f(x, x), x + x)
+def test_keyword_arguments_bind_by_name(rng):
+    f = jitc.compile(lambda a, b: a - b)
+    x, y = rand(rng, 3), rand(rng, 3)
+    f(x, y)
+    np.testing.assert_array_equal(f(x, b=y), x - y)
+    np.testing.assert_array_equal(f(b=y, a=x), x - y)
+    with pytest.raises(jitc.SignatureError, match="unexpected keyword argument 'c'"):
+        f(x, y, c=y)
+    np.testing.assert_array_equal(f(x, y), x - y)

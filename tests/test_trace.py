@@ -337,7 +337,7 @@ def test_non_array_input_is_a_signature_error(traced_cell, bad):
 
 def test_non_array_example_input_is_a_signature_error():
     with pytest.raises(jitc.SignatureError, match="example input 0"):
-        jitc.trace(lambda a: a, (3.0,))
+        jitc.trace(lambda a: a, ("text",))
     with pytest.raises(jitc.SignatureError):
         jitc.trace(42, (np.ones(2),))
 
@@ -510,3 +510,21 @@ def test_unsupported_output_types_are_signature_errors(rng):
     x = rng.standard_normal((2, 2))
     with pytest.raises(jitc.SignatureError, match="got dict"):
         jitc.trace(lambda a: {"y": a}, (x,))
+
+
+def test_python_scalar_example_inputs_are_graph_inputs():
+    def f(x, alpha, n):
+        y = x * alpha + alpha * 2 - 1
+        for _ in range(n):
+            y = np.tanh(y)
+        return y
+
+    x = np.random.default_rng(0).random((3, 4)).astype(np.float32)
+    traced = jitc.trace(f, (x, 0.5, 2))
+    assert "%alpha : float" in str(traced.graph)
+    for alpha in (0.5, -2.0, 3):  # alpha is recorded, so any value (and an int) runs the same graph
+        got, want = traced(x, alpha, 2), f(x, alpha, 2)
+        assert got.dtype == want.dtype
+        np.testing.assert_allclose(got, want, rtol=1e-6)
+    with pytest.raises(jitc.JitcError, match="the trace baked argument 2 = 2"):
+        traced(x, 0.5, 3)  # n set the loop count: the trace only holds for n == 2

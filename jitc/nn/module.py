@@ -40,6 +40,9 @@ class Module:
         if "_modules" not in self.__dict__:
             raise AttributeError(f"call super().__init__() in {type(self).__name__}.__init__ before assigning "
                                  f"attribute '{name}'")
+        from codegen.symbols import GENERATION
+
+        GENERATION.value += 1  # compiled fast paths of this model check its state again on their next call
         self._parameters.pop(name, None)
         self._modules.pop(name, None)
         self.__dict__.pop(name, None)

@@ -5,6 +5,7 @@ from . import (  # noqa: F401  (registration)
     folds,
     linalg,
     lists,
+    math,
     movement,
     reductions,
     scalars,

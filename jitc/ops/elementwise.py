@@ -71,8 +71,8 @@ for _name in ("tanh", "exp", "log", "sqrt"):
 unary("sigmoid", _sigmoid, "jitc.nn.functional.sigmoid({0})", lambda b, x: b.math("sigmoid", x), (sigmoid,))
 unary("relu", _relu, "jitc.nn.functional.relu({0})", lambda b, x: b.maximum(x, b.const(0)), (relu,))
 
-register(OpDef("aten::clip", ELEMENTWISE, np.clip, (("a", R), ("a_min", R), ("a_max", R)), infer_elementwise,
-               "np.clip({0}, {1}, {2})", lambda b, x, lo, hi: b.minimum(b.maximum(x, lo), hi), (0, 1, 2),
+register(OpDef("aten::clip", ELEMENTWISE, np.clip, (("a", R), ("a_min", None), ("a_max", None)), infer_elementwise,
+               "np.clip({0}, {1}, {2})", lambda b, x, lo, hi: b.ufunc("clip", x, lo, hi), (0, 1, 2),
                functions=(np.clip,), methods=("clip",)))
 register(OpDef("aten::where", ELEMENTWISE, np.where, (("condition", R), ("x", R), ("y", R)), infer_elementwise,
                "np.where({0}, {1}, {2})", lambda b, c, x, y: b.select(c, x, y), (0, 1, 2), functions=(np.where,),

@@ -65,6 +65,7 @@ def register(op: OpDef) -> OpDef:
         DUNDERS[d] = op
         if d not in ("__neg__", "__abs__", "__invert__", "__pos__"):
             DUNDERS["__r" + d[2:]] = op
+            REFLECTED.add("__r" + d[2:])
     return op
 
 
@@ -76,6 +77,7 @@ def op_for_function(fn) -> OpDef | None:
 FUNCTIONS: dict[int, OpDef] = {}   # id(callable) -> op; ids because ufuncs are not all hashable alike
 METHODS: dict[str, OpDef] = {}
 DUNDERS: dict[str, OpDef] = {}
+REFLECTED: set[str] = set()  # "__radd__" style names, which swap the operands ("__rshift__" is not one)
 
 
 def lookup(name: str) -> OpDef:

@@ -7,7 +7,7 @@ import numpy as np
 
 from ..errors import ShapeError
 from ..types import BOOL, FLOAT, INT, STR, TENSOR, ListType, TensorType
-from .abstract import is_unknown, normalize_axes, tensor
+from .abstract import is_unknown, normalize_axes, stand_in, tensor
 from .registry import CREATION, REQUIRED, SCALAR, VIEW, OpDef, register
 
 R = REQUIRED
@@ -126,6 +126,8 @@ def _creation_like(fill):
         return np.full_like(a, fill, dtype=dtype)
 
     def infer(op, a, dtype=None):
+        if not isinstance(a, TensorType):  # np.zeros_like(2.5): a 0-d array of the scalar's dtype
+            a = TensorType(np.asarray(stand_in(a)).dtype, (), ())
         if is_unknown(a) or not (dtype is None or isinstance(dtype, str)):
             return TENSOR
         return tensor(np.dtype(dtype) if dtype else a.dtype, a.shape)

@@ -82,31 +82,42 @@ def _block(graph: Graph, block: Block) -> None:
     for node in list(block.nodes):
         for sub in node.blocks:
             _block(graph, sub)
+    row_shapes = {row_reduction_shape(n) for n in block.nodes} - {None}
+    if not row_shapes:  # most blocks: nothing to do, and nothing to pay for
+        return
     position = {n: i for i, n in enumerate(block.nodes)}
     grouped: set[Node] = set()
+    tried: set[tuple] = set()  # (node, rows) already inside a group that was not worth it: not a seed again
     for seed in reversed(list(block.nodes)):
         if seed in grouped:
             continue
-        for rows in _candidate_rows(seed):
+        for rows in _candidate_rows(seed, row_shapes):
+            if (seed, rows) in tried:
+                continue
             members = _grow(seed, rows, block, position, grouped)
-            if members is not None:
+            if _worth_it(members, rows):
                 grouped.update(members)
                 materialize(graph, sorted(members, key=position.get), seed)
                 break
+            tried.update((n, rows) for n in members)
 
 
-def _candidate_rows(seed: Node) -> list[tuple]:
-    found = [row_reduction_shape(seed)] if row_reduction_shape(seed) else []
+def _candidate_rows(seed: Node, row_shapes: set) -> list[tuple]:
+    found = [row_reduction_shape(seed)]
     if fusible(seed):
         found.append(_shape(seed.output))
-        found += [row_reduction_shape(v.node) for v in seed.inputs if v.node is not None and
-                  row_reduction_shape(v.node)]
-    return list(dict.fromkeys(s for s in found if s))
+        found += [row_reduction_shape(v.node) for v in seed.inputs if v.node is not None]
+    return [s for s in dict.fromkeys(found) if s in row_shapes]
 
 
-def _grow(seed: Node, rows: tuple, block: Block, position: dict, grouped: set) -> set[Node] | None:
+SIBLING_SCAN_LIMIT = 8  # a value read by more nodes than this (a model's input) is not scanned for siblings
+
+
+def _grow(seed: Node, rows: tuple, block: Block, position: dict, grouped: set) -> set[Node]:
+    """The group grown back from seed (a worklist: each member is expanded once; a producer refused because a
+    user was not yet a member is looked at again when that user joins and is expanded)."""
     if role(seed, rows) is None:
-        return None
+        return set()
     members = {seed}
 
     def joinable(n: Node) -> bool:
@@ -119,22 +130,22 @@ def _grow(seed: Node, rows: tuple, block: Block, position: dict, grouped: set) -
         return all(_compatible(u, n.output, rows) for u in users if u in members) and \
             all(u in members or position.get(u, -1) > position[seed] for u in (_top_level(u, block) for u in users))
 
-    changed = True
-    while changed:
-        changed = False
-        for member in sorted(members, key=position.get):
-            for v in member.inputs:
-                if v.node is None or v.node in members:
-                    continue
-                # a sibling reading the same value before the seed (e.sum() beside e / e.sum()) comes along
-                for u in v.uses:
-                    if isinstance(u, Node) and position.get(u, -1) < position[seed] and joinable(u):
-                        members.add(u)
-                        changed = True
-                if joinable(v.node):
-                    members.add(v.node)
-                    changed = True
-    return members if _worth_it(members, rows) else None
+    pending = [seed]
+    while pending:
+        member = pending.pop()
+        for v in member.inputs:
+            if v.node is None or v.node in members:
+                continue
+            # a sibling reading the same value before the seed (e.sum() beside e / e.sum()) comes along
+            siblings = v.uses if len(v.uses) <= SIBLING_SCAN_LIMIT else []
+            for u in siblings:
+                if isinstance(u, Node) and position.get(u, -1) < position[seed] and joinable(u):
+                    members.add(u)
+                    pending.append(u)
+            if joinable(v.node):
+                members.add(v.node)
+                pending.append(v.node)
+    return members
 
 
 def _worth_it(members: set[Node], rows: tuple) -> bool:

@@ -1,6 +1,7 @@
 """Running ScriptFunctions/ScriptModules: guards, then native code per signature (see executor.py)."""
 from __future__ import annotations
 
+from ..errors import JitcError
 from ..script_module import check_args
 from .executor import Executor
 
@@ -13,12 +14,17 @@ def executor_for(owner, name: str, graph, module) -> Executor:
     ex = table.get(name)
     if ex is None or ex.source_graph is not graph:
         ex = table[name] = Executor(graph, module, name)
+        ex.by_value = frozenset(getattr(owner, "value_inputs", ()))
     return ex
 
 
 def run_function(fn, args: tuple, owner=None):
     """Run a ScriptFunction; `owner` (default fn) receives the compiled fast path as `owner._call`."""
     args = check_args(fn.graph, args, fn.name, skip_self=False)
+    for i, baked in getattr(fn, "traced_values", {}).items():
+        if args[i] != baked or type(args[i]) is not type(baked):
+            raise JitcError(f"{fn.name}(): the trace baked argument {i} = {baked!r} into the graph (it set a loop "
+                            f"count, a condition or a shape), got {args[i]!r}: trace again, or use jitc.script")
     return executor_for(fn, fn.name, fn.graph, None)(args, owner=owner or fn)
 
 

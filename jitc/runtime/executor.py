@@ -7,6 +7,7 @@ import os
 import threading
 import time
 import warnings
+import weakref
 from collections import OrderedDict
 
 import numpy as np
@@ -42,6 +43,17 @@ def _as_native(a):
     return a
 
 
+def _new_locks_in_child() -> None:
+    """After fork, a lock held by a thread that was compiling is held forever: the child gets fresh ones."""
+    for ex in list(_EXECUTORS):
+        ex.lock = threading.Lock()
+
+
+_EXECUTORS: weakref.WeakSet = weakref.WeakSet()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_locks_in_child)
+
+
 class Executor:
     """Compiles a graph (and the module that owns it) per signature and calls the native code."""
 
@@ -58,6 +70,7 @@ class Executor:
         self.by_value: frozenset[int] = frozenset()  # int/bool inputs that set a shape: specialized by value
         self.cache: OrderedDict = OrderedDict()
         self.lock = threading.Lock()
+        _EXECUTORS.add(self)
 
     # ---- specialization
     def _arguments(self, args) -> list:
@@ -187,6 +200,8 @@ def run_compiled(compiled: Compiled, values: list):
     if code:
         from codegen.abi import ERRORS
 
+        if code in compiled.errors:
+            raise IndexError(compiled.errors[code])
         exc, msg = ERRORS.get(code, (JitcError, f"native code failed with code {code}"))
         raise exc(msg)
     flat = [o.item() if s.scalar else o for o, s in zip(outs, compiled.outputs)]

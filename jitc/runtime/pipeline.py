@@ -69,6 +69,7 @@ class Compiled:
     llvm_ir: str
     slow_hits: int = field(default=0)  # calls through the general path; the fast path counts natively
     stages: dict = field(default_factory=dict)  # seconds per compile stage (specialize, lower, llvm_*, ...)
+    errors: dict = field(default_factory=dict)  # native error code -> IndexError message (codegen.abi)
 
     @property
     def hits(self) -> int:
@@ -102,6 +103,7 @@ def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = N
         llvm_ir = ""
         specs = [OutputSpec(np.dtype(d), tuple(shape), scalar) for d, shape, scalar in meta["outputs"]]
         template, symbols, has_py = _template(meta["template"]), meta["symbols"], meta["fastcall"] and layout_ok()
+        errors = {int(code): message for code, message in meta.get("errors", {}).items()}
         _show_cached(graph, name, n_user)
     else:
         from codegen.lower import lower  # only needed on a cache miss: keeps warm starts fast
@@ -112,10 +114,11 @@ def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = N
         library = engine.compile_ir(llvm_ir, name, stages)
         debug(4, "optimized LLVM IR", lambda: library.optimized_ir)
         specs, template, has_py = lowering.specs, lowering.template, lowering.has_fastcall
+        errors = lowering.errors
         symbols = [list(k) for k in lowering.symbols.keys] if lowering.symbols is not None else []
         if digest:
             disk_cache.store(digest, {"exports": list(library.symbols), "symbols": symbols, "fastcall": has_py,
-                                      "template": template, "outputs": [[s.dtype.str, list(s.shape), s.scalar]
+                                      "template": template, "errors": errors, "outputs": [[s.dtype.str, list(s.shape), s.scalar]
                                                                         for s in specs]}, library.object_code)
         debug(5, "assembly", lambda: library.asm)
     if symbols:
@@ -123,7 +126,8 @@ def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = N
     entry = ENTRY(library.address(name))
     fastcall = library.address(f"{name}_fastcall") if has_py else None
     seconds = stages.get("specialize", 0.0) + time.perf_counter() - start
-    return Compiled(graph, library, entry, specs, template, fastcall, name, seconds, llvm_ir, stages=stages)
+    return Compiled(graph, library, entry, specs, template, fastcall, name, seconds, llvm_ir, stages=stages,
+                    errors=errors)
 
 
 def _show_cached(graph: Graph, name: str, n_user: int | None) -> None:

@@ -7,7 +7,7 @@ from ..arguments import CallBinder
 from ..errors import ScriptError
 from ..ir import Graph
 from ..nn.module import Module
-from ..script_module import ScriptFunction, ScriptModule
+from ..script_module import ScriptFunction, ScriptModule, _BoundMethod
 from .compiler import FunctionCompiler
 from .objects import is_model_object, method, parts, type_name
 from .polymorphic import ScriptedFunction
@@ -75,6 +75,11 @@ class Session:
             self.active.discard(key)
 
 
+def compile_variant(fn, kinds: tuple | None):
+    """The graph of fn for calls with these argument kinds (what a ScriptedFunction compiles a variant with)."""
+    return Session().script_function(fn, kinds).graph
+
+
 def script(obj):
     """Compile a function (→ ScriptFunction), a model object (a jitc.nn.Module or a plain object whose class has
     `__call__`, → ScriptModule) or a bound method of one from its source. Works as a decorator. Already compiled
@@ -82,12 +87,17 @@ def script(obj):
     if isinstance(obj, (ScriptFunction, ScriptModule)):
         return obj
     if inspect.isfunction(obj):
-        return ScriptedFunction(obj, lambda fn, kinds: Session().script_function(fn, kinds).graph)
+        scripted = ScriptedFunction(obj, compile_variant)
+        scripted.__module__, scripted.__qualname__ = obj.__module__, obj.__qualname__  # pickle by reference
+        return scripted
     if inspect.ismethod(obj) and is_model_object(obj.__self__):
         session = Session()
         sm = session.script_module(obj.__self__, compile_forward=False)
         session.method_graph(obj.__self__, obj.__func__.__name__)
-        return getattr(sm, obj.__func__.__name__)
+        return _BoundMethod(sm, obj.__func__.__name__, CallBinder(obj.__func__, skip_self=True))
     if is_model_object(obj):
+        if not isinstance(obj, Module) and method(obj, "forward") is None:
+            raise ScriptError(f"cannot script the {type(obj).__name__} object: its class has no forward() or "
+                              "__call__ method")
         return Session().script_module(obj)
     raise ScriptError(f"script() expects a function, a model object or a bound method, got {type(obj).__name__}")

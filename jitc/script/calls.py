@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import math
 import types
 
 import numpy as np
@@ -73,6 +74,8 @@ class CallCompiler(Emitter):
             return value
         if op is not None:
             return self.call_op(op, args, kwargs, node)
+        if isinstance(fn, types.BuiltinFunctionType) and id(fn) in MATH:
+            return self.call_math(fn, args, kwargs, node)
         builtin = BUILTINS.get(fn) if isinstance(fn, type | types.BuiltinFunctionType) else None
         if builtin is not None:
             if kwargs:
@@ -164,6 +167,22 @@ class CallCompiler(Emitter):
             op = OPS["aten::reshape" if m.name == "reshape" else "aten::transpose"]
             return self.call_op(op, [m.array, arg], {}, node)
         return self.call_op(METHODS[m.name], [m.array, *args], kwargs, node)
+    def call_math(self, fn, args: list, kwargs: dict, node: ast.Call):
+        """`math.sqrt(d)` and friends: Python floats in, a Python float out (folded when the argument is known)."""
+        name = f"math.{fn.__name__}"
+        if kwargs or len(args) != 1:
+            raise self.error(node, f"{name}() takes one positional argument in scripted code")
+        (a,) = args
+        if is_constant(a):
+            try:
+                return fn(a)
+            except (TypeError, ValueError, OverflowError) as e:
+                raise self.error(node, f"{name}(): {e}") from None
+        v = self.materialize(a, node)
+        if v.type != FLOAT:
+            v = self.builtin_cast(float, [v], node)
+        return self.call_op(op_for_function(MATH[id(fn)][1]), [v], {}, node)
+
     # ---- builtins
     def builtin_len(self, args, node):
         (a,) = self.expect_args("len", args, 1, node)
@@ -213,6 +232,12 @@ class CallCompiler(Emitter):
         return args
 
 
+# math functions on scalars, computed by the NumPy ufunc that has the same meaning on a float
+MATH = {id(f): (f, u) for f, u in ((math.sqrt, np.sqrt), (math.exp, np.exp), (math.log, np.log),
+                                   (math.tanh, np.tanh), (math.sin, np.sin), (math.cos, np.cos),
+                                   (math.fabs, np.abs), (math.log2, np.log2), (math.log10, np.log10),
+                                   (math.tan, np.tan), (math.expm1, np.expm1), (math.log1p, np.log1p))
+        if op_for_function(u) is not None}
 BUILTINS = {len: CallCompiler.builtin_len, abs: CallCompiler.builtin_abs,
             range: CallCompiler.builtin_range,
             min: lambda self, args, node: self.builtin_min_max("min", args, node),

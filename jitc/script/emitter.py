@@ -74,11 +74,19 @@ class Emitter(ast.NodeVisitor):
         args = [self.op_arg(a, node) for a in args]
         kwargs = {k: self.op_arg(v, node) for k, v in kwargs.items()}
         try:
-            value = insert_op(self.graph, op, bind(op, tuple(args), kwargs), self.src.location(node))
+            bound = bind(op, tuple(args), kwargs)
+            for i in op.tensor_params:
+                if i < len(bound) and isinstance(bound[i], Value) and isinstance(bound[i].type, (TupleType, ListType)):
+                    raise self.error(node, f"{op.short}() needs an array here, got {describe(bound[i].type)} (scripted "
+                                           "code does not turn tuples or lists into arrays: pass an array)")
+            value = insert_op(self.graph, op, bound, self.src.location(node))
         except ScriptError:
             raise
         except JitcError as e:
             raise self.error(node, str(e)) from None
+        except Exception as e:  # noqa: BLE001  (shape inference on arguments it does not expect: say where)
+            raise self.error(node, f"{op.short}() cannot take these arguments in scripted code ({type(e).__name__}: "
+                                   f"{e})") from None
         value.type = generic(value.type)
         return value
 

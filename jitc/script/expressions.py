@@ -36,7 +36,9 @@ BINARY = {ast.Add: (operator.add, "__add__"), ast.Sub: (operator.sub, "__sub__")
           ast.Mult: (operator.mul, "__mul__"), ast.Div: (operator.truediv, "__truediv__"),
           ast.FloorDiv: (operator.floordiv, "__floordiv__"), ast.Mod: (operator.mod, "__mod__"),
           ast.Pow: (operator.pow, "__pow__"), ast.MatMult: (operator.matmul, "__matmul__"),
-          ast.BitAnd: (operator.and_, "__and__"), ast.BitOr: (operator.or_, "__or__")}
+          ast.BitAnd: (operator.and_, "__and__"), ast.BitOr: (operator.or_, "__or__"),
+          ast.BitXor: (operator.xor, "__xor__"), ast.LShift: (operator.lshift, "__lshift__"),
+          ast.RShift: (operator.rshift, "__rshift__")}
 COMPARE = {ast.Eq: (operator.eq, "__eq__"), ast.NotEq: (operator.ne, "__ne__"), ast.Lt: (operator.lt, "__lt__"),
            ast.LtE: (operator.le, "__le__"), ast.Gt: (operator.gt, "__gt__"), ast.GtE: (operator.ge, "__ge__")}
 UNARY = {ast.USub: (operator.neg, "__neg__"), ast.Invert: (operator.invert, "__invert__")}
@@ -114,7 +116,7 @@ class ExpressionCompiler(CallCompiler):
     def visit_BinOp(self, node: ast.BinOp):
         if type(node.op) not in BINARY:
             raise self.error(node, f"the operator {type(node.op).__name__} is not supported (supported: "
-                                   "+ - * / // % ** @ & |)")
+                                   "+ - * / // % ** @ & | ^ << >>)")
         fold, dunder = BINARY[type(node.op)]
         return self.binary(fold, dunder, self.visit(node.left), self.visit(node.right), node)
 
@@ -260,7 +262,9 @@ class ExpressionCompiler(CallCompiler):
                 raise self.error(node, f"tuple index {index} is out of range for a tuple of {len(elems)}")
             k = self.graph.insert_constant(index % len(elems), self.src.location(node))
             return self.emit("prim::TupleIndex", [base, k], [elems[index]], node).output
-        if isinstance(base, tuple) and is_constant(index) and isinstance(index, (int, slice)):
+        constant_slice = isinstance(index, slice) and all(
+            b is None or isinstance(b, int) for b in (index.start, index.stop, index.step))
+        if isinstance(base, tuple) and (isinstance(index, int) and is_constant(index) or constant_slice):
             try:
                 return base[index]
             except IndexError:

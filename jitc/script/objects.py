@@ -88,3 +88,29 @@ def type_name(obj) -> str:
     if isinstance(obj, ScriptModule):
         return obj.original_name
     return "ModuleList" if isinstance(obj, Container) else type(obj).__name__
+
+
+def fingerprint(obj, depth: int = 0) -> tuple:
+    """What compiled code of a model object depends on: its class, which arrays its parameters are, its constants
+    and, recursively, its submodules. Reassigning any of them changes the fingerprint."""
+    if depth > 32:  # a cycle of objects: deeper levels cannot be compiled anyway
+        return ()
+    p = parts(obj)
+    return (type(obj),
+            tuple((k, id(v), v.dtype, v.shape) for k, v in p.params.items()),
+            tuple((k, type(v), repr(v)) for k, v in p.constants.items()),
+            tuple((k, fingerprint(m, depth + 1)) for k, m in p.modules.items()))
+
+
+class ModelState:
+    """Watches a model object: `changed()` says whether anything compiled code depends on was reassigned."""
+
+    def __init__(self, model):
+        self.model, self.key = model, fingerprint(model)
+
+    def changed(self) -> bool:
+        key = fingerprint(self.model)
+        if key == self.key:
+            return False
+        self.key = key
+        return True

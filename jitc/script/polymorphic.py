@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..arguments import CallBinder, flatten
 from ..errors import ScriptError
 from ..script_module import ScriptFunction
-from ..types import INT, TENSOR
+from ..types import INT, TENSOR, TupleType
 
 
 class ScriptedFunction(ScriptFunction):
@@ -25,21 +25,35 @@ class ScriptedFunction(ScriptFunction):
             graph, self._base_error = None, e  # e.g. `range(n)`: n is an int, known once it is called
         super().__init__(graph, fn.__name__)
 
+    def __reduce__(self):
+        from ..pickling import reduce_scripted
+
+        return reduce_scripted(self)
+
+    def __copy__(self):
+        from ..pickling import copy_scripted
+
+        return copy_scripted(self)
+
     def _scalar_guesses(self):
         """Kinds under which an error of the array-typed graph may go away: one parameter an int, or all but the
-        first (a function of an array and sizes)."""
+        first (a function of an array and sizes); one or all parameters tuples of arrays."""
         base = self._base_kinds
         arrays = [i for i, k in enumerate(base) if k == TENSOR]
         for i in arrays:
             yield tuple(INT if j == i else k for j, k in enumerate(base))
         if len(arrays) > 2:
             yield tuple(INT if j in arrays[1:] else k for j, k in enumerate(base))
+        pair = TupleType((TENSOR, TENSOR))  # parameters that are tuples or lists of arrays
+        for i in arrays:
+            yield tuple(pair if j == i else k for j, k in enumerate(base))
+        yield tuple(pair if j in arrays else k for j, k in enumerate(base))
 
     def _compiles(self, kinds: tuple) -> bool:
         try:
             self._compile_variant(self.fn, kinds)
             return True
-        except ScriptError:
+        except Exception:  # noqa: BLE001  (a guess that does not compile, however it fails)
             return False
 
     @property

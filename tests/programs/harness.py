@@ -20,7 +20,7 @@ SIZES = (8, 33)
 DTYPES = (np.float32, np.float64)
 # (rtol, atol) per dtype; a program overrides with a module-level TOL = {"float32": (...), "float64": (...)}
 DEFAULT_TOL = {"float32": (2e-4, 2e-5), "float64": (1e-9, 1e-11)}
-_NOT_PROGRAMS = {"harness", "report", "test_corpus"}
+_NOT_PROGRAMS = {"conftest", "harness", "report", "test_corpus"}
 
 
 class WrongResult(AssertionError):
@@ -136,15 +136,20 @@ def compiled_call(cf, args):
         raise RawError(f"{type(e).__name__}: {e}") from e
 
 
-def run(name: str, dtype, n: int, fallback: str = "error", calls: int = 2) -> None:
+def run(name: str, dtype, n: int, fallback: str = "error", calls: int = 2) -> list[str]:
     """Compile `name`, call it `calls` times (first: compiles; then the cached fast path) with fresh inputs,
-    each time comparing the return value and every argument with eager NumPy on deep copies."""
+    each time comparing the return value and every argument with eager NumPy on deep copies. Returns the
+    FallbackWarnings the calls emitted."""
     module = load(name)
     tol = tolerance(module, dtype)
     fn, args = module.init(n, dtype, rng_for(name, dtype, n, 0))
     ref_fn = copy.deepcopy(fn)  # a callable object's arrays (a KV cache) evolve separately in each world
+    fallback_warnings: list[str] = []
     try:
-        cf = jitc.compile(fn, fallback=fallback)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            cf = jitc.compile(fn, fallback=fallback)
+        fallback_warnings += [str(w.message) for w in caught if issubclass(w.category, jitc.FallbackWarning)]
     except jitc.JitcError:
         raise
     except Exception as e:
@@ -155,9 +160,10 @@ def run(name: str, dtype, n: int, fallback: str = "error", calls: int = 2) -> No
         ref_args = copy.deepcopy(args)
         with np.errstate(all="ignore"):
             ref_out = ref_fn(*ref_args)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore" if fallback != "error" else "default")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             out = compiled_call(cf, args)
+        fallback_warnings += [str(w.message) for w in caught if issubclass(w.category, jitc.FallbackWarning)]
         label = f"{name}[{np.dtype(dtype).name}, n={n}] call {call + 1}"
         compare(ref_out, out, tol, f"{label}: return")
         _identity(ref_out, ref_args, out, args, f"{label}: return")
@@ -165,3 +171,6 @@ def run(name: str, dtype, n: int, fallback: str = "error", calls: int = 2) -> No
             compare(r, g, tol, f"{label}: argument {k} after the call")
         if _owner(fn) is not None:
             compare(_state(_owner(ref_fn)), _state(_owner(fn)), tol, f"{label}: object state after the call")
+        if fallback == "error" and fallback_warnings:
+            raise WrongResult(f"{label}: fell back under fallback='error': {fallback_warnings[0][:200]}")
+    return fallback_warnings

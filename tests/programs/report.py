@@ -25,9 +25,10 @@ BENCH_N = 64
 
 
 def classify(name: str, dtype, n: int, fallback: str = "error") -> tuple[str, str]:
-    """(outcome, first line of why) for one case: pass | refused | raw | wrong."""
+    """(outcome, first line of why) for one case: pass | refused | raw | wrong | silent (fell back without a
+    FallbackWarning)."""
     try:
-        run(name, dtype, n, fallback=fallback)
+        said = run(name, dtype, n, fallback=fallback)
     except WrongResult as e:
         return "wrong", _line(e)
     except RawError as e:
@@ -36,7 +37,9 @@ def classify(name: str, dtype, n: int, fallback: str = "error") -> tuple[str, st
         return "refused", f"{type(e).__name__}: {_line(e)}"
     except Exception as e:  # noqa: BLE001  (a raw error from jitc.compile itself or the eager reference)
         return "raw", f"{type(e).__name__}: {_line(e)}"
-    return "pass", ""
+    if fallback != "error" and not said:
+        return "silent", "fell back to NumPy without a FallbackWarning"
+    return "pass", said[0][:160] if said else ""
 
 
 def _line(e: Exception) -> str:
@@ -81,7 +84,9 @@ def program_row(name: str, timing: bool) -> dict:
     else:
         again = {key: classify(name, np.dtype(key[0]).type, key[1], fallback="warn")
                  for key, (kind, _) in cases.items() if kind == "refused"}
-        row["mode"] = "fallback" if all(k == "pass" for k, _ in again.values()) else "fails"
+        outcomes = {k for k, _ in again.values()}
+        row["mode"] = ("fallback" if outcomes == {"pass"} else "fallback, NO WARNING" if outcomes <= {"pass", "silent"}
+                       else "fails")
         row["fallback_cases"] = again
     why = [w for k, w in cases.values() if k != "pass"]
     row["why"] = why[0] if why else ""
