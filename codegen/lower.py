@@ -17,14 +17,16 @@ from jitc.errors import CompileError
 from jitc.ir import Block, Graph, Node, Value
 from jitc.ops import OPS
 from jitc.ops.abstract import normalize_axes
-from jitc.ops.registry import CREATION, ELEMENTWISE, MATMUL, REDUCTION, SCALAR
+from jitc.ops.registry import CREATION, ELEMENTWISE, KERNEL, MATMUL, REDUCTION, SCALAR
 from jitc.types import NONE, SCALAR_DTYPES, ScalarType, TensorType
 
 from . import interrupt, weak
 from .abi import FIRST_SITE_CODE
+from .constants import constant_array
 from .elementwise import emit_copy, emit_fill, emit_fusion_group, emit_scalar_node, python_dtype
 from .inplace import InPlacePlan
 from .kernel import declare
+from .kernels import KERNELS
 from .loops import Buf, i64, pointer_type
 from .matmul import calls_blas, emit_matmul
 from .mutation import lower_copy_into, lower_index_put, write_view
@@ -196,7 +198,9 @@ class Lowering:
     def node(self, node: Node) -> None:
         kind = node.kind
         if kind == "prim::Constant":
-            self.env[node.output] = node.attrs.get("value")
+            value = node.attrs.get("value")
+            is_array = isinstance(value, np.ndarray) and isinstance(node.output.type, TensorType)
+            self.env[node.output] = constant_array(self.module, self.b, value) if is_array else value
         elif kind == "prim::FusionGroup":
             self.fusion(node)
         elif kind in ("prim::TupleConstruct", "prim::ListConstruct"):
@@ -256,6 +260,8 @@ class Lowering:
                 self.python_checks(node, op, env)
             emit_scalar_node(self.b, node, env)
             self.env[node.output] = env[node.output]
+        elif op.kind == KERNEL:
+            self.env[node.output] = KERNELS[op.name](self, node)
         elif op.kind == REDUCTION:
             self.reduction(node, op)
         elif op.kind == MATMUL:
@@ -513,7 +519,7 @@ def _writes_fresh_buffer(node: Node) -> bool:
     op = OPS.get(node.kind)
     if node.kind in ("prim::FusionGroup", "prim::If", "prim::Loop"):
         return True
-    return op is not None and op.kind in (REDUCTION, MATMUL, CREATION)
+    return op is not None and op.kind in (REDUCTION, MATMUL, CREATION, KERNEL)
 
 
 def _at(node: Node) -> str:

@@ -6,7 +6,7 @@ import operator
 import numpy as np
 
 from .ops import DUNDERS, METHODS, OPS, op_for_function
-from .ops.registry import REFLECTED
+from .ops.registry import REFLECTED, numpy_name
 from .trace_writes import ProxyMemory, augmented, current_ir, write
 
 
@@ -28,8 +28,7 @@ class Proxy:
 
     @classmethod
     def __jitc_dispatch__(cls, op_name: str, args, kwargs):
-        tracer = next(a._tracer for a in (*args, *kwargs.values()) if isinstance(a, Proxy))
-        return tracer.record(OPS[op_name], args, kwargs)
+        return _first_proxy((*args, *kwargs.values()))._tracer.record(OPS[op_name], args, kwargs)
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         op = op_for_function(ufunc)
@@ -73,6 +72,14 @@ class Proxy:
     @property
     def dtype(self):
         return self.value.dtype
+
+    @property
+    def itemsize(self):
+        return self.value.itemsize
+
+    @property
+    def nbytes(self):
+        return self.value.nbytes
 
     @property
     def T(self):
@@ -135,12 +142,13 @@ def describe_value(value) -> str:
     return repr(value.item() if isinstance(value, (np.ndarray, np.generic)) else value)
 
 
-def numpy_name(func) -> str:
-    """How users spell a NumPy function: `np.linalg.inv`, `np.fft.fft`, `np.concatenate` (not `numpy._core...`)."""
-    parts = [p for p in (getattr(func, "__module__", None) or "numpy").split(".") if not p.startswith("_")]
-    if parts[:1] == ["numpy"]:
-        parts[0] = "np"
-    return ".".join([*parts, func.__name__])
+def _first_proxy(args):
+    """The proxy among an op's arguments, also inside lists of arrays (np.concatenate's)."""
+    for a in args:
+        found = _first_proxy(a) if isinstance(a, (list, tuple)) else a if isinstance(a, Proxy) else None
+        if found is not None:
+            return found
+    return None
 
 
 def _dunder(name: str, op):

@@ -7,6 +7,8 @@ import numpy as np
 
 from .ir import Block, Graph, Node, Value
 from .ops import OPS
+from .ops.decomp.table import composite_code
+from .ops.registry import COMPOSITE
 
 _INDENT = "    "
 
@@ -103,7 +105,8 @@ class _Printer:
         elif kind == "prim::FusionGroup":
             self.fusion_group(node, indent)
         else:
-            code = OPS[kind].code.format(*args)
+            op = OPS[kind]
+            code = composite_code(op, node.inputs, args) if op.kind == COMPOSITE else op.code.format(*args)
             self.emit(indent, f"{outs} = {code}" if outs else code)
 
     def if_(self, node: Node, indent: str, cond: str) -> None:

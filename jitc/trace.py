@@ -12,11 +12,14 @@ from .indexing import index_steps
 from .ir import Graph, Value
 from .nn.module import HOOKS, Module
 from .ops import OPS, OpDef, bind
+from .ops.decomp import UnsupportedError
+from .ops.decomp.indexing import getitem, is_advanced
+from .ops.registry import COMPOSITE, decompose
 from .proxy import Proxy, ScalarProxy, describe_value
 from .script_module import ScriptFunction, ScriptModule, check_args, refuse_subclass
 from .source import user_location
 from .trace_writes import returned, track_view, write_back
-from .types import ModuleType, TensorType, TupleType, type_of_constant
+from .types import TENSOR, ListType, ModuleType, TensorType, TupleType, type_of_constant
 
 MAX_OPS_PER_LINE = 256  # more, from one source line, is a Python loop unrolled into the trace
 
@@ -55,6 +58,9 @@ class Tracer:
                                 "pass it as an argument instead")
             return a.ir
         if isinstance(a, (list, tuple)):
+            if _is_array_list(a):
+                items = [insert_op_const(self.frame.graph, self.ir_of(x, source), source) for x in a]
+                return self.frame.graph.insert("prim::ListConstruct", items, [ListType(TENSOR)], source=source).output
             if any(isinstance(x, Proxy) for x in a):
                 return tuple(int(x) for x in a)  # e.g. a shape built from traced values: baked (warned)
             return a
@@ -69,7 +75,12 @@ class Tracer:
         where = f" at {loc}" if loc else ""
         self._count(loc)
         bound = bind(op, tuple(args), kwargs, where)
-        concrete = [a.value if isinstance(a, Proxy) else a for a in bound]
+        if op.kind == COMPOSITE:
+            try:
+                return decompose(op, bound)  # its NumPy code runs on the proxies and records the primitives
+            except UnsupportedError as e:
+                raise JitcError(f"{e}{self._at()}") from None
+        concrete = [_unwrap(a) for a in bound]
         result = op.impl(*concrete)
         inputs = [self.ir_of(a, str(loc) if loc else None) for a in bound]
         inputs = [insert_op_const(self.frame.graph, v, loc) for v in inputs]
@@ -97,6 +108,11 @@ class Tracer:
         self.value_inputs |= scalar.sources
 
     def index(self, x: Proxy, index) -> Proxy:
+        try:
+            if is_advanced(index):
+                return getitem(x, index, self.index)
+        except UnsupportedError as e:
+            raise JitcError(f"{e}{self._at()}") from None
         items = index if isinstance(index, tuple) else (index,)
         for i in items:
             if isinstance(i, Proxy) and (i.ndim != 0 or i.dtype.kind not in "iu"):
@@ -294,6 +310,19 @@ def insert_op_const(graph: Graph, v, loc) -> Value:
     if isinstance(v, Value):
         return v
     return graph.insert_constant(v, str(loc) if loc else None)
+
+
+def _is_array_list(a) -> bool:
+    """A list of arrays (np.concatenate's first argument) rather than a shape built from traced scalars."""
+    return any(isinstance(x, Proxy) for x in a) and all(isinstance(x, (Proxy, np.ndarray)) for x in a) \
+        and any(x.ndim > 0 for x in a)
+
+
+def _unwrap(a):
+    """An op argument's concrete value (lists of arrays keep their type: NumPy reads them as sequences)."""
+    if isinstance(a, (list, tuple)):
+        return type(a)(_unwrap(x) for x in a)
+    return a.value if isinstance(a, Proxy) else a
 
 
 def _concrete(result):

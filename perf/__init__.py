@@ -4,7 +4,7 @@ elementwise chains, loops (stencil, LU), row-wise reductions (softmax, layernorm
 import os
 
 NAMES = ("cell", "tanh_add", "tanh_scaled", "sin", "jacobi_2d", "lu", "softmax", "layernorm", "row_max", "full_max",
-         "matvec", "matvec_small", "mlp", "attention", "linear_tanh", "first_call")  # the workloads, in run order
+         "matvec", "matvec_small", "mlp", "attention", "numpy_api", "linear_tanh", "first_call")  # the workloads, in run order
 _POOLS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "JITC_NUM_THREADS")
 
 

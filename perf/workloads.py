@@ -29,6 +29,30 @@ def linear_tanh(x, W, b, h):
     return np.tanh(x @ W.T + b + h)
 
 
+def row_dots(a, b):
+    return np.einsum("ij,ij->i", a, b)
+
+
+def dot(a, b):
+    return np.dot(a, b)
+
+
+def outer(a, b):
+    return np.outer(a, b)
+
+
+def concatenate(a, b):
+    return np.concatenate((a, b), axis=0)
+
+
+def argmax(a):
+    return np.argmax(a)
+
+
+def cumsum(a):
+    return np.cumsum(a)
+
+
 def jacobi_2d(A, B):
     """PolyBench's Jacobi 2-D time loop, in place on copies (every timed call starts from the same grids)."""
     A = A.copy()
@@ -138,6 +162,22 @@ def _lu(n: int, rng: np.random.Generator) -> Workload:
     return Workload("lu", f"{n}x{n}", "LU triangular loop (right-looking)", lu, (A,), rtol=1e-4, atol=1e-5)
 
 
+def _numpy_api(rng: np.random.Generator, quick: bool) -> list[Workload]:
+    """Decomposed NumPy functions at 1M elements (64k with --quick): einsum, dot, outer, concatenate, argmax,
+    cumsum (float64 inputs: a float32 running sum of 1M terms drifts from the float64 reference)."""
+    side = 256 if quick else 1024
+    n = side * side
+    m = lambda *shape: rng.standard_normal(shape, dtype=np.float32)
+    sz = _size(n)
+    return [Workload("np_einsum", sz, "einsum('ij,ij->i')", row_dots, (m(side, side), m(side, side)), 1e-4, 1e-3),
+            Workload("np_dot", sz, "np.dot(a, b) of vectors", dot, (m(n), m(n)), 1e-3, 1e-1, blas=True),
+            Workload("np_outer", sz, "np.outer(a, b)", outer, (m(side), m(side)), 1e-6, 1e-6),
+            Workload("np_concatenate", sz, "np.concatenate((a, b))", concatenate,
+                     (m(side // 2, side), m(side // 2, side)), 0, 0),
+            Workload("np_argmax", sz, "np.argmax(a)", argmax, (m(n),), 0, 0),
+            Workload("np_cumsum", sz, "np.cumsum(a)", cumsum, (rng.standard_normal(n),), 1e-9, 1e-9)]
+
+
 def _size(n: int) -> str:
     for unit, scale in (("M", 1 << 20), ("k", 1 << 10)):
         if n >= scale and n % scale == 0:
@@ -159,6 +199,7 @@ def build(quick: bool, only: set[str] | None = None, seed: int = 0) -> list[Work
     makers.append(("jacobi_2d", lambda: _jacobi(64 if quick else 700, rng)))
     makers.append(("lu", lambda: _lu(48 if quick else 400, rng)))
     makers += list(workloads_models.build(Workload, quick, rng).items())
+    makers += [("numpy_api", lambda w=w: w) for w in _numpy_api(rng, quick)]
     # after a large matmul OpenBLAS's threads spin for a while: let them stop before the next batch
     makers.append(("linear_tanh", lambda: _linear(16, 64, rng, 0.01) if quick else _linear(256, 1024, rng, 0.2)))
     return [make() for name, make in makers if only is None or name in only]

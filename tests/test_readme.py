@@ -20,3 +20,12 @@ def test_readme_snippet_runs(index, tmp_path, monkeypatch):
     path.write_text(SNIPPETS[index])
     monkeypatch.chdir(tmp_path)
     runpy.run_path(str(path), run_name=f"readme_snippet_{index}")
+
+
+def test_readme_lists_the_supported_numpy_api():
+    """The list in "What scripting supports" is the op and decomposition tables' (regenerate it with
+    `python -m jitc.ops.catalog README.md`)."""
+    from jitc.ops.catalog import BEGIN, END, markdown
+
+    text = README.read_text()
+    assert text[text.index(BEGIN):text.index(END) + len(END)] == markdown()

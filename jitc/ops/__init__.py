@@ -1,5 +1,17 @@
 """The op table (see registry.py); importing this package registers every op."""
-from . import elementwise, linalg, lists, math, mutation, reductions, scalars, shapes  # noqa: F401  (registration side effects)
+from . import (  # noqa: F401  (registration)
+    decomp,
+    elementwise,
+    folds,
+    linalg,
+    lists,
+    math,
+    movement,
+    mutation,
+    reductions,
+    scalars,
+    shapes,
+)
 from .registry import DUNDERS, METHODS, OPS, OpDef, bind, lookup, op_for_function, traceable
 
 __all__ = ["DUNDERS", "METHODS", "OPS", "OpDef", "bind", "lookup", "op_for_function", "traceable"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import IntegerOverflowError, ShapeError
-from ..types import BOOL, FLOAT, INT, TENSOR, ScalarType, TensorType, Type
+from ..types import BOOL, FLOAT, INT, TENSOR, ListType, ScalarType, TensorType, Type
 
 _STAND_IN = {"int": 1, "float": 1.0, "bool": True}
 
@@ -27,6 +27,25 @@ def scalar_type_of(value) -> ScalarType:
 def is_unknown(arg) -> bool:
     """True for a tensor whose dtype or shape is not known yet (unspecialized graphs)."""
     return isinstance(arg, TensorType) and (arg.dtype is None or arg.shape is None)
+
+
+def abstract_input(v):
+    """What shape inference sees for an op input: a constant's Python value (a tensor constant's type), a list
+    of arrays (prim::ListConstruct) as the list of their abstract values, otherwise the value's type."""
+    from ..ir import Value
+
+    if isinstance(v, Value):
+        node = v.node
+        if node is not None and node.kind == "prim::TupleConstruct":  # known items stay known
+            return tuple(abstract_input(x) for x in node.inputs)
+        if node is not None and node.kind == "prim::Constant":
+            v = node.attrs.get("value")
+        elif node is not None and node.kind == "prim::ListConstruct" and isinstance(v.type, ListType) \
+                and isinstance(v.type.elem, TensorType):
+            return [abstract_input(x) for x in node.inputs]
+        else:
+            return v.type
+    return TensorType.of(np.asarray(v)) if isinstance(v, (np.ndarray, np.generic)) else v
 
 
 def result_dtype(op, args, ndim: int = 0) -> np.dtype:

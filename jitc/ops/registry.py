@@ -7,12 +7,15 @@ ops, a scalar emitter written against the backend's scalar builder (`codegen.sca
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 ELEMENTWISE, REDUCTION, MATMUL, VIEW, CREATION, SCALAR = (
     "elementwise", "reduction", "matmul", "view", "creation", "scalar")
+KERNEL = "kernel"        # lowered by its own codegen kernel (codegen/kernels.py): scans, gathers, concatenation, ...
+COMPOSITE = "composite"  # written over other ops (ops/decomp/); the frontends expand it, `decompose` says how
 
 REQUIRED = object()  # marks a parameter without default
 
@@ -41,6 +44,7 @@ class OpDef:
     python: Callable[..., Any] | None = None    # Python's operator (exact ints, True + True == 2, 7 // 0 raises)
     zero_error: tuple[int, int] | None = None   # (operand, status code in codegen.abi.ERRORS) raised when it is 0
     overflow: str | None = None                 # LLVM's overflow-checked int op ("sadd"): compiled ints are 64-bit
+    decompose: Callable[..., Any] | None = None  # COMPOSITE only: NumPy code over primitives, run on symbolic arrays
 
     @property
     def short(self) -> str:
@@ -54,10 +58,14 @@ def register(op: OpDef) -> OpDef:
     if op.name in OPS:
         raise ValueError(f"op {op.name} registered twice")
     OPS[op.name] = op
+    # A decomposition takes over a primitive's spellings (np.sum, x.astype): it binds NumPy's whole signature
+    # (dtype=, copy=, tuple axes) and calls the primitive itself; a primitive never displaces a decomposition.
     for f in op.functions:
-        FUNCTIONS[id(f)] = op
+        if op.kind == COMPOSITE or getattr(FUNCTIONS.get(id(f)), "kind", None) != COMPOSITE:
+            FUNCTIONS[id(f)] = op
     for m in op.methods:
-        METHODS[m] = op
+        if op.kind == COMPOSITE or getattr(METHODS.get(m), "kind", None) != COMPOSITE:
+            METHODS[m] = op
     for d in op.dunders:
         DUNDERS[d] = op
         if d not in ("__neg__", "__abs__", "__invert__", "__pos__"):
@@ -95,6 +103,8 @@ def bind(op: OpDef, args: tuple, kwargs: dict, where: str = "") -> list:
     """Bind a Python call's arguments to the op's parameter list (NumPy's names), filling defaults."""
     from ..errors import SignatureError
 
+    if op.decompose is not None:
+        return _bind_signature(op, args, kwargs, where)
     names = [p for p, _ in op.params]
     if len(args) > len(names):
         raise SignatureError(f"{op.short}() takes at most {len(names)} arguments, got {len(args)}{where}")
@@ -115,6 +125,56 @@ def bind(op: OpDef, args: tuple, kwargs: dict, where: str = "") -> list:
         else:
             out.append(default)
     return out
+
+
+def _bind_signature(op: OpDef, args: tuple, kwargs: dict, where: str) -> list:
+    """A decomposition binds like the Python function it is written as (`*operands` of einsum become one tuple)."""
+    from ..errors import SignatureError
+
+    try:
+        bound = inspect.signature(op.decompose).bind(*args, **kwargs)
+    except TypeError as e:
+        raise SignatureError(f"{op.short}(): {e}{where}") from None
+    bound.apply_defaults()
+    return [bound.arguments.get(name, default) for name, default in op.params]
+
+
+def spread_call(fn: Callable[..., Any], written: Callable[..., Any], params, bound, keywords: bool = False):
+    """Call fn with arguments bound to `params` (taken from the signature of `written`): *args spread,
+    keyword-only parameters by name, and, with keywords=True, every parameter that has a default by name too."""
+    args, kwargs = [], {}
+    kinds = inspect.signature(written).parameters
+    for (name, default), value in zip(params, bound):
+        kind = kinds[name].kind
+        if kind is inspect.Parameter.VAR_POSITIONAL:
+            args.extend(value)
+        elif keywords and default is not REQUIRED:
+            if not is_default(value, default):
+                kwargs[name] = value  # defaults are left out: NumPy rejects some in other modes (np.pad)
+        elif kind is inspect.Parameter.KEYWORD_ONLY:
+            kwargs[name] = value
+        else:
+            args.append(value)
+    return fn(*args, **kwargs)
+
+
+def is_default(value, default) -> bool:
+    """Whether an argument is its parameter's default (constants only: arrays never are)."""
+    return value is default or (type(value) is type(default) and isinstance(value, (bool, int, float, str, tuple))
+                                and value == default)
+
+
+def decompose(op: OpDef, bound: list):
+    """Expand a COMPOSITE op: run its NumPy code on the bound arguments (proxies or symbolic arrays)."""
+    return spread_call(op.decompose, op.decompose, op.params, bound)
+
+
+def numpy_name(func) -> str:
+    """How users spell a NumPy function: `np.linalg.inv`, `np.fft.fft`, `np.concatenate` (not `numpy._core...`)."""
+    parts = [p for p in (getattr(func, "__module__", None) or "numpy").split(".") if not p.startswith("_")]
+    if parts[:1] == ["numpy"]:
+        parts[0] = "np"
+    return ".".join([*parts, func.__name__])
 
 
 def traceable(op_name: str, impl: Callable[..., Any]) -> Callable[..., Any]:

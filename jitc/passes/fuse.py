@@ -81,7 +81,7 @@ def materialize(graph: Graph, members: list[Node], seed: Node) -> None:
     constants: list[Node] = []  # copied into the subgraph: literals belong in the loop body, not its arguments
     for n in members:
         for v in n.inputs:
-            if v.node is not None and v.node.kind == "prim::Constant":
+            if v.node is not None and v.node.kind == "prim::Constant" and not isinstance(v.type, TensorType):
                 if v.node not in constants:
                     constants.append(v.node)
             elif v.node not in member_set and v not in inputs:

@@ -7,7 +7,9 @@ from ..builder import infer, insert_op
 from ..errors import CompileError, JitcError
 from ..ir import Block, Graph, Node
 from ..ops import OPS
-from ..types import INT, ListType, ScalarType, TensorType, TupleType, Type
+from ..ops.decomp import expand
+from ..ops.registry import COMPOSITE
+from ..types import INT, TENSOR, ListType, ScalarType, TensorType, TupleType, Type
 from .fold import fold_node
 
 
@@ -24,9 +26,10 @@ def specialize(graph: Graph, input_types: list[Type]) -> None:
 
 
 def _block(block: Block) -> None:
-    for node in list(block.nodes):
+    for node in list(block.nodes):  # composites are replaced by their (already typed) primitives on the way
         if node.owning_block is block:  # not folded away while specializing an earlier node
             _node(node)
+        if node.owning_block is block:  # nor expanded into primitives
             fold_node(block.graph, node)
 
 
@@ -70,13 +73,16 @@ def _node(node: Node) -> None:
     kind = node.kind
     if kind == "prim::Uninitialized":
         return  # typed by _settle from the branch or loop that gives it a real value
-    if kind in OPS:
+    if kind in OPS and OPS[kind].kind == COMPOSITE:
+        _expand(node)
+    elif kind in OPS:
         try:
             node.output.type = infer(OPS[kind], node.inputs)
         except JitcError as e:  # e.g. shapes that do not broadcast: say where, in the user's code
             raise type(e)(f"{e}{_at(node)}") from None
     elif kind == "prim::ListConstruct":
-        node.output.type = ListType(INT)
+        scalars = all(isinstance(v.type, ScalarType) for v in node.inputs)
+        node.output.type = ListType(INT) if scalars else ListType(TENSOR)  # int[] shapes, Tensor[] to concatenate
     elif kind == "prim::TupleConstruct":
         node.output.type = TupleType(tuple(v.type for v in node.inputs))
     elif kind == "prim::TupleUnpack":
@@ -100,6 +106,18 @@ def _node(node: Node) -> None:
         _loop(node)
     elif kind != "prim::Constant":
         raise CompileError(f"cannot specialize {kind}{_at(node)}")
+
+
+def _expand(node: Node) -> None:
+    """A decomposition that needed shapes (a scripted np.split, np.einsum, ...): its primitives, now typed."""
+    graph = node.graph
+    try:
+        with graph.inserting_before(node):
+            result = expand(graph, OPS[node.kind], list(node.inputs), node.source)
+    except JitcError as e:
+        raise type(e)(f"{e}{_at(node)}") from None
+    node.output.replace_all_uses_with(result)
+    node.destroy()
 
 
 def _loop(node: Node) -> None:

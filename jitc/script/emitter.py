@@ -12,6 +12,8 @@ from ..builder import insert_op
 from ..errors import JitcError, ScriptError
 from ..ir import Graph, Value
 from ..ops import OPS, bind
+from ..ops.decomp import SymbolicGraph, expand
+from ..ops.registry import COMPOSITE
 from ..types import BOOL, FLOAT, INT, ListType, ModuleType, TensorType, TupleType
 from .objects import type_name
 from .source import FunctionSource
@@ -67,6 +69,8 @@ class Emitter(ast.NodeVisitor):
 
     def call_op(self, op, args, kwargs, node: ast.AST) -> Value:
         """Bind a call to an op of the table and insert it (shape/dtype inference shared with the tracer)."""
+        if op.kind == COMPOSITE:
+            return self.call_composite(op, args, kwargs, node)
         args = [self.op_arg(a, node) for a in args]
         kwargs = {k: self.op_arg(v, node) for k, v in kwargs.items()}
         try:
@@ -86,6 +90,34 @@ class Emitter(ast.NodeVisitor):
         value.type = generic(value.type)
         return value
 
+    def call_composite(self, op, args, kwargs, node: ast.AST):
+        """A decomposition, expanded into its primitives now if it can be without shapes; otherwise the composite
+        node stays (typed `Tensor`) and specialization expands it."""
+        args = [self.composite_arg(a, node) for a in args]
+        kwargs = {k: self.composite_arg(v, node) for k, v in kwargs.items()}
+        source = self.src.location(node)
+        try:
+            bound = bind(op, tuple(args), kwargs)
+            result = expand(self.graph, op, bound, source, partial=True)
+            if result is None:
+                sg = SymbolicGraph(self.graph, source)
+                result = insert_op(self.graph, op, [sg.value(a) for a in bound], source)
+        except ScriptError:
+            raise
+        except JitcError as e:
+            raise self.error(node, str(e)) from None
+        result.type = generic(result.type)
+        if result.node is not None and result.node.kind == "prim::TupleConstruct":
+            return tuple(result.node.inputs)  # np.split's pieces: unpacked at compile time
+        return result
+
+    def composite_arg(self, b, node: ast.AST):
+        if isinstance(b, tuple):
+            return tuple(self.composite_arg(x, node) for x in b)
+        if isinstance(b, slice) or b is Ellipsis:
+            return b
+        return self.op_arg(b, node)
+
     def op_arg(self, b, node: ast.AST):
         """An op argument: Values and constants as they are; `np.float32` as its name; int tuples with values as
         an int[] list (shapes); anything else must materialize."""
@@ -95,6 +127,8 @@ class Emitter(ast.NodeVisitor):
             return dtype_name(b)
         if isinstance(b, tuple):
             items = [self.op_arg(x, node) for x in b]
+            if all(is_constant(x) for x in items):
+                return tuple(items)  # e.g. axis=(1, 2): a constant the shape rules can read
             if all(is_int(x) for x in items):
                 values = [self.materialize(x, node) for x in items]
                 return self.emit("prim::ListConstruct", values, [ListType(INT)], node).output

@@ -7,12 +7,17 @@ import inspect
 import operator
 import types
 
+import numpy as np
+
 from ..errors import JitcError
 from ..indexing import index_steps
 from ..ir import Value
 from ..ops import DUNDERS, METHODS, OPS
+from ..ops.decomp import NeedsShapes, Symbolic, SymbolicGraph
+from ..ops.decomp.indexing import getitem, index_spec
+from ..ops.decomp.symbolic import basic_index
 from ..script_module import ScriptModule
-from ..types import INT, NONE, ListType, TensorType, TupleType
+from ..types import INT, NONE, TENSOR, ListType, TensorType, TupleType
 from .calls import CallCompiler
 from .emitter import is_int, module_type
 from .objects import children, parts
@@ -38,6 +43,7 @@ COMPARE = {ast.Eq: (operator.eq, "__eq__"), ast.NotEq: (operator.ne, "__ne__"), 
            ast.LtE: (operator.le, "__le__"), ast.Gt: (operator.gt, "__gt__"), ast.GtE: (operator.ge, "__ge__")}
 UNARY = {ast.USub: (operator.neg, "__neg__"), ast.Invert: (operator.invert, "__invert__")}
 ARRAY_ATTRS = ("T", "shape", "ndim", "size", "dtype")
+GRIDS = (type(np.mgrid), type(np.ogrid))
 ARRAY_METHODS = ("reshape", "transpose", *METHODS)
 
 
@@ -80,7 +86,7 @@ class ExpressionCompiler(CallCompiler):
 
     def python_object(self, obj, node: ast.AST, name: str):
         """A global, closure variable or module attribute read at compile time."""
-        if is_constant(obj) or callable(obj) or isinstance(obj, types.ModuleType):
+        if is_constant(obj) or callable(obj) or isinstance(obj, (types.ModuleType, *GRIDS)):
             return obj
         raise self.error(node, f"'{name}' is a {type(obj).__name__}: scripted code can read int/float/bool/str "
                                "constants (and tuples of them), modules and functions from globals (pass arrays as "
@@ -242,6 +248,8 @@ class ExpressionCompiler(CallCompiler):
         if isinstance(base, Value) and isinstance(base.type, TensorType):
             return self.index_array(base, node.slice, node)
         index = self.visit(node.slice)
+        if isinstance(base, GRIDS):
+            return self.grid(base, index, node)
         if isinstance(base, ShapeOf) and is_int(index):
             return self.call_op(OPS["aten::size"], [base.array, index], {}, node)
         if is_int_list(base) and not isinstance(base, tuple) and (is_int(index) or isinstance(index, slice)):
@@ -266,6 +274,18 @@ class ExpressionCompiler(CallCompiler):
         raise self.error(node, f"indexing {self.describe(base)} with {self.describe(index)} is not supported "
                                "(tuples and modules need constant int indices)")
 
+    def grid(self, grid, index, node: ast.AST):
+        """`np.mgrid[0:3, 0:4]` / `np.ogrid[...]` with constant bounds: evaluated now, arrays as constants."""
+        items = index if isinstance(index, tuple) else (index,)
+        if not all(isinstance(i, slice) and all(is_constant(b) for b in (i.start, i.stop, i.step)) for i in items):
+            raise self.error(node, "np.mgrid/np.ogrid need constant slice bounds in scripted code")
+        result = grid[index]
+        arrays = result if isinstance(result, (tuple, list)) else [result]
+        values = tuple(self.graph.insert_constant(np.asarray(a), self.src.location(node)) for a in arrays)
+        for v in values:
+            v.type = TENSOR
+        return values if isinstance(result, (tuple, list)) else values[0]
+
     def visit_Slice(self, node: ast.Slice):
         return slice(*(None if e is None else self.index_bound(e) for e in (node.lower, node.upper, node.step)))
 
@@ -275,12 +295,38 @@ class ExpressionCompiler(CallCompiler):
             return b
         raise self.error(expr, f"slice bounds must be ints, got {self.describe(b)}")
 
+    def advanced_index(self, x: Value, bindings: list, is_tuple: bool, node: ast.AST) -> Value:
+        """Integer-array indexing (`x[idx]`, `x[:, [0, 2]]`), expanded by the indexing decomposition."""
+        sg = SymbolicGraph(self.graph, self.src.location(node))
+
+        def wrap(b):
+            if isinstance(b, tuple):
+                return list(b)
+            return Symbolic(sg, b) if isinstance(b, Value) else b
+
+        items = [wrap(b) for b in bindings]
+        try:
+            with sg:
+                result = getitem(Symbolic(sg, x), tuple(items) if is_tuple else items[0], basic_index)
+        except NeedsShapes:  # e.g. x[i, j]: kept as one composite node, expanded once shapes are known
+            sg.rollback()
+            spec, arrays = index_spec(items)
+            if any(not isinstance(a, Symbolic) or not isinstance(a.ir.type, TensorType) for a in arrays):
+                raise self.error(node, "indexing with int values together with index arrays is not supported "
+                                       "in scripted code") from None
+            return self.call_op(OPS["np::index"], [x, spec, *(a.ir for a in arrays)], {}, node)
+        except JitcError as e:
+            raise self.error(node, str(e)) from None
+        return result.ir
+
     def index_array(self, x: Value, index_node: ast.expr, node: ast.AST) -> Value:
         """Basic indexing (ints, int values, slices, None, ...) as select/slice/unsqueeze, shared with the tracer."""
         items = index_node.elts if isinstance(index_node, ast.Tuple) else [index_node]
         index = []
-        for item in items:
-            b = self.visit(item)
+        bindings = [self.visit(item) for item in items]
+        if any(isinstance(b, tuple) or isinstance(b, Value) and isinstance(b.type, TensorType) for b in bindings):
+            return self.advanced_index(x, bindings, isinstance(index_node, ast.Tuple), node)
+        for item, b in zip(items, bindings):
             if not (b is None or b is Ellipsis or isinstance(b, slice) or is_int(b)):
                 raise self.error(item, f"only basic indexing (ints, slices, None, ...) is supported in scripted "
                                        f"code, got {self.describe(b)}")

@@ -1,0 +1,27 @@
+"""arange: out[i] = start + i * step, computed in float64 (float results) or int64 and converted."""
+from __future__ import annotations
+
+import numpy as np
+from llvmlite import ir
+
+from jitc.ir import Node
+
+from .kernel import call_kernel, kernel_function
+from .loops import Buf, for_range
+from .scalar import ScalarBuilder, cast, store
+
+
+def lower_arange(lw, node: Node) -> Buf:
+    start, _, step, _ = (lw.const(v) for v in node.inputs)
+    out = lw.result_buf(node.output)
+    fn, (po,), _ = kernel_function(lw.module, "arange", [out], [])
+    kb = ir.IRBuilder(fn.append_basic_block("entry"))
+    compute = np.dtype(np.float64 if out.dtype.kind == "f" or isinstance(start + step, float) else np.int64)
+    sb = ScalarBuilder(kb, compute)
+    with for_range(kb, out.shape[0]) as i:
+        value = sb.add(sb.const(start), sb.mul(cast(kb, i, np.int64, compute), sb.const(step)))
+        store(kb, cast(kb, value, compute, po.dtype), po.at(kb, kb.mul(i, ir.Constant(i.type, po.strides[0]))),
+              po.dtype)
+    kb.ret_void()
+    call_kernel(lw.b, fn, [out], [])
+    return out

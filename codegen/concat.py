@@ -1,0 +1,21 @@
+"""Concatenation: each input is copied (with NumPy's dtype conversion) into its slab of the output."""
+from __future__ import annotations
+
+from jitc.ir import Node
+from jitc.ops.abstract import normalize_axes
+
+from .elementwise import emit_copy
+from .loops import Buf, i64
+
+
+def lower_concatenate(lw, node: Node) -> Buf:
+    parts = lw.env[node.inputs[0]]
+    out = lw.result_buf(node.output)
+    (axis,) = normalize_axes(lw.const(node.inputs[1]), len(out.shape), "concatenate")
+    offset = 0
+    for part in parts:
+        if part.shape[axis] and out.size:
+            ptr = out.at(lw.b, i64(offset * out.strides[axis]))
+            emit_copy(lw.module, lw.b, part, Buf(ptr, out.dtype, part.shape, out.strides))
+        offset += part.shape[axis]
+    return out

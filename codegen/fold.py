@@ -1,0 +1,150 @@
+"""prod/any/all/argmax/argmin and the scans cumsum/cumprod: per element of the kept axes, one loop over the
+reduced (or scanned) axes in memory order with a running accumulator. argmax/argmin count the position in C
+order and keep the first extreme; a NaN is the extreme of float data, as in NumPy. Over a contiguous run they
+go block by block: the extreme of 16 elements is a tree (no chain between them), and only the block that
+improves the running extreme is searched for its first position."""
+from __future__ import annotations
+
+import numpy as np
+from llvmlite import ir
+
+from jitc.ir import Node
+from jitc.ops.abstract import normalize_axes
+from jitc.types import TensorType
+
+from .kernel import call_kernel, kernel_function
+from .loops import Buf, collapse, for_range, i64, loop_nest
+from .scalar import I1, I64, ScalarBuilder, cast, load, store, value_type
+
+SCANS = {"cumsum": "add", "cumprod": "mul"}
+IDENTITY = {"prod": 1, "cumsum": 0, "cumprod": 1, "any": False, "all": True}
+BLOCK = 16
+
+
+def _permuted(buf: Buf, order: list[int]) -> Buf:
+    return Buf(buf.ptr, buf.dtype, tuple(buf.shape[d] for d in order), tuple(buf.strides[d] for d in order))
+
+
+def lower_fold(lw, node: Node) -> Buf:
+    kind = node.kind.split("::")[1]
+    src = lw.buf(node.inputs[0])
+    ndim = len(src.shape)
+    axes = normalize_axes(lw.const(node.inputs[1]), ndim, kind)
+    out = lw.result_buf(node.output)
+    kept = [d for d in range(ndim) if d not in axes]
+    view = _permuted(src, kept + sorted(axes))
+    if kind in SCANS:
+        target = _permuted(out, kept + sorted(axes))
+        out_kept, out_inner = target.strides[:len(kept)], target.strides[len(kept):]
+    else:
+        out_kept = TensorType.contiguous(out.dtype, tuple(src.shape[d] for d in kept)).strides
+        out_inner = (0,) * len(axes)
+    fn, (ps, po), _ = kernel_function(lw.module, kind, [view, out], [])
+    kb = ir.IRBuilder(fn.append_basic_block("entry"))
+    k = len(kept)
+    arg = kind in ("argmax", "argmin")
+    run_shape, (run_strides,) = collapse(view.shape[k:], [view.strides[k:]])
+    blocked = arg and len(run_shape) == 1 and run_strides == (1,) and run_shape[0] >= 2 * BLOCK
+    with loop_nest(kb, view.shape[:k], [view.strides[:k], out_kept]) as (s0, o0):
+        if blocked:
+            index = _arg_blocked(kb, kind, ps, s0, run_shape[0])
+            store(kb, cast(kb, index, np.int64, po.dtype), po.at(kb, o0), po.dtype)
+        else:
+            _fold_loop(kb, kind, ps, po, view.shape[k:], view.strides[k:], out_inner, s0, o0)
+    kb.ret_void()
+    call_kernel(lw.b, fn, [view, out], [])
+    return out
+
+
+def _fold_loop(kb, kind, ps: Buf, po: Buf, shape, strides, out_inner, s0, o0) -> None:
+    """One output element (or one scanned line): the running accumulator over the reduced elements."""
+    arg = kind in ("argmax", "argmin")
+    acc_dtype = ps.dtype if arg else np.dtype(np.bool_) if kind in ("any", "all") else po.dtype
+    sb = ScalarBuilder(kb, acc_dtype)
+    with kb.goto_entry_block():
+        acc, best, count = kb.alloca(value_type(acc_dtype)), kb.alloca(I64), kb.alloca(I64)
+    if not arg:
+        kb.store(ir.Constant(I1, IDENTITY[kind]) if acc_dtype.kind == "b" else sb.const(IDENTITY[kind]), acc)
+    kb.store(i64(0), best)
+    kb.store(i64(0), count)
+    with loop_nest(kb, shape, [strides, out_inner]) as (s1, o1):
+        x = load(kb, ps.at(kb, kb.add(s0, s1)), ps.dtype)
+        n = kb.load(count)
+        if arg:
+            current = kb.load(acc)
+            take = kb.or_(_better(kb, sb, kind, x, current), kb.icmp_signed("==", n, i64(0)))
+            kb.store(kb.select(take, x, current), acc)
+            kb.store(kb.select(take, n, kb.load(best)), best)
+        else:
+            new = _step(kb, sb, kind, kb.load(acc), cast(kb, x, ps.dtype, acc_dtype))
+            kb.store(new, acc)
+            if kind in SCANS:
+                store(kb, new, po.at(kb, kb.add(o0, o1)), po.dtype)
+        kb.store(kb.add(n, i64(1)), count)
+    if kind not in SCANS:
+        result = kb.load(best) if arg else kb.load(acc)
+        store(kb, cast(kb, result, np.int64 if arg else acc_dtype, po.dtype), po.at(kb, o0), po.dtype)
+
+
+def _step(kb: ir.IRBuilder, sb: ScalarBuilder, kind: str, acc, x):
+    if kind == "any":
+        return kb.or_(acc, x)
+    if kind == "all":
+        return kb.and_(acc, x)
+    return sb.add(acc, x) if kind == "cumsum" else sb.mul(acc, x)
+
+
+def _better(kb: ir.IRBuilder, sb: ScalarBuilder, kind: str, x, current):
+    """x replaces the running extreme: strictly better, or the first NaN."""
+    op = ">" if kind == "argmax" else "<"
+    better = kb.icmp_unsigned(op, x, current) if sb.is_bool else sb.cmp(op, x, current)
+    if sb.is_float:
+        better = kb.or_(better, kb.and_(kb.fcmp_unordered("uno", x, x), kb.fcmp_ordered("ord", current, current)))
+    return better
+
+
+def _extreme(kb: ir.IRBuilder, sb: ScalarBuilder, kind: str, a, b):
+    """The extreme of two elements, NaN winning (a tree of these finds a block's extreme)."""
+    return kb.select(_better(kb, sb, kind, a, b), a, b)
+
+
+def _arg_blocked(kb: ir.IRBuilder, kind: str, ps: Buf, base, n: int):
+    """argmax/argmin over ps[base : base + n] (contiguous): the i64 position of the first extreme."""
+    sb = ScalarBuilder(kb, ps.dtype)
+    with kb.goto_entry_block():
+        acc, block = kb.alloca(value_type(ps.dtype)), kb.alloca(I64)
+
+    def block_extreme(start):
+        values = [load(kb, ps.at(kb, kb.add(start, i64(j))), ps.dtype) for j in range(BLOCK)]
+        while len(values) > 1:
+            values = [_extreme(kb, sb, kind, values[j], values[j + 1]) for j in range(0, len(values), 2)]
+        return values[0]
+
+    kb.store(block_extreme(base), acc)
+    kb.store(i64(0), block)
+    blocks = n // BLOCK
+    with for_range(kb, blocks, "blk", 1) as b:
+        m = block_extreme(kb.add(base, kb.mul(b, i64(BLOCK))))
+        current = kb.load(acc)
+        take = _better(kb, sb, kind, m, current)
+        kb.store(kb.select(take, m, current), acc)
+        kb.store(kb.select(take, b, kb.load(block)), block)
+    best = kb.load(acc)
+    first = kb.mul(kb.load(block), i64(BLOCK))
+    index = i64(0)
+    for j in reversed(range(BLOCK)):  # the first position in the winning block that holds the extreme
+        x = load(kb, ps.at(kb, kb.add(base, kb.add(first, i64(j)))), ps.dtype)
+        same = kb.fcmp_ordered("==", x, best) if sb.is_float else kb.icmp_unsigned("==", x, best)
+        if sb.is_float:
+            same = kb.or_(same, kb.and_(kb.fcmp_unordered("uno", x, x), kb.fcmp_unordered("uno", best, best)))
+        index = kb.select(same, kb.add(first, i64(j)), index) if j < BLOCK - 1 else kb.add(first, i64(j))
+    with kb.goto_entry_block():
+        result = kb.alloca(I64)
+    kb.store(index, result)
+    with for_range(kb, n, "tail", blocks * BLOCK) as i:  # the elements after the last whole block, in order
+        x = load(kb, ps.at(kb, kb.add(base, i)), ps.dtype)
+        current = kb.load(acc)
+        take = _better(kb, sb, kind, x, current)
+        kb.store(kb.select(take, x, current), acc)
+        kb.store(kb.select(take, i, kb.load(result)), result)
+    return kb.load(result)

@@ -1,0 +1,14 @@
+"""The backend's lowering of each KERNEL op (jitc.ops.registry.KERNEL): op name -> fn(lowering, node) -> Buf."""
+from __future__ import annotations
+
+from .arange import lower_arange
+from .concat import lower_concatenate
+from .fold import lower_fold
+from .gather import lower_take
+
+KERNELS = {
+    "aten::concatenate": lower_concatenate,
+    "aten::take": lower_take,
+    "aten::arange": lower_arange,
+    **{f"aten::{k}": lower_fold for k in ("prod", "any", "all", "argmax", "argmin", "cumsum", "cumprod")},
+}

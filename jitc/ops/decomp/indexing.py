@@ -1,0 +1,174 @@
+"""Integer-array indexing written over basic indexing (views) and the gather primitive `take`: `x[idx]`,
+`x[:, [0, 2]]`, `x[i, j]`, `np.take`, `np.take_along_axis`. Boolean masks are not decomposed (their result size
+depends on the data)."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ...errors import JitcError
+from . import prims
+from .symbolic import NeedsShapes
+from .table import decomposition, unsupported
+
+
+def is_array_index(item) -> bool:
+    """An item that makes `x[...]` advanced indexing: a list or an array (of ints; bools are masks)."""
+    if isinstance(item, list):
+        return True
+    if isinstance(item, np.ndarray) or hasattr(item, "__jitc_dispatch__"):
+        try:
+            shape, kind = item.shape, np.dtype(item.dtype).kind
+        except NeedsShapes:  # a scripted array used as an index: an index array (a 0-d one takes like an int)
+            return True
+        if kind == "b":
+            raise unsupported("boolean mask indexing x[mask] (its size depends on the data)")
+        return len(shape) > 0 or isinstance(item, np.ndarray)
+    return False
+
+
+def is_advanced(index) -> bool:
+    return any(is_array_index(i) for i in (index if isinstance(index, tuple) else (index,)))
+
+
+def _as_index(item):
+    if isinstance(item, list):
+        item = np.asarray(item)
+        if item.dtype.kind == "b":
+            raise unsupported("boolean mask indexing x[mask] (its size depends on the data)")
+        if item.dtype.kind not in "iu":
+            raise JitcError(f"arrays used as indices must be of integer type, got {item.dtype}")
+    return item
+
+
+def getitem(x, index, basic):
+    """`x[index]` with integer arrays among the items; `basic(x, index)` applies basic indexing."""
+    items = list(index) if isinstance(index, tuple) else [index]
+    if any(i is Ellipsis for i in items):  # identity: `in` would compare arrays elementwise
+        pos = next(k for k, i in enumerate(items) if i is Ellipsis)
+        rest = sum(1 for i in items[pos + 1:] if i is not None)
+        items[pos:pos + 1] = [slice(None)] * (x.ndim - (pos - items[:pos].count(None)) - rest)
+    arrays = [k for k, i in enumerate(items) if is_array_index(i)]
+    ints = [k for k, i in enumerate(items) if isinstance(i, int) and not isinstance(i, bool)]
+    if not arrays:
+        return basic(x, tuple(items))
+    # an int before the array is part of the advanced index; adjacent, it is the same as selecting first
+    if ints and len(arrays) == 1 and any(k not in ints and k not in arrays for k in range(min(ints), arrays[0])):
+        raise unsupported("an integer and an index array separated by a slice")
+    if len(arrays) == 1:
+        k = arrays[0]
+        dim = sum(1 for i in items[:k] if not (isinstance(i, int) and not isinstance(i, bool)))
+        view = basic(x, tuple(slice(None) if j == k else i for j, i in enumerate(items)))
+        return np.take(view, _as_index(items[k]), axis=dim)
+    if arrays != list(range(arrays[0], arrays[-1] + 1)):
+        raise unsupported("index arrays separated by slices")
+    first = arrays[0]
+    dim = sum(1 for i in items[:first] if not (isinstance(i, int) and not isinstance(i, bool)))
+    view = basic(x, tuple(slice(None) if j in arrays else i for j, i in enumerate(items)))
+    sizes = view.shape[dim:dim + len(arrays)]
+    flat = 0
+    for size, item in zip(sizes, (items[k] for k in arrays)):
+        checked = prims.take(np.arange(size), _as_index(item), 0)  # wraps negatives, raises IndexError
+        flat = flat * size + checked
+    merged = np.reshape(view, view.shape[:dim] + (math.prod(sizes),) + view.shape[dim + len(arrays):])
+    return prims.take(merged, flat, dim)
+
+
+@decomposition(np.take, methods=("take",))
+def take(a, indices, axis=None, out=None, mode="raise"):
+    if out is not None or mode != "raise":
+        raise unsupported("np.take with out= or mode=")
+    if axis is None:
+        a, axis = np.reshape(a, -1), 0
+    if isinstance(indices, int):
+        return a[(slice(None),) * (axis % a.ndim) + (indices,)]
+    return prims.take(a, _as_index(indices) if isinstance(indices, list) else indices, axis)
+
+
+@decomposition(np.take_along_axis)
+def take_along_axis(arr, indices, axis=-1):
+    if axis is None:
+        arr, axis = np.reshape(arr, -1), 0
+    if arr.ndim != indices.ndim:
+        raise JitcError("take_along_axis: indices and arr must have the same number of dimensions")
+    axis %= arr.ndim
+    shape = np.broadcast_shapes(arr.shape[:axis] + (1,) + arr.shape[axis + 1:],
+                                indices.shape[:axis] + (1,) + indices.shape[axis + 1:])
+    shape = shape[:axis] + (indices.shape[axis],) + shape[axis + 1:]
+    strides = [math.prod(arr.shape[d + 1:]) for d in range(arr.ndim)]
+    checked = prims.take(np.arange(arr.shape[axis]), indices, 0)
+    flat = checked * strides[axis]
+    for d in range(arr.ndim):
+        if d != axis and shape[d] > 1 and arr.shape[d] > 1:
+            flat = flat + np.arange(shape[d]).reshape((-1,) + (1,) * (arr.ndim - d - 1)) * strides[d]
+    flat = np.broadcast_to(flat, shape)
+    return prims.take(np.reshape(arr, -1), flat, 0)
+
+
+@decomposition(np.diagonal, methods=("diagonal",))
+def diagonal(a, offset=0, axis1=0, axis2=1):
+    i, j = (x % a.ndim for x in (axis1, axis2))
+    if i == j:
+        raise JitcError("diagonal: axis1 and axis2 cannot be the same")
+    rest = [d for d in range(a.ndim) if d not in (i, j)]
+    n, m = a.shape[i], a.shape[j]
+    flat = np.reshape(np.transpose(a, rest + [i, j]), tuple(a.shape[d] for d in rest) + (n * m,))
+    index = np.array([r * m + r + offset for r in range(max(0, -offset), min(n, m - offset))], dtype=np.int64)
+    return prims.take(flat, index, len(rest))
+
+
+@decomposition(np.diag)
+def diag(v, k=0):
+    if v.ndim == 2:
+        return np.diagonal(v, k)
+    if v.ndim != 1:
+        raise JitcError("diag: input must be 1-d or 2-d")
+    n = v.shape[0] + abs(k)
+    rows, cols = np.indices((n, n))
+    source = np.clip(rows if k >= 0 else cols, 0, max(v.shape[0] - 1, 0))
+    return np.where(cols - rows == k, prims.take(v, source, 0), 0)
+
+
+def index_spec(items: list) -> tuple[tuple, list]:
+    """An index as a constant a graph can hold (slices, ints, None, ..., literal lists) plus its array items."""
+    spec, arrays = [], []
+    for item in items:
+        if item is None:
+            spec.append(("none",))
+        elif item is Ellipsis:
+            spec.append(("ellipsis",))
+        elif isinstance(item, slice):
+            spec.append(("slice", item.start, item.stop, item.step))
+        elif isinstance(item, (list, tuple)):
+            spec.append(("list", _nested_tuple(item)))
+        elif isinstance(item, int):
+            spec.append(("int", item))
+        else:
+            spec.append(("array", len(arrays)))
+            arrays.append(item)
+    return tuple(spec), arrays
+
+
+def _nested_tuple(item):
+    return tuple(_nested_tuple(i) for i in item) if isinstance(item, (list, tuple)) else item
+
+
+def _rebuild(spec: tuple, arrays: tuple) -> tuple:
+    def item(entry):
+        tag = entry[0]
+        if tag == "array":
+            return arrays[entry[1]]
+        if tag == "list":
+            return np.asarray(entry[1])
+        return {"none": None, "ellipsis": Ellipsis}.get(tag, slice(*entry[1:]) if tag == "slice" else entry[-1])
+
+    return tuple(item(e) for e in spec)
+
+
+def index_with_spec(x, spec, *arrays):
+    """`x[index]` for an index held as index_spec() gives it: a scripted read whose expansion needs shapes."""
+    return x[_rebuild(spec, arrays)]
+
+
+decomposition(index_with_spec, name="index")(index_with_spec)

@@ -1,0 +1,66 @@
+"""Ops that move data into a fresh array: concatenation, gather along an axis (integer-array indexing), arange,
+copy. Each is one small kernel in codegen/ (concat.py, gather.py, arange.py); copy is elementwise and fuses."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import ShapeError
+from ..types import TENSOR, TensorType
+from .abstract import is_unknown, normalize_axes, tensor
+from .registry import KERNEL, REQUIRED, OpDef, register
+
+R = REQUIRED
+
+
+def infer_concatenate(op, arrays, axis=0):
+    if not isinstance(arrays, list) or any(not isinstance(a, TensorType) or is_unknown(a) for a in arrays):
+        return TENSOR
+    if not arrays:
+        raise ShapeError("concatenate: need at least one array to concatenate")
+    ndim = len(arrays[0].shape)
+    if ndim == 0:
+        raise ShapeError("concatenate: zero-dimensional arrays cannot be concatenated")
+    (axis,) = normalize_axes(axis, ndim, "concatenate")
+    for a in arrays[1:]:
+        if len(a.shape) != ndim:
+            raise ShapeError(f"concatenate: all the input arrays must have same number of dimensions, got "
+                             f"{arrays[0].shape} and {a.shape}")
+        if any(d != e for i, (d, e) in enumerate(zip(a.shape, arrays[0].shape)) if i != axis):
+            raise ShapeError(f"concatenate: the array dimensions except for the concatenation axis must match "
+                             f"exactly, got {arrays[0].shape} and {a.shape}")
+    shape = list(arrays[0].shape)
+    shape[axis] = sum(a.shape[axis] for a in arrays)
+    dtype = np.result_type(*(np.dtype(a.dtype) for a in arrays))
+    return tensor(dtype, shape)
+
+
+def infer_take(op, a, indices, axis):
+    if is_unknown(a) or not isinstance(indices, TensorType) or is_unknown(indices):
+        return TENSOR
+    if np.dtype(indices.dtype).kind not in "iu":
+        raise ShapeError(f"take: index arrays must be integers, got {np.dtype(indices.dtype)}")
+    (axis,) = normalize_axes(axis, len(a.shape), "take")
+    if a.shape[axis] == 0 and int(np.prod(indices.shape)) > 0:
+        raise ShapeError(f"cannot do a non-empty take from an empty axes (axis {axis})")
+    return tensor(a.dtype, a.shape[:axis] + tuple(indices.shape) + a.shape[axis + 1:])
+
+
+def _arange(start, stop, step, dtype):
+    return np.arange(start, stop, step, dtype=dtype)
+
+
+def infer_arange(op, start, stop, step, dtype):
+    if not all(isinstance(v, (int, float)) for v in (start, stop, step)):
+        return TENSOR
+    if step == 0:
+        raise ShapeError("arange: step must not be zero")
+    return tensor(np.dtype(dtype), (max(0, int(np.ceil((stop - start) / step))),))
+
+
+register(OpDef("aten::concatenate", KERNEL, lambda arrays, axis=0: np.concatenate(arrays, axis=axis),
+               (("arrays", R), ("axis", 0)), infer_concatenate, "np.concatenate({0}, axis={1})"))
+register(OpDef("aten::take", KERNEL, lambda a, indices, axis: np.take(a, indices, axis=axis),
+               (("a", R), ("indices", R), ("axis", R)), infer_take, "np.take({0}, {1}, axis={2})", tensor_params=(0, 1)))
+register(OpDef("aten::arange", KERNEL, _arange, (("start", R), ("stop", R), ("step", R), ("dtype", R)), infer_arange,
+               "np.arange({0}, {1}, {2}, dtype={3})", tensor_params=()))
+# aten::copy (np.copy, x.copy()) is registered with the other memory ops in mutation.py
