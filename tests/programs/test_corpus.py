@@ -32,11 +32,9 @@ def wrong(reason: str, **only):
 
 
 KNOWN_FAILING: dict[str, tuple] = {
-    "attention_step": refused("[mathops] .swapaxes, np.triu, np.full; [values] math.sqrt of x.shape[-1]"),
     "back_substitution": refused("[values] runtime slice bounds U[i, i + 1:]: the shape depends on a value known only at run time"),
     "batchnorm_train": refused("[values] bound method of a plain class; [mutation] self.running_mean *= m"),
     "box_blur": refused("[values] img.shape unpack, .dtype; [mutation] padded[1:-1, 1:-1] = img"),
-    "cavity_flow": refused("[decomp] np.empty_like; [values] scalars; [mutation] helpers fill arrays in place"),
     "cholesky": refused("[mathops] np.dot"),
     "cholesky_blocked": refused("[mutation] .copy(), L[k, k] = v"),
     "conv1d_taps": refused("[values] .dtype, w.shape[0] in range(); [mutation] xp[a:b] = x, y += ..."),
@@ -49,9 +47,6 @@ KNOWN_FAILING: dict[str, tuple] = {
     "floyd_warshall_loops": refused("[mutation] .copy(); [values] runtime slices d[:, k:k + 1]"),
     "forward_substitution": refused("[values] runtime slice bounds L[i, :i]: the shape depends on a value known only at run time"),
     "gauss_seidel_solve": refused("[mutation] .copy(), x[i] = v; [values] len(b), runtime slices"),
-    "gemver": refused("[mathops] np.outer; [mutation] A += ..., x += ...; [values] float args"),
-    "gramschmidt": refused("[mathops] np.dot"),
-    "gru_loop": refused("[values] .dtype, shape unpack; [mutation] out[t] = h"),
     "kmeans_step": refused("[mathops] np.argmin, X[labels == k] mask read; [decomp] np.empty_like"),
     "kv_cache_attention": refused("[values] bound method, int start_pos, None; [mutation] cache_k[:B, s:s + L] = xk"),
     "llama_block": refused("[values] plain classes, annotations, int start_pos; [mutation] KV cache write"),
@@ -60,19 +55,13 @@ KNOWN_FAILING: dict[str, tuple] = {
     "lu_right_looking": refused("[values] runtime slice bounds A[k + 1:, k]: the shape depends on a run-time value"),
     "ludcmp": refused("[values] runtime slice bounds A[i, :j]: the shape depends on a value known only at run time"),
     "mandelbrot": refused("[decomp] np.linspace; [mathops] complex numbers, masks; [mutation] N[I] = n"),
-    "nbody": refused("[decomp] np.hstack; [mutation] vel += ...; [values] calls of a helper, defaults"),
     "prefix_sum": refused("[decomp] np.empty_like; [mutation] out[i] = acc; [values] Python max() on scalars"),
-    "rnn_loop": refused("[values] .dtype, shape unpack; [decomp] np.stack of a list"),
-    "rope": refused("[values] Array['...'] annotations, shape[:-1] + (-1, 2); [decomp] split, squeeze, stack"),
-    "row_norms": refused("[decomp] np.empty"),
     "spmv_csr": refused("[values] .size, slice bounds read from an int array; [mathops] x[cols] gather"),
-    "standardize_inplace": refused("[decomp] np.array([mu, sigma])"),
     "symm": refused("[values] .dtype, shape in range(); [mutation] C *= beta, C[:i, j] += ..."),
     "syr2k": refused("[mutation] C[i, :i + 1] *= beta (augmented subscript assignment)"),
     "syrk": refused("[mutation] C[i, :i + 1] *= beta (augmented subscript assignment)"),
     "trisolv": refused("[values] runtime slice bounds L[i, :i]: the shape depends on a value known only at run time"),
     "trmm": refused("[mutation] B[i, j] += ... (augmented subscript assignment)"),
-    "wave_1d": refused("[mutation] .copy(), u_next[1:-1] = ...; [values] float args"),
 }
 
 
