@@ -68,6 +68,10 @@ class Tracer:
         where = f" at {loc}" if loc else ""
         self._count(loc)
         bound = bind(op, tuple(args), kwargs, where)
+        for i, a in enumerate(bound):  # a traced scalar as an axis, a shape, a dtype: the trace holds its value
+            if isinstance(a, ScalarProxy) and i not in op.tensor_params:
+                self.bake(a)
+                bound[i] = a.value
         concrete = [a.value if isinstance(a, Proxy) else a for a in bound]
         result = op.impl(*concrete)
         inputs = [self.ir_of(a, str(loc) if loc else None) for a in bound]
