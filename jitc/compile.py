@@ -8,13 +8,21 @@ import inspect
 import operator
 import warnings
 
-from .arguments import CallBinder, flatten
+from .arguments import CallBinder, ConstKind, flatten
 from .errors import FallbackWarning, JitcError, ScriptError, SignatureError, TracerWarning
 from .nn.module import Module
 from .runtime.executor import disabled, signature
 from .script_module import eager_if_overlapping
 
 EAGER = "eager"  # marker: this kind of call runs through NumPy
+
+
+class _Deferred:
+    """Tracing raised an error of the program (or of jitc): the call runs through NumPy. If NumPy raises too, that
+    is the answer; if it runs, jitc could not compile it, and that is warned about once."""
+
+    def __init__(self, reason: str):
+        self.reason, self.warned = reason, False
 
 
 class _Target:
@@ -135,11 +143,18 @@ class CompiledFunction:
         from .types import BOOL, FLOAT, INT, TENSOR
 
         reason = f"scripting failed ({script_error})"
-        if all(k in (TENSOR, INT, FLOAT, BOOL) or k is None for k in kinds):
+        if all(k in (TENSOR, INT, FLOAT, BOOL) or k is None or isinstance(k, ConstKind) for k in kinds):
+            consts = {i: a for i, (a, k) in enumerate(zip(bound, kinds)) if isinstance(k, ConstKind)}
+
+            def with_constants(*values):  # None/str arguments are constants of the trace, as in scripting
+                it = iter(values)
+                return self.fn(*(consts[i] if i in consts else next(it) for i in range(len(bound))))
+
+            fn = with_constants if consts else self.fn
             with warnings.catch_warnings():
                 warnings.simplefilter("error", TracerWarning)
                 try:
-                    target = _Target(trace(self.fn, tuple(bound), check_trace=False))
+                    target = _Target(trace(fn, tuple(flatten(bound, kinds)), check_trace=False))
                     _apply_fallback(target, self.fallback)
                     return target
                 except TracerWarning as w:
@@ -148,6 +163,8 @@ class CompiledFunction:
                     reason += f"; tracing failed too ({e})"
                 except Exception as e:  # noqa: BLE001  (the function itself fails: NumPy reports it eagerly)
                     reason += f"; tracing failed too ({type(e).__name__}: {_short(str(e))})"
+                    if self.fallback != "error":
+                        return _Deferred(reason)
         return self._eager(reason)
 
     def _eager(self, reason: str):
@@ -176,6 +193,12 @@ class CompiledFunction:
         target = self._target_for(bound, kinds)
         if target is EAGER:
             return self.fn(*args, **kwargs)
+        if isinstance(target, _Deferred):
+            result = self.fn(*args, **kwargs)  # NumPy's own error, if the program fails, is the answer
+            if not target.warned:  # it ran: jitc could not compile it
+                target.warned = True
+                self._eager(target.reason)
+            return result
         # native fast paths guard the arguments, and Module attribute assignment retires them; a plain object's
         # attributes can change unseen, so its calls come here, where the state is checked
         owner = self if self.model is None or isinstance(self.model, Module) else None
@@ -190,12 +213,15 @@ class CompiledFunction:
     # ---- inspection
     def _target(self, args):
         """The ScriptFunction/ScriptModule that runs these arguments (export and the inspect_* methods)."""
+        return self._target_and_inputs(args)[0]
+
+    def _target_and_inputs(self, args):
         bound = self.binder.bind(args, {})
         kinds = self.binder.kinds(bound)
         target = self._target_for(bound, kinds)
-        if target is EAGER:
+        if target is EAGER or isinstance(target, _Deferred):
             raise JitcError(f"{_name(self.fn)} runs through NumPy for these arguments: there is no compiled code")
-        return target.inspectable()
+        return target.inspectable(), flatten(bound, kinds)
 
     @property
     def script_module(self):
@@ -204,13 +230,16 @@ class CompiledFunction:
         return target.inspectable() if isinstance(target, _Target) else None
 
     def graph_for(self, *args):
-        return self._target(args).graph_for(*args)
+        target, inputs = self._target_and_inputs(args)
+        return target.graph_for(*inputs)
 
     def inspect_llvm(self, *args) -> str:
-        return self._target(args).inspect_llvm(*args)
+        target, inputs = self._target_and_inputs(args)
+        return target.inspect_llvm(*inputs)
 
     def inspect_asm(self, *args) -> str:
-        return self._target(args).inspect_asm(*args)
+        target, inputs = self._target_and_inputs(args)
+        return target.inspect_asm(*inputs)
 
     def explain(self, *args) -> str:
         return self._target(args).explain(*args)

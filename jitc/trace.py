@@ -75,6 +75,10 @@ class Tracer:
         where = f" at {loc}" if loc else ""
         self._count(loc)
         bound = bind(op, tuple(args), kwargs, where)
+        for i, a in enumerate(bound):  # a traced scalar as an axis, a shape, a dtype: the trace holds its value
+            if isinstance(a, ScalarProxy) and i not in op.tensor_params:
+                self.bake(a)
+                bound[i] = a.value
         if op.kind == COMPOSITE:
             try:
                 return decompose(op, bound)  # its NumPy code runs on the proxies and records the primitives
