@@ -9,7 +9,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # perf.contenders.NOT_NATIVE_YET (not imported: perf sizes thread pools on import)
 NOT_NATIVE_YET = {"jacobi_2d", "lu"}
 WORKLOADS = {"cell", "tanh_add", "tanh_scaled", "sin", "jacobi_2d", "lu", "softmax", "layernorm", "row_max", "full_max",
-             "matvec", "matvec_small", "mlp", "attention", "linear_tanh", "first_call"}
+             "matvec", "matvec_small", "mlp", "attention", "linear_tanh", "first_call",
+             "np_argmax", "np_concatenate", "np_cumsum", "np_dot", "np_einsum", "np_outer"}
 
 
 def test_quick_run_writes_every_workload(tmp_path):

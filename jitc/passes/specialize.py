@@ -8,6 +8,7 @@ from ..errors import CompileError, JitcError
 from ..ir import Block, Graph, Node
 from ..ops import OPS
 from ..ops.decomp import expand
+from ..ops.decomp.table import UnsupportedError
 from ..ops.registry import COMPOSITE
 from ..types import INT, TENSOR, ListType, ScalarType, TensorType, TupleType, Type
 from .fold import fold_node
@@ -114,6 +115,8 @@ def _expand(node: Node) -> None:
     try:
         with graph.inserting_before(node):
             result = expand(graph, OPS[node.kind], list(node.inputs), node.source)
+    except UnsupportedError as e:  # not native: this signature runs the graph's np:: node through NumPy
+        raise CompileError(f"{e}{_at(node)}") from None
     except JitcError as e:
         raise type(e)(f"{e}{_at(node)}") from None
     node.output.replace_all_uses_with(result)

@@ -27,11 +27,6 @@ def _is_numpy(fn) -> bool:
     return isinstance(fn, np.ufunc) or (getattr(fn, "__module__", None) or "").split(".")[0] == "numpy"
 
 
-def _supported_numpy() -> str:
-    names = {f"np.{f.__name__}" for op in OPS.values() for f in op.functions if _is_numpy(f)}
-    return ", ".join(sorted(names))
-
-
 class CallCompiler(Emitter):
     """Calls of anything an expression can evaluate to."""
 
@@ -90,7 +85,7 @@ class CallCompiler(Emitter):
                                    "of self can be called (assign it in __init__)")
         if _is_numpy(fn):
             raise self.error(node, f"{name} is not supported in scripted code (supported NumPy functions: "
-                                   f"{_supported_numpy()})")
+                                   "README.md, 'What scripting supports', or jitc.ops.catalog)")
         if inspect.isfunction(fn):
             try:
                 bound = inspect.signature(fn).bind(*args, **kwargs)

@@ -9,7 +9,6 @@ import numpy as np
 
 from ...errors import JitcError
 from . import prims
-from .symbolic import NeedsShapes
 from .table import decomposition, unsupported
 
 
@@ -18,10 +17,8 @@ def is_array_index(item) -> bool:
     if isinstance(item, list):
         return True
     if isinstance(item, np.ndarray) or hasattr(item, "__jitc_dispatch__"):
-        try:
-            shape, kind = item.shape, np.dtype(item.dtype).kind
-        except NeedsShapes:  # a scripted array used as an index: an index array (a 0-d one takes like an int)
-            return True
+        # a scripted array raises NeedsShapes here: ints or a boolean mask is known once specialized (np::index waits)
+        shape, kind = item.shape, np.dtype(item.dtype).kind
         if kind == "b":
             raise unsupported("boolean mask indexing x[mask] (its size depends on the data)")
         return len(shape) > 0 or isinstance(item, np.ndarray)
