@@ -312,6 +312,7 @@ def creation_cases() -> list[Case]:
 
 
 def _set(a, index, value):
+    """`a[index] = value` on a copy (samples run many times: their inputs must not change)."""
     b = a.copy()
     b[index] = value
     return b

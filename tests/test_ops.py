@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from backend_samples import _copyto, _set
 from decomp_check import new_ops
 from math_samples import SAMPLES as MATH_SAMPLES
 
@@ -248,18 +249,6 @@ def scalar_samples(dtype) -> list[Sample]:
         Sample("aten::Int", None, (np.asarray(x[0, 0]),)),
         Sample("aten::Float", None, (np.asarray(x[0, 0]),)),
     ]
-
-
-def _set(a, index, value):
-    """`a[index] = value` on a copy (samples run many times: their inputs must not change)."""
-    b = a.copy()
-    b[index] = value
-    return b
-
-
-def _copyto(dst, src):
-    np.copyto(dst, src)
-    return dst
 
 
 def mutation_samples(dtype) -> list[Sample]:

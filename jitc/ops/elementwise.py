@@ -56,18 +56,11 @@ binary("remainder", np.remainder, "{0} % {1}", lambda b, x, y: b.mod(x, y), "__m
 binary("pow", np.power, "{0} ** {1}", lambda b, x, y: b.pow(x, y, b.uniform[1]), "__pow__", python=operator.pow)
 binary("maximum", np.maximum, "np.maximum({0}, {1})", lambda b, x, y: b.maximum(x, y))
 binary("minimum", np.minimum, "np.minimum({0}, {1})", lambda b, x, y: b.minimum(x, y))
-binary("eq", np.equal, "{0} == {1}", lambda b, x, y: b.cmp("==", x, y), "__eq__", OPERANDS,
-       python=operator.eq)
-binary("ne", np.not_equal, "{0} != {1}", lambda b, x, y: b.cmp("!=", x, y), "__ne__", OPERANDS,
-       python=operator.ne)
-binary("lt", np.less, "{0} < {1}", lambda b, x, y: b.cmp("<", x, y), "__lt__", OPERANDS,
-       python=operator.lt)
-binary("le", np.less_equal, "{0} <= {1}", lambda b, x, y: b.cmp("<=", x, y), "__le__", OPERANDS,
-       python=operator.le)
-binary("gt", np.greater, "{0} > {1}", lambda b, x, y: b.cmp(">", x, y), "__gt__", OPERANDS,
-       python=operator.gt)
-binary("ge", np.greater_equal, "{0} >= {1}", lambda b, x, y: b.cmp(">=", x, y), "__ge__", OPERANDS,
-       python=operator.ge)
+for _name, _ufunc, _symbol, _python in (("eq", np.equal, "==", operator.eq), ("ne", np.not_equal, "!=", operator.ne),
+                                        ("lt", np.less, "<", operator.lt), ("le", np.less_equal, "<=", operator.le),
+                                        ("gt", np.greater, ">", operator.gt), ("ge", np.greater_equal, ">=", operator.ge)):
+    binary(_name, _ufunc, f"{{0}} {_symbol} {{1}}", lambda b, x, y, _s=_symbol: b.cmp(_s, x, y), f"__{_name}__",
+           OPERANDS, python=_python)
 binary("bitwise_and", np.bitwise_and, "{0} & {1}", lambda b, x, y: b.bitand(x, y), "__and__")
 binary("bitwise_or", np.bitwise_or, "{0} | {1}", lambda b, x, y: b.bitor(x, y), "__or__")
 binary("logical_and", np.logical_and, "np.logical_and({0}, {1})", lambda b, x, y: b.logical_and(x, y),
