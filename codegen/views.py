@@ -9,6 +9,7 @@ from jitc.ops.abstract import normalize_axes
 from jitc.types import TensorType
 
 from .elementwise import emit_copy
+from .dims import size
 from .loops import Buf, i64
 from .scalar import cast
 
@@ -24,13 +25,13 @@ def view_select(lw, node: Node, src: Buf, dim, x) -> Buf:
     (dim,) = normalize_axes(dim, len(src.shape), "select")
     n, b = src.shape[dim], lw.b
     if isinstance(x, int):
-        index = i64(x + n if x < 0 else x)
+        index = size(b, x + n if x < 0 else x)
     else:
         value, dt, _ = x
         value = cast(b, value, dt, np.int64)
-        index = b.select(b.icmp_signed("<", value, i64(0)), b.add(value, i64(n)), value)
-        lw.error(lw.index_error(dim, n, node), b.icmp_unsigned(">=", index, i64(n)))  # unsigned: negatives too
-    ptr = b.gep(src.ptr, [b.mul(index, i64(src.strides[dim]))], inbounds=True)
+        index = b.select(b.icmp_signed("<", value, i64(0)), b.add(value, size(b, n)), value)
+        lw.error(lw.index_error(dim, n, node), b.icmp_unsigned(">=", index, size(b, n)))  # unsigned: negatives too
+    ptr = b.gep(src.ptr, [b.mul(index, size(b, src.strides[dim]))], inbounds=True)
     return Buf(ptr, src.dtype, src.shape[:dim] + src.shape[dim + 1:], src.strides[:dim] + src.strides[dim + 1:])
 
 

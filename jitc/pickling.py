@@ -25,7 +25,7 @@ from .passes.clone import clone_graph
 from .script_module import ScriptFunction, ScriptModule
 from .serialization import _Loader, _Saver, header_of
 
-_WRAPPER_ATTRS = ("__module__", "__name__", "__qualname__", "__doc__")
+_WRAPPER_ATTRS = ("dynamic", "__module__", "__name__", "__qualname__", "__doc__")
 
 
 def importable_name(obj) -> str | None:

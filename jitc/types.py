@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .symbolic import Sym
+
 # TorchScript's scalar-type names for NumPy dtypes.
 DTYPE_NAMES = {
     np.dtype(np.float32): "Float",
@@ -116,7 +118,7 @@ def type_of_constant(value) -> Type:
     """The IR type of a Python constant."""
     if isinstance(value, (bool, np.bool_)):
         return BOOL
-    if isinstance(value, int):
+    if isinstance(value, (int, Sym)):  # a symbolic size is a Python int known at run time
         return INT
     if isinstance(value, float):
         return FLOAT
