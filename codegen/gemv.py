@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 from llvmlite import ir
 
-from .kernel import kernel_args, kernel_function
 from .dims import size
+from .kernel import kernel_args, kernel_function
 from .loops import Buf, for_range
 from .parallel import emit_parallel_call, parallel_threads
 from .scalar import ScalarBuilder, cast, load, store

@@ -596,7 +596,7 @@ def lower(graph: Graph, name: str = "jitc_entry", n_user: int | None = None) -> 
     python_types = all(isinstance(t, TensorType) or (isinstance(t, ScalarType) and t.name in SCALAR_DTYPES)
                        for t in types)
     lw.has_fastcall = n_user is not None and lw.symbols is not None and layout_ok() and python_types and \
-        not lw.symbolic and \
+        not (lw.symbolic and lw.plan.written_back) and \
         not has_views(lw.template)  # views of arguments are made by the runtime (executor._rebuild)
     if lw.has_fastcall:
         written = [i for i, v in enumerate(graph.inputs) if v in lw.plan.written_back]

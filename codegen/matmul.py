@@ -11,11 +11,11 @@ import os
 import numpy as np
 from llvmlite import ir
 
-from .gemv import emit_gemv
-from .kernel import call_kernel, kernel_function
 from jitc.symbolic import Sym, SymbolicError
 
 from .dims import same, size
+from .gemv import emit_gemv
+from .kernel import call_kernel, kernel_function
 from .loops import Buf, for_range, i64, numel, pointer_type
 from .scalar import F32, F64, I32, I64, ScalarBuilder, cast, load, storage_type, store
 

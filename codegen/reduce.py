@@ -11,10 +11,10 @@ from __future__ import annotations
 import numpy as np
 from llvmlite import ir
 
-from .kernel import call_kernel, kernel_args, kernel_function
 from jitc.symbolic import Sym
 
 from .dims import size
+from .kernel import call_kernel, kernel_args, kernel_function
 from .loops import Buf, broadcast_strides, collapse, for_range, i64, loop_nest, numel
 from .parallel import CHUNKS_PER_THREAD, emit_parallel_call, parallel_threads
 from .scalar import I1, ScalarBuilder, cast, load, store, value_type

@@ -12,13 +12,12 @@ from llvmlite import ir
 from jitc.ir import Graph, Node, Value
 from jitc.ops import OPS
 from jitc.ops.registry import REDUCTION
+from jitc.symbolic import Sym
 from jitc.types import TensorType
 
+from .dims import same, size
 from .elementwise import _WEAK, emit_scalar_node
 from .kernel import kernel_args, kernel_function
-from jitc.symbolic import Sym
-
-from .dims import same, size
 from .loops import Buf, broadcast_strides, for_range, i64, numel
 from .parallel import emit_parallel_call, parallel_threads
 from .reduce import accumulator_dtype, combine, finish, identity

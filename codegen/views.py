@@ -6,10 +6,11 @@ import numpy as np
 
 from jitc.ir import Node
 from jitc.ops.abstract import normalize_axes
+from jitc.symbolic import is_symbolic, slice_indices
 from jitc.types import TensorType
 
-from .elementwise import emit_copy
 from .dims import size
+from .elementwise import emit_copy
 from .loops import Buf, i64
 from .scalar import cast
 
@@ -37,9 +38,11 @@ def view_select(lw, node: Node, src: Buf, dim, x) -> Buf:
 
 def view_slice(lw, node: Node, src: Buf, dim, start=None, stop=None, step=None) -> Buf:
     (dim,) = normalize_axes(dim, len(src.shape), "slice")
-    begin, end, step = slice(start, stop, step).indices(src.shape[dim])
-    n = len(range(begin, end, step))
-    ptr = lw.b.gep(src.ptr, [i64(begin * src.strides[dim] if n else 0)], inbounds=True)
+    begin, step, n = slice_indices(start, stop, step, src.shape[dim])
+    if is_symbolic((begin, n, src.strides[dim])):  # (an empty view's pointer is never read)
+        ptr = lw.b.gep(src.ptr, [size(lw.b, begin * src.strides[dim])])
+    else:
+        ptr = lw.b.gep(src.ptr, [i64(begin * src.strides[dim] if n else 0)], inbounds=True)
     return Buf(ptr, src.dtype, src.shape[:dim] + (n,) + src.shape[dim + 1:],
                src.strides[:dim] + (src.strides[dim] * step,) + src.strides[dim + 1:])
 

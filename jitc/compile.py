@@ -79,7 +79,7 @@ class CompiledFunction:
         self._disabled = disabled()
         for target in (*variants.values(), *traced.values()):
             if isinstance(target, _Target):
-                _apply_fallback(target, fallback)
+                _apply_options(target, fallback, self.dynamic)
         return self
 
     def __reduce__(self):
@@ -103,7 +103,7 @@ class CompiledFunction:
         if target is None:
             try:
                 target = self._script(kinds)
-                _apply_fallback(target, self.fallback)
+                _apply_options(target, self.fallback, self.dynamic)
             except ScriptError as e:
                 target = e
             except (JitcError, RecursionError) as e:
@@ -156,7 +156,7 @@ class CompiledFunction:
                 warnings.simplefilter("error", TracerWarning)
                 try:
                     target = _Target(trace(fn, tuple(flatten(bound, kinds)), check_trace=False))
-                    _apply_fallback(target, self.fallback)
+                    _apply_options(target, self.fallback, self.dynamic)
                     return target
                 except TracerWarning as w:
                     reason += f" and tracing would bake a data-dependent value into the graph ({w})"
@@ -276,7 +276,8 @@ def _method_function(model, name: str):
     return method(model, name)
 
 
-def _apply_fallback(target: _Target, fallback: str) -> None:
+def _apply_options(target: _Target, fallback: str, dynamic: bool | None) -> None:
+    """jitc.compile's options, on the executor of a scripted or traced target."""
     from .runtime import executor_for
 
     if target.method is None:
@@ -284,7 +285,7 @@ def _apply_fallback(target: _Target, fallback: str) -> None:
     else:
         graph, module, name = target.obj._methods[target.method], target.obj, target.method
     ex = executor_for(target.obj, name, graph, module)
-    ex.fallback = fallback
+    ex.fallback, ex.dynamic = fallback, dynamic
 
 
 def _baked_differently(traced, flat: list) -> bool:

@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 import re
 
-from .symbolic import parse_size
 from .errors import IRParseError, JitcError
 from .ir import Block, Graph, Node, Value
+from .symbolic import parse_size
 from .types import NAME_DTYPES, TENSOR, ListType, ModuleType, ScalarType, TensorType, TupleType, Type
 
 MAX_DEPTH = 64  # nesting of blocks, types and literals; keeps us far from Python's recursion limit

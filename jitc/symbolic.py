@@ -22,7 +22,7 @@ class Sym:
     """A canonical polynomial: `terms` maps a sorted tuple of symbol names (a monomial; () is the constant) to
     its nonzero int coefficient. Build them with `Sym.symbol`; arithmetic that cancels every symbol gives an int."""
 
-    __slots__ = ("terms", "_hash")
+    __slots__ = ("_hash", "terms")
 
     def __init__(self, terms: dict):
         self.terms = dict(sorted(terms.items(), key=lambda kv: (-len(kv[0]), kv[0])))
@@ -236,8 +236,8 @@ def same(a, b) -> bool:
 
 
 def broadcast_symbolic(shapes: list[tuple]) -> tuple | None:
-    """NumPy's broadcast of shapes that may hold symbols; None when they do not broadcast. A symbol against a
-    different int (not 1) may or may not match at run time: SymbolicError."""
+    """NumPy's broadcast of shapes that may hold symbols; None when two ints do not broadcast. Two different
+    sizes of which one is symbolic may or may not match at run time: SymbolicError."""
     ndim = max((len(s) for s in shapes), default=0)
     out = []
     for i in range(ndim):
@@ -250,11 +250,29 @@ def broadcast_symbolic(shapes: list[tuple]) -> tuple | None:
             if same(d, 1):
                 d = x
             elif not same(d, x):
-                if isinstance(d, Sym) != isinstance(x, Sym):
+                if isinstance(d, Sym) or isinstance(x, Sym):
                     raise SymbolicError(f"whether sizes {d} and {x} broadcast depends on the size")
                 return None
         out.append(d)
     return tuple(out)
+
+
+def slice_indices(start, stop, step, n) -> tuple:
+    """(begin, step, length) of `slice(start, stop, step)` over an axis of size n, as slice.indices and len(range)
+    give them; for a symbolic n with unit steps only, when the bounds are decided for every size (`1:`, `:-1`)."""
+    if not isinstance(n, Sym):
+        begin, end, step = slice(start, stop, step).indices(n)
+        return begin, step, len(range(begin, end, step))
+    if step not in (None, 1):
+        raise SymbolicError(f"a slice with step {step} of an axis of symbolic size {n}")
+
+    def bound(i, default):
+        if i is None:
+            return default
+        return max(i + n, 0) if i < 0 else min(i, n)
+
+    begin = bound(start, 0)
+    return begin, 1, max(bound(stop, n) - begin, 0)
 
 
 def is_symbolic(x) -> bool:

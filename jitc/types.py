@@ -66,7 +66,7 @@ class TensorType(Type):
         strides, step = [], 1
         for d in reversed(shape):
             strides.append(step)
-            step *= max(d, 1)
+            step *= d if isinstance(d, Sym) else max(d, 1)  # (a symbolic size that is 0 holds no elements)
         return TensorType(np.dtype(dtype), tuple(shape), tuple(reversed(strides)))
 
 

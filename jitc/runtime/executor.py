@@ -154,10 +154,12 @@ class Executor:
         with self.lock:  # compile each signature once, even when many threads miss at the same time
             compiled = self.cache.get(key) or self._symbolic_fit(key, values)
             if compiled is None:
-                if self.cache and logging_recompiles():
-                    log_recompile(self.name, self.explain(values))
+                reason = self.explain(values) if self.cache and logging_recompiles() else None
                 with _COMPILING:
                     compiled = self._compile(values)
+                if reason is not None:
+                    symbolic = compiled is not _INTERPRET and compiled.guard is not None
+                    log_recompile(self.name, reason + (", now symbolic" if symbolic else ""))
                 key = compiled.key if compiled is not _INTERPRET and compiled.key else self.key(values)
                 self.cache[key] = compiled  # compiling may have made some arguments by-value
                 while len(self.cache) > self.max_cache:
