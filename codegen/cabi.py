@@ -13,10 +13,10 @@ from .scalar import I8, I32, I64, value_type
 
 
 def emit_c_entry(module: ir.Module, entry: ir.Function, name: str, user_types: list, params: list[np.ndarray],
-                 n_outputs_types: list, n_symbols: int = 0) -> None:
+                 n_outputs_types: list, n_symbols: int = 0, sizes_slots: int = 0) -> None:
     """user_types: TensorType (passed as `const T *`) or scalar dtype (passed by value); params: arrays embedded
     in the module; n_outputs_types: output dtypes (all passed as `T *`); then n_symbols `int64_t` sizes, each at
-    least 2 (else the function returns SIZE_ERROR)."""
+    least 2 (else the function returns SIZE_ERROR), into a sizes array of sizes_slots (see dims.py)."""
     p8 = I8.as_pointer()
     arg_types = [pointer_type(t.dtype) if hasattr(t, "shape") else value_type(t) for t in user_types]
     arg_types += [pointer_type(dt) for dt in n_outputs_types] + [I64] * n_symbols
@@ -46,8 +46,8 @@ def emit_c_entry(module: ir.Module, entry: ir.Function, name: str, user_types: l
     outputs = fn.args[len(user_types):len(user_types) + len(n_outputs_types)]
     for j, arg in enumerate(outputs):
         put(n_in + j, arg)
-    if n_symbols:
-        sizes = b.alloca(I64, size=n_symbols)
+    if sizes_slots:
+        sizes = b.alloca(I64, size=sizes_slots)
         for k, arg in enumerate(fn.args[len(arg_types) - n_symbols:]):
             with b.if_then(b.icmp_signed("<", arg, ir.Constant(I64, MIN_SIZE)), likely=False):
                 b.ret(ir.Constant(I32, SIZE_ERROR))

@@ -20,13 +20,13 @@ from jitc.ir import Block, Graph, Node, Value
 from jitc.ops import OPS
 from jitc.ops.abstract import broadcast, normalize_axes
 from jitc.ops.registry import CREATION, ELEMENTWISE, KERNEL, MATMUL, REDUCTION, SCALAR
-from jitc.symbolic import Sym, is_symbolic
+from jitc.symbolic import Sym, SymbolicError, bound, is_symbolic
 from jitc.types import NONE, SCALAR_DTYPES, ScalarType, TensorType
 
 from . import interrupt, weak
 from .abi import FIRST_SITE_CODE
 from .constants import constant_array
-from .dims import SIZES_TYPE, bind_sizes, same, size
+from .dims import SIZES_TYPE, bind_sizes, same, size, size_slot, slots_needed
 from .elementwise import emit_copy, emit_fill, emit_fusion_group, emit_scalar_node, python_dtype
 from .inplace import InPlacePlan
 from .kernel import declare
@@ -66,8 +66,11 @@ class Lowering:
         self.args, self.workspace, self.sized_workspace = self.fn.args
         self.workspace_size = 0
         self.sized_workspace_size = 0  # bytes (a symbolic size) of the buffers whose size is symbolic
-        self.symbolic = any(is_symbolic(v.type.shape) or is_symbolic(v.type.strides)
-                            for v in graph.inputs if isinstance(v.type, TensorType))
+        names = {s for v in graph.inputs if isinstance(v.type, TensorType)
+                 for d in (*v.type.shape, *v.type.strides) if isinstance(d, Sym) for s in d.symbols}
+        names |= {n.attrs["counter"].name for n in _all_nodes(graph) if "counter" in n.attrs}
+        self.sizes_slots = slots_needed(names)  # the length of the sizes array callers pass (0: none)
+        self.symbolic = bool(names)
         self.env: dict = {}
         self.error_block = None
         self.errors: dict[int, str] = {}  # error code -> the IndexError message of that indexing site
@@ -82,14 +85,18 @@ class Lowering:
         return self.b.bitcast(raw, pointer_type(dtype))
 
     def alloc(self, dtype, shape) -> Buf:
+        """Scratch memory for an array; one whose size depends on a loop counter gets room for its largest."""
         t = TensorType.contiguous(dtype, tuple(shape))
-        if is_symbolic(t.shape):  # at a run-time offset, aligned at run time
+        room = tuple(bound(d, low=False) for d in t.shape)
+        if any(d is None for d in room):
+            raise SymbolicError(f"no bound on the size {shape} of an intermediate")
+        if is_symbolic(room):  # at a run-time offset, aligned at run time
             offset = self.sized_workspace_size
-            self.sized_workspace_size = offset + numel(t.shape) * np.dtype(dtype).itemsize + ALIGN
+            self.sized_workspace_size = offset + numel(room) * np.dtype(dtype).itemsize + ALIGN
             start = self.b.ptrtoint(self.b.gep(self.sized_workspace, [size(self.b, offset)], inbounds=True), I64)
             aligned = self.b.and_(self.b.add(start, i64(ALIGN - 1)), i64(-ALIGN))
             return Buf(self.b.inttoptr(aligned, pointer_type(dtype)), np.dtype(dtype), t.shape, t.strides)
-        nbytes = int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
+        nbytes = int(np.prod(room, dtype=np.int64)) * np.dtype(dtype).itemsize
         offset = self.workspace_size
         self.workspace_size += -(-max(nbytes, 1) // ALIGN) * ALIGN
         ptr = self.b.gep(self.workspace, [i64(offset)], inbounds=True)
@@ -492,6 +499,8 @@ class Lowering:
         self.b.cbranch(go, body_bb, done)
         self.b.position_at_end(body_bb)
         self.env[body.params[0]] = (i, np.dtype(np.int64), None)
+        if "counter" in node.attrs:  # where the body's kernels read the counter's symbol
+            self.b.store(i, size_slot(self.b, node.attrs["counter"].name))
         self.block(body)
         next_cond = cast(self.b, *self.scalar(body.returns[0])[:2], np.bool_)
         self.stage_carried(body.returns[1:], slots)
@@ -601,5 +610,5 @@ def lower(graph: Graph, name: str = "jitc_entry", n_user: int | None = None) -> 
     if lw.has_fastcall:
         written = [i for i, v in enumerate(graph.inputs) if v in lw.plan.written_back]
         emit_fastcall(module, module.get_global(name), f"{name}_fastcall", types, n_user, lw.specs, lw.template,
-                      lw.symbols, written)
+                      lw.symbols, written, lw.sizes_slots)
     return lw, str(module)

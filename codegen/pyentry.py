@@ -188,15 +188,13 @@ def _check_no_overlap(e: _Emitter, input_types: list, objects: list, data: list,
 
 
 def emit_fastcall(module: ir.Module, entry: ir.Function, name: str, input_types: list, n_user: int,
-                  specs: list, template, symbols, written=()) -> None:
+                  specs: list, template, symbols, written=(), sizes_slots: int = 0) -> None:
     """Emit `NAME` (METH_FASTCALL) for a specialization whose inputs are n_user arguments then parameters;
-    `written`: the inputs the code writes in place."""
+    `written`: the inputs the code writes in place; `sizes_slots`: the length of its sizes array (dims.py)."""
     e = _Emitter(module, name, symbols)
     b = e.b
-    n_symbols = len({s for t in input_types if isinstance(t, TensorType) for d in t.shape if isinstance(d, Sym)
-                     for s in d.symbols})
     with b.goto_entry_block():
-        e.sizes = b.alloca(I64, size=max(n_symbols, 1), name="sizes")
+        e.sizes = b.alloca(I64, size=max(sizes_slots, 1), name="sizes")
     bind_sizes(e.fn, e.sizes)
     e.bound = set()
     with b.goto_block(e.slow):
@@ -211,7 +209,7 @@ def emit_fastcall(module: ir.Module, entry: ir.Function, name: str, input_types:
     e.check(b.icmp_signed("==", generation, expected_generation))
     params = e.load(e.self_tuple, TUPLE_ITEMS, e.p8)
     slots = b.alloca(ir.ArrayType(e.p8, len(input_types) + len(specs) + 1))
-    if n_symbols:
+    if sizes_slots:
         b.store(b.bitcast(e.sizes, e.p8), b.gep(slots, [ir.Constant(I32, 0), ir.Constant(I32, len(input_types) + len(specs))]))
 
     def put(i: int, ptr) -> None:

@@ -6,7 +6,7 @@ import numpy as np
 
 from jitc.ir import Node
 from jitc.ops.abstract import normalize_axes
-from jitc.symbolic import is_symbolic, slice_indices
+from jitc.symbolic import Sym, is_symbolic, slice_indices
 from jitc.types import TensorType
 
 from .dims import size
@@ -25,7 +25,7 @@ def view_select(lw, node: Node, src: Buf, dim, x) -> Buf:
     node's line)."""
     (dim,) = normalize_axes(dim, len(src.shape), "select")
     n, b = src.shape[dim], lw.b
-    if isinstance(x, int):
+    if isinstance(x, (int, Sym)):  # (a loop counter's symbol: the shape rule checked its range)
         index = size(b, x + n if x < 0 else x)
     else:
         value, dt, _ = x

@@ -105,7 +105,7 @@ def export(fn_or_module, example_inputs, path_prefix, dynamic=False) -> Exported
                    for t in user_types]
     symbols = _symbols(user_types, names)
     emit_c_entry(llvm_module, llvm_module.get_global(f"{name}_graph"), name, entry_types, values[n_user:],
-                 [s.dtype for s in lowering.specs], len(symbols))
+                 [s.dtype for s in lowering.specs], len(symbols), lowering.sizes_slots)
     export_only(llvm_module, name)
     obj = engine.object_file(str(llvm_module))
     with open(prefix + ".o", "wb") as f:

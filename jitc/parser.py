@@ -28,7 +28,7 @@ _TOKEN = re.compile(
     re.VERBOSE | re.ASCII,
 )
 _INT = re.compile(r"-?\d+", re.ASCII)
-_SYMBOL = re.compile(r"s\d+", re.ASCII)
+_SYMBOL = re.compile(r"[su]\d+", re.ASCII)
 _SCALARS = {"int", "float", "bool", "str", "NoneType"}
 _CONSTANTS = {"True": True, "False": False, "None": None}
 _MODULE_PREFIX = "__jitc__."
@@ -284,7 +284,7 @@ class _Parser:
         try:
             return parse_size(" ".join(parts))
         except ValueError:
-            raise self._error(f"expected a size, got {' '.join(parts)[:40]!r}") from None
+            raise self._error(f"expected an integer or a size such as s0, got {' '.join(parts)[:40]!r}") from None
 
     def _int(self) -> int:
         tok = self._next("num")

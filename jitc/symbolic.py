@@ -1,9 +1,11 @@
-"""Symbolic sizes: integer polynomials over size symbols `s0, s1, ...` (dimensions of dynamic inputs).
+"""Symbolic sizes: integer polynomials over size symbols `s0, s1, ...` (dimensions of dynamic inputs) and
+`u0, u1, ...` (loop counters, known only while the loop runs: `A[k + 1:]` has `n - u0 - 1` rows).
 
 Shape rules, strides and folding compute with them through Python's operators, so most rules need no change.
 Every symbol stands for a size of at least 2 (sizes 0 and 1 stay specialized: broadcasting depends on them);
 order comparisons that this does not decide, and anything needing the number itself (`int()`, `range()`), raise
-SymbolicError: that specialization then stays static. Equality is structural.
+SymbolicError: that specialization then stays static. Equality is structural. A loop counter ranges over its
+loop's iterations (`unbacked`); comparisons substitute those bounds.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import re
 from .errors import CompileError
 
 MIN_SIZE = 2  # the smallest size a symbol stands for
+_RANGES: dict[str, tuple] = {}  # loop counter symbol -> (lo, hi), ints or Syms; reset per specialization
 
 
 class SymbolicError(CompileError):
@@ -119,13 +122,9 @@ class Sym:
 
     # ---- comparisons: decided when they hold for every size >= MIN_SIZE, else SymbolicError
     def _bounds(self) -> tuple[float, float]:
-        coefs = [c for m, c in self.terms.items() if m]
-        at_min = self.evaluate({s: MIN_SIZE for s in self.symbols})
-        if all(c > 0 for c in coefs):
-            return at_min, float("inf")
-        if all(c < 0 for c in coefs):
-            return float("-inf"), at_min
-        return float("-inf"), float("inf")
+        lo, hi = bound(self, low=True), bound(self, low=False)
+        return _size_bounds(lo)[0] if lo is not None else float("-inf"), \
+            _size_bounds(hi)[1] if hi is not None else float("inf")
 
     def _compare(self, other, op: str) -> bool:
         diff = self - other
@@ -206,6 +205,59 @@ class Sym:
         return (Sym, (self.terms,))
 
 
+def _size_bounds(x) -> tuple[float, float]:
+    """Numeric bounds of a polynomial over size symbols (each >= MIN_SIZE), when it is monotone in them."""
+    if isinstance(x, int):
+        return x, x
+    coefs = [c for m, c in x.terms.items() if m]
+    at_min = x.evaluate({s: MIN_SIZE for s in x.symbols})
+    if all(c > 0 for c in coefs):
+        return at_min, float("inf")
+    if all(c < 0 for c in coefs):
+        return float("-inf"), at_min
+    return float("-inf"), float("inf")
+
+
+def unbacked(lo, hi) -> Sym:
+    """A new loop-counter symbol ranging over [lo, hi]."""
+    name = f"u{len(_RANGES)}"
+    _RANGES[name] = (lo, hi)
+    return Sym.symbol(name)
+
+
+def reset_unbacked() -> None:
+    _RANGES.clear()
+
+
+def bound(x, low: bool, depth: int = 8):
+    """A lower (or upper) bound of x free of loop counters: the innermost counter first (its range may be in
+    terms of outer ones: `range(k)` inside `range(n)`) is replaced by the end of its range that bounds its terms
+    (size symbols are positive); None when x is not linear in it."""
+    if not isinstance(x, Sym):
+        return x
+    counters = _counters(x)
+    if not counters:
+        return x
+    if depth == 0:
+        return None
+    u = max(counters, key=lambda name: int(name[1:]))
+    lo, hi = _RANGES[u]
+    total = 0
+    for m, c in x.terms.items():
+        if u not in m:
+            total = total + Sym._make({m: c})
+        elif m.count(u) > 1:
+            return None
+        else:
+            rest = Sym._make({tuple(s for s in m if s != u): c})
+            total = total + rest * (lo if (c > 0) == low else hi)
+    return bound(total, low, depth - 1)
+
+
+def _counters(x: Sym) -> set[str]:
+    return {s for s in x.symbols if s in _RANGES}
+
+
 def _terms(x) -> dict:
     return x.terms if isinstance(x, Sym) else {(): x}
 
@@ -260,11 +312,11 @@ def broadcast_symbolic(shapes: list[tuple]) -> tuple | None:
 def slice_indices(start, stop, step, n) -> tuple:
     """(begin, step, length) of `slice(start, stop, step)` over an axis of size n, as slice.indices and len(range)
     give them; for a symbolic n with unit steps only, when the bounds are decided for every size (`1:`, `:-1`)."""
-    if not isinstance(n, Sym):
+    if not is_symbolic((n, start, stop, step)):
         begin, end, step = slice(start, stop, step).indices(n)
         return begin, step, len(range(begin, end, step))
     if step not in (None, 1):
-        raise SymbolicError(f"a slice with step {step} of an axis of symbolic size {n}")
+        raise SymbolicError(f"a slice with step {step} of an axis of size {n} with symbolic bounds")
 
     def bound(i, default):
         if i is None:
@@ -282,7 +334,7 @@ def is_symbolic(x) -> bool:
     return isinstance(x, (tuple, list)) and any(is_symbolic(y) for y in x)
 
 
-_TOKEN = re.compile(r"\s*(?:(\d+)|(s\d+)|([-+*]))")
+_TOKEN = re.compile(r"\s*(?:(\d+)|([su]\d+)|([-+*]))")
 
 
 def parse_size(text: str):
@@ -305,9 +357,9 @@ def parse_size(text: str):
             expect_factor = False
         elif op == "*":
             expect_factor = True
-        elif op in "+-":
+        elif op is not None:
             total, term, sign, expect_factor = total + sign * term, 1, 1 if op == "+" else -1, True
-        else:
+        else:  # two factors in a row
             raise ValueError(f"bad size expression {text!r}")
     if expect_factor:
         raise ValueError(f"bad size expression {text!r}")

@@ -89,8 +89,8 @@ def _speed(quick: bool, rounds: int) -> list[str]:
         got = dynamic(*args)
         for e, g in zip(expected if isinstance(expected, tuple) else (expected,), got if isinstance(got, tuple) else (got,)):
             np.testing.assert_allclose(g, e, rtol=1e-4, atol=1e-5)
-        samples = round_robin({"static": lambda: static(*args), "dynamic": lambda: dynamic(*args)},
-                              rounds, 0.02 if quick else 0.2, 0.0 if quick else 0.05)
+        calls = {"static": lambda s=static, a=args: s(*a), "dynamic": lambda d=dynamic, a=args: d(*a)}
+        samples = round_robin(calls, rounds, 0.02 if quick else 0.2, 0.0 if quick else 0.05)
         t_static, t_dynamic = (statistics.median(samples[k]) for k in ("static", "dynamic"))
         rows.append(f"| {name} | {_time(t_static)} | {_time(t_dynamic)} | {t_static / t_dynamic:.2f}x |")
     return rows

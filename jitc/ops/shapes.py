@@ -6,7 +6,7 @@ import math
 import numpy as np
 
 from ..errors import ShapeError
-from ..symbolic import Sym, slice_indices
+from ..symbolic import Sym, SymbolicError, slice_indices
 from ..types import BOOL, FLOAT, INT, STR, TENSOR, ListType, TensorType
 from .abstract import is_unknown, normalize_axes, stand_in, tensor
 from .registry import CREATION, REQUIRED, SCALAR, VIEW, OpDef, register
@@ -74,7 +74,10 @@ def infer_select(op, a, dim, index):
     if is_unknown(a):
         return TENSOR
     (d,) = normalize_axes(dim, len(a.shape), "select")
-    if isinstance(index, int) and not -a.shape[d] <= index < a.shape[d]:
+    if isinstance(index, Sym):  # a loop counter: in range for every iteration, or not compiled with symbols
+        if not -a.shape[d] <= index < a.shape[d]:
+            raise SymbolicError(f"index {index} may be out of bounds for axis {d} with size {a.shape[d]}")
+    elif isinstance(index, int) and not -a.shape[d] <= index < a.shape[d]:
         raise ShapeError(f"index {index} is out of bounds for axis {d} with size {a.shape[d]}")
     strides = None if a.strides is None else a.strides[:d] + a.strides[d + 1:]
     return _view(a, a.shape[:d] + a.shape[d + 1:], strides)

@@ -19,7 +19,7 @@ from ..ir import Graph
 from ..ops import OPS
 from ..passes.clone import clone_graph
 from ..passes.freeze import freeze_module, lift_tensor_constants
-from ..passes.specialize import specialize
+from ..passes.specialize import RuntimeShapeError, specialize
 from ..symbolic import Sym, is_symbolic
 from ..types import SCALAR_DTYPES, TensorType
 from .dynamic import Guard, changed_dims, signature_of, symbolic_types
@@ -132,12 +132,20 @@ class Executor:
         return graph
 
     def _specialized(self, values: list, by_value: frozenset[int], types: list) -> Graph:
+        """The graph specialized to these types; when a shape depends on a loop counter (`A[k + 1:]`), with the
+        loop counters as symbols."""
+        try:
+            return self._specialized_once(values, by_value, types, False)
+        except RuntimeShapeError:
+            return self._specialized_once(values, by_value, types, True)
+
+    def _specialized_once(self, values: list, by_value: frozenset[int], types: list, counters: bool) -> Graph:
         graph = clone_graph(self.graph)
         first = graph.block.nodes[0] if graph.block.nodes else None
         for i in by_value:
             with graph.inserting_before(first) if first is not None else graph.inserting_at_end(graph.block):
                 graph.inputs[i].replace_all_uses_with(graph.insert_constant(values[i]))
-        specialize(graph, types)
+        specialize(graph, types, counters)
         return graph
 
     def key(self, values: list) -> tuple:
@@ -345,19 +353,20 @@ def _swap(result, old, new):
 
 def run_compiled(compiled: Compiled, values: list):
     n_in, n_out = len(values), len(compiled.outputs)
-    sizes = compiled.guard.sizes(values) if compiled.guard is not None else None
-    slots = (ctypes.c_void_p * (n_in + n_out + (sizes is not None)))()
+    sizes = compiled.guard.sizes(values) if compiled.guard is not None else []
+    slots = (ctypes.c_void_p * (n_in + n_out + 1))()
     keep = []
     for i, a in enumerate(values):
         if not isinstance(a, np.ndarray):
             a = np.array(a, SCALAR_DTYPES[arg_type(a).name])
             keep.append(a)
         slots[i] = a.ctypes.data
-    if sizes is not None:
-        env = dict(zip(compiled.guard.symbols, sizes))
+    if compiled.sizes_slots:  # the symbols' sizes, and room for the loop counters (codegen/dims.py)
+        env = dict(zip(compiled.guard.symbols, sizes)) if sizes else {}
         outs = [np.empty(tuple(d.evaluate(env) if isinstance(d, Sym) else d for d in s.shape), s.dtype)
                 for s in compiled.outputs]
-        keep.append(np.array(sizes, np.int64))
+        keep.append(np.zeros(compiled.sizes_slots, np.int64))
+        keep[-1][:len(sizes)] = sizes
         slots[n_in + n_out] = keep[-1].ctypes.data
     else:
         outs = [np.empty(s.shape, s.dtype) for s in compiled.outputs]
