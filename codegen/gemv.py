@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from llvmlite import ir
 
-from .dims import size
+from .dims import same, size
 from .kernel import kernel_args, kernel_function
 from .loops import Buf, for_range
 from .parallel import emit_parallel_call, parallel_threads
@@ -40,5 +40,5 @@ def emit_gemv(module: ir.Module, b: ir.IRBuilder, a: Buf, x: Buf, out: Buf, accu
             kb.store(total, acc)
         store(kb, kb.load(acc), slot, po.dtype)
     kb.ret_void()
-    threads = parallel_threads(threads, m * k) if m > 1 else 1
+    threads = parallel_threads(threads, m * k) if not same(m, 1) else 1
     emit_parallel_call(module, b, fn, kernel_args(b, [a, x, out], []), m, threads, symbols, m * k)

@@ -139,6 +139,10 @@ class Sym:
             return True
         if op in (">", ">=") and (hi < 0 or (op == ">" and hi <= 0)):
             return False
+        import os
+        import traceback
+        if os.environ.get("JITC_SYMTRACE"):
+            traceback.print_stack()
         raise SymbolicError(f"whether {self} {op} {other} depends on the size")
 
     def __lt__(self, other):
@@ -315,16 +319,24 @@ def slice_indices(start, stop, step, n) -> tuple:
     if not is_symbolic((n, start, stop, step)):
         begin, end, step = slice(start, stop, step).indices(n)
         return begin, step, len(range(begin, end, step))
-    if step not in (None, 1):
+    if step not in (None, 1, -1):
         raise SymbolicError(f"a slice with step {step} of an axis of size {n} with symbolic bounds")
+    if step == -1:  # clamped to [-1, n - 1], as slice.indices does for negative steps
+        def down(i, default):
+            if i is None:
+                return default
+            return max(i + n, -1) if i < 0 else min(i, n - 1)
 
-    def bound(i, default):
+        begin = down(start, n - 1)
+        return begin, -1, max(begin - down(stop, -1), 0)
+
+    def up(i, default):
         if i is None:
             return default
         return max(i + n, 0) if i < 0 else min(i, n)
 
-    begin = bound(start, 0)
-    return begin, 1, max(bound(stop, n) - begin, 0)
+    begin = up(start, 0)
+    return begin, 1, max(up(stop, n) - begin, 0)
 
 
 def is_symbolic(x) -> bool:

@@ -10,7 +10,8 @@ from ..symbolic import Sym, SymbolicError, is_symbolic
 from ..types import ScalarType, TensorType, TupleType
 
 _MAX_FOLDED_ELEMENTS = 64
-SIZE_ARITHMETIC = ("aten::add", "aten::sub", "aten::mul", "aten::floor_divide", "aten::neg")
+SIZE_ARITHMETIC = ("aten::add", "aten::sub", "aten::mul", "aten::floor_divide", "aten::neg", "aten::__range_length",
+                   "aten::__derive_index")
 # facts a specialized array type fixes: `x.size`, `x.dtype`
 SHAPE_FACTS = {"aten::numel": lambda t: int(np.prod(t.shape, dtype=np.int64)),
                "prim::dtype": lambda t: np.dtype(t.dtype).name}  # larger array constants stay computed at run time rather than embedded

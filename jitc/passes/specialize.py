@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..builder import infer, insert_op
-from ..errors import CompileError, JitcError
+from ..errors import CompileError, JitcError, RuntimeShapeError
 from ..ir import Block, Graph, Node
 from ..ops import OPS
 from ..ops.decomp import expand
@@ -13,11 +13,6 @@ from ..ops.registry import COMPOSITE
 from ..symbolic import Sym, reset_unbacked, unbacked
 from ..types import INT, TENSOR, ListType, ScalarType, TensorType, TupleType, Type
 from .fold import fold_node
-
-
-class RuntimeShapeError(CompileError):
-    """An array's shape depends on a value known only at run time."""
-
 
 _counters = {"symbolic": False}  # whether loop counters are symbols (see specialize)
 

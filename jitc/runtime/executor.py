@@ -13,13 +13,20 @@ from collections import OrderedDict
 
 import numpy as np
 
-from ..errors import CompileError, FallbackWarning, IntegerOverflowError, JitcError, OverlappingArguments
+from ..errors import (
+    CompileError,
+    FallbackWarning,
+    IntegerOverflowError,
+    JitcError,
+    OverlappingArguments,
+    RuntimeShapeError,
+)
 from ..interpreter import run_graph
 from ..ir import Graph
 from ..ops import OPS
 from ..passes.clone import clone_graph
 from ..passes.freeze import freeze_module, lift_tensor_constants
-from ..passes.specialize import RuntimeShapeError, specialize
+from ..passes.specialize import specialize
 from ..symbolic import Sym, is_symbolic
 from ..types import SCALAR_DTYPES, TensorType
 from .dynamic import Guard, changed_dims, signature_of, symbolic_types
