@@ -67,7 +67,7 @@ def combine(b: ir.IRBuilder, kind: str, dtype: np.dtype, acc, x):
 def finish(b: ir.IRBuilder, kind: str, acc, acc_dtype: np.dtype, count: int, out_dtype: np.dtype):
     """The accumulated value as the output element: divided by the count for a mean, cast to the output dtype."""
     if kind == "mean" and acc_dtype.kind == "f":
-        n = b.sitofp(size(b, count), value_type(acc_dtype)) if isinstance(count, Sym) else \
+        n = b.sitofp(size(b, count), value_type(acc_dtype)) if isinstance(count, (Sym, ir.Value)) else \
             ScalarBuilder(b, acc_dtype).const(count)
         acc = b.fdiv(acc, n)
     return cast(b, acc, acc_dtype, out_dtype)
@@ -174,15 +174,18 @@ class _Job:
         self._combine_partials(b, partials, n)
 
     def _combine_partials(self, b: ir.IRBuilder, partials: Buf, n: int) -> None:
-        fn, (pp, po), _ = kernel_function(self.module, f"reduce_{self.kind}.combine", [partials, self.out], [])
+        symbolic = isinstance(self.count, Sym)  # a mean's symbolic count comes in as an argument
+        fn, (pp, po), count = kernel_function(self.module, f"reduce_{self.kind}.combine", [partials, self.out],
+                                              [_INDEX] * symbolic)
+        count = count[0] if symbolic else self.count
         kb = ir.IRBuilder(fn.append_basic_block("entry"))
         slot = self._slot(kb)
         kb.store(identity(kb, self.kind, self.acc_dtype), slot)
         with for_range(kb, n, "partial") as p:
             kb.store(combine(kb, self.kind, self.acc_dtype, kb.load(slot), load(kb, pp.at(kb, p), pp.dtype)), slot)
-        store(kb, finish(kb, self.kind, kb.load(slot), self.acc_dtype, self.count, po.dtype), po.ptr, po.dtype)
+        store(kb, finish(kb, self.kind, kb.load(slot), self.acc_dtype, count, po.dtype), po.ptr, po.dtype)
         kb.ret_void()
-        call_kernel(b, fn, [partials, self.out], [])
+        call_kernel(b, fn, [partials, self.out], [size(b, self.count)] * symbolic)
 
     def in_memory_order(self, b: ir.IRBuilder, acc: Buf) -> None:
         """Leading axes reduced: accumulate into `acc` (kept shape, contiguous) walking the input in order."""
