@@ -201,8 +201,8 @@ class Lowering:
         return b.bitcast(slot, SIZES_TYPE)
 
     def _emit_entry(self) -> None:
-        """`i32 NAME(i8** args)`: allocate the workspaces (stack up to STACK_WORKSPACE, else aligned_alloc; the
-        one of symbolic size from the heap), run the body, free, return its status."""
+        """`i32 NAME(i8** args)`: allocate the workspaces (each on the stack up to STACK_WORKSPACE, else with
+        aligned_alloc; the one of symbolic size decides at run time), run the body, free, return its status."""
         fn = ir.Function(self.module, ir.FunctionType(I32, [I8.as_pointer().as_pointer()]), self.name)
         b = ir.IRBuilder(fn.append_basic_block("entry"))
         alloc = declare(self.module, "aligned_alloc", I8.as_pointer(), [I64, I64])
@@ -226,13 +226,29 @@ class Lowering:
             ws = b.bitcast(ws, I8.as_pointer())
         else:
             ws = heap(i64(nbytes))
-        sized = null
-        if not same(self.sized_workspace_size, 0):
+        sized, from_heap = null, None
+        if not same(self.sized_workspace_size, 0):  # its size is known now: the stack when small, else the heap
             bind_sizes(fn, self._sizes_pointer(b, fn.args[0]))
-            sized = heap(size(b, self.sized_workspace_size))
+            want = size(b, self.sized_workspace_size)
+            with b.if_else(b.icmp_unsigned("<=", want, i64(STACK_WORKSPACE))) as (small, large):
+                with small:
+                    on_stack, stack_block = b.alloca(I8, size=want), b.block
+                with large:
+                    on_heap = heap(want)
+                    owned.pop()  # freed below, only when it was used
+                    heap_block = b.block
+            sized = b.phi(I8.as_pointer())
+            sized.add_incoming(on_stack, stack_block)
+            sized.add_incoming(on_heap, heap_block)
+            from_heap = b.phi(ir.IntType(1))
+            from_heap.add_incoming(ir.Constant(ir.IntType(1), 0), stack_block)
+            from_heap.add_incoming(ir.Constant(ir.IntType(1), 1), heap_block)
         status = b.call(self.fn, [fn.args[0], ws, sized])
         for block in owned:
             b.call(free, [block])
+        if from_heap is not None:
+            with b.if_then(from_heap):
+                b.call(free, [sized])
         b.ret(status)
 
     def block(self, block: Block) -> None:

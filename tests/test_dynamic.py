@@ -42,7 +42,7 @@ def test_batch_sweep_compiles_at_most_twice(dtype):
     w1 = RNG.standard_normal((64, 32)).astype(dtype)
     b1 = RNG.standard_normal(32).astype(dtype)
     w2 = RNG.standard_normal((32, 10)).astype(dtype)
-    sizes = [1, 2, 7, 64, 65, 128, 256, 3, 1]
+    sizes = [1, 2, 7, 64, 65, 128, 256, 3, 1, 4096]  # 4096 x 32 intermediates: a workspace from the heap
     fn = sweep(mlp, mlp, lambda n: (RNG.standard_normal((n, 64)).astype(dtype), w1, b1, w2), sizes, dtype)
     sigs = signatures(fn)
     assert len(sigs) == 2, sigs
