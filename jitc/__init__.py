@@ -18,7 +18,7 @@ from .ir import Graph
 from .parser import parse_ir
 from .script import script
 from .script_module import ScriptFunction, ScriptModule
-from .serialization import load
+from .serialization.loading import load
 from .trace import TracingCheckError, trace
 
 __version__ = "0.1.0"

@@ -1,7 +1,7 @@
 """Pickling and copying compiled objects (what Dask and multiprocessing need to ship them to other processes).
 
 An object whose importable name leads back to it pickles by reference, as functions do. Otherwise it travels by
-value in the terms of the saved-file format (serialization.py): its header (IR text, module tree, constants)
+value in the terms of the saved-file format (jitc/serialization): its header (IR text, module tree, constants)
 and its arrays, which go to pickle as arrays, so an array shared with the user's module travels once.
 `jitc.compile` and `jitc.script` of a Python function or model object also carry that function or object (it
 binds calls and compiles new kinds of call): itself where pickle carries it by reference, else cloudpickle's
@@ -23,7 +23,8 @@ import numpy as np
 from .errors import LoadError
 from .passes.clone import clone_graph
 from .script_module import ScriptFunction, ScriptModule
-from .serialization import _Loader, _Saver, header_of
+from .serialization.loading import Loader
+from .serialization.saving import Saver, header_of
 
 _WRAPPER_ATTRS = ("__module__", "__name__", "__qualname__", "__doc__")
 
@@ -47,7 +48,7 @@ def _imports_as(obj, module, qualname) -> bool:
 
 # ---------------------------------------------------------------- ScriptFunction / ScriptModule
 
-class _ArraySaver(_Saver):
+class _ArraySaver(Saver):
     """Refers to each array by its index in a list pickle carries, instead of by an offset in a file."""
 
     def tensor(self, array, where: str) -> dict:
@@ -59,7 +60,7 @@ class _ArraySaver(_Saver):
         return super().graph(clone_graph(graph), where)
 
 
-class _ArrayLoader(_Loader):
+class _ArrayLoader(Loader):
     def __init__(self, arrays: list):
         super().__init__(None)
         self.arrays = arrays
