@@ -19,7 +19,8 @@ from .parser import parse_ir
 from .script import script
 from .script_module import ScriptFunction, ScriptModule
 from .serialization.loading import load
-from .trace import TracingCheckError, trace
+from .trace import trace
+from .trace_check import TracingCheckError
 
 __version__ = "0.1.0"
 
