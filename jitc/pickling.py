@@ -46,6 +46,11 @@ def _imports_as(obj, module, qualname) -> bool:
     return target is obj
 
 
+def _wrapper_attrs(obj) -> dict:
+    """The name, qualname, module and docstring a decorator gave obj, for its copy or its unpickled twin."""
+    return {k: v for k, v in obj.__dict__.items() if k in _WRAPPER_ATTRS}
+
+
 # ---------------------------------------------------------------- ScriptFunction / ScriptModule
 
 class _ArraySaver(Saver):
@@ -82,7 +87,7 @@ def reduce_script(obj: ScriptFunction | ScriptModule):
         return name
     saver = _ArraySaver()
     header = json.dumps(header_of(obj, saver), sort_keys=True, separators=(",", ":"), allow_nan=False)
-    extra = {k: v for k, v in obj.__dict__.items() if k in _WRAPPER_ATTRS}
+    extra = _wrapper_attrs(obj)
     return _rebuild_script, (header, saver.arrays, extra)
 
 
@@ -97,7 +102,7 @@ def copy_script(obj: ScriptFunction | ScriptModule):
     owner's parameters and fast path)."""
     if isinstance(obj, ScriptFunction):
         new = ScriptFunction(obj.graph, obj.name)
-        new.__dict__.update((k, v) for k, v in obj.__dict__.items() if k in _WRAPPER_ATTRS)
+        new.__dict__.update(_wrapper_attrs(obj))
         return new
     new = ScriptModule(obj.original_name)
     for table in ("_modules", "_parameters", "_methods", "_constants"):
@@ -113,14 +118,10 @@ def reduce_scripted(obj):
     name = importable_name(obj)
     if name is not None:
         return name
-    fn = _carried(obj.fn)
-    if fn is None:
-        raise pickle.PicklingError(f"cannot pickle {obj!r}: pickle cannot carry its Python function by reference "
-                                   "(a local function or one defined in __main__); install cloudpickle, which "
-                                   "carries it by value")
+    fn = _carried_or_refused(obj, obj.fn, "a local function or one defined in __main__")
     base = None if obj._graph is None else ScriptFunction(obj._graph, obj.name)
     error = None if obj._base_error is None else str(obj._base_error)
-    wrapper = {k: v for k, v in obj.__dict__.items() if k in _WRAPPER_ATTRS}
+    wrapper = _wrapper_attrs(obj)
     return _rebuild_scripted, (type(obj), fn, base, dict(obj._variants), obj.name, error, wrapper)
 
 
@@ -147,7 +148,7 @@ def _scripted(cls, fn, graph, variants: dict, name: str, error: str | None, wrap
 def copy_scripted(obj):
     """A shallow copy: the function and the graphs are shared, compiled code is not."""
     error = None if obj._base_error is None else str(obj._base_error)
-    wrapper = {k: v for k, v in obj.__dict__.items() if k in _WRAPPER_ATTRS}
+    wrapper = _wrapper_attrs(obj)
     variants = {kinds: copy_script(v) for kinds, v in obj._variants.items()}
     return _scripted(type(obj), obj.fn, obj._graph, variants, obj.name, error, wrapper)
 
@@ -192,19 +193,24 @@ def _carried(fn):
         active.discard(id(fn))
 
 
+def _carried_or_refused(obj, fn, kinds: str):
+    """_carried(fn), else a PicklingError for obj that names the kinds of function pickle cannot carry."""
+    carried = _carried(fn)
+    if carried is None:
+        raise pickle.PicklingError(f"cannot pickle {obj!r}: pickle cannot carry its Python function by reference "
+                                   f"({kinds}); install cloudpickle, which carries it by value")
+    return carried
+
+
 def reduce_compiled(cf):
     """By reference, or by value: the user's function or model object (it binds calls and compiles new kinds of
     call) with the targets compiled so far."""
     name = importable_name(cf)
     if name is not None:
         return name
-    fn = _carried(cf.fn)
-    if fn is None:
-        raise pickle.PicklingError(f"cannot pickle {cf!r}: pickle cannot carry its Python function by reference "
-                                   "(a local function, a lambda or one defined in __main__); install cloudpickle, "
-                                   "which carries it by value")
+    fn = _carried_or_refused(cf, cf.fn, "a local function, a lambda or one defined in __main__")
     state = {"fn": fn, "fallback": cf.fallback, "variants": dict(cf._variants), "traced": dict(cf._traced),
-             "wrapper": {k: v for k, v in cf.__dict__.items() if k in _WRAPPER_ATTRS}}
+             "wrapper": _wrapper_attrs(cf)}
     return _rebuild_compiled, (type(cf), state)
 
 
@@ -216,5 +222,5 @@ def copy_compiled(cf, memo: dict | None = None):
     """copy.copy (memo None) shares the function and its compiled targets; copy.deepcopy copies them too."""
     parts = (cf.fn, dict(cf._variants), dict(cf._traced))
     fn, variants, traced = parts if memo is None else copy.deepcopy(parts, memo)
-    wrapper = {k: v for k, v in cf.__dict__.items() if k in _WRAPPER_ATTRS}
+    wrapper = _wrapper_attrs(cf)
     return type(cf)._restore(fn, cf.fallback, variants, traced, wrapper)
