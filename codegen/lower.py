@@ -490,5 +490,5 @@ def lower(graph: Graph, name: str = "jitc_entry", n_user: int | None = None) -> 
     if lw.has_fastcall:
         written = [i for i, v in enumerate(graph.inputs) if v in lw.plan.written_back]
         emit_fastcall(module, module.get_global(name), f"{name}_fastcall", types, n_user, lw.specs, lw.template,
-                      lw.symbols, written, lw.sizes_slots)
+                      lw.symbols, written, lw.sizes_slots, getattr(graph, "size_facts", ()))
     return lw, str(module)

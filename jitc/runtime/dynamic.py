@@ -69,10 +69,11 @@ def signature_of(types: list[Type]) -> tuple:
 
 
 class Guard:
-    """Whether a call fits a symbolic specialization, and then its symbols' sizes."""
+    """Whether a call fits a symbolic specialization, and then its symbols' sizes. `facts`: expressions of the
+    symbols that must be >= 0 (comparisons the specialization's shapes decided, see symbolic.Assumptions)."""
 
-    def __init__(self, types: list[Type]):
-        self.types = types
+    def __init__(self, types: list[Type], facts: list | None = None):
+        self.types, self.facts = types, facts or []
         names = {s for t in types if isinstance(t, TensorType) for d in t.shape if isinstance(d, Sym)
                  for s in d.symbols}
         self.symbols = [f"s{k}" for k in range(len(names))]
@@ -98,4 +99,6 @@ class Guard:
             for s, ts in zip(a.strides, t.strides):
                 if s != (ts.evaluate(env) if isinstance(ts, Sym) else ts) * item:
                     return None
+        if any(f.evaluate(env) < 0 for f in self.facts):
+            return None
         return [env[name] for name in self.symbols]

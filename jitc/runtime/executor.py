@@ -27,7 +27,7 @@ from ..ops import OPS
 from ..passes.clone import clone_graph
 from ..passes.freeze import freeze_module, lift_tensor_constants
 from ..passes.specialize import specialize
-from ..symbolic import Sym, is_symbolic
+from ..symbolic import Assumptions, Sym, is_symbolic
 from ..types import SCALAR_DTYPES, TensorType
 from .dynamic import Guard, changed_dims, signature_of, symbolic_types
 from .explain import explain, log_recompile, logging_recompiles
@@ -213,11 +213,14 @@ class Executor:
         dims = self._dynamic_dims(values)
         try:
             start = time.perf_counter()
-            graph, types = self._symbolic_graph(values, dims)
+            graph, types, assumed = self._symbolic_graph(values, dims)
             if graph is None:
                 return None
-            compiled = compile_graph(graph, f"jitc_{self.name}", self.n_user(values),
-                                     stages={"specialize": time.perf_counter() - start})
+            facts = assumed.facts
+            graph.size_facts = facts  # the native entry's guard checks them too
+            with Assumptions(assumed.env, facts, frozen=True):
+                compiled = compile_graph(graph, f"jitc_{self.name}", self.n_user(values),
+                                         stages={"specialize": time.perf_counter() - start})
         except (MemoryError, KeyboardInterrupt):
             raise
         except Exception as e:  # noqa: BLE001  (static code is always a correct answer)
@@ -225,14 +228,16 @@ class Executor:
                 log_recompile(self.name, f"dynamic shapes not possible, compiling static code: {e}")
             self.dynamic, self.dynamic_dims = False, set()
             return None
-        compiled.guard = Guard(types)
+        compiled.guard = Guard(types, facts)
         compiled.by_value = tuple(values[i] for i in sorted(self.by_value))
-        compiled.key = signature_of(types) + compiled.by_value
+        # the facts are part of the key: another example may decide the same comparisons the other way
+        compiled.key = signature_of(types) + compiled.by_value + tuple(f"where {f} >= 0" for f in facts)
         return compiled
 
     def _symbolic_graph(self, values: list, dims: set):
-        """(specialized graph, symbolic input types) for these dims, else for them less the dims of one size;
-        (None, None) when no dim is symbolic. Raises the first attempt's error when none specializes."""
+        """(specialized graph, symbolic input types, size facts) for these dims, else for them less the dims of
+        one size; Nones when no dim is symbolic. Raises the first attempt's error when none specializes. The
+        facts are the comparisons of sizes that this call's sizes decided (later calls must agree)."""
         sizes = sorted({values[i].shape[d] for i, d in dims})
         first_error = None
         for drop in (None, *sizes):
@@ -240,15 +245,17 @@ class Executor:
             types = symbolic_types(values, kept)
             if not any(isinstance(t, TensorType) and is_symbolic(t.shape) for t in types):
                 continue
+            guard = Guard(types)
             try:
-                return self.prepare(values, types), types
+                with Assumptions(dict(zip(guard.symbols, guard.sizes(values)))) as assumed:
+                    return self.prepare(values, types), types, assumed
             except (MemoryError, KeyboardInterrupt):
                 raise
             except Exception as e:  # noqa: BLE001
                 first_error = first_error or e
         if first_error is not None:
             raise first_error
-        return None, None
+        return None, None, None
 
     def _compile(self, values: list):
         try:
