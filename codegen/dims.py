@@ -1,17 +1,16 @@
 """Sizes in generated code. An int size is a constant; a symbolic one (jitc.symbolic.Sym) is computed from the
-call's sizes array (`i64 sizes[k]` is the value of symbol `s<k>`, `sizes[UNBACKED_BASE + k]` the current value
-of loop counter `u<k>`, stored by its loop), which the entry receives after the outputs' data pointers and
+call's sizes array (jitc.symbolic.slot_of: input sizes `s<k>`, int arguments `p<k>`, and the current value of
+loop counter `u<k>`, stored by its loop), which the entry receives after the outputs' data pointers and
 passes on to every kernel that holds a symbolic buffer."""
 from __future__ import annotations
 
 from llvmlite import ir
 
-from jitc.symbolic import Sym, SymbolicError, is_symbolic, same  # noqa: F401  (same: for codegen)
+from jitc.symbolic import Sym, SymbolicError, is_symbolic, same, slot_of  # noqa: F401  (same: for codegen)
 
 from .scalar import I64
 
 SIZES_TYPE = I64.as_pointer()
-UNBACKED_BASE = 32  # slots 0.. hold the input size symbols, slots from here the loop counters
 
 
 def bind_sizes(fn: ir.Function, sizes: ir.Value) -> None:
@@ -44,13 +43,12 @@ def size(b: ir.IRBuilder, x) -> ir.Value:
 
 def size_slot(b: ir.IRBuilder, name: str) -> ir.Value:
     """The address of a symbol's value in the sizes array."""
-    index = int(name[1:]) + (UNBACKED_BASE if name[0] == "u" else 0)
-    return b.gep(sizes_of(b), [ir.Constant(I64, index)], inbounds=True)
+    return b.gep(sizes_of(b), [ir.Constant(I64, slot_of(name))], inbounds=True)
 
 
 def slots_needed(names) -> int:
     """The sizes array's length for these symbols (0: no array)."""
-    return max((int(n[1:]) + (UNBACKED_BASE if n[0] == "u" else 0) + 1 for n in names), default=0)
+    return max((slot_of(n) + 1 for n in names), default=0)
 
 
 def symbolic_bufs(bufs) -> bool:

@@ -27,7 +27,7 @@ from . import weak
 from .abi import FIRST_SITE_CODE
 from .constants import constant_array
 from .control import lower_if, lower_loop, writes_fresh_buffer
-from .dims import SIZES_TYPE, bind_sizes, same, size, slots_needed
+from .dims import SIZES_TYPE, bind_sizes, same, size, size_slot, slots_needed
 from .elementwise import emit_copy, emit_fill, emit_fusion_group, emit_scalar_node, python_dtype
 from .inplace import InPlacePlan
 from .kernel import declare
@@ -69,6 +69,8 @@ class Lowering:
         names = {s for v in graph.inputs if isinstance(v.type, TensorType)
                  for d in (*v.type.shape, *v.type.strides) if isinstance(d, Sym) for s in d.symbols}
         names |= {n.attrs["counter"].name for n in _all_nodes(graph) if "counter" in n.attrs}
+        self.scalar_symbols = getattr(graph, "scalar_symbols", {})  # int input index -> its symbol (p0, ...)
+        names |= set(self.scalar_symbols.values())
         self.sizes_slots = slots_needed(names)  # the length of the sizes array callers pass (0: none)
         self.symbolic = bool(names)
         self.env: dict = {}
@@ -177,6 +179,8 @@ class Lowering:
                 dt = SCALAR_DTYPES[t.name]
                 ptr = self.arg_pointer(i, dt)
                 self.env[v] = (load(self.b, ptr, dt), dt, None)
+                if i in self.scalar_symbols:  # where the code reads it as a size
+                    self.b.store(self.env[v][0], size_slot(self.b, self.scalar_symbols[i]))
         self.block(graph.block)
         for j, v in enumerate(self.outputs):
             if self.out_slot.get(v) == j:
@@ -490,5 +494,5 @@ def lower(graph: Graph, name: str = "jitc_entry", n_user: int | None = None) -> 
     if lw.has_fastcall:
         written = [i for i, v in enumerate(graph.inputs) if v in lw.plan.written_back]
         emit_fastcall(module, module.get_global(name), f"{name}_fastcall", types, n_user, lw.specs, lw.template,
-                      lw.symbols, written, lw.sizes_slots, getattr(graph, "size_facts", ()))
+                      lw.symbols, written, lw.sizes_slots, getattr(graph, "size_facts", ()), lw.scalar_symbols)
     return lw, str(module)

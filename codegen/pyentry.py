@@ -22,7 +22,7 @@ from llvmlite import ir
 from jitc.symbolic import MIN_SIZE, Sym
 from jitc.types import ScalarType, TensorType
 
-from .dims import bind_sizes, size
+from .dims import bind_sizes, size, size_slot
 from .interrupt import INTERRUPTED
 from .loops import i64, numel
 from .scalar import F64, I8, I32, I64
@@ -188,10 +188,12 @@ def _check_no_overlap(e: _Emitter, input_types: list, objects: list, data: list,
 
 
 def emit_fastcall(module: ir.Module, entry: ir.Function, name: str, input_types: list, n_user: int,
-                  specs: list, template, symbols, written=(), sizes_slots: int = 0, facts=()) -> None:
+                  specs: list, template, symbols, written=(), sizes_slots: int = 0, facts=(),
+                  scalar_symbols=None) -> None:
     """Emit `NAME` (METH_FASTCALL) for a specialization whose inputs are n_user arguments then parameters;
     `written`: the inputs the code writes in place; `sizes_slots`: the length of its sizes array (dims.py);
-    `facts`: expressions of the size symbols that must be >= 0 (symbolic.Assumptions)."""
+    `facts`: expressions of the size symbols that must be >= 0 (symbolic.Assumptions); `scalar_symbols`: int
+    argument index -> the symbol it binds."""
     e = _Emitter(module, name, symbols)
     b = e.b
     with b.goto_entry_block():
@@ -222,6 +224,8 @@ def emit_fastcall(module: ir.Module, entry: ir.Function, name: str, input_types:
         arg_objects.append(obj)
         data.append(e.array(obj, t) if isinstance(t, TensorType) else e.scalar(obj, t))
         put(i, data[-1])
+        if i in (scalar_symbols or {}):  # output shapes and the facts read it
+            b.store(b.load(b.bitcast(data[-1], I64.as_pointer())), size_slot(b, scalar_symbols[i]))
     for fact in facts:  # once every symbol is bound
         e.check(b.icmp_signed(">=", size(b, fact), i64(0)))
     _check_no_overlap(e, input_types, arg_objects, data, written)

@@ -28,7 +28,7 @@ _TOKEN = re.compile(
     re.VERBOSE | re.ASCII,
 )
 _INT = re.compile(r"-?\d+", re.ASCII)
-_SYMBOL = re.compile(r"[su]\d+", re.ASCII)
+_SYMBOL = re.compile(r"[spu]\d+", re.ASCII)
 _SCALARS = {"int", "float", "bool", "str", "NoneType"}
 _CONSTANTS = {"True": True, "False": False, "None": None}
 _MODULE_PREFIX = "__jitc__."

@@ -1,5 +1,6 @@
-"""Symbolic sizes: integer polynomials over size symbols `s0, s1, ...` (dimensions of dynamic inputs) and
-`u0, u1, ...` (loop counters, known only while the loop runs: `A[k + 1:]` has `n - u0 - 1` rows).
+"""Symbolic sizes: integer polynomials over size symbols `s0, s1, ...` (dimensions of dynamic inputs), `p0, ...`
+(Python int arguments that set shapes: `cache[:, pos:pos + 1]`) and `u0, u1, ...` (loop counters, known only
+while the loop runs: `A[k + 1:]` has `n - u0 - 1` rows).
 
 Shape rules, strides and folding compute with them through Python's operators, so most rules need no change.
 Every symbol stands for a size of at least 2 (sizes 0 and 1 stay specialized: broadcasting depends on them);
@@ -13,7 +14,8 @@ import re
 
 from .errors import CompileError
 
-MIN_SIZE = 2  # the smallest size a symbol stands for
+MIN_SIZE = 2  # the smallest size a size symbol stands for (an int argument's symbol may be any int)
+SLOT_BASES = {"s": 0, "p": 24, "u": 32}  # where each kind of symbol's value sits in a call's sizes array
 _RANGES: dict[str, tuple] = {}  # loop counter symbol -> (lo, hi), ints or Syms; reset per specialization
 
 
@@ -239,10 +241,22 @@ class Assumptions:
 _ASSUMING: list[Assumptions] = []
 
 
+def slot_of(name: str) -> int:
+    """The index of a symbol's value in the sizes array."""
+    kind, k = name[0], int(name[1:])
+    limit = {"s": SLOT_BASES["p"], "p": SLOT_BASES["u"] - SLOT_BASES["p"]}.get(kind)
+    if limit is not None and k >= limit:
+        raise SymbolicError(f"more than {limit} symbols of kind {kind}")
+    return SLOT_BASES[kind] + k
+
+
 def _size_bounds(x) -> tuple[float, float]:
-    """Numeric bounds of a polynomial over size symbols (each >= MIN_SIZE), when it is monotone in them."""
+    """Numeric bounds of a polynomial over size symbols (each >= MIN_SIZE), when it is monotone in them; an int
+    argument's symbol has none."""
     if isinstance(x, int):
         return x, x
+    if any(s[0] == "p" for s in x.symbols):
+        return float("-inf"), float("inf")
     coefs = [c for m, c in x.terms.items() if m]
     at_min = x.evaluate({s: MIN_SIZE for s in x.symbols})
     if all(c > 0 for c in coefs):
@@ -376,7 +390,7 @@ def is_symbolic(x) -> bool:
     return isinstance(x, (tuple, list)) and any(is_symbolic(y) for y in x)
 
 
-_TOKEN = re.compile(r"\s*(?:(\d+)|([su]\d+)|([-+*]))")
+_TOKEN = re.compile(r"\s*(?:(\d+)|([spu]\d+)|([-+*]))")
 
 
 def parse_size(text: str):

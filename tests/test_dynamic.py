@@ -224,3 +224,29 @@ def test_a_size_comparison_the_code_relies_on_is_guarded():
         np.testing.assert_allclose(fn(x), last_three(x))
     keys = [info["signature"] for info in fn.cache_info()]
     assert len(keys) == 3 and ("where s0 - 3 >= 0" in keys[0] + keys[1] + keys[2]), keys
+
+
+def decode_step(cache, x, pos):
+    cache[pos:pos + 1] = x
+    keys = cache[:pos + 1]
+    scores = keys @ x
+    p = np.exp(scores - scores.max())
+    return (p / p.sum()) @ keys
+
+
+def test_an_int_argument_that_sets_shapes_becomes_a_symbol():
+    """A decode loop's position (`cache[pos:pos + 1] = x`, attention over `cache[:pos + 1]`): after it changes
+    once, one specialization serves every position the cache holds; a position past the cache still gets
+    NumPy's result (the guards send it to other code)."""
+    fn = jitc.compile(decode_step, fallback="error")
+    cache, ref = np.zeros((16, 8)), np.zeros((16, 8))
+    for pos in range(16):
+        x = RNG.standard_normal(8)
+        np.testing.assert_allclose(fn(cache, x, pos), decode_step(ref, x, pos), rtol=1e-12, atol=1e-12)
+        np.testing.assert_array_equal(cache, ref)
+    assert len(fn.cache_info()) == 2
+    assert any("p0" in info["signature"] for info in fn.cache_info())
+    big, big_ref = np.zeros((16, 8)), np.zeros((16, 8))
+    x = RNG.standard_normal(8)
+    np.testing.assert_allclose(fn(big, x, 20), decode_step(big_ref, x, 20))  # NumPy: an empty write
+    np.testing.assert_array_equal(big, big_ref)

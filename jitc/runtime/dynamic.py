@@ -75,20 +75,21 @@ class Guard:
     """Whether a call fits a symbolic specialization, and then its symbols' sizes. `facts`: expressions of the
     symbols that must be >= 0 (comparisons the specialization's shapes decided, see symbolic.Assumptions)."""
 
-    def __init__(self, types: list[Type], facts: list | None = None):
-        self.types, self.facts = types, facts or []
-        names = {s for t in types if isinstance(t, TensorType) for d in t.shape if isinstance(d, Sym)
-                 for s in d.symbols}
-        self.symbols = [f"s{k}" for k in range(len(names))]
+    def __init__(self, types: list[Type], facts: list | None = None, scalars: dict | None = None):
+        """scalars: int argument index -> the name of its symbol (p0, ...)."""
+        self.types, self.facts, self.scalars = types, facts or [], scalars or {}
 
-    def sizes(self, values: list) -> list[int] | None:
+    def sizes(self, values: list) -> dict[str, int] | None:
+        """The symbols' values for this call, or None when it does not fit."""
         if len(values) != len(self.types):
             return None
         env: dict[str, int] = {}
-        for a, t in zip(values, self.types):
+        for i, (a, t) in enumerate(zip(values, self.types)):
             if not isinstance(t, TensorType):
                 if isinstance(a, np.ndarray) or arg_type(a) != t:
                     return None
+                if i in self.scalars:
+                    env[self.scalars[i]] = a
                 continue
             if not isinstance(a, np.ndarray) or a.dtype != t.dtype or a.ndim != len(t.shape):
                 return None
@@ -104,16 +105,28 @@ class Guard:
                     return None
         if any(f.evaluate(env) < 0 for f in self.facts):
             return None
-        return [env[name] for name in self.symbols]
+        return env
 
 
-def compile_symbolic(ex, values: list, dims: set):
+def changed_values(values: list, compiled: list[tuple], by_value: list[int], sig: tuple) -> set[int]:
+    """Int arguments specialized by value (they set a shape) whose value differs from a compiled signature that
+    is otherwise the same: from now on they are symbols."""
+    out, n_sig = set(), len(sig)
+    for key in compiled:
+        if len(key) == n_sig + len(by_value) and key[:n_sig] == sig:
+            out.update(i for i, old in zip(by_value, key[n_sig:])
+                       if type(values[i]) is int and type(old) is int and old != values[i])
+    return out
+
+
+def compile_symbolic(ex, values: list, dims: set, scalars: set = frozenset()):
     """Executor ex's specialization for this call with `dims` as symbols, or None when that is not possible (a
     shape rule or the backend needs a number): then the signature is compiled as it is, and ex stops trying.
     When the graph needs one size as a number (a feature size matching a weight), that size is specialized."""
+    names = {i: f"p{k}" for k, i in enumerate(sorted(scalars))}
     try:
         start = time.perf_counter()
-        graph, types, assumed = _symbolic_graph(ex, values, dims)
+        graph, types, assumed = _symbolic_graph(ex, values, dims, names)
         if graph is None:
             return None
         facts = assumed.facts
@@ -128,14 +141,15 @@ def compile_symbolic(ex, values: list, dims: set):
             log_recompile(ex.name, f"dynamic shapes not possible, compiling static code: {e}")
         ex.dynamic, ex.dynamic_dims = False, set()
         return None
-    compiled.guard = Guard(types, facts)
-    compiled.by_value = tuple(values[i] for i in sorted(ex.by_value))
+    compiled.guard = Guard(types, facts, names)
+    compiled.by_value = tuple((i, values[i]) for i in sorted(ex.by_value) if i not in names)
     # the facts are part of the key: another example may decide the same comparisons the other way
-    compiled.key = signature_of(types) + compiled.by_value + tuple(f"where {f} >= 0" for f in facts)
+    compiled.key = signature_of(types) + tuple(names.get(i, values[i]) for i in sorted(ex.by_value)) + \
+        tuple(f"where {f} >= 0" for f in facts)
     return compiled
 
 
-def _symbolic_graph(ex, values: list, dims: set):
+def _symbolic_graph(ex, values: list, dims: set, scalars: dict):
     """(specialized graph, symbolic input types, Assumptions) for these dims, else for them less the dims of
     one size; Nones when no dim is symbolic. Raises the first attempt's error when none specializes. The
     assumptions' facts are the comparisons of sizes that this call's sizes decided (later calls must agree)."""
@@ -144,12 +158,11 @@ def _symbolic_graph(ex, values: list, dims: set):
     for drop in (None, *sizes):
         kept = {(i, d) for i, d in dims if values[i].shape[d] != drop}
         types = symbolic_types(values, kept)
-        if not any(isinstance(t, TensorType) and is_symbolic(t.shape) for t in types):
+        if not scalars and not any(isinstance(t, TensorType) and is_symbolic(t.shape) for t in types):
             continue
-        guard = Guard(types)
         try:
-            with Assumptions(dict(zip(guard.symbols, guard.sizes(values)))) as assumed:
-                return ex.prepare(values, types), types, assumed
+            with Assumptions(Guard(types, scalars=scalars).sizes(values)) as assumed:
+                return ex.prepare(values, types, scalars), types, assumed
         except (MemoryError, KeyboardInterrupt):
             raise
         except Exception as e:  # noqa: BLE001

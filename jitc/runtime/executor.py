@@ -27,9 +27,9 @@ from ..ops import OPS
 from ..passes.clone import clone_graph
 from ..passes.freeze import freeze_module, lift_tensor_constants
 from ..passes.specialize import specialize
-from ..symbolic import Sym
+from ..symbolic import Sym, slot_of
 from ..types import SCALAR_DTYPES
-from .dynamic import changed_dims, compile_symbolic
+from .dynamic import changed_dims, changed_values, compile_symbolic
 from .explain import explain, log_recompile, logging_recompiles
 from .pipeline import Compiled, arg_type, compile_graph, debug, optimize
 
@@ -103,6 +103,7 @@ class Executor:
         self.by_value: frozenset[int] = frozenset()  # int/bool inputs that set a shape: specialized by value
         self.dynamic = dynamic  # None: automatic (see dynamic.py); True: symbolic from the first call; False: never
         self.dynamic_dims: set[tuple[int, int]] = set()  # (argument, axis) compiled as symbols from now on
+        self.dynamic_values: set[int] = set()  # by-value int arguments compiled as symbols from now on
         self.cache: OrderedDict = OrderedDict()
         self.fits: dict = {}  # signature -> the symbolic specialization that serves it (a memo of Guard.sizes)
         self.lock = threading.Lock()
@@ -112,14 +113,14 @@ class Executor:
     def _arguments(self, args) -> list:
         return [_as_native(a) for a in (*args, *(p.get() for p in self.params), *self.constants)]
 
-    def prepare(self, values: list, types: list | None = None) -> Graph:
+    def prepare(self, values: list, types: list | None = None, scalars: dict | None = None) -> Graph:
         """The graph specialized to these argument values' types (or the given, symbolic, ones) and optimized.
         Scalars are specialized by type; when shapes depend on int/bool arguments, those (and only those) are
-        specialized by value."""
+        specialized by value, or (`scalars`: argument index -> symbol name) stand for a symbol."""
         debug(1, f"graph of {self.name}() to specialize", lambda: str(self.graph))
         types = [arg_type(a) for a in values] if types is None else types
         try:
-            graph = self._specialized(values, self.by_value, types)
+            graph = self._specialized(values, self.by_value, types, scalars)
         except CompileError:
             candidates = frozenset(i for i, a in enumerate(values[:self.n_user(values)])
                                    if isinstance(a, (bool, int)) and i not in self.by_value)
@@ -138,20 +139,23 @@ class Executor:
         optimize(graph)
         return graph
 
-    def _specialized(self, values: list, by_value: frozenset[int], types: list) -> Graph:
+    def _specialized(self, values: list, by_value: frozenset[int], types: list, scalars: dict | None = None) -> Graph:
         """The graph specialized to these types; when a shape depends on a loop counter (`A[k + 1:]`), with the
         loop counters as symbols."""
         try:
-            return self._specialized_once(values, by_value, types, False)
+            return self._specialized_once(values, by_value, types, False, scalars or {})
         except RuntimeShapeError:
-            return self._specialized_once(values, by_value, types, True)
+            return self._specialized_once(values, by_value, types, True, scalars or {})
 
-    def _specialized_once(self, values: list, by_value: frozenset[int], types: list, counters: bool) -> Graph:
+    def _specialized_once(self, values: list, by_value: frozenset[int], types: list, counters: bool,
+                          scalars: dict) -> Graph:
         graph = clone_graph(self.graph)
         first = graph.block.nodes[0] if graph.block.nodes else None
         for i in by_value:
+            value = Sym.symbol(scalars[i]) if i in scalars else values[i]
             with graph.inserting_before(first) if first is not None else graph.inserting_at_end(graph.block):
-                graph.inputs[i].replace_all_uses_with(graph.insert_constant(values[i]))
+                graph.inputs[i].replace_all_uses_with(graph.insert_constant(value))
+        graph.scalar_symbols = {i: name for i, name in scalars.items() if i in by_value}  # the entry binds them
         specialize(graph, types, counters)
         return graph
 
@@ -188,7 +192,7 @@ class Executor:
             return self.fits[key]
         for compiled in reversed(self.cache.values()):
             if compiled is not _INTERPRET and compiled.guard is not None and \
-                    tuple(values[i] for i in sorted(self.by_value)) == compiled.by_value and \
+                    all(values[i] == v and type(values[i]) is type(v) for i, v in compiled.by_value) and \
                     compiled.guard.sizes(values) is not None:
                 if len(self.fits) > 4 * self.max_cache:
                     self.fits.clear()
@@ -208,7 +212,12 @@ class Executor:
 
     def _compile_symbolic(self, values: list):
         """The call's specialization with its dynamic dimensions as symbols, or None (see dynamic.py)."""
-        return compile_symbolic(self, values, self._dynamic_dims(values))
+        scalars = set()
+        if self.dynamic is not False and self.by_value:
+            by_value = sorted(self.by_value)
+            self.dynamic_values |= changed_values(values, list(self.cache), by_value, signature(values))
+            scalars = self.dynamic_values & self.by_value
+        return compile_symbolic(self, values, self._dynamic_dims(values), scalars)
 
     def _compile(self, values: list):
         try:
@@ -235,7 +244,8 @@ class Executor:
     def explain(self, values: list) -> str:
         """Why these argument values need (or do not need) a new specialization."""
         names = [v.name for v in self.graph.inputs]
-        return explain(signature(values), list(self.cache), names)
+        names += [f"{names[i]} (its value)" for i in sorted(self.by_value)]  # the key's by-value entries
+        return explain(self.key(values), list(self.cache), names)
 
     def n_user(self, values: list) -> int:
         return len(values) - len(self.params) - len(self.constants)
@@ -320,7 +330,7 @@ def _swap(result, old, new):
 
 def run_compiled(compiled: Compiled, values: list):
     n_in, n_out = len(values), len(compiled.outputs)
-    sizes = compiled.guard.sizes(values) if compiled.guard is not None else []
+    sizes = compiled.guard.sizes(values) if compiled.guard is not None else {}
     slots = (ctypes.c_void_p * (n_in + n_out + 1))()
     keep = []
     for i, a in enumerate(values):
@@ -329,11 +339,11 @@ def run_compiled(compiled: Compiled, values: list):
             keep.append(a)
         slots[i] = a.ctypes.data
     if compiled.sizes_slots:  # the symbols' sizes, and room for the loop counters (codegen/dims.py)
-        env = dict(zip(compiled.guard.symbols, sizes)) if sizes else {}
-        outs = [np.empty(tuple(d.evaluate(env) if isinstance(d, Sym) else d for d in s.shape), s.dtype)
+        outs = [np.empty(tuple(d.evaluate(sizes) if isinstance(d, Sym) else d for d in s.shape), s.dtype)
                 for s in compiled.outputs]
         keep.append(np.zeros(compiled.sizes_slots, np.int64))
-        keep[-1][:len(sizes)] = sizes
+        for name, value in sizes.items():
+            keep[-1][slot_of(name)] = value
         slots[n_in + n_out] = keep[-1].ctypes.data
     else:
         outs = [np.empty(s.shape, s.dtype) for s in compiled.outputs]
