@@ -30,7 +30,7 @@ from .kernels import KERNELS
 from .loops import Buf, i64, pointer_type
 from .matmul import calls_blas, emit_matmul
 from .mutation import lower_copy_into, lower_index_put, write_view
-from .outputs import flatten_outputs, has_views, output_spec
+from .outputs import flatten_outputs, output_spec, views_as_bases
 from .parallel import thread_count
 from .reduce import emit_reduction, load_element
 from .rows import emit_row_kernel, is_row_kernel
@@ -556,10 +556,9 @@ def lower(graph: Graph, name: str = "jitc_entry", n_user: int | None = None) -> 
     types = [v.type for v in graph.inputs]
     python_types = all(isinstance(t, TensorType) or (isinstance(t, ScalarType) and t.name in SCALAR_DTYPES)
                        for t in types)
-    lw.has_fastcall = n_user is not None and lw.symbols is not None and layout_ok() and python_types and \
-        not has_views(lw.template)  # views of arguments are made by the runtime (executor._rebuild)
+    lw.has_fastcall = n_user is not None and lw.symbols is not None and layout_ok() and python_types
     if lw.has_fastcall:
         written = [i for i, v in enumerate(graph.inputs) if v in lw.plan.written_back]
-        emit_fastcall(module, module.get_global(name), f"{name}_fastcall", types, n_user, lw.specs, lw.template,
-                      lw.symbols, written)
+        emit_fastcall(module, module.get_global(name), f"{name}_fastcall", types, n_user, lw.specs,
+                      views_as_bases(lw.template), lw.symbols, written)  # the runtime makes the views
     return lw, str(module)
