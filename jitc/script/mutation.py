@@ -200,6 +200,7 @@ class MutationCompiler:
         """A callee's write-backs to its parameters become writes to the caller's arrays."""
         start = len(self.block.nodes)
         result = super().inline(graph, name, args, node)
+        self.adopt_attributes(self.block.nodes[start:], args, node)
         for n in [n for n in self.block.nodes[start:] if n.kind == "aten::copy_"]:
             dst, src = n.inputs
             n.destroy()

@@ -32,10 +32,7 @@ def wrong(reason: str, **only):
 
 
 KNOWN_FAILING: dict[str, tuple] = {
-    "attention_step": refused("[values] float32: one branch of an if promotes to float64 (Double vs Float)",
-                              dtypes=("float32",)),
     "back_substitution": refused("[values] runtime slice bounds U[i, i + 1:]: the shape depends on a value known only at run time"),
-    "batchnorm_train": refused("[values] bound method of a plain class; [mutation] self.running_mean *= m"),
     "box_blur": refused("[values] img.shape unpack, .dtype; [mutation] padded[1:-1, 1:-1] = img"),
     "cholesky": refused("[mathops] np.dot"),
     "cholesky_blocked": refused("[mutation] .copy(), L[k, k] = v"),
@@ -50,8 +47,6 @@ KNOWN_FAILING: dict[str, tuple] = {
     "forward_substitution": refused("[values] runtime slice bounds L[i, :i]: the shape depends on a value known only at run time"),
     "gauss_seidel_solve": refused("[mutation] .copy(), x[i] = v; [values] len(b), runtime slices"),
     "kmeans_step": refused("[mathops] np.argmin, X[labels == k] mask read; [decomp] np.empty_like"),
-    "kv_cache_attention": refused("[values] bound method, int start_pos, None; [mutation] cache_k[:B, s:s + L] = xk"),
-    "llama_block": refused("[values] plain classes, annotations, int start_pos; [mutation] KV cache write"),
     "llama_decoder": refused("[values] plain classes, start_pos; [mathops] emb[ids], h[:, [-1], :]; [mutation] cache"),
     "lu": refused("[values] runtime slice bounds A[i, :j]: the shape depends on a value known only at run time"),
     "lu_right_looking": refused("[values] runtime slice bounds A[k + 1:, k]: the shape depends on a run-time value"),
