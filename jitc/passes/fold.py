@@ -69,6 +69,10 @@ def fold_node(graph: Graph, node: Node) -> None:
             and node.inputs[0].node.kind == "prim::TupleConstruct":
         node.output.replace_all_uses_with(node.inputs[0].node.inputs[args[1]])
         node.destroy()
+    elif kind == "aten::index_put" and _replaces_with_scatter(node):
+        # a[...] = index_scatter(a, ...): the scatter's result is the new version (and is made in place)
+        node.output.replace_all_uses_with(node.inputs[1])
+        node.destroy()
     elif kind == "prim::If" and known:
         _inline_branch(graph, node, node.blocks[0] if args[0] else node.blocks[1])
     elif kind in OPS and known and node.inputs and node.outputs and on_python_scalars(OPS[kind], args):
@@ -83,6 +87,16 @@ def fold_node(graph: Graph, node: Node) -> None:
         if isinstance(node.output.type, ScalarType):
             value = {"int": int, "float": float, "bool": bool}.get(node.output.type.name, lambda x: x)(value)
         _replace(graph, node, [value])
+
+
+def _replaces_with_scatter(node: Node) -> bool:
+    base, value, index = node.inputs[:3]
+    producer = value.node
+    if producer is None or producer.kind != "aten::index_scatter" or producer.inputs[0] is not base:
+        return False
+    ok, steps = _const(index)
+    return ok and steps == () and isinstance(base.type, TensorType) and base.type.shape is not None and \
+        (base.type.dtype, base.type.shape) == (value.type.dtype, value.type.shape)
 
 
 def _foldable(node: Node) -> bool:
