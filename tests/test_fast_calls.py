@@ -187,6 +187,23 @@ def test_plain_objects_see_every_reassignment(rng):
     check()
 
 
+class Scaled:
+    def __init__(self):
+        self.factors = [2.0, 3.0]
+
+    def __call__(self, x):
+        return x * self.factors[0] + self.factors[1]
+
+
+def test_constants_in_lists_changed_in_place(rng):
+    model = Scaled()
+    cf = jitc.compile(model, fallback="error")
+    x = rand(rng, 4)
+    for value in (2.0, 2.0, -1.0, -1.0):
+        model.factors[0] = value
+        np.testing.assert_allclose(cf(x), model(x), rtol=1e-12)
+
+
 def test_bound_methods_take_the_fast_path(rng):
     net = Net([Dense(rand(rng, 4, 5), rand(rng, 5))], 1.5)
     cf = jitc.compile(net.layers[0].__call__, fallback="error")

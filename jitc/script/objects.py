@@ -96,10 +96,13 @@ def fingerprint(obj, depth: int = 0) -> tuple:
     if depth > 32:  # a cycle of objects: deeper levels cannot be compiled anyway
         return ()
     p = parts(obj)
+    lists = {} if isinstance(obj, (ScriptModule, Container)) else {  # a trace may have read their items
+        k: repr(v) for k, v in vars(obj).items() if isinstance(v, list) and not _is_container(v)}
     return (type(obj),
             tuple((k, id(v), v.dtype, v.shape) for k, v in p.params.items()),
             tuple((k, type(v), repr(v)) for k, v in p.constants.items()),
-            tuple((k, fingerprint(m, depth + 1)) for k, m in p.modules.items()))
+            tuple((k, fingerprint(m, depth + 1)) for k, m in p.modules.items()),
+            tuple(lists.items()))
 
 
 class ModelState:
@@ -144,8 +147,8 @@ def _watch(model) -> list:
             items = ns.__iter__ if isinstance(ns, (list, tuple)) else ns.values
             values = tuple(items())
             out.append((items, tuple(map(id, values)), values))
-            for v in values:
-                if is_model_object(v) and not isinstance(v, ScriptModule) or _is_container(v):
+            for v in values:  # lists and tuples too: constants like `self.sizes = [4, 8]` change in place
+                if is_model_object(v) and not isinstance(v, ScriptModule) or isinstance(v, (list, tuple)):
                     visit(v)
 
     visit(model)
