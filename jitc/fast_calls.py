@@ -47,7 +47,7 @@ def _closure(native, general, nargs: int, defaults: tuple, spread, checks: tuple
             if flat is None:
                 return general(*args)
         for i, v in checks:
-            if flat[i] != v or type(flat[i]) is not type(v):
+            if type(flat[i]) is not type(v) or flat[i] != v:  # the type first: an array where an int was
                 return general(*args)
         result = native(*flat)
         if result is MISS:

@@ -123,6 +123,8 @@ def test_scalars_compiled_by_value_are_compared(rng):
     seed = rng.integers(1 << 30)
     for w in (1, 1, 2, 2, 1, 3):
         check_calls(cf, trim, lambda w=w: (rand(np.random.default_rng(seed), 7, 2), w), calls=2)
+    with pytest.raises((TypeError, jitc.JitcError)):  # an array where the int was: NumPy's TypeError or refused
+        cf(rand(rng, 7, 2), np.array([1, 2]))
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
