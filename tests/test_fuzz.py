@@ -12,6 +12,8 @@ import pytest
 from fuzz.edges import generate_edge, run_edge_case
 from fuzz.generator import Program, generate
 from fuzz.oracle import Mismatch, check_values, load_module, run_case
+from fuzz.scatter import generate as generate_scatter
+from fuzz.scatter import run_scatter_case
 
 import jitc
 
@@ -154,3 +156,9 @@ def test_reduction_of_a_reduction(source: str, tmp_path) -> None:
     program = _program(source, [np.full(3, 2.0, np.float32)])
     program.accumulates = True
     run_case(program, tmp_path)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_fuzz_index_writes(seed: int, tmp_path) -> None:
+    """np.<ufunc>.at, x[idx] = v and x[idx] op= v against NumPy (tests/fuzz/scatter.py; long runs: its main)."""
+    run_scatter_case(generate_scatter(seed), tmp_path)
