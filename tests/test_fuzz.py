@@ -162,3 +162,13 @@ def test_reduction_of_a_reduction(source: str, tmp_path) -> None:
 def test_fuzz_index_writes(seed: int, tmp_path) -> None:
     """np.<ufunc>.at, x[idx] = v and x[idx] op= v against NumPy (tests/fuzz/scatter.py; long runs: its main)."""
     run_scatter_case(generate_scatter(seed), tmp_path)
+
+
+# Findings of the 10,000-program run of seeds 30000-39999 (python -m fuzz.run), fixed: a fusion group placed after
+# an if pulled in a value that a branch returns (graph lint: used before it is defined) (30518 32107).
+RUN_FINDINGS = (30518, 32107)
+
+
+@pytest.mark.parametrize("seed", RUN_FINDINGS)
+def test_run_findings(seed: int, tmp_path) -> None:
+    run_case(generate(seed), tmp_path)
