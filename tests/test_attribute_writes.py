@@ -116,6 +116,38 @@ def test_submodule_methods_with_none_are_inlined(rng, dtype):
     check(Outer(dtype), lambda c: (xs[c], masks[c]), dtype)
 
 
+class Counter:
+    def __init__(self, dtype):
+        self.seen = np.zeros(3, dtype)
+
+    def forward(self, x):
+        self.seen += x
+        return self.seen * 1
+
+
+class Twice:
+    """Calls a submodule that writes its attribute twice, then reads that attribute itself."""
+
+    def __init__(self, dtype):
+        self.counter = Counter(dtype)
+
+    def __call__(self, x):
+        a = self.counter.forward(x)
+        b = self.counter.forward(x * 2)
+        return a + b + self.counter.seen
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_submodule_writes_are_seen_by_the_caller(rng, dtype):
+    xs = [rng.standard_normal(3).astype(dtype) for _ in range(3)]
+    model = Twice(dtype)
+    reference = copy.deepcopy(model)
+    cf = jitc.compile(model, fallback="error")
+    for x in xs:
+        np.testing.assert_allclose(cf(x), reference(x), rtol=TOL[dtype], atol=TOL[dtype])
+        np.testing.assert_allclose(model.counter.seen, reference.counter.seen, rtol=TOL[dtype], atol=TOL[dtype])
+
+
 def test_bound_method_writing_its_object(rng):
     layer = Layer(np.float64)
     reference = copy.deepcopy(layer)

@@ -56,7 +56,8 @@ class AttributeMemory:
 
     def call_method(self, ref: ModuleRef, name: str, args: list, kwargs: dict, node: ast.AST) -> Value:
         """A method called with None, a string or a tuple is compiled for those arguments and inlined (its
-        attribute reads and writes become the caller's); other calls stay prim::CallMethod."""
+        attribute reads and writes become the caller's); other calls stay prim::CallMethod (inlined when the
+        graph is frozen, its write-backs included)."""
         fn = None if kwargs or isinstance(ref.module, ScriptModule) else method(ref.module, name)
         if fn is None or not any(a is None or isinstance(a, (str, tuple)) for a in args):
             return super().call_method(ref, name, args, kwargs, node)
