@@ -1,8 +1,10 @@
 """Lower a specialized, optimized graph to one LLVM function: `i32 NAME(i8** args)`.
 
 `args` holds the data pointers of the inputs (user arrays, parameters, 0-d arrays for scalars) followed by the
-outputs, which the caller allocates (dense, row-major). Intermediates live at static offsets in a workspace the
-entry allocates itself (on the stack when small), so the function is self-contained: callable from C.
+outputs, which the caller allocates (dense, row-major); a graph with symbolic sizes (jitc/symbolic.py) takes one
+more pointer, to the `int64_t` values of its symbols s0, s1, ... Intermediates live at static offsets in a
+workspace the entry allocates itself (on the stack when small; those of symbolic size in a second one, from the
+heap), so the function is self-contained: callable from C.
 One call of a specialized graph is one entry into native code: control flow and scalar code are compiled too.
 The result is 0 on success, or an error code (see ERRORS) the caller turns into an exception.
 """
@@ -16,25 +18,28 @@ from llvmlite import ir
 from jitc.errors import CompileError
 from jitc.ir import Block, Graph, Node, Value
 from jitc.ops import OPS
-from jitc.ops.abstract import normalize_axes
+from jitc.ops.abstract import broadcast, normalize_axes
 from jitc.ops.registry import CREATION, ELEMENTWISE, KERNEL, MATMUL, REDUCTION, SCALAR
+from jitc.symbolic import Sym, SymbolicError, bound, is_symbolic
 from jitc.types import NONE, SCALAR_DTYPES, ScalarType, TensorType
 
-from . import interrupt, weak
+from . import weak
 from .abi import FIRST_SITE_CODE
 from .constants import constant_array
+from .control import lower_if, lower_loop, writes_fresh_buffer
+from .dims import SIZES_TYPE, bind_sizes, same, size, slots_needed
 from .elementwise import emit_copy, emit_fill, emit_fusion_group, emit_scalar_node, python_dtype
 from .inplace import InPlacePlan
 from .kernel import declare
 from .kernels import KERNELS
-from .loops import Buf, i64, pointer_type
+from .loops import Buf, i64, numel, pointer_type
 from .matmul import calls_blas, emit_matmul
 from .mutation import lower_copy_into, lower_index_put, write_view
 from .outputs import flatten_outputs, output_spec, views_as_bases
 from .parallel import thread_count
 from .reduce import emit_reduction, load_element
 from .rows import emit_row_kernel, is_row_kernel
-from .scalar import I8, I32, I64, ScalarBuilder, cast, load, value_type
+from .scalar import I8, I32, I64, ScalarBuilder, cast, load
 from .symbols import ProcessSymbols
 from .views import VIEWS
 
@@ -54,12 +59,18 @@ class Lowering:
         self.symbols = ProcessSymbols(self.module, name) if in_process else None
         # BLAS threads keep spinning after a product: our loops in the same call stay on this thread
         self.threads = 1 if self.symbols is None or any(calls_blas(n) for n in _all_nodes(graph)) else thread_count()
-        fnty = ir.FunctionType(I32, [I8.as_pointer().as_pointer(), I8.as_pointer()])
+        fnty = ir.FunctionType(I32, [I8.as_pointer().as_pointer(), I8.as_pointer(), I8.as_pointer()])
         self.fn = ir.Function(self.module, fnty, f"{name}.body")
         self.fn.linkage = "internal"
         self.b = ir.IRBuilder(self.fn.append_basic_block("entry"))
-        self.args, self.workspace = self.fn.args
+        self.args, self.workspace, self.sized_workspace = self.fn.args
         self.workspace_size = 0
+        self.sized_workspace_size = 0  # bytes (a symbolic size) of the buffers whose size is symbolic
+        names = {s for v in graph.inputs if isinstance(v.type, TensorType)
+                 for d in (*v.type.shape, *v.type.strides) if isinstance(d, Sym) for s in d.symbols}
+        names |= {n.attrs["counter"].name for n in _all_nodes(graph) if "counter" in n.attrs}
+        self.sizes_slots = slots_needed(names)  # the length of the sizes array callers pass (0: none)
+        self.symbolic = bool(names)
         self.env: dict = {}
         self.error_block = None
         self.errors: dict[int, str] = {}  # error code -> the IndexError message of that indexing site
@@ -74,8 +85,18 @@ class Lowering:
         return self.b.bitcast(raw, pointer_type(dtype))
 
     def alloc(self, dtype, shape) -> Buf:
+        """Scratch memory for an array; one whose size depends on a loop counter gets room for its largest."""
         t = TensorType.contiguous(dtype, tuple(shape))
-        nbytes = int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
+        room = tuple(bound(d, low=False) for d in t.shape)
+        if any(d is None for d in room):
+            raise SymbolicError(f"no bound on the size {shape} of an intermediate")
+        if is_symbolic(room):  # at a run-time offset, aligned at run time
+            offset = self.sized_workspace_size
+            self.sized_workspace_size = offset + numel(room) * np.dtype(dtype).itemsize + ALIGN
+            start = self.b.ptrtoint(self.b.gep(self.sized_workspace, [size(self.b, offset)], inbounds=True), I64)
+            aligned = self.b.and_(self.b.add(start, i64(ALIGN - 1)), i64(-ALIGN))
+            return Buf(self.b.inttoptr(aligned, pointer_type(dtype)), np.dtype(dtype), t.shape, t.strides)
+        nbytes = int(np.prod(room, dtype=np.int64)) * np.dtype(dtype).itemsize
         offset = self.workspace_size
         self.workspace_size += -(-max(nbytes, 1) // ALIGN) * ALIGN
         ptr = self.b.gep(self.workspace, [i64(offset)], inbounds=True)
@@ -116,7 +137,9 @@ class Lowering:
             if isinstance(x, int) and not isinstance(x, bool) and not -(1 << 63) <= x < (1 << 63):
                 raise CompileError(f"the Python int {x} does not fit the 64-bit ints of compiled code")
             return ScalarBuilder(self.b, dt).const(x), dt, x
-        if isinstance(x, Buf) and x.size == 1:
+        if isinstance(x, Sym):  # a size of a symbolic shape, as a Python int
+            return size(self.b, x), np.dtype(np.int64), None
+        if isinstance(x, Buf) and same(x.size, 1):
             return load(self.b, x.ptr, x.dtype), x.dtype, None
         raise CompileError(f"%{v.name} is not a scalar")
 
@@ -135,13 +158,15 @@ class Lowering:
     def run(self):
         graph = self.graph
         self.n_inputs = len(graph.inputs)
+        if self.symbolic:
+            bind_sizes(self.fn, self._sizes_pointer(self.b, self.args))
         seen = set()
         for j, v in enumerate(self.outputs):
             producer = v.node
             reused = producer is not None and producer.kind == "prim::Loop" and \
                 self.plan.reuses_init(producer, producer.outputs.index(v))
             if v not in seen and producer is not None and producer.owning_block is graph.block and \
-                    isinstance(v.type, TensorType) and _writes_fresh_buffer(producer) and not reused:
+                    isinstance(v.type, TensorType) and writes_fresh_buffer(producer) and not reused:
                 self.out_slot[v] = j
             seen.add(v)
         for i, v in enumerate(graph.inputs):
@@ -170,25 +195,60 @@ class Lowering:
         self._emit_entry()
         return self.module
 
+    def _sizes_pointer(self, b: ir.IRBuilder, args) -> ir.Value:
+        """The symbols' values: the pointer after the outputs' in args."""
+        slot = b.load(b.gep(args, [i64(self.n_inputs + len(self.outputs))], inbounds=True))
+        return b.bitcast(slot, SIZES_TYPE)
+
     def _emit_entry(self) -> None:
-        """`i32 NAME(i8** args)`: allocate the workspace (stack up to STACK_WORKSPACE, else aligned_alloc), run the
-        body, free, return its status."""
+        """`i32 NAME(i8** args)`: allocate the workspaces (each on the stack up to STACK_WORKSPACE, else with
+        aligned_alloc; the one of symbolic size decides at run time), run the body, free, return its status."""
         fn = ir.Function(self.module, ir.FunctionType(I32, [I8.as_pointer().as_pointer()]), self.name)
         b = ir.IRBuilder(fn.append_basic_block("entry"))
-        size = max(self.workspace_size, ALIGN)
-        if size <= STACK_WORKSPACE:
-            ws = b.alloca(ir.ArrayType(I8, size))
-            ws.align = ALIGN
-            b.ret(b.call(self.fn, [fn.args[0], b.bitcast(ws, I8.as_pointer())]))
-            return
-        alloc = declare(self.module, "aligned_alloc", I8.as_pointer(), [i64(0).type, i64(0).type])
+        alloc = declare(self.module, "aligned_alloc", I8.as_pointer(), [I64, I64])
         free = declare(self.module, "free", ir.VoidType(), [I8.as_pointer()])
-        ws = b.call(alloc, [i64(ALIGN), i64(size)])
-        failed = b.icmp_unsigned("==", ws, ir.Constant(I8.as_pointer(), None))
-        with b.if_then(failed, likely=False):
-            b.ret(ir.Constant(I32, 2))
-        status = b.call(self.fn, [fn.args[0], ws])
-        b.call(free, [ws])
+        null = ir.Constant(I8.as_pointer(), None)
+        owned = []
+
+        def heap(nbytes) -> ir.Value:
+            ws = b.call(alloc, [i64(ALIGN), b.and_(b.add(nbytes, i64(ALIGN - 1)), i64(-ALIGN))])
+            with b.if_then(b.icmp_unsigned("==", ws, null), likely=False):
+                for other in owned:
+                    b.call(free, [other])
+                b.ret(ir.Constant(I32, 2))
+            owned.append(ws)
+            return ws
+
+        nbytes = max(self.workspace_size, ALIGN)
+        if nbytes <= STACK_WORKSPACE:
+            ws = b.alloca(ir.ArrayType(I8, nbytes))
+            ws.align = ALIGN
+            ws = b.bitcast(ws, I8.as_pointer())
+        else:
+            ws = heap(i64(nbytes))
+        sized, from_heap = null, None
+        if not same(self.sized_workspace_size, 0):  # its size is known now: the stack when small, else the heap
+            bind_sizes(fn, self._sizes_pointer(b, fn.args[0]))
+            want = size(b, self.sized_workspace_size)
+            with b.if_else(b.icmp_unsigned("<=", want, i64(STACK_WORKSPACE))) as (small, large):
+                with small:
+                    on_stack, stack_block = b.alloca(I8, size=want), b.block
+                with large:
+                    on_heap = heap(want)
+                    owned.pop()  # freed below, only when it was used
+                    heap_block = b.block
+            sized = b.phi(I8.as_pointer())
+            sized.add_incoming(on_stack, stack_block)
+            sized.add_incoming(on_heap, heap_block)
+            from_heap = b.phi(ir.IntType(1))
+            from_heap.add_incoming(ir.Constant(ir.IntType(1), 0), stack_block)
+            from_heap.add_incoming(ir.Constant(ir.IntType(1), 1), heap_block)
+        status = b.call(self.fn, [fn.args[0], ws, sized])
+        for block in owned:
+            b.call(free, [block])
+        if from_heap is not None:
+            with b.if_then(from_heap):
+                b.call(free, [sized])
         b.ret(status)
 
     def block(self, block: Block) -> None:
@@ -211,9 +271,9 @@ class Lowering:
         elif kind == "prim::TupleIndex":
             self.env[node.output] = self.env[node.inputs[0]][self.const(node.inputs[1])]
         elif kind == "prim::If":
-            self.if_(node)
+            lower_if(self, node)
         elif kind == "prim::Loop":
-            self.loop(node)
+            lower_loop(self, node)
         elif kind == "aten::index_put":
             lower_index_put(self, node)
         elif kind == "aten::copy_":
@@ -363,115 +423,6 @@ class Lowering:
         self.errors[code] = f"index out of bounds for axis {axis} with size {size}{_at(node)}"
         return code
 
-    def merge_slots(self, values: list[Value]) -> list:
-        """Destinations for values merged from branches or carried by loops: one buffer per array value (for a
-        loop, the same buffer in every iteration)."""
-        return [self.result_buf(v) if isinstance(v.type, TensorType) else None for v in values]
-
-    def assign(self, slots: list, values: list[Value]) -> list:
-        """Copy array values into their slots; returns the scalar values (for phis)."""
-        scalars = []
-        for slot, v in zip(slots, values):
-            if slot is None:
-                value, dt, _ = self.scalar(v)
-                scalars.append((value, dt))
-            elif self.env[v] is not slot:
-                emit_copy(self.module, self.b, self.buf(v), slot)
-        return scalars
-
-    def stage_carried(self, results: list[Value], slots: list) -> None:
-        """Before the carried buffers are overwritten, copy aside any result that may read them: a carried value
-        itself (`a, b = a + b, a`) or a view (`x = x.T`). Results computed fresh in the body are safe, and so is
-        a result already in its own buffer (an in-place write), which is not overwritten."""
-        for v, slot in zip(results, slots):
-            producer = v.node
-            if self.env.get(v) is slot:
-                continue
-            if isinstance(v.type, TensorType) and (producer is None or not _writes_fresh_buffer(producer)):
-                src = self.buf(v)
-                staged = self.alloc(src.dtype, src.shape)
-                emit_copy(self.module, self.b, src, staged)
-                self.env[v] = staged
-
-    def if_(self, node: Node) -> None:
-        cond, dt, _ = self.scalar(node.inputs[0])
-        cond = cast(self.b, cond, dt, np.bool_)
-        slots = self.merge_slots(node.outputs)
-        then_bb, else_bb = self.fn.append_basic_block("then"), self.fn.append_basic_block("else")
-        merge = self.fn.append_basic_block("endif")
-        self.b.cbranch(cond, then_bb, else_bb)
-        incoming = []
-        for bb, block in ((then_bb, node.blocks[0]), (else_bb, node.blocks[1])):
-            self.b.position_at_end(bb)
-            self.block(block)
-            incoming.append((self.assign(slots, block.returns), self.b.block))
-            self.b.branch(merge)
-        self.b.position_at_end(merge)
-        k = 0
-        for v, slot in zip(node.outputs, slots):
-            if slot is not None:
-                self.env[v] = slot
-                continue
-            dt = SCALAR_DTYPES[v.type.name]
-            phi = self.b.phi(value_type(dt))
-            for scalars, bb in incoming:
-                phi.add_incoming(_cast_in(self.b, bb, scalars[k], dt), bb)
-            self.env[v] = (phi, dt, None)
-            k += 1
-
-    def loop(self, node: Node) -> None:
-        body = node.blocks[0]
-        max_trips, _, _ = self.scalar(node.inputs[0])
-        init_cond = cast(self.b, *self.scalar(node.inputs[1])[:2], np.bool_)
-        carried_in = node.inputs[2:]
-        # the carried buffers are the loop's results (maybe an output), or the initial arrays when those are dead
-        slots = [self.buf(init) if self.plan.reuses_init(node, k) else self.merge_slots([v])[0]
-                 for k, (init, v) in enumerate(zip(carried_in, node.outputs))]
-        init_scalars = self.assign(slots, carried_in)
-        interrupts = interrupt.loop_start(self, self.b) if self.symbols is not None else None
-        pre = self.b.block
-        header = self.fn.append_basic_block("loop.header")
-        body_bb = self.fn.append_basic_block("loop.body")
-        done = self.fn.append_basic_block("loop.done")
-        self.b.branch(header)
-        self.b.position_at_end(header)
-        i = self.b.phi(i64(0).type, "iter")
-        i.add_incoming(i64(0), pre)
-        cond = self.b.phi(ir.IntType(1), "cond")
-        cond.add_incoming(init_cond, pre)
-        phis, k = [], 0
-        for p, slot in zip(body.params[1:], slots):
-            if slot is not None:
-                self.env[p] = slot
-                continue
-            dt = SCALAR_DTYPES[p.type.name]
-            phi = self.b.phi(value_type(dt))
-            phi.add_incoming(_cast_in(self.b, pre, init_scalars[k], dt), pre)
-            self.env[p] = (phi, dt, None)
-            phis.append((phi, dt))
-            k += 1
-        trips = cast(self.b, max_trips, self.scalar(node.inputs[0])[1], np.int64)
-        go = self.b.and_(cond, self.b.icmp_signed("<", i, trips))
-        self.b.cbranch(go, body_bb, done)
-        self.b.position_at_end(body_bb)
-        self.env[body.params[0]] = (i, np.dtype(np.int64), None)
-        self.block(body)
-        next_cond = cast(self.b, *self.scalar(body.returns[0])[:2], np.bool_)
-        self.stage_carried(body.returns[1:], slots)
-        new_scalars = self.assign(slots, body.returns[1:])
-        if interrupts is not None:  # Ctrl-C (interrupt.py)
-            interrupt.check_in_loop(self, self.b, interrupts, i, _elements(body))
-        latch = self.b.block
-        for (phi, dt), (value, src_dt) in zip(phis, new_scalars):
-            phi.add_incoming(cast(self.b, value, src_dt, dt), latch)
-        cond.add_incoming(next_cond, latch)
-        i.add_incoming(self.b.add(i, i64(1)), latch)
-        self.b.branch(header)
-        self.b.position_at_end(done)
-        for v, p in zip(node.outputs, body.params[1:]):
-            self.env[v] = self.env[p]
-
-
 class _Alias:
     """A subgraph's reduction node seen from the enclosing graph: its constant arguments, the group's output."""
 
@@ -491,35 +442,12 @@ def _fused_element(sub: Graph, scalar_dtypes: list, b: ir.IRBuilder, params: lis
     return value, dt
 
 
-def _elements(block: Block) -> int:
-    """Array elements a block's nodes compute (nested blocks included): how much work one loop iteration is."""
-    total = 0
-    for node in block.nodes:
-        total += sum(int(np.prod(v.type.shape, dtype=np.int64)) for v in node.outputs
-                     if isinstance(v.type, TensorType) and v.type.shape is not None)
-        total += sum(_elements(b) for b in node.blocks)
-    return total
-
-
-def _cast_in(b: ir.IRBuilder, block, scalar, dt):
-    value, src_dt = scalar
-    with b.goto_block(block):
-        return cast(b, value, src_dt, dt)
-
-
 def _all_nodes(graph: Graph):
     """Every node, inside fusion groups too."""
     for node in graph.nodes():
         yield node
         if node.kind == "prim::FusionGroup":
             yield from _all_nodes(node.attrs["subgraph"])
-
-
-def _writes_fresh_buffer(node: Node) -> bool:
-    op = OPS.get(node.kind)
-    if node.kind in ("prim::FusionGroup", "prim::If", "prim::Loop"):
-        return True
-    return op is not None and op.kind in (REDUCTION, MATMUL, CREATION, KERNEL)
 
 
 def _at(node: Node) -> str:
@@ -535,14 +463,14 @@ def _as_matrix(buf: Buf, left: bool) -> Buf:
 
 
 def _broadcast_batch(a: tuple, b: tuple) -> tuple:
-    return tuple(np.broadcast_shapes(a, b))
+    return broadcast((a, b), "matmul")
 
 
 def _batched(buf: Buf, batch: tuple) -> Buf:
     pad = len(batch) - (len(buf.shape) - 2)
     shape = (1,) * pad + buf.shape
     strides = (0,) * pad + buf.strides
-    strides = tuple(0 if i < len(batch) and shape[i] == 1 else s for i, s in enumerate(strides))
+    strides = tuple(0 if i < len(batch) and same(shape[i], 1) else s for i, s in enumerate(strides))
     return Buf(buf.ptr, buf.dtype, batch + shape[-2:], strides)
 
 
@@ -556,9 +484,10 @@ def lower(graph: Graph, name: str = "jitc_entry", n_user: int | None = None) -> 
     types = [v.type for v in graph.inputs]
     python_types = all(isinstance(t, TensorType) or (isinstance(t, ScalarType) and t.name in SCALAR_DTYPES)
                        for t in types)
-    lw.has_fastcall = n_user is not None and lw.symbols is not None and layout_ok() and python_types
+    lw.has_fastcall = n_user is not None and lw.symbols is not None and layout_ok() and python_types and \
+        not (lw.symbolic and lw.plan.written_back)
     if lw.has_fastcall:
         written = [i for i, v in enumerate(graph.inputs) if v in lw.plan.written_back]
         emit_fastcall(module, module.get_global(name), f"{name}_fastcall", types, n_user, lw.specs,
-                      views_as_bases(lw.template), lw.symbols, written)  # the runtime makes the views
+                      views_as_bases(lw.template), lw.symbols, written, lw.sizes_slots)  # the runtime makes views
     return lw, str(module)
