@@ -1,5 +1,6 @@
 """take along one axis (integer-array indexing): out[pre, j..., post] = src[pre, idx[j...], post]. Negative
-indices wrap; an index out of range stops the entry with NumPy's IndexError (status 1), never reads outside."""
+indices wrap; an index out of range stops the entry with NumPy's IndexError (naming the axis, its size and the line), never
+reads outside."""
 from __future__ import annotations
 
 import numpy as np
@@ -43,5 +44,5 @@ def lower_take(lw, node: Node) -> Buf:
     with kb.goto_block(oob):
         kb.ret(ir.Constant(I32, 1))
     status = lw.b.call(fn, kernel_args(lw.b, bufs, []))
-    lw.error(1, lw.b.icmp_signed("!=", status, ir.Constant(I32, 0)))
+    lw.error(lw.index_error(axis, n, node), lw.b.icmp_signed("!=", status, ir.Constant(I32, 0)))
     return out

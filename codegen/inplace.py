@@ -74,12 +74,13 @@ class InPlacePlan:
         kind = node.kind
         if kind in VIEW_KINDS:
             self._set(node.output, self.root.get(node.inputs[0], ANY))
-        elif kind == "aten::index_put":
+        elif kind in ("aten::index_put", "aten::index_scatter"):
             base = node.inputs[0]
             if self._may_write(node, base, self.pos[node]):
                 self.in_place_writes.add(node)
                 self._set(node.output, self.root[base])
-                self._plan_dest(node)
+                if kind == "aten::index_put":
+                    self._plan_dest(node)
             else:
                 self._set(node.output, (node, node.output))
         elif kind == "prim::Loop":

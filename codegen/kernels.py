@@ -5,10 +5,12 @@ from .arange import lower_arange
 from .concat import lower_concatenate
 from .fold import lower_fold
 from .gather import lower_take
+from .scatter import lower_index_scatter
 
 KERNELS = {
     "aten::concatenate": lower_concatenate,
     "aten::take": lower_take,
+    "aten::index_scatter": lower_index_scatter,
     "aten::arange": lower_arange,
     **{f"aten::{k}": lower_fold for k in ("prod", "any", "all", "argmax", "argmin", "cumsum", "cumprod")},
 }

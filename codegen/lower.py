@@ -35,7 +35,7 @@ from .kernels import KERNELS
 from .loops import Buf, i64, numel, pointer_type
 from .matmul import calls_blas, emit_matmul
 from .mutation import lower_copy_into, lower_index_put, write_view
-from .outputs import flatten_outputs, has_views, output_spec
+from .outputs import flatten_outputs, output_spec, views_as_bases
 from .parallel import thread_count
 from .reduce import emit_reduction, load_element
 from .rows import emit_row_kernel, is_row_kernel
@@ -489,10 +489,10 @@ def lower(graph: Graph, name: str = "jitc_entry", n_user: int | None = None) -> 
     python_types = all(isinstance(t, TensorType) or (isinstance(t, ScalarType) and t.name in SCALAR_DTYPES)
                        for t in types)
     lw.has_fastcall = n_user is not None and lw.symbols is not None and layout_ok() and python_types and \
-        not (lw.symbolic and lw.plan.written_back) and \
-        not has_views(lw.template)  # views of arguments are made by the runtime (executor._rebuild)
+        not (lw.symbolic and lw.plan.written_back)
     if lw.has_fastcall:
         written = [i for i, v in enumerate(graph.inputs) if v in lw.plan.written_back]
-        emit_fastcall(module, module.get_global(name), f"{name}_fastcall", types, n_user, lw.specs, lw.template,
-                      lw.symbols, written, lw.sizes_slots, getattr(graph, "size_facts", ()), lw.scalar_symbols)
+        emit_fastcall(module, module.get_global(name), f"{name}_fastcall", types, n_user, lw.specs,
+                      views_as_bases(lw.template), lw.symbols, written, lw.sizes_slots,  # the runtime makes views
+                      getattr(graph, "size_facts", ()), lw.scalar_symbols)
     return lw, str(module)

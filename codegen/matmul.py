@@ -6,6 +6,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import glob
+import itertools
 import os
 
 import numpy as np
@@ -21,6 +22,7 @@ from .scalar import F32, F64, I32, I64, ScalarBuilder, cast, load, storage_type,
 
 PACK_MAX_BYTES = 64 * 1024
 BLAS_MIN_FLOPS = 48 ** 3  # below this, call overhead and threading cost more than our loops
+BLAS_MIN_FLOPS_TRANSPOSED = 16 ** 3
 _FAST = ("reassoc", "contract", "nsz")
 ROW_MAJOR, NO_TRANS, TRANS = 101, 111, 112
 
@@ -45,18 +47,22 @@ def calls_blas(node) -> bool:
 
     if node.kind not in ("aten::matmul", "aten::linear") or not isinstance(node.output.type, TensorType):
         return False
-    a, out = node.inputs[0].type, node.output.type
+    a, w, out = node.inputs[0].type, node.inputs[1].type, node.output.type
     if _is_matvec(node):
         return False
-    if a.shape is None or out.shape is None or len(out.shape) > 2 or blas_gemm(out.dtype) is None:
+    if a.shape is None or w.shape is None or out.shape is None or blas_gemm(out.dtype) is None:
         return False
-    return _big(numel(out.shape) * (a.shape[-1] if a.shape else 1))
+    if len(out.shape) > 2 and len(w.shape) != 2:  # batches of a 2-D w may become rows (_as_rows); others never
+        return False
+    transposed = node.kind == "aten::linear" or (w.strides is not None and not same(w.strides[-1], 1))
+    flops = numel(out.shape) * (a.shape[-1] if a.shape else 1)
+    return _big(flops, BLAS_MIN_FLOPS_TRANSPOSED if transposed else BLAS_MIN_FLOPS)
 
 
-def _big(flops) -> bool:
+def _big(flops, threshold: int = BLAS_MIN_FLOPS) -> bool:
     """Whether a product of `flops` multiply-adds goes to BLAS; a symbolic one does unless it is always small."""
     try:
-        return flops >= BLAS_MIN_FLOPS
+        return flops >= threshold
     except SymbolicError:
         return True
 
@@ -94,10 +100,16 @@ def emit_matmul(module: ir.Module, b: ir.IRBuilder, a: Buf, w: Buf, out: Buf, ac
     m, k = a.shape[-2:]
     n = w.shape[-1]
     batch = out.shape[:-2]
+    rows = _as_rows(a, w, out) if batch else None
+    if rows is not None:  # x (B, L, D) @ W (D, H): one (B*L, D) @ (D, H) product, for BLAS or packed once
+        emit_matmul(module, b, *rows, accumulate, symbols, threads)
+        return
     if same(n, 1) and not batch and a.dtype.kind == "f":
         emit_gemv(module, b, a, w, out, accumulate, threads, symbols)
         return
-    big = symbols is not None and not batch and _big(m * n * k)
+    # a right operand with contiguous columns (x @ W.T) needs a transposing copy in our loops, not in BLAS
+    threshold = BLAS_MIN_FLOPS if same(w.strides[-1], 1) else BLAS_MIN_FLOPS_TRANSPOSED
+    big = symbols is not None and not batch and _big(m * n * k, threshold)
     gemm = big and blas_gemm(out.dtype) is not None
     la, lw = _blas_layout(a), _blas_layout(w)
     if gemm and la and lw and a.dtype == w.dtype == out.dtype and out.contiguous:
@@ -110,6 +122,25 @@ def emit_matmul(module: ir.Module, b: ir.IRBuilder, a: Buf, w: Buf, out: Buf, ac
         _matmul_2d(kb, pa, pw, po, offs, m, n, k, accumulate)
     kb.ret_void()
     call_kernel(b, fn, [a, w, out], [])
+
+
+def _as_rows(a: Buf, w: Buf, out: Buf) -> tuple[Buf, Buf, Buf] | None:
+    """2-D views of a batched product whose right operand is the same matrix for every batch (zero batch
+    strides) and whose left operand and output stack their batches as rows, else None."""
+    if any(s != 0 for s in w.strides[:-2]):
+        return None
+    flat = [_rows_of(a), _rows_of(out)]
+    if None in flat:
+        return None
+    return flat[0], Buf(w.ptr, w.dtype, w.shape[-2:], w.strides[-2:]), flat[1]
+
+
+def _rows_of(buf: Buf) -> Buf | None:
+    """buf (..., m, c) as (prod(...) * m, c) when its leading dimensions step through memory like one."""
+    dims = [(n, s) for n, s in zip(buf.shape[:-2], buf.strides[:-2]) if n != 1] + [(buf.shape[-2], buf.strides[-2])]
+    if any(s != n_next * s_next for (_, s), (n_next, s_next) in itertools.pairwise(dims)):
+        return None
+    return Buf(buf.ptr, buf.dtype, (numel(buf.shape[:-1]), buf.shape[-1]), buf.strides[-2:])
 
 
 def _batch_offsets(b, flat, batch: tuple, bufs: list[Buf]) -> list:

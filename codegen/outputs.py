@@ -61,6 +61,14 @@ def has_views(template) -> bool:
     return isinstance(template, dict)
 
 
+def views_as_bases(template):
+    """The template of the CPython entry: it returns each view's base input in the view's place, and the runtime
+    makes the view (NumPy's view machinery is not worth redoing in native code)."""
+    if isinstance(template, tuple):
+        return tuple(views_as_bases(t) for t in template)
+    return template["view"] if isinstance(template, dict) else template
+
+
 def output_spec(v: Value) -> OutputSpec:
     t = v.type
     if isinstance(t, TensorType):

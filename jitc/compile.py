@@ -10,6 +10,7 @@ import warnings
 
 from .arguments import CallBinder, ConstKind, flatten
 from .errors import FallbackWarning, JitcError, ScriptError, SignatureError, TracerWarning
+from .fast_calls import install
 from .nn.module import Module
 from .runtime.executor import disabled, signature
 from .script_module import eager_if_overlapping
@@ -40,6 +41,21 @@ class _Target:
 
     def inspectable(self):
         return self.obj if self.method in (None, "forward") else getattr(self.obj, self.method)
+
+
+class _Installer:
+    """Receives the native entry of the specialization a call ran (executor.py) and makes it the fast path of
+    calls shaped like this one (fast_calls.py)."""
+
+    def __init__(self, cf, nargs: int, kinds: tuple):
+        self.cf, self.nargs, self.kinds = cf, nargs, kinds
+
+    def install_fast_path(self, compiled, params: tuple, generation: int, by_value: dict) -> None:
+        cf = self.cf
+        # native guards check arguments and parameters, and Module attribute assignment retires them; a plain
+        # object's attributes can change unseen, so the fast path checks them by identity
+        watched = None if cf.model is None or isinstance(cf.model, Module) else cf.state
+        install(cf, compiled, params, generation, by_value, self.nargs, self.kinds, watched)
 
 
 class CompiledFunction:
@@ -200,9 +216,7 @@ class CompiledFunction:
                 target.warned = True
                 self._eager(target.reason)
             return result
-        # native fast paths guard the arguments, and Module attribute assignment retires them; a plain object's
-        # attributes can change unseen, so its calls come here, where the state is checked
-        owner = self if self.model is None or isinstance(self.model, Module) else None
+        owner = None if kwargs else _Installer(self, len(args), kinds)  # keyword calls keep the general path
         return eager_if_overlapping(lambda: target.run(flatten(bound, kinds), owner), self.fn, args, kwargs)
 
     def _run_eagerly(self, reason: str, args, kwargs):

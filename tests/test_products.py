@@ -64,3 +64,24 @@ def test_vector_products_with_epilogues(dtype):
         got, expected = jitc.compile(f)(*args), f(*args)
         assert got.dtype == expected.dtype and got.shape == expected.shape
         np.testing.assert_allclose(got, expected, rtol=1e-5 if dtype == np.float32 else 1e-12, atol=1e-4)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("layout", ["contiguous", "transposed_w", "strided_batch", "size1_batch", "sliced_rows"])
+def test_batched_products_with_one_matrix(dtype, layout):
+    """x (B, L, D) @ W (D, H) runs as one (B*L, D) @ (D, H) product when the batches stack as rows; layouts whose
+    batches do not (a strided batch, rows of a slice) keep the batched loop; both give NumPy's answer."""
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((2, 3, 64)).astype(dtype)
+    w = rng.standard_normal((64, 128)).astype(dtype)
+    if layout == "transposed_w":
+        w = np.ascontiguousarray(w.T).T
+    elif layout == "strided_batch":
+        x = rng.standard_normal((4, 3, 64)).astype(dtype)[::2]
+    elif layout == "size1_batch":
+        x = rng.standard_normal((2, 1, 3, 64)).astype(dtype)
+    elif layout == "sliced_rows":
+        x = rng.standard_normal((2, 5, 64)).astype(dtype)[:, 1:4]
+    got, expected = jitc.compile(lambda x, w: x @ w)(x, w), x @ w
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    assert np.all(np.abs(got - expected) <= _bound(x, w, expected.dtype))

@@ -10,6 +10,7 @@ from . import (  # noqa: F401  (registration)
     mutation,
     reductions,
     scalars,
+    scatter,
     shapes,
 )
 from .registry import DUNDERS, METHODS, OPS, OpDef, bind, lookup, op_for_function, traceable

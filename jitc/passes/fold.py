@@ -72,6 +72,10 @@ def fold_node(graph: Graph, node: Node) -> None:
             and node.inputs[0].node.kind == "prim::TupleConstruct":
         node.output.replace_all_uses_with(node.inputs[0].node.inputs[args[1]])
         node.destroy()
+    elif kind == "aten::index_put" and _replaces_with_scatter(node):
+        # a[...] = index_scatter(a, ...): the scatter's result is the new version (and is made in place)
+        node.output.replace_all_uses_with(node.inputs[1])
+        node.destroy()
     elif known and any(is_symbolic(a) for a in args):
         _fold_symbolic(graph, node, args)
     elif kind == "prim::If" and known:
@@ -88,6 +92,16 @@ def fold_node(graph: Graph, node: Node) -> None:
         if isinstance(node.output.type, ScalarType):
             value = {"int": int, "float": float, "bool": bool}.get(node.output.type.name, lambda x: x)(value)
         _replace(graph, node, [value])
+
+
+def _replaces_with_scatter(node: Node) -> bool:
+    base, value, index = node.inputs[:3]
+    producer = value.node
+    if producer is None or producer.kind != "aten::index_scatter" or producer.inputs[0] is not base:
+        return False
+    ok, steps = _const(index)
+    return ok and steps == () and isinstance(base.type, TensorType) and base.type.shape is not None and \
+        (base.type.dtype, base.type.shape) == (value.type.dtype, value.type.shape)
 
 
 def _fold_symbolic(graph: Graph, node: Node, args: list) -> None:

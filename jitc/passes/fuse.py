@@ -40,6 +40,19 @@ def _top_level(node: Node, block: Block) -> Node | None:
     return node
 
 
+_END = object()  # a use by the block's own return: after every node
+
+
+def _user(use, block: Block):
+    """Where a use of a value happens in `block`: the node of block holding it (a use returned by a nested block
+    is its If/Loop's, which runs before a group placed after it), or _END for block's own return."""
+    if isinstance(use, Block):
+        if use is block:
+            return _END
+        use = use.owning_node
+    return _top_level(use, block)
+
+
 def _block(graph: Graph, block: Block) -> None:
     for node in list(block.nodes):
         for sub in node.blocks:
@@ -66,8 +79,8 @@ def _grow(seed: Node, block: Block, position: dict, grouped: set) -> set[Node]:
                 continue
             if p.output.type.shape != shape or len(members) >= MAX_GROUP:
                 continue
-            users = [_top_level(u, block) for u in v.uses if isinstance(u, Node)]
-            if all(u in members or position.get(u, -1) > position[seed] for u in users):
+            users = [_user(u, block) for u in v.uses]
+            if all(u is _END or u in members or position.get(u, -1) > position[seed] for u in users):
                 members.add(p)
                 pending.append(p)
     return members

@@ -71,6 +71,10 @@ def _unknown(t: Type) -> bool:
     return isinstance(t, TensorType) and (t.dtype is None or t.shape is None)
 
 
+def _constant(v) -> bool:
+    return v.node is not None and v.node.kind == "prim::Constant"
+
+
 def _from_uninitialized(v) -> bool:
     return v.node is not None and v.node.kind == "prim::Uninitialized"
 
@@ -102,6 +106,11 @@ def _node(node: Node) -> None:
             v.type = t
     elif kind == "prim::TupleIndex":
         node.output.type = node.inputs[0].type.elems[node.inputs[1].node.attrs["value"]]
+    elif kind == "prim::If" and _constant(node.inputs[0]):  # `if n_rep == 1` on a constant: only the taken
+        taken = node.blocks[0 if node.inputs[0].node.attrs["value"] else 1]  # branch exists (fold inlines it)
+        _block(taken)
+        for v, r in zip(node.outputs, taken.returns):
+            v.type = r.type
     elif kind == "prim::If":
         for b in node.blocks:
             _block(b)

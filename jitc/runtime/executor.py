@@ -267,11 +267,21 @@ class Executor:
             result = self.interpret(values)
         else:
             compiled.slow_hits += 1
-            if owner is not None and compiled.fastcall is not None and not self.by_value:  # its guards check types
-                n = self.n_user(values)
-                owner.__dict__["_call"] = fast_path(compiled, tuple(values[n:]), owner._general_call, generation)
+            if owner is not None and compiled.fastcall is not None:
+                self._install_fast_path(owner, compiled, values, generation)
             result = run_compiled(compiled, values)
         return _written_back(args, values, result)
+
+    def _install_fast_path(self, owner, compiled: Compiled, values: list, generation: int) -> None:
+        """The native entry becomes owner's `_call`; its guards check types, and it returns a view's base in
+        the view's place, so an owner that does not check by-value scalars and make views itself
+        (install_fast_path) gets it only when there are none."""
+        params = tuple(values[self.n_user(values):])
+        install = getattr(owner, "install_fast_path", None)
+        if install is not None:
+            install(compiled, params, generation, {i: values[i] for i in self.by_value})
+        elif not self.by_value and not _has_views(compiled.template):
+            owner.__dict__["_call"] = fast_path(compiled, params, owner._general_call, generation)
 
     def _big_int_call(self, values: list):
         """A Python int argument beyond 64 bits: compiled code cannot take it, NumPy's semantics can."""
@@ -382,6 +392,14 @@ def fast_path(compiled: Compiled, params: tuple, slow, generation: int):
     method = _MethodDef(b"jitc_fastcall", compiled.fastcall, METH_FASTCALL_KEYWORDS, None)
     state = (params, slow, generation, (compiled, method))  # keeps the code and the method table alive
     return _new_cfunction(ctypes.byref(method), state, None)
+
+
+def _has_views(template) -> bool:
+    """Whether a template (see _rebuild) returns a view of an input. Checked here, not with codegen's helper: a
+    first import on this path (a warm start loads code without codegen.outputs) could be under way at a fork."""
+    if isinstance(template, tuple):
+        return any(_has_views(t) for t in template)
+    return isinstance(template, dict)
 
 
 def _rebuild(template, flat: list, inputs: list):

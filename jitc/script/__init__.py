@@ -22,6 +22,7 @@ class Session:
     def __init__(self):
         self.modules: dict[int, tuple[Module, ScriptModule]] = {}
         self.functions: dict[object, ScriptFunction] = {}
+        self.variants: dict[tuple, Graph] = {}  # (id(module), method, kinds) -> graph (see method_variant)
         self.active: set[tuple[int, str]] = set()  # being compiled: a second entry is recursion
 
     def script_module(self, module, compile_forward: bool = True, kinds: tuple | None = None) -> ScriptModule:
@@ -56,6 +57,16 @@ class Session:
             return None
         sm._methods[name] = self._compile(fn, (module, type_name(module)), kinds)
         return sm._methods[name]
+
+    def method_variant(self, module, name: str, kinds: tuple) -> Graph | None:
+        """module.<name> compiled for a call's argument kinds (None, a string or a tuple passed), to inline."""
+        fn = method(module, name)
+        if fn is None:
+            return None
+        key = (id(module), name, kinds)
+        if key not in self.variants:
+            self.variants[key] = self._compile(fn, (module, type_name(module)), kinds)
+        return self.variants[key]
 
     def script_function(self, fn, kinds: tuple | None = None) -> ScriptFunction:
         key = (fn, kinds)

@@ -16,6 +16,7 @@ from ..ir import Graph, Value
 from ..ops import OPS
 from ..types import BOOL, FLOAT, INT, STR, TENSOR, ListType, ModuleType, TensorType, TupleType
 from .analysis import always_exits, suffix_reads
+from .attributes import AttributeMemory
 from .expressions import BINARY
 from .loops import GO, RESULT, RETURNED, SKIP, LoopCompiler
 from .mutation import MemRef, MutationCompiler, is_mem
@@ -25,12 +26,13 @@ ANNOTATIONS = {"int": INT, "float": FLOAT, "bool": BOOL, "str": STR}
 _MISSING = object()
 
 
-class FunctionCompiler(MutationCompiler, LoopCompiler):
+class FunctionCompiler(AttributeMemory, MutationCompiler, LoopCompiler):
     """Compiles one function or method into a Graph. `owner` is (module, class name) when compiling a method."""
 
     def __init__(self, session, src, fn, owner=None, kinds: tuple = ()):
         super().__init__(session, src, fn)
         self.init_mutation()
+        self.init_attributes()
         self.fn, self.owner = fn, owner
         self.kinds = kinds              # per parameter (without self): its kind (see arguments.py), None if fixed
         self.flag = RETURNED            # the flag that means "skip the rest of this region"
@@ -232,11 +234,17 @@ class FunctionCompiler(MutationCompiler, LoopCompiler):
         if isinstance(target, ast.Subscript):
             self.write_index(self.visit(target.value), target.slice, self.visit(node.value), node, (fold, dunder))
             return
-        if not isinstance(target, ast.Name):
-            raise self.error(target, "augmented assignment is only supported to names and array elements in "
-                                     "scripted code")
-        current = self.visit(ast.copy_location(ast.Name(target.id, ast.Load()), target))
+        if not isinstance(target, (ast.Name, ast.Attribute)):
+            raise self.error(target, "augmented assignment is only supported to names, array attributes and array "
+                                     "elements in scripted code")
+        load = ast.Name(target.id, ast.Load()) if isinstance(target, ast.Name) else \
+            ast.Attribute(target.value, target.attr, ast.Load())
+        current = self.visit(ast.copy_location(load, target))
         value = self.binary(fold, dunder, current, self.visit(node.value), node)
+        if isinstance(target, ast.Attribute) and not (isinstance(current, Value) and
+                                                      isinstance(current.type, TensorType)):
+            raise self.error(target, "assigning to attributes is not supported in scripted code (return new values "
+                                     "instead of storing them on self; array attributes can be updated in place)")
         if isinstance(current, Value) and isinstance(current.type, TensorType):
             self.write(self.target_ref(current, target), (), value, node, "same_kind")
         else:

@@ -191,6 +191,8 @@ class ExpressionCompiler(CallCompiler):
             if not hasattr(base, attr):
                 raise self.error(node, f"module '{base.__name__}' has no attribute '{attr}'")
             return self.python_object(getattr(base, attr), node, f"{base.__name__}.{attr}")
+        if isinstance(base, np.ufunc) and attr == "at":  # np.add.at(a, indices, b): a write (mutation.py)
+            return base.at
         if isinstance(base, dict) and attr in ("values", "keys", "items"):  # self._modules.values()
             return Builtin(attr, lambda args, kwargs, n: tuple(getattr(base, attr)()))
         raise self.error(node, f"'.{attr}' of {self.describe(base)} is not supported in scripted code")

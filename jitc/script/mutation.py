@@ -23,6 +23,7 @@ from ..ir import Block, Node, Value
 from ..ops import OPS, op_for_function
 from ..ops.mutation import WRITE_STEPS
 from ..ops.registry import ELEMENTWISE, VIEW
+from ..ops.scatter import UFUNCS
 from ..types import TensorType, TupleType
 from .emitter import is_int
 from .values import ArrayMethod, generic
@@ -184,6 +185,8 @@ class MutationCompiler:
                 raise self.error(node, "np.copyto(dst, src) takes two arguments in scripted code")
             self.write(self.target_ref(self.resolve(args[0]), node), (), args[1], node, "same_kind_copy")
             return None
+        if isinstance(getattr(fn, "__self__", None), np.ufunc) and fn.__name__ == "at":
+            return self.ufunc_at(fn.__self__, args, kwargs, node)
         op = op_for_function(fn)
         if op is not None and "out" in kwargs:
             out = kwargs.pop("out")
@@ -196,10 +199,23 @@ class MutationCompiler:
             return self.derive(ref)
         return super().call_python(fn, args, kwargs, node)
 
+    def ufunc_at(self, ufunc, args: list, kwargs: dict, node: ast.Call) -> None:
+        """`np.add.at(a, indices, b)`: a new version of a with b accumulated at the indices (repeats add up)."""
+        reduce = UFUNCS.get(ufunc)
+        if reduce is None:
+            names = ", ".join(f"np.{u.__name__}.at" for u in UFUNCS)
+            raise self.error(node, f"np.{ufunc.__name__}.at is not supported in scripted code (supported: {names})")
+        if len(args) != 3 or kwargs:
+            raise self.error(node, f"np.{ufunc.__name__}.at(a, indices, b) takes three arguments in scripted code")
+        ref = self.target_ref(self.resolve(args[0]), node)
+        new = self.call_op(OPS["aten::index_scatter"], [self.derive(ref), args[1], args[2], reduce], {}, node)
+        self.write(ref, (), new, node)  # folded into the scatter itself (passes/fold.py)
+
     def inline(self, graph, name: str, args: list, node: ast.AST) -> Value:
         """A callee's write-backs to its parameters become writes to the caller's arrays."""
         start = len(self.block.nodes)
         result = super().inline(graph, name, args, node)
+        self.adopt_attributes(self.block.nodes[start:], args, node)
         for n in [n for n in self.block.nodes[start:] if n.kind == "aten::copy_"]:
             dst, src = n.inputs
             n.destroy()
@@ -242,12 +258,10 @@ class MutationCompiler:
         items = index_node.elts if isinstance(index_node, ast.Tuple) else [index_node]
         index = [self.resolve(self.visit(item)) for item in items]
         if len(index) == 1 and isinstance(index[0], Value) and isinstance(index[0].type, TensorType):
-            mask = index[0]
-            current = self.derive(ref)
-            if augment is not None:
-                value = self.binary(*augment, current, value, node)
-            masked = self.call_op(OPS["aten::masked_put"], [mask, value, current], {}, node)
-            self.write(ref, (), masked, node)
+            # a boolean mask or an integer index array: which one is known once the graph is specialized
+            how = "set" if augment is None else augment[1]
+            new = self.call_op(OPS["aten::index_assign"], [self.derive(ref), index[0], value, how], {}, node)
+            self.write(ref, (), new, node)  # a mask's where() is then computed straight into the array
             return
         for item, b in zip(items, index):
             if not (b is None or b is Ellipsis or isinstance(b, slice) or is_int(b)):

@@ -96,21 +96,60 @@ def fingerprint(obj, depth: int = 0) -> tuple:
     if depth > 32:  # a cycle of objects: deeper levels cannot be compiled anyway
         return ()
     p = parts(obj)
+    lists = {} if isinstance(obj, (ScriptModule, Container)) else {  # a trace may have read their items
+        k: repr(v) for k, v in vars(obj).items() if isinstance(v, list) and not _is_container(v)}
     return (type(obj),
             tuple((k, id(v), v.dtype, v.shape) for k, v in p.params.items()),
             tuple((k, type(v), repr(v)) for k, v in p.constants.items()),
-            tuple((k, fingerprint(m, depth + 1)) for k, m in p.modules.items()))
+            tuple((k, fingerprint(m, depth + 1)) for k, m in p.modules.items()),
+            tuple(lists.items()))
 
 
 class ModelState:
-    """Watches a model object: `changed()` says whether anything compiled code depends on was reassigned."""
+    """Watches a model object: `changed()` says whether anything compiled code depends on was reassigned;
+    `unchanged()` is its cheap half, run on every fast call: no attribute of any object (or item of any list of
+    layers) in the model's tree is another object than when last checked."""
 
     def __init__(self, model):
         self.model, self.key = model, fingerprint(model)
+        self.watched = _watch(model)
+
+    def unchanged(self) -> bool:
+        for items, ids, _ in self.watched:
+            if tuple(map(id, items())) != ids:
+                return False
+        return True
 
     def changed(self) -> bool:
+        if self.unchanged():
+            return False
+        self.watched = _watch(self.model)
         key = fingerprint(self.model)
         if key == self.key:
             return False
         self.key = key
         return True
+
+
+def _watch(model) -> list:
+    """(values of a namespace, their ids, the values themselves) for every object and list in the model's tree:
+    holding the values keeps their ids from being reused by new objects."""
+    out, seen = [], set()
+
+    def visit(obj) -> None:
+        if id(obj) in seen or len(seen) > 10_000:
+            return
+        seen.add(id(obj))
+        namespaces = [obj] if isinstance(obj, (list, tuple)) else [vars(obj)]
+        if isinstance(obj, Module):
+            namespaces += [obj._parameters, obj._modules]
+        for ns in namespaces:
+            items = ns.__iter__ if isinstance(ns, (list, tuple)) else ns.values
+            values = tuple(items())
+            out.append((items, tuple(map(id, values)), values))
+            for v in values:  # lists and tuples too: constants like `self.sizes = [4, 8]` change in place
+                if is_model_object(v) and not isinstance(v, ScriptModule) or isinstance(v, (list, tuple)):
+                    visit(v)
+
+    visit(model)
+    return out

@@ -17,3 +17,4 @@ def init(n, dtype, rng):
 
 
 TOL = {"float32": (1e-3, 1e-4), "float64": (1e-9, 1e-11)}
+BENCH_N = 32  # start_pos is n: the cache holds max_seq_len = 64 positions

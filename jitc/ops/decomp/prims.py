@@ -34,6 +34,8 @@ def primitive(op_name: str):
 
 concatenate = primitive("aten::concatenate")
 take = primitive("aten::take")
+masked_put = primitive("aten::masked_put")
+index_scatter = primitive("aten::index_scatter")
 arange = primitive("aten::arange")
 zeros = primitive("aten::zeros")
 cumsum = primitive("aten::cumsum")

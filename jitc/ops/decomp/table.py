@@ -73,7 +73,10 @@ def infer_composite(op: OpDef, *args):
 
 def composite_code(op: OpDef, inputs: list, args: list[str]) -> str:
     """`.code` of a composite node: the NumPy call without the keyword arguments left at their defaults (NumPy
-    rejects some of them in other modes, e.g. np.pad's constant_values with mode='edge')."""
+    rejects some of them in other modes, e.g. np.pad's constant_values with mode='edge'); a composite that stands
+    for no NumPy function (aten::index_assign) has its own template."""
+    if op.name not in EAGER:
+        return op.code.format(*args)
     kinds = inspect.signature(op.decompose).parameters
     parts = []
     for (name, default), v, a in zip(op.params, inputs, args):

@@ -1,0 +1,157 @@
+"""Fuzzed writes through index arrays: `np.<ufunc>.at(x, idx, v)`, `x[idx] = v`, `x[idx] op= v` and boolean masks,
+with repeated, negative and (sometimes) out-of-range indices, several dtypes, layouts and value shapes. The
+compiled call must leave x exactly as NumPy does (to a float tolerance), return the same, and raise the same
+exception type when NumPy raises (then x is unchanged, as in NumPy). One known difference is allowed: a program
+with two errors, an index out of range and a same_kind cast jitc refuses at compile time, gets the cast error
+from jitc and the IndexError from NumPy (which gathers before it adds).
+
+    cd tests && PYTHONPATH=.. python -m fuzz.scatter --first 0 --cases 2000
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+import jitc
+from jitc.errors import InPlaceCastError
+
+from .oracle import load_module
+
+STATEMENTS = ["np.add.at(x, idx, v)", "np.subtract.at(x, idx, v)", "np.multiply.at(x, idx, v)",
+              "np.maximum.at(x, idx, v)", "np.minimum.at(x, idx, v)", "x[idx] = v", "x[idx] += v", "x[idx] -= v",
+              "x[idx] *= v"]
+DTYPES = ["float32", "float64", "int32", "int64"]
+
+
+@dataclass
+class ScatterCase:
+    seed: int
+    source: str
+    args: tuple
+
+    def describe(self) -> str:
+        shapes = ", ".join(f"{type(a).__name__}{getattr(a, 'shape', '')}:{getattr(a, 'dtype', '')}" for a in self.args)
+        return f"seed {self.seed}: {shapes}\n{self.source}"
+
+
+def generate(seed: int) -> ScatterCase:
+    rng = np.random.default_rng(seed)
+    dtype = np.dtype(rng.choice(DTYPES))
+    n = int(rng.integers(1, 7))
+    shape = (n,) + tuple(int(d) for d in rng.integers(1, 4, int(rng.integers(0, 2))))
+    x = _values(rng, dtype, shape)
+    if rng.random() < 0.3:  # a strided or transposed target
+        big = _values(rng, dtype, (2 * n,) + shape[1:])
+        x = big[::2] if rng.random() < 0.5 or len(shape) == 1 else np.asfortranarray(x)
+    mask = rng.random() < 0.15
+    k = int(rng.integers(0, 8))
+    if mask:
+        idx = rng.random(shape) < 0.5
+        stmt = str(rng.choice(["x[idx] = v", "x[idx] += v", "x[idx] *= v"]))
+        v_shape = ()
+    else:
+        hi = n + (3 if rng.random() < 0.1 else 0)  # sometimes out of range
+        idx = rng.integers(-hi, hi, (k,) if rng.random() < 0.8 else (2, max(k // 2, 1)))
+        idx = idx.astype(rng.choice(["int64", "int32"]))
+        stmt = str(rng.choice(STATEMENTS))
+        region = idx.shape + shape[1:]
+        v_shape = tuple(region[int(rng.integers(0, len(region) + 1)):]) if rng.random() < 0.7 else ()
+        if idx.ndim > 1 and ".at(" in stmt:  # NumPy 2.4's ufunc.at drops or garbles values broadcast across a
+            v_shape = region                 # 2-D index (np.maximum.at reads uninitialized memory): not a spec
+    v_dtype = dtype if rng.random() < 0.7 else np.dtype(rng.choice(DTYPES))
+    if rng.random() < 0.25:
+        v = float(rng.choice([0.5, -2.0, 3.0])) if v_dtype.kind == "f" else int(rng.integers(-3, 4))
+        value_param = "v"
+    else:
+        v = _values(rng, v_dtype, v_shape)
+        value_param = "v"
+    ret = str(rng.choice(["", "    return x\n", "    return x.sum()\n"]))
+    source = (f'"""Fuzzed index write, seed {seed}."""\nimport numpy as np\n\n\n'
+              f"def prog(x, idx, {value_param}):\n    {stmt}\n{ret}")
+    return ScatterCase(seed, source, (x, idx, v))
+
+
+def _values(rng, dtype: np.dtype, shape: tuple) -> np.ndarray:
+    if dtype.kind == "i":
+        return rng.integers(-9, 10, shape).astype(dtype)
+    return rng.standard_normal(shape).astype(dtype)
+
+
+def _copy(args):
+    return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
+
+
+def _outcome(fn, args):
+    try:
+        with np.errstate(all="ignore"):
+            return fn(*args), None
+    except Exception as e:  # noqa: BLE001  (NumPy's verdict is the reference)
+        return None, e
+
+
+def run_scatter_case(case: ScatterCase, folder) -> None:
+    """Raise AssertionError (with the case) when the compiled program disagrees with NumPy."""
+    name = f"jitc_scatter_{case.seed}"
+    path = folder / f"{name}.py"
+    path.write_text(case.source)
+    prog = load_module(path, name).prog
+    compiled = jitc.compile(prog, fallback="silent")
+    try:
+        for call in range(2):
+            mine, ref = _copy(case.args), _copy(case.args)
+            want, want_error = _outcome(prog, ref)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                got, got_error = _outcome(compiled, mine)
+            where = f"call {call + 1}"
+            if want_error is not None:
+                assert got_error is not None, f"{where}: NumPy raised {type(want_error).__name__}, jitc did not"
+                both = isinstance(want_error, IndexError) and isinstance(got_error, InPlaceCastError)
+                assert both or isinstance(got_error, type(want_error)) or isinstance(want_error, type(got_error)), \
+                    f"{where}: NumPy raised {type(want_error).__name__}, jitc {type(got_error).__name__}: {got_error}"
+            else:
+                assert got_error is None, f"{where}: jitc raised {type(got_error).__name__}: {got_error}"
+                _close(got, want, f"{where}: result")
+            _close(mine[0], ref[0], f"{where}: x after the call")
+    except AssertionError as e:
+        raise AssertionError(f"{e}\n{case.describe()}") from None
+    finally:
+        sys.modules.pop(name, None)
+
+
+def _close(got, want, where: str) -> None:
+    if want is None:
+        assert got is None, f"{where}: expected None"
+        return
+    g, w = np.asarray(got), np.asarray(want)
+    assert g.dtype == w.dtype and g.shape == w.shape, f"{where}: {g.dtype}{g.shape} vs NumPy's {w.dtype}{w.shape}"
+    tol = 1e-5 if w.dtype == np.float32 else 1e-12
+    assert np.allclose(g, w, rtol=tol, atol=tol, equal_nan=True), f"{where}: {g} vs NumPy's {w}"
+
+
+def main(argv=None) -> int:
+    import tempfile
+    from pathlib import Path
+
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--first", type=int, default=0)
+    p.add_argument("--cases", type=int, default=1000)
+    opts = p.parse_args(argv)
+    failures = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for seed in range(opts.first, opts.first + opts.cases):
+            try:
+                run_scatter_case(generate(seed), Path(tmp))
+            except AssertionError as e:
+                failures += 1
+                print(f"FAIL {' '.join(str(e).split())[:400]}", flush=True)
+    print(f"{opts.cases} index-write cases (seeds {opts.first}-{opts.first + opts.cases - 1}): {failures} failure(s)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""An `if` whose branches give different dtypes or shapes: NumPy's result follows the branch taken, so jitc never
+promotes one to the other. A condition known at specialization (a constant, an attribute, a bool argument, which
+is then specialized by value) keeps only the taken branch and compiles natively; a condition on array data runs
+through NumPy with a FallbackWarning."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import jitc
+
+
+def scaled(x, promote=True):
+    y = x * 2
+    if promote:
+        y = y + np.ones(x.shape[-1])  # float64 ones: a float32 x gives float64 in this branch only
+    return y
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_bool_argument_picks_the_dtype(rng, dtype):
+    cf = jitc.compile(scaled, fallback="error")
+    x = rng.standard_normal((3, 4)).astype(dtype)
+    for promote in (True, False, True, False):
+        got, want = cf(x, promote), scaled(x, promote)
+        assert got.dtype == want.dtype
+        np.testing.assert_allclose(got, want, rtol=1e-6)
+    got = cf(x)
+    assert got.dtype == scaled(x).dtype
+
+
+class Repeat:
+    def __init__(self, n_rep):
+        self.n_rep = n_rep
+
+    def __call__(self, x):
+        if self.n_rep == 1:  # a constant: the other branch (another shape) never runs
+            return x
+        return np.repeat(x, self.n_rep, axis=1)
+
+
+@pytest.mark.parametrize("n_rep", [1, 2])
+def test_constant_condition_keeps_the_taken_branch(rng, n_rep):
+    cf = jitc.compile(Repeat(n_rep), fallback="error")
+    x = rng.standard_normal((2, 3, 4))
+    for _ in range(2):
+        np.testing.assert_array_equal(cf(x), Repeat(n_rep)(x))
+
+
+def data_dependent(x):
+    y = x
+    if x.sum() > 0:
+        y = x + np.ones(x.shape)
+    return y
+
+
+def test_data_dependent_dtypes_run_through_numpy(rng):
+    cf = jitc.compile(data_dependent, fallback="warn")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for sign in (1, -1):
+            x = (sign * np.abs(rng.standard_normal(5)) + sign).astype(np.float32)
+            got, want = cf(x), data_dependent(x)
+            assert got.dtype == want.dtype
+            np.testing.assert_allclose(got, want, rtol=1e-6)
+    assert any(issubclass(w.category, jitc.FallbackWarning) and "branches of an if" in str(w.message)
+               for w in caught)
+    with pytest.raises(jitc.JitcError, match="branches of an if"):
+        jitc.compile(data_dependent, fallback="error")(x)

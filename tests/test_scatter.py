@@ -1,0 +1,163 @@
+"""Writes through index arrays, compiled natively and checked against NumPy: `np.<ufunc>.at` accumulates at
+repeated indices, `x[idx] = v` keeps the last of repeated indices and `x[idx] op= v` applies the operator once
+per distinct index (NumPy's no-accumulation rule); negative indices wrap, an index out of range raises NumPy's
+IndexError with nothing written, and NumPy's in-place casting errors are NumPy's."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import jitc
+
+TOL = {np.float32: 1e-5, np.float64: 1e-12, np.int32: 0, np.int64: 0}
+DTYPES = [np.float32, np.float64, np.int32, np.int64]
+
+
+def add_at(x, idx, v):
+    np.add.at(x, idx, v)
+
+
+def sub_at(x, idx, v):
+    np.subtract.at(x, idx, v)
+
+
+def mul_at(x, idx, v):
+    np.multiply.at(x, idx, v)
+
+
+def max_at(x, idx, v):
+    np.maximum.at(x, idx, v)
+
+
+def min_at(x, idx, v):
+    np.minimum.at(x, idx, v)
+
+
+def set_items(x, idx, v):
+    x[idx] = v
+
+
+def add_items(x, idx, v):
+    x[idx] += v
+
+
+def sub_items(x, idx, v):
+    x[idx] -= v
+    return x.sum()
+
+
+def mul_items(x, idx, v):
+    x[idx] *= v
+    return x
+
+
+PROGRAMS = [add_at, sub_at, mul_at, max_at, min_at, set_items, add_items, sub_items, mul_items]
+
+
+def arrays(rng, dtype, shape):
+    if np.dtype(dtype).kind == "i":
+        return rng.integers(-9, 10, shape).astype(dtype)
+    return rng.standard_normal(shape).astype(dtype)
+
+
+def run(fn, *args):
+    """(result, mutated args) of the compiled function, twice (first and cached call), against NumPy's."""
+    cf = jitc.compile(fn, fallback="error")
+    for _ in range(2):
+        mine = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+        ref = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", jitc.FallbackWarning)
+            got = cf(*mine)
+        want = fn(*ref)
+        tol = TOL.get(args[0].dtype.type, 1e-12)
+        if want is None:
+            assert got is None
+        elif want is ref[0]:
+            assert got is mine[0], "returning the written argument returns the caller's array"
+        else:
+            np.testing.assert_allclose(got, want, rtol=tol, atol=tol)
+        for m, r in zip(mine, ref):
+            if isinstance(r, np.ndarray):
+                assert m.dtype == r.dtype
+                np.testing.assert_allclose(m, r, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("fn", PROGRAMS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
+def test_repeated_and_negative_indices(rng, fn, dtype):
+    idx = np.array([0, 3, 3, -1, 2, -5, 3])  # -5 is 0 again: repeats through wrapping too
+    run(fn, arrays(rng, dtype, 5), idx, arrays(rng, dtype, 7))
+    run(fn, arrays(rng, dtype, (5, 3)), idx, arrays(rng, dtype, (7, 3)))  # rows
+    run(fn, arrays(rng, dtype, (5, 3)), idx, arrays(rng, dtype, 3))       # one row for every index
+
+
+@pytest.mark.parametrize("fn", [add_at, max_at, set_items, add_items], ids=lambda f: f.__name__)
+def test_index_shapes_values_and_layouts(rng, fn):
+    x = rng.standard_normal((6, 4))
+    idx2 = rng.integers(-6, 6, (2, 3))
+    run(fn, x, idx2, rng.standard_normal((2, 3, 4)))
+    run(fn, x, idx2.astype(np.int32), 1.5)             # a Python float: NEP 50's weak scalar
+    run(fn, x.astype(np.float32), idx2, 0.1)
+    run(fn, x[::2], np.array([1, 1, -1]), rng.standard_normal((3, 4)))  # a strided target
+    run(fn, np.asfortranarray(x), idx2, rng.standard_normal(4))
+    run(fn, x, np.array([], dtype=np.int64), rng.standard_normal(4))   # no index at all
+
+
+def test_mixed_dtypes_follow_numpy(rng):
+    run(add_at, rng.standard_normal(5).astype(np.float32), np.array([1, 1]), rng.standard_normal(2))
+    run(add_items, rng.standard_normal(5).astype(np.float32), np.array([1, 1]), rng.standard_normal(2))
+    run(set_items, rng.integers(0, 9, 5), np.array([1, 1, 0]), rng.standard_normal(3) * 10)  # unsafe, as setitem
+    run(add_at, rng.integers(0, 9, 5).astype(np.int32), np.array([4, 4]), np.array([3, 4], np.int64))
+
+
+def test_casting_follows_numpy(rng):
+    """`x[idx] += 1.5` on ints is an in-place ufunc on the gathered copy: UFuncTypeError; np.add.at computes in
+    the promoted dtype and casts back unsafely (-3 + 0.5 + 0.5 is -1 there, not -3)."""
+    x = rng.integers(0, 9, 5)
+    with pytest.raises(np._core._exceptions._UFuncOutputCastingError):
+        add_items(x.copy(), np.array([1]), 1.5)
+    with pytest.raises(np._core._exceptions._UFuncOutputCastingError):
+        jitc.compile(add_items, fallback="error")(x, np.array([1]), 1.5)
+    run(add_at, np.array([-3, 4, 7]), np.array([0, 0, 2]), 0.5)
+    run(add_at, np.array([-3, 4, 7], np.int32), np.array([0, 0, 1]), np.array([0.5, 0.5, -2.25]))
+
+
+@pytest.mark.parametrize("fn", PROGRAMS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("bad", [5, -6, 100])
+def test_out_of_bounds_raises_index_error_and_writes_nothing(rng, fn, bad):
+    x = rng.standard_normal(5)
+    idx = np.array([0, 1, bad, 2])
+    with pytest.raises(IndexError):
+        fn(x.copy(), idx, np.ones(4))
+    cf = jitc.compile(fn, fallback="error")
+    for _ in range(2):
+        mine = x.copy()
+        with pytest.raises(IndexError, match="out of bounds"):
+            cf(mine, idx, np.ones(4))
+        np.testing.assert_array_equal(mine, x)
+    run(fn, x, np.array([0, 1, 4, 2]), np.ones(4))  # the same code with good indices
+
+
+def test_scatter_in_a_loop_and_through_a_view(rng):
+    def histogram(counts, data, bins: int):
+        for t in range(data.shape[0]):
+            np.add.at(counts, data[t] % bins, 1.0)
+        counts[1:][np.array([0, 0])] += 10.0
+        return counts.sum()
+
+    run(histogram, np.zeros(4), rng.integers(0, 100, (3, 8)), 4)
+
+
+def test_boolean_masks_keep_numpys_meaning(rng):
+    def clip(x, cap):
+        x[x > cap] += cap - 1.0
+        x[x < 0] *= 2
+        return x
+
+    run(clip, rng.standard_normal((4, 3)), 0.5)
+    x = rng.integers(-5, 5, 6)
+    with pytest.raises(np._core._exceptions._UFuncOutputCastingError):
+        jitc.compile(clip, fallback="error")(x, 0.5)
