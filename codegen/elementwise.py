@@ -8,7 +8,7 @@ from llvmlite import ir
 from jitc.errors import CompileError
 from jitc.ir import Graph
 from jitc.ops import OPS
-from jitc.ops.registry import CONDITION, OPERANDS
+from jitc.ops.registry import CONDITION, INPUT, OPERANDS
 from jitc.types import SCALAR_DTYPES, ScalarType, TensorType
 
 from . import weak
@@ -17,17 +17,19 @@ from .loops import Buf, broadcast_strides, collapse, loop_nest
 from .parallel import PARALLEL_MIN_ELEMENTS, emit_parallel_call
 from .scalar import ScalarBuilder, cast, load, store
 
-_WEAK = {"i": 1, "f": 1.0, "b": True}
+_WEAK = {"i": 1, "f": 1.0, "c": 1j, "b": True}
 
 
 def python_dtype(value) -> np.dtype:
     """The dtype a Python scalar is computed in before promotion casts it (NEP 50 weak scalars)."""
-    return SCALAR_DTYPES["bool" if isinstance(value, bool) else "int" if isinstance(value, int) else "float"]
+    kind = "bool" if isinstance(value, bool) else "int" if isinstance(value, int) else \
+        "complex" if isinstance(value, complex) else "float"
+    return SCALAR_DTYPES[kind]
 
 
 def compute_dtype(op, out: np.dtype, in_dtypes: list, weak_values: list) -> np.dtype:
     """The dtype the op's operands are converted to before its emitter runs (see OpDef.compute)."""
-    if op.compute != OPERANDS:
+    if op.compute not in (OPERANDS, INPUT):
         return out
     args = [v if v is not None else np.ones((), dt) for dt, v in zip(in_dtypes, weak_values)]
     return np.result_type(*args)  # NumPy's promotion, Python scalars weak
@@ -40,7 +42,7 @@ def emit_scalar_node(b: ir.IRBuilder, node, env: dict, guards: list | None = Non
         value = node.attrs["value"]
         if isinstance(value, (np.ndarray, np.generic)):
             value = np.asarray(value).item()
-        if not isinstance(value, (bool, int, float)):
+        if not isinstance(value, (bool, int, float, complex)):
             env[node.output] = (None, None, value)  # e.g. astype's dtype name: read by the op, not computed
             return
         env[node.output] = weak.constant_entry(b, value, python_dtype(value))
@@ -63,7 +65,7 @@ def emit_scalar_node(b: ir.IRBuilder, node, env: dict, guards: list | None = Non
     # a None operand (np.clip(x, None, 1)) reaches the emitter as None
     result = op.emit(sb, *(weak.operand(b, op, k, x, t) for k, (x, t) in enumerate(zip(ins, targets))))
     result = weak.negative_against_uint64(b, op, dt, ins, result)
-    if op.compute == OPERANDS:
+    if op.compute in (OPERANDS, INPUT):
         env[node.output] = (result, out_dt, None)  # comparisons and logic give the bool (i1) result directly
     else:
         env[node.output] = (cast(b, result, dt, out_dt), out_dt, None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 from llvmlite import ir
 
+from jitc.errors import CompileError
 from jitc.ir import Node
 from jitc.ops.abstract import normalize_axes
 from jitc.types import TensorType
@@ -28,6 +29,8 @@ def _permuted(buf: Buf, order: list[int]) -> Buf:
 def lower_fold(lw, node: Node) -> Buf:
     kind = node.kind.split("::")[1]
     src = lw.buf(node.inputs[0])
+    if kind in ("argmax", "argmin") and src.dtype.kind == "c":
+        raise CompileError(f"{kind} of {src.dtype} is not supported by the native backend")
     ndim = len(src.shape)
     axes = normalize_axes(lw.const(node.inputs[1]), ndim, kind)
     out = lw.result_buf(node.output)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 from llvmlite import ir
 
+from jitc.errors import CompileError
+
 from .kernel import call_kernel, kernel_args, kernel_function
 from .loops import Buf, broadcast_strides, collapse, for_range, i64, loop_nest
 from .parallel import CHUNKS_PER_THREAD, PARALLEL_MIN_ELEMENTS, emit_parallel_call
@@ -21,9 +23,10 @@ _INDEX = np.dtype(np.int64)
 
 
 def accumulator_dtype(kind: str, out_dtype) -> np.dtype:
-    """float32 sums accumulate in float64: as accurate as NumPy's pairwise summation, and still vectorized."""
-    if kind in ("sum", "mean") and np.dtype(out_dtype) == np.float32:
-        return np.dtype(np.float64)
+    """float32 (complex64) sums accumulate in float64 (complex128): as accurate as NumPy's pairwise summation,
+    and still vectorized."""
+    if kind in ("sum", "mean") and np.dtype(out_dtype) in (np.float32, np.complex64):
+        return np.dtype(np.float64 if np.dtype(out_dtype) == np.float32 else np.complex128)
     return np.dtype(out_dtype)
 
 
@@ -33,6 +36,8 @@ def identity(b: ir.IRBuilder, kind: str, dtype: np.dtype) -> ir.Constant:
         return ir.Constant(I1, int(kind == "min"))
     if kind in ("sum", "mean"):
         value = 0
+    elif dtype.kind == "c":
+        raise CompileError(f"{kind} of {dtype} is not supported by the native backend")
     elif dtype.kind == "f":
         value = -np.inf if kind == "max" else np.inf
     else:
@@ -63,8 +68,9 @@ def combine(b: ir.IRBuilder, kind: str, dtype: np.dtype, acc, x):
 
 def finish(b: ir.IRBuilder, kind: str, acc, acc_dtype: np.dtype, count: int, out_dtype: np.dtype):
     """The accumulated value as the output element: divided by the count for a mean, cast to the output dtype."""
-    if kind == "mean" and acc_dtype.kind == "f":
-        acc = b.fdiv(acc, ScalarBuilder(b, acc_dtype).const(count))
+    if kind == "mean" and acc_dtype.kind in "fc":
+        sb = ScalarBuilder(b, acc_dtype)
+        acc = sb.div(acc, sb.const(count))  # a complex mean divides like NumPy's complex true_divide
     return cast(b, acc, acc_dtype, out_dtype)
 
 

@@ -15,7 +15,8 @@ F32, F64 = ir.FloatType(), ir.DoubleType()
 
 _LLVM_TYPES = {"f4": F32, "f8": F64, "i1": I8, "i2": ir.IntType(16), "i4": I32, "i8": I64,
                "u1": I8, "u2": ir.IntType(16), "u4": I32, "u8": I64, "b1": I1}
-SUPPORTED_DTYPES = frozenset(np.dtype(k) for k in ("f4", "f8", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "?"))
+SUPPORTED_DTYPES = frozenset(np.dtype(k) for k in ("f4", "f8", "c8", "c16", "i1", "i2", "i4", "i8", "u1", "u2", "u4",
+                                                   "u8", "?"))
 
 
 def _key(dtype) -> str:
@@ -28,6 +29,9 @@ def value_type(dtype) -> ir.Type:
     dt = np.dtype(dtype)
     if dt not in SUPPORTED_DTYPES:
         raise CompileError(f"the native backend does not support dtype {dt}")
+    if dt.kind == "c":
+        from .complex import complex_type
+        return complex_type(dt)
     return _LLVM_TYPES[_key(dt)]
 
 
@@ -50,6 +54,9 @@ def cast(b: ir.IRBuilder, v, src, dst):
     src, dst = np.dtype(src), np.dtype(dst)
     if src == dst:
         return v
+    if src.kind == "c" or dst.kind == "c":
+        from .complex import cast_complex
+        return cast_complex(b, v, src, dst)
     st, dt = value_type(src), value_type(dst)
     if dst.kind == "b":
         zero = ir.Constant(st, 0)
@@ -96,6 +103,13 @@ def _float_to_int(b: ir.IRBuilder, v, st, dst: np.dtype):
 
 class ScalarBuilder:
     """Emits NumPy-exact scalar arithmetic for one compute dtype."""
+
+    def __new__(cls, builder: ir.IRBuilder, dtype, *args, **kwargs):
+        """A complex dtype gets the two-float builder (codegen/complex.py), wherever the builder is made."""
+        if cls is ScalarBuilder and np.dtype(dtype).kind == "c":
+            from .complex import ComplexBuilder
+            return super().__new__(ComplexBuilder)
+        return super().__new__(cls)
 
     def __init__(self, builder: ir.IRBuilder, dtype, guards: list | None = None, uniform: tuple[bool, ...] = ()):
         """uniform[i]: operand i is one value for the whole array (a Python scalar or a 0-d array)."""

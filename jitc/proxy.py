@@ -85,6 +85,14 @@ class Proxy:
     def T(self):
         return self._tracer.record(OPS["aten::transpose"], (self,), {})
 
+    @property
+    def real(self):
+        return self._tracer.record(OPS["aten::real"], (self,), {})
+
+    @property
+    def imag(self):
+        return self._tracer.record(OPS["aten::imag"], (self,), {})
+
     def __len__(self):
         return len(self.value)
 

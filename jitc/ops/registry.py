@@ -24,6 +24,7 @@ RESULT = "result"          # all to the output dtype (arithmetic, math, casts)
 OPERANDS = "operands"      # to their common NumPy promotion; the emitter gives the bool result (comparisons, logic)
 CONDITION = "condition"    # the first to bool, the others to the output dtype (where)
 BOUNDS = "bounds"          # as RESULT, but Python ints beyond an int dtype's range clamp to it (clip drops them)
+INPUT = "input"            # to their common promotion; the emitter gives the output dtype (abs, real, imag of complex)
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ BINARY = {ast.Add: (operator.add, "__add__"), ast.Sub: (operator.sub, "__sub__")
 COMPARE = {ast.Eq: (operator.eq, "__eq__"), ast.NotEq: (operator.ne, "__ne__"), ast.Lt: (operator.lt, "__lt__"),
            ast.LtE: (operator.le, "__le__"), ast.Gt: (operator.gt, "__gt__"), ast.GtE: (operator.ge, "__ge__")}
 UNARY = {ast.USub: (operator.neg, "__neg__"), ast.Invert: (operator.invert, "__invert__")}
-ARRAY_ATTRS = ("T", "shape", "ndim", "size", "dtype")
+ARRAY_ATTRS = ("T", "real", "imag", "shape", "ndim", "size", "dtype")
 GRIDS = (type(np.mgrid), type(np.ogrid))
 ARRAY_METHODS = ("reshape", "transpose", *METHODS)
 
@@ -70,8 +70,8 @@ class ExpressionCompiler(CallCompiler):
     def visit_Constant(self, node: ast.Constant):
         if is_constant(node.value) or node.value is Ellipsis:
             return node.value
-        raise self.error(node, f"{type(node.value).__name__} constants are not supported (use int, float, bool, "
-                               "str or None)")
+        raise self.error(node, f"{type(node.value).__name__} constants are not supported (use int, float, complex, "
+                               "bool, str or None)")
 
     def visit_Name(self, node: ast.Name):
         if node.id in self.env:
@@ -198,6 +198,8 @@ class ExpressionCompiler(CallCompiler):
     def array_attr(self, x: Value, attr: str, node: ast.AST):
         if attr == "T":
             return self.call_op(OPS["aten::transpose"], [x], {}, node)
+        if attr in ("real", "imag"):
+            return self.call_op(OPS[f"aten::{attr}"], [x], {}, node)
         if attr == "shape":
             return ShapeOf(x)
         if attr == "ndim":

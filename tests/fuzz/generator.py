@@ -25,6 +25,13 @@ BINARY = ("{} + {}", "{} - {}", "{} * {}", "{} / {}", "np.maximum({}, {})", "np.
 COMPARE = ("{} > {}", "{} < {}", "{} >= {}", "{} <= {}", "{} == {}", "{} != {}")
 SCALARS = ("0.5", "2.0", "-1.25", "3", "1e-3", "0.0", "-7", "1e4")
 REDUCE = ("sum", "mean", "max", "min")
+# complex numbers: made from float variables, combined, and brought back to floats (the rest stays real). The
+# complex literal comes second: `1j * np.float64(x)` is a Python complex (complex.__mul__ takes a float subclass).
+# exp's arguments are bounded: cos and sin of a huge part amplify its last-bit differences without limit.
+TO_COMPLEX = ("{0} + {1} * 1j", "{0} * (0.5 - 1.5j)", "{1} - 0.25j", "np.exp(np.tanh({0}) * 0.5j) * {1}")
+COMPLEX_OPS = ("{0} * {1}", "{0} + {1}", "{0} - {1}", "{0} / {1}", "np.exp({0} / (np.abs({0}) + 1.0))",
+               "np.sqrt({0})", "np.conj({0}) * {1}", "-{0}", "{0} * {0}", "np.log({0} + 3.0)")
+TO_REAL = ("np.abs({})", "{}.real", "{}.imag", "np.real({0} * np.conj({0}))", "np.angle({})", "{}.sum().real")
 
 
 @dataclass
@@ -114,6 +121,22 @@ class Generator:
             shape = _broadcast(x.shape, y.shape)
             self.new(form.format(x.name, y.name), shape, _promote(x.dtype, y.dtype),
                      x.exact and y.exact and form.startswith("np.m"))
+
+    def complex_chain(self) -> None:
+        """A float variable made complex, a few complex ops on it (NumPy's promotion decides the dtypes), and a
+        float result of it (abs, real, imag, angle)."""
+        x = self.pick(self.float_vars()[-4:])
+        others = [v for v in self.float_vars() if _broadcast(v.shape, x.shape) is not None]
+        y = self.pick(others)
+        shape = _broadcast(x.shape, y.shape)
+        z = self.new(self.pick(TO_COMPLEX).format(x.name, y.name), shape, _promote(x.dtype, y.dtype, np.complex64))
+        for _ in range(int(self.rng.integers(1, 4))):
+            w = self.pick([v for v in self.vars if v.dtype.kind == "c" and v.shape == z.shape])
+            z = self.new(self.pick(COMPLEX_OPS).format(z.name, w.name), shape, _promote(z.dtype, w.dtype))
+        form = self.pick(TO_REAL)
+        real = np.dtype(np.float32 if z.dtype == np.complex64 else np.float64)
+        self.new(form.format(z.name), () if form.endswith(".sum().real") else shape, real)
+        self.accumulates = self.accumulates or form.endswith(".sum().real")
 
     def where(self) -> None:
         """np.where on a comparison of exact values (a rounding difference must not flip the condition)."""
@@ -276,8 +299,10 @@ class Generator:
                 self.where()
             elif r < 0.75:
                 self.reduce()
-            elif r < 0.83:
+            elif r < 0.8:
                 self.matmul()
+            elif r < 0.85:
+                self.complex_chain()
             elif allow_control_flow and r < 0.92:
                 self.branch()
             elif allow_control_flow:
