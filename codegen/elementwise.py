@@ -61,14 +61,20 @@ def emit_scalar_node(b: ir.IRBuilder, node, env: dict, guards: list | None = Non
         return
     dt = weak.widened(op, dt, ins)
     targets = [np.dtype(np.bool_)] + [dt] * (len(ins) - 1) if op.compute == CONDITION else [dt] * len(ins)
-    sb = ScalarBuilder(b, dt, guards, tuple(weak.uniform(node.inputs[i].type) for i in used))
     # a None operand (np.clip(x, None, 1)) reaches the emitter as None
-    result = op.emit(sb, *(weak.operand(b, op, k, x, t) for k, (x, t) in enumerate(zip(ins, targets))))
+    args = [weak.operand(b, op, k, x, t) for k, (x, t) in enumerate(zip(ins, targets))]
+    # NumPy's half loops compute in float32 and round each result to half; np.round is three ufuncs in NumPy
+    # (multiply, rint, divide), each rounded to half, which LLVM's half arithmetic does op by op too
+    half = dt == np.float16 and node.kind != "aten::round"
+    if half:
+        args = [cast(b, a, t, np.float32) if a is not None and t == dt else a for a, t in zip(args, targets)]
+    sb = ScalarBuilder(b, np.float32 if half else dt, guards, tuple(weak.uniform(node.inputs[i].type) for i in used))
+    result = op.emit(sb, *args)
     result = weak.negative_against_uint64(b, op, dt, ins, result)
-    if op.compute in (OPERANDS, INPUT):
+    if op.compute == OPERANDS or (op.compute == INPUT and not half):
         env[node.output] = (result, out_dt, None)  # comparisons and logic give the bool (i1) result directly
     else:
-        env[node.output] = (cast(b, result, dt, out_dt), out_dt, None)
+        env[node.output] = (cast(b, result, sb.dtype, out_dt), out_dt, None)
 
 
 def emit_expression(b: ir.IRBuilder, sub: Graph, env: dict, nodes=None, guards: list | None = None) -> None:

@@ -63,6 +63,8 @@ def _fold_loop(kb, kind, ps: Buf, po: Buf, shape, strides, out_inner, s0, o0) ->
     """One output element (or one scanned line): the running accumulator over the reduced elements."""
     arg = kind in ("argmax", "argmin")
     acc_dtype = ps.dtype if arg else np.dtype(np.bool_) if kind in ("any", "all") else po.dtype
+    if kind == "prod" and acc_dtype == np.float16:
+        acc_dtype = np.dtype(np.float32)  # NumPy's half product accumulates in float32 (its scans round each step)
     sb = ScalarBuilder(kb, acc_dtype)
     with kb.goto_entry_block():
         acc, best, count = kb.alloca(value_type(acc_dtype)), kb.alloca(I64), kb.alloca(I64)

@@ -27,6 +27,8 @@ def accumulator_dtype(kind: str, out_dtype) -> np.dtype:
     and still vectorized."""
     if kind in ("sum", "mean") and np.dtype(out_dtype) in (np.float32, np.complex64):
         return np.dtype(np.float64 if np.dtype(out_dtype) == np.float32 else np.complex128)
+    if np.dtype(out_dtype) == np.float16:  # NumPy's half reductions accumulate in float32
+        return np.dtype(np.float32)
     return np.dtype(out_dtype)
 
 

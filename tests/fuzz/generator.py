@@ -1,10 +1,11 @@
 """Random NumPy programs over jitc's op table, written as real Python source (so script and trace can read it).
 
-A program is `def prog(a0, ..., s)`: array inputs with broadcast-compatible shapes and float32/float64 dtypes, an
-optional Python float `s`, then a chain of statements (elementwise ops, Python scalars, comparisons + where,
-reductions with axis/keepdims, matmul, and, for scripting, `if x.sum() > 0` and `for i in range(n)` loops that
-carry arrays). The generator tracks every variable's shape and dtype (NumPy's promotion decides), so the
-programs it writes are valid NumPy. Everything derives from one seed: the same seed gives the same program.
+A program is `def prog(a0, ..., s)`: array inputs with broadcast-compatible shapes and float32/float64 dtypes (a
+float16 first input in test_fuzz_half), an optional Python float `s`, then a chain of statements (elementwise ops,
+Python scalars, comparisons + where, reductions with axis/keepdims, matmul, complex numbers, and, for scripting,
+`if x.sum() > 0` and `for i in range(n)` loops that carry arrays). The generator tracks every variable's shape
+and dtype (NumPy's promotion decides), so the programs it writes are valid NumPy. Everything derives from one
+seed: the same seed gives the same program.
 """
 from __future__ import annotations
 
@@ -182,7 +183,7 @@ class Generator:
         self.accumulates = self.accumulates or name in ("sum", "mean")
 
     def matmul(self) -> None:
-        two = [v for v in self.float_vars() if len(v.shape) in (2, 3)]
+        two = [v for v in self.float_vars() if len(v.shape) in (2, 3) and v.dtype != np.float16]  # not native
         if not two:
             return self.elementwise()
         x = self.pick(two)
@@ -271,13 +272,14 @@ class Generator:
             shapes.append(tuple(s))
         return base, shapes
 
-    def program(self, allow_control_flow: bool = True) -> Program:
+    def program(self, allow_control_flow: bool = True, half: bool = False) -> Program:
+        """half: the first input is float16 (computed in float32 and rounded to half op by op, as NumPy)."""
         _, shapes = self.shapes()
         all32 = self.chance(0.6)
         special_rate = float(self.rng.choice([0.0, 0.0, 0.05, 0.2]))
         args, notes, params = [], [], []
         for i, shape in enumerate(shapes):
-            dtype = np.float32 if all32 or self.chance(0.5) else np.float64
+            dtype = np.float16 if half and i == 0 else np.float32 if all32 or self.chance(0.5) else np.float64
             a, kind = layout(self.rng, shape, dtype, special_rate)
             args.append(a)
             notes.append(f"a{i}: {np.dtype(dtype).name}{list(shape)} {kind} strides={a.strides}")
@@ -331,6 +333,6 @@ def _broadcast(*shapes: tuple):
         return None
 
 
-def generate(seed: int) -> Program:
-    """The program of a seed (deterministic)."""
-    return Generator(seed).program()
+def generate(seed: int, half: bool = False) -> Program:
+    """The program of a seed (deterministic); with half, the same program with a float16 first input."""
+    return Generator(seed).program(half=half)

@@ -48,6 +48,9 @@ def astype(a, dtype, order="K", casting="unsafe", subok=True, copy=True):
 def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
     no_out(out, "var")
     x = a if dtype is None else a.astype(dtype)
+    if x.dtype == np.float16:  # NumPy's _var: half sums divided in half (np.mean of half divides in float32)
+        d = x - np.sum(x, axis=axis, keepdims=True) / _count(a, axis)
+        return np.sum(_squares(d), axis=axis, keepdims=keepdims) / max(_count(a, axis) - ddof, 0)
     d = x - np.mean(x, axis=axis, keepdims=True)
     squares = _squares(d)  # |d|^2: the variance of complex values is real
     if ddof == 0:
