@@ -121,7 +121,34 @@ class ComplexBuilder(ScalarBuilder):
         self._unsupported("remainder")
 
     def pow(self, x, y, uniform_exponent: bool = False):
-        self._unsupported("power")
+        """npy_cpow for an exponent known when compiling that is an integer n with |n| < 100: square-and-multiply
+        (1 for n = 0, 0 for a zero base and n > 0, the reciprocal for n < 0); other exponents are not native."""
+        n = _integer_exponent(y)
+        if n is None:
+            self._unsupported("power (other than to a constant integer below 100)")
+        if n == 0:
+            return self.const(1)
+        bb, p = self.b, self.part
+        result, base, k = None, x, abs(n)
+        if k == 2:  # `z ** 2` is np.square in NumPy (ndarray.__pow__'s fast path), the fused product
+            result, k = self.mul(x, x), 0
+        while k:
+            if k & 1:
+                result = base if result is None else self._mul_unfused(result, base)
+            k >>= 1
+            if k:
+                base = self._mul_unfused(base, base)
+        if n < 0:
+            result = self.div(self.const(1), result)
+        a, b = self._parts(x)
+        zero = bb.and_(bb.fcmp_ordered("==", a, p.const(0)), bb.fcmp_ordered("==", b, p.const(0)))
+        return bb.select(zero, self.const(0 if n > 0 else complex(math.nan, math.nan)), result)
+
+    def _mul_unfused(self, x, y):
+        """npy_cpow's own complex product (plain C: no fused multiply-add)."""
+        (a, b), (c, d) = self._parts(x), self._parts(y)
+        bb = self.b
+        return self._pack(bb.fsub(bb.fmul(a, c), bb.fmul(b, d)), bb.fadd(bb.fmul(a, d), bb.fmul(b, c)))
 
     def maximum(self, x, y):
         self._unsupported("maximum")
@@ -171,6 +198,16 @@ class ComplexBuilder(ScalarBuilder):
 
     def _truth(self, x):
         return cast_complex(self.b, x, self.dtype, np.dtype(np.bool_))
+
+
+def _integer_exponent(y) -> int | None:
+    """The exponent as an int when it is a compile-time constant n + 0j with |n| < 100 (npy_cpow's fast case)."""
+    while isinstance(y, ir.CastInstr):
+        y = y.operands[0]
+    if not isinstance(y, ir.Constant) or not isinstance(y.constant, (list, tuple)):
+        return None
+    re, im = (float(c.constant) for c in y.constant)
+    return int(re) if im == 0 and re == int(re) and abs(re) < 100 else None
 
 
 def _exp(cb: ComplexBuilder, z):

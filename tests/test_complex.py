@@ -206,3 +206,23 @@ def test_complex_ops_the_backend_lacks_fall_back_clearly(spelling):
     with pytest.warns(jitc.FallbackWarning, match="complex128|not supported"):
         got = jitc.trace(fn, (x,), check_trace=False)(x)
     np.testing.assert_allclose(got, fn(x), rtol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", COMPLEX)
+def test_integer_powers_are_square_and_multiply(dtype):
+    """npy_cpow's exponents known when compiling: integers below 100 in magnitude, negative ones reciprocated;
+    a zero base gives 0. (At overflow NumPy's own `z ** 2` (np.square, fused) and np.power(z, 2) differ: jitc
+    gives the former.)"""
+    z = random_complex(np.random.default_rng(13), 200, dtype)
+    z[:2] = 0
+
+    def fn(z):
+        return z ** 2, np.power(z, 3), z ** -1, z ** 0, np.power(z, 7), z ** -4, z ** 1, np.power(z, 2 + 0j), z ** 17
+
+    with np.errstate(all="ignore"):
+        want = fn(z)
+        got = compiled(fn)(z)
+    for k, (g, e) in enumerate(zip(got, want)):
+        finite = np.isfinite(e)
+        assert g.dtype == e.dtype and (np.isnan(g) == np.isnan(e)).all(), f"output {k}"
+        assert_close(g[finite], e[finite], dtype, 64, f"output {k}")
