@@ -8,7 +8,7 @@ from llvmlite import ir
 from jitc.errors import CompileError
 from jitc.ir import Graph
 from jitc.ops import OPS
-from jitc.ops.registry import CONDITION, OPERANDS
+from jitc.ops.registry import CONDITION, INPUT, OPERANDS
 from jitc.symbolic import Sym, SymbolicError
 from jitc.types import SCALAR_DTYPES, ScalarType, TensorType
 
@@ -18,17 +18,19 @@ from .loops import Buf, broadcast_strides, collapse, loop_nest, numel
 from .parallel import emit_parallel_call, parallel_threads
 from .scalar import ScalarBuilder, cast, load, store
 
-_WEAK = {"i": 1, "f": 1.0, "b": True}
+_WEAK = {"i": 1, "f": 1.0, "c": 1j, "b": True}
 
 
 def python_dtype(value) -> np.dtype:
     """The dtype a Python scalar is computed in before promotion casts it (NEP 50 weak scalars)."""
-    return SCALAR_DTYPES["bool" if isinstance(value, bool) else "int" if isinstance(value, int) else "float"]
+    kind = "bool" if isinstance(value, bool) else "int" if isinstance(value, int) else \
+        "complex" if isinstance(value, complex) else "float"
+    return SCALAR_DTYPES[kind]
 
 
 def compute_dtype(op, out: np.dtype, in_dtypes: list, weak_values: list) -> np.dtype:
     """The dtype the op's operands are converted to before its emitter runs (see OpDef.compute)."""
-    if op.compute != OPERANDS:
+    if op.compute not in (OPERANDS, INPUT):
         return out
     args = [v if v is not None else np.ones((), dt) for dt, v in zip(in_dtypes, weak_values)]
     return np.result_type(*args)  # NumPy's promotion, Python scalars weak
@@ -43,7 +45,7 @@ def emit_scalar_node(b: ir.IRBuilder, node, env: dict, guards: list | None = Non
             value = np.asarray(value).item()
         if isinstance(value, Sym):  # (its weak-int promotion and range checks need the number)
             raise SymbolicError(f"a symbolic size {value} inside fused code")
-        if not isinstance(value, (bool, int, float)):
+        if not isinstance(value, (bool, int, float, complex)):
             env[node.output] = (None, None, value)  # e.g. astype's dtype name: read by the op, not computed
             return
         env[node.output] = weak.constant_entry(b, value, python_dtype(value))
@@ -62,14 +64,20 @@ def emit_scalar_node(b: ir.IRBuilder, node, env: dict, guards: list | None = Non
         return
     dt = weak.widened(op, dt, ins)
     targets = [np.dtype(np.bool_)] + [dt] * (len(ins) - 1) if op.compute == CONDITION else [dt] * len(ins)
-    sb = ScalarBuilder(b, dt, guards, tuple(weak.uniform(node.inputs[i].type) for i in used))
     # a None operand (np.clip(x, None, 1)) reaches the emitter as None
-    result = op.emit(sb, *(weak.operand(b, op, k, x, t) for k, (x, t) in enumerate(zip(ins, targets))))
+    args = [weak.operand(b, op, k, x, t) for k, (x, t) in enumerate(zip(ins, targets))]
+    # NumPy's half loops compute in float32 and round each result to half; np.round is three ufuncs in NumPy
+    # (multiply, rint, divide), each rounded to half, which LLVM's half arithmetic does op by op too
+    half = dt == np.float16 and node.kind != "aten::round"
+    if half:
+        args = [cast(b, a, t, np.float32) if a is not None and t == dt else a for a, t in zip(args, targets)]
+    sb = ScalarBuilder(b, np.float32 if half else dt, guards, tuple(weak.uniform(node.inputs[i].type) for i in used))
+    result = op.emit(sb, *args)
     result = weak.negative_against_uint64(b, op, dt, ins, result)
-    if op.compute == OPERANDS:
+    if op.compute == OPERANDS or (op.compute == INPUT and not half):
         env[node.output] = (result, out_dt, None)  # comparisons and logic give the bool (i1) result directly
     else:
-        env[node.output] = (cast(b, result, dt, out_dt), out_dt, None)
+        env[node.output] = (cast(b, result, sb.dtype, out_dt), out_dt, None)
 
 
 def emit_expression(b: ir.IRBuilder, sub: Graph, env: dict, nodes=None, guards: list | None = None) -> None:

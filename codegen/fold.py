@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 from llvmlite import ir
 
+from jitc.errors import CompileError
 from jitc.ir import Node
 from jitc.ops.abstract import normalize_axes
 from jitc.types import TensorType
@@ -28,6 +29,8 @@ def _permuted(buf: Buf, order: list[int]) -> Buf:
 def lower_fold(lw, node: Node) -> Buf:
     kind = node.kind.split("::")[1]
     src = lw.buf(node.inputs[0])
+    if kind in ("argmax", "argmin") and src.dtype.kind == "c":
+        raise CompileError(f"{kind} of {src.dtype} is not supported by the native backend")
     ndim = len(src.shape)
     axes = normalize_axes(lw.const(node.inputs[1]), ndim, kind)
     out = lw.result_buf(node.output)
@@ -60,6 +63,8 @@ def _fold_loop(kb, kind, ps: Buf, po: Buf, shape, strides, out_inner, s0, o0) ->
     """One output element (or one scanned line): the running accumulator over the reduced elements."""
     arg = kind in ("argmax", "argmin")
     acc_dtype = ps.dtype if arg else np.dtype(np.bool_) if kind in ("any", "all") else po.dtype
+    if kind == "prod" and acc_dtype == np.float16:
+        acc_dtype = np.dtype(np.float32)  # NumPy's half product accumulates in float32 (its scans round each step)
     sb = ScalarBuilder(kb, acc_dtype)
     with kb.goto_entry_block():
         acc, best, count = kb.alloca(value_type(acc_dtype)), kb.alloca(I64), kb.alloca(I64)

@@ -134,7 +134,7 @@ class Lowering:
         x = self.env[v]
         if isinstance(x, tuple) and len(x) == 3 and isinstance(x[1], np.dtype):
             return x
-        if isinstance(x, (bool, int, float)):
+        if isinstance(x, (bool, int, float, complex)):
             dt = python_dtype(x)
             if isinstance(x, int) and not isinstance(x, bool) and not -(1 << 63) <= x < (1 << 63):
                 raise CompileError(f"the Python int {x} does not fit the 64-bit ints of compiled code")
@@ -486,7 +486,7 @@ def lower(graph: Graph, name: str = "jitc_entry", n_user: int | None = None) -> 
     lw = Lowering(graph, name)
     module = lw.run()
     types = [v.type for v in graph.inputs]
-    python_types = all(isinstance(t, TensorType) or (isinstance(t, ScalarType) and t.name in SCALAR_DTYPES)
+    python_types = all(isinstance(t, TensorType) or (isinstance(t, ScalarType) and t.name in ("int", "float", "bool"))
                        for t in types)
     lw.has_fastcall = n_user is not None and lw.symbols is not None and layout_ok() and python_types and \
         not (lw.symbolic and lw.plan.written_back)

@@ -12,6 +12,7 @@ import os
 import numpy as np
 from llvmlite import ir
 
+from jitc.errors import CompileError
 from jitc.symbolic import Sym, SymbolicError
 
 from .dims import same, size
@@ -97,6 +98,8 @@ def emit_matmul(module: ir.Module, b: ir.IRBuilder, a: Buf, w: Buf, out: Buf, ac
     """out[..., i, j] (+)= sum_k a[..., i, k] * w[..., k, j]; all three are 2-D or batched with equal batch dims
     (the caller broadcasts batch dims with zero strides). With `symbols` (a ProcessSymbols), large float
     products call NumPy's BLAS through the process-symbol table; without, everything is our own loops."""
+    if np.float16 in (a.dtype, w.dtype, out.dtype):
+        raise CompileError("float16 matrix products are not supported by the native backend")
     m, k = a.shape[-2:]
     n = w.shape[-1]
     batch = out.shape[:-2]

@@ -62,7 +62,7 @@ def lower_index_put(lw, node: Node) -> None:
             src = staged
         emit_copy(lw.module, lw.b, src, view)
         return
-    if isinstance(value, (bool, int, float)):
+    if isinstance(value, (bool, int, float, complex)):
         dt = python_dtype(value)
         scalar = ScalarBuilder(lw.b, dt).const(value)
     else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from llvmlite import ir
 
+from jitc.errors import CompileError
 from jitc.symbolic import Sym
 
 from .dims import size
@@ -24,9 +25,12 @@ _INDEX = np.dtype(np.int64)
 
 
 def accumulator_dtype(kind: str, out_dtype) -> np.dtype:
-    """float32 sums accumulate in float64: as accurate as NumPy's pairwise summation, and still vectorized."""
-    if kind in ("sum", "mean") and np.dtype(out_dtype) == np.float32:
-        return np.dtype(np.float64)
+    """float32 (complex64) sums accumulate in float64 (complex128): as accurate as NumPy's pairwise summation,
+    and still vectorized."""
+    if kind in ("sum", "mean") and np.dtype(out_dtype) in (np.float32, np.complex64):
+        return np.dtype(np.float64 if np.dtype(out_dtype) == np.float32 else np.complex128)
+    if np.dtype(out_dtype) == np.float16:  # NumPy's half reductions accumulate in float32
+        return np.dtype(np.float32)
     return np.dtype(out_dtype)
 
 
@@ -36,6 +40,8 @@ def identity(b: ir.IRBuilder, kind: str, dtype: np.dtype) -> ir.Constant:
         return ir.Constant(I1, int(kind == "min"))
     if kind in ("sum", "mean"):
         value = 0
+    elif dtype.kind == "c":
+        raise CompileError(f"{kind} of {dtype} is not supported by the native backend")
     elif dtype.kind == "f":
         value = -np.inf if kind == "max" else np.inf
     else:
@@ -66,10 +72,10 @@ def combine(b: ir.IRBuilder, kind: str, dtype: np.dtype, acc, x):
 
 def finish(b: ir.IRBuilder, kind: str, acc, acc_dtype: np.dtype, count: int, out_dtype: np.dtype):
     """The accumulated value as the output element: divided by the count for a mean, cast to the output dtype."""
-    if kind == "mean" and acc_dtype.kind == "f":
-        n = b.sitofp(size(b, count), value_type(acc_dtype)) if isinstance(count, (Sym, ir.Value)) else \
-            ScalarBuilder(b, acc_dtype).const(count)
-        acc = b.fdiv(acc, n)
+    if kind == "mean" and acc_dtype.kind in "fc":
+        sb = ScalarBuilder(b, acc_dtype)
+        n = cast(b, size(b, count), np.int64, acc_dtype) if isinstance(count, (Sym, ir.Value)) else sb.const(count)
+        acc = sb.div(acc, n)  # a complex mean divides like NumPy's complex true_divide
     return cast(b, acc, acc_dtype, out_dtype)
 
 

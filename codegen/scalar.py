@@ -11,11 +11,13 @@ from llvmlite import ir
 from jitc.errors import CompileError
 
 I1, I8, I32, I64 = ir.IntType(1), ir.IntType(8), ir.IntType(32), ir.IntType(64)
-F32, F64 = ir.FloatType(), ir.DoubleType()
+F16, F32, F64 = ir.HalfType(), ir.FloatType(), ir.DoubleType()
+HALF, SINGLE = np.dtype(np.float16), np.dtype(np.float32)
 
-_LLVM_TYPES = {"f4": F32, "f8": F64, "i1": I8, "i2": ir.IntType(16), "i4": I32, "i8": I64,
+_LLVM_TYPES = {"f2": F16, "f4": F32, "f8": F64, "i1": I8, "i2": ir.IntType(16), "i4": I32, "i8": I64,
                "u1": I8, "u2": ir.IntType(16), "u4": I32, "u8": I64, "b1": I1}
-SUPPORTED_DTYPES = frozenset(np.dtype(k) for k in ("f4", "f8", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "?"))
+SUPPORTED_DTYPES = frozenset(np.dtype(k) for k in ("f2", "f4", "f8", "c8", "c16", "i1", "i2", "i4", "i8", "u1", "u2",
+                                                   "u4", "u8", "?"))
 
 
 def _key(dtype) -> str:
@@ -28,6 +30,9 @@ def value_type(dtype) -> ir.Type:
     dt = np.dtype(dtype)
     if dt not in SUPPORTED_DTYPES:
         raise CompileError(f"the native backend does not support dtype {dt}")
+    if dt.kind == "c":
+        from .complex import complex_type
+        return complex_type(dt)
     return _LLVM_TYPES[_key(dt)]
 
 
@@ -50,11 +55,18 @@ def cast(b: ir.IRBuilder, v, src, dst):
     src, dst = np.dtype(src), np.dtype(dst)
     if src == dst:
         return v
+    if src.kind == "c" or dst.kind == "c":
+        from .complex import cast_complex
+        return cast_complex(b, v, src, dst)
+    if HALF in (src, dst) and ({src.kind, dst.kind} & {"i", "u"}):
+        return cast(b, cast(b, v, src, SINGLE), SINGLE, dst)  # half <-> int through float32, as NumPy
     st, dt = value_type(src), value_type(dst)
     if dst.kind == "b":
         zero = ir.Constant(st, 0)
         return b.fcmp_unordered("!=", v, zero) if src.kind == "f" else b.icmp_unsigned("!=", v, zero)
     if src.kind == "f" and dst.kind == "f":
+        if dst == HALF and src.itemsize == 8:
+            return b.fptrunc(_round_to_odd_single(b, v), F16)
         return b.fpext(v, dt) if dst.itemsize > src.itemsize else b.fptrunc(v, dt)
     if src.kind == "f":
         return _float_to_int(b, v, st, dst)
@@ -65,6 +77,22 @@ def cast(b: ir.IRBuilder, v, src, dst):
     if dt.width < st.width:
         return b.trunc(v, dt)
     return b.zext(v, dt) if src.kind in "ub" else b.sext(v, dt)
+
+
+def _round_to_odd_single(b: ir.IRBuilder, v):
+    """double -> float32 rounded toward zero with the last bit set when inexact ("round to odd"): rounding that
+    to half then gives the correctly rounded half (NumPy's npy_double_to_half), which a plain float32 step would
+    not (two roundings), and the JIT has no __truncdfhf2 to do it directly."""
+    f = b.fptrunc(v, F32)
+    bits = b.bitcast(f, I32)
+    away = b.fcmp_ordered(">", b.call(_fabs(b, F64), [b.fpext(f, F64)]), b.call(_fabs(b, F64), [v]))
+    bits = b.select(away, b.sub(bits, ir.Constant(I32, 1)), bits)  # one step toward zero (sign-magnitude bits)
+    inexact = b.fcmp_ordered("!=", b.fpext(b.bitcast(bits, F32), F64), v)
+    return b.bitcast(b.select(inexact, b.or_(bits, ir.Constant(I32, 1)), bits), F32)
+
+
+def _fabs(b: ir.IRBuilder, ty):
+    return b.module.declare_intrinsic("llvm.fabs", [ty], ir.FunctionType(ty, [ty]))
 
 
 def _truncate_x86(b: ir.IRBuilder, v, st, width: int):
@@ -97,6 +125,13 @@ def _float_to_int(b: ir.IRBuilder, v, st, dst: np.dtype):
 class ScalarBuilder:
     """Emits NumPy-exact scalar arithmetic for one compute dtype."""
 
+    def __new__(cls, builder: ir.IRBuilder, dtype, *args, **kwargs):
+        """A complex dtype gets the two-float builder (codegen/complex.py), wherever the builder is made."""
+        if cls is ScalarBuilder and np.dtype(dtype).kind == "c":
+            from .complex import ComplexBuilder
+            return super().__new__(ComplexBuilder)
+        return super().__new__(cls)
+
     def __init__(self, builder: ir.IRBuilder, dtype, guards: list | None = None, uniform: tuple[bool, ...] = ()):
         """uniform[i]: operand i is one value for the whole array (a Python scalar or a 0-d array)."""
         self.b = builder
@@ -112,6 +147,9 @@ class ScalarBuilder:
 
     def const(self, value):
         if self.is_float:
+            if self.dtype == HALF:  # a half constant must be a half value (NumPy rounds to nearest)
+                with np.errstate(over="ignore"):
+                    value = np.float16(value)
             return ir.Constant(self.ty, float(value))
         value, width = int(value), self.ty.width
         if not -(1 << (width - 1)) <= value < (1 << width):  # a bit pattern: unsigned values of signed types too
@@ -250,6 +288,10 @@ class ScalarBuilder:
     def math(self, name: str, *args):
         if not self.is_float:
             self._unsupported(name)
+        if self.dtype == HALF:  # NumPy's half loops call the float32 function and round the result
+            single = ScalarBuilder(self.b, SINGLE, self.guards, self.uniform)
+            wide = single.math(name, *(self.b.fpext(a, F32) for a in args))
+            return self.b.fptrunc(wide, F16)
         if name == "sqrt":
             return self._intrinsic("llvm.sqrt", *args)
         from .mathlib import emit_math, emit_math_fast

@@ -238,6 +238,8 @@ UFUNCS = {
     "right_shift": _shift(False), "bitwise_xor": _bitwise_xor, "power": _power, "isnan": _isnan,
     "isinf": _isinf, "isfinite": _isfinite, "signbit": _signbit, "logical_xor": _logical_xor,
     "isclose": _isclose, "nan_to_num": _nan_to_num, "clip": _clip,
+    # the parts of a real number (complex values have their own, in codegen/complex.py)
+    "real": lambda sb, x: x, "imag": lambda sb, x: sb.const(0), "conjugate": lambda sb, x: x,
 }
 
 

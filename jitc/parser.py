@@ -29,7 +29,7 @@ _TOKEN = re.compile(
 )
 _INT = re.compile(r"-?\d+", re.ASCII)
 _SYMBOL = re.compile(r"[spu]\d+", re.ASCII)
-_SCALARS = {"int", "float", "bool", "str", "NoneType"}
+_SCALARS = {"int", "float", "complex", "bool", "str", "NoneType"}
 _CONSTANTS = {"True": True, "False": False, "None": None}
 _MODULE_PREFIX = "__jitc__."
 _WHAT = {"val": "a %value", "kind": "an op kind like aten::add", "name": "a name", "num": "a number"}
@@ -315,6 +315,12 @@ class _Parser:
                 raise self._error(f"bad string literal {tok[:20]!r}") from None
         if kind == "name" and tok in _CONSTANTS:
             return _CONSTANTS[tok]
+        if kind == "name" and tok == "complex":  # the printer's complex(re, im)
+            self._expect("(")
+            items = self._items(")", lambda: self._number(self._next("num")))
+            if len(items) != 2:
+                raise self._error("complex(...) takes a real and an imaginary part")
+            return complex(*items)
         if tok == "<Tensor>":
             raise self._error("tensor constants cannot be parsed")
         if tok == "[":

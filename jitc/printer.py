@@ -17,6 +17,8 @@ def format_literal(value) -> str:
         return repr(int(value))
     if isinstance(value, float):
         return repr(float(value))  # np.float64 is a float whose repr is not a literal
+    if isinstance(value, complex):
+        return f"complex({float(value.real)!r}, {float(value.imag)!r})"
     if isinstance(value, str):
         return json.dumps(value)
     if isinstance(value, list):

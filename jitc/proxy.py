@@ -6,7 +6,7 @@ import operator
 import numpy as np
 
 from .ops import DUNDERS, METHODS, OPS, op_for_function
-from .ops.registry import REFLECTED, numpy_name
+from .ops.registry import REFLECTED, numpy_name, op_for_ufunc_method
 from .trace_writes import ProxyMemory, augmented, current_ir, write
 
 
@@ -37,6 +37,8 @@ class Proxy:
             (out,) = out if isinstance(out, tuple) else (out,)
             write(self._tracer, out, (), self._tracer.record(op, inputs, {}), "same_kind")
             return out
+        if method != "__call__" and op_for_ufunc_method(ufunc, method) is not None:  # np.add.outer, ...
+            return self._tracer.record(op_for_ufunc_method(ufunc, method), inputs, kwargs)
         if method != "__call__" or op is None or kwargs:
             what = f"np.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
             extra = f" with keyword arguments {sorted(kwargs)}" if kwargs and op is not None else ""
@@ -68,6 +70,14 @@ class Proxy:
     def T(self):
         return self._tracer.record(OPS["aten::transpose"], (self,), {})
 
+    @property
+    def real(self):
+        return self._tracer.record(OPS["aten::real"], (self,), {})
+
+    @property
+    def imag(self):
+        return self._tracer.record(OPS["aten::imag"], (self,), {})
+
     def __len__(self):
         return len(self.value)
 
@@ -92,6 +102,9 @@ class Proxy:
     def transpose(self, *axes):
         axes = axes[0] if len(axes) == 1 else (axes or None)
         return self._tracer.record(OPS["aten::transpose"], (self, axes), {})
+
+    def item(self, *args):
+        return self._tracer.warn_baked("a Python scalar (.item())", self.value.item(*args))
 
     def __getattr__(self, name):
         if name.startswith("__"):

@@ -12,7 +12,7 @@ import numpy as np
 from .indexing import index_steps
 from .ir import Graph, Value
 from .ops import OPS
-from .ops.mutation import WRITE_STEPS, check_cast
+from .ops.mutation import PART_OPS, WRITE_STEPS, check_cast
 from .ops.registry import VIEW
 
 
@@ -68,6 +68,8 @@ def write(tracer, target, index, value, casting: str = "unsafe") -> None:
         raise tracer.unsupported("writing a traced array into an array that is not traced")
     mem = target.memory
     root = root_of(target)
+    if root._ir.node is not None and root._ir.node.kind in PART_OPS:
+        raise tracer.unsupported("writing into .real or .imag (a view of the complex array in NumPy)")
     concrete = value.value if isinstance(value, Proxy) else value
     if isinstance(index, Proxy):
         if index.dtype != np.bool_:

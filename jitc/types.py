@@ -72,7 +72,7 @@ class TensorType(Type):
 
 @dataclass(frozen=True)
 class ScalarType(Type):
-    """A Python scalar: `int`, `float`, `bool`, `str` or `NoneType`."""
+    """A Python scalar: `int`, `float`, `complex`, `bool`, `str` or `NoneType`."""
 
     name: str
 
@@ -108,9 +108,10 @@ class ModuleType(Type):
         return f"__jitc__.{self.name}"
 
 
-INT, FLOAT, BOOL, STR, NONE = (ScalarType(n) for n in ("int", "float", "bool", "str", "NoneType"))
+INT, FLOAT, COMPLEX, BOOL, STR, NONE = (ScalarType(n) for n in ("int", "float", "complex", "bool", "str", "NoneType"))
 # what Python scalars of each type become in compiled code (and in the 0-d arrays that carry them)
-SCALAR_DTYPES = {"int": np.dtype(np.int64), "float": np.dtype(np.float64), "bool": np.dtype(np.bool_)}
+SCALAR_DTYPES = {"int": np.dtype(np.int64), "float": np.dtype(np.float64), "complex": np.dtype(np.complex128),
+                 "bool": np.dtype(np.bool_)}
 TENSOR = TensorType()
 
 
@@ -122,6 +123,8 @@ def type_of_constant(value) -> Type:
         return INT
     if isinstance(value, float):
         return FLOAT
+    if isinstance(value, complex):
+        return COMPLEX
     if isinstance(value, str):
         return STR
     if value is None:

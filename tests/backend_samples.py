@@ -23,7 +23,8 @@ from jitc.script_module import ScriptFunction
 from jitc.types import BOOL, FLOAT, INT, TensorType
 
 # Elementwise float results: our tanh/exp/log/sigmoid are within 2 ULP of NumPy's.
-RTOL = {np.dtype(np.float32): 2e-6, np.dtype(np.float64): 1e-12}
+RTOL = {np.dtype(np.float32): 2e-6, np.dtype(np.float64): 1e-12, np.dtype(np.complex64): 2e-6,
+        np.dtype(np.complex128): 1e-12}
 FLOATS = (np.float32, np.float64)
 INTS = (np.int32, np.int64)
 

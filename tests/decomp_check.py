@@ -18,7 +18,8 @@ from jitc.errors import FallbackWarning, TracerWarning
 from jitc.ops import OPS
 from jitc.ops.registry import COMPOSITE, KERNEL
 
-RTOL = {np.dtype(np.float32): 2e-5, np.dtype(np.float64): 1e-11}
+RTOL = {np.dtype(np.float32): 2e-5, np.dtype(np.float64): 1e-11, np.dtype(np.complex64): 2e-5,
+        np.dtype(np.complex128): 1e-11}
 NAMES = "xyz"
 _rng = np.random.default_rng(7)
 _counter = itertools.count()
@@ -43,6 +44,8 @@ def signed(shape, dtype=np.float64):
     if dtype.kind in "iu":
         v = _rng.integers(1, 5, shape) * (_rng.choice([-1, 1], shape) if dtype.kind == "i" else 1)
         return v.astype(dtype)
+    if dtype.kind == "c":
+        return (signed(shape) + 1j * signed(shape)).astype(dtype)
     return (_rng.uniform(0.5, 2.0, shape) * _rng.choice([-1.0, 1.0], shape)).astype(dtype)
 
 

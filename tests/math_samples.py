@@ -202,6 +202,39 @@ def int_bool_samples() -> list[MathSample]:
     return out
 
 
+def cplx(shape, dtype):
+    """Complex values with both parts ±[0.5, 2)."""
+    part = np.float32 if np.dtype(dtype) == np.complex64 else np.float64
+    return (signed(shape, part) + 1j * signed(shape, part)).astype(dtype)
+
+
+def complex_samples(dtype) -> list[MathSample]:
+    """complex64/complex128 through the elementwise ops, with real operands and Python complex scalars (NumPy's
+    promotion decides the result dtype) in several layouts."""
+    part = np.float32 if np.dtype(dtype) == np.complex64 else np.float64
+    a, b, r = cplx((3, 4), dtype), cplx((3, 4), dtype), signed((3, 4), part)
+    tag = np.dtype(dtype).name
+    out = [MathSample(f"aten::{op}", f"{expr}", args, note=f"{tag}-{note}") for op, expr, args, note in (
+        ("add", "a0 + a1", (a, b), "contiguous"), ("sub", "a0 - a1", (a.T, b[::-1].T), "transposed"),
+        ("mul", "a0 * a1", (a, r), "complex*real"), ("mul", "a0 * 2j", (r, 2j), "real*1j"),
+        ("add", "a0 + (1 - 0.5j)", (a[:, ::2], 1 - 0.5j), "step+scalar"),
+        ("div", "a0 / a1", (a, b), "contiguous"), ("div", "a0 / a1", (a, b[:1]), "broadcast"),
+        ("div", "a0 / a1", (r, np.asarray(b[1, 2])), "real/0d"), ("div", "a0 / 3", (cplx((0, 4), dtype), 3), "empty"),
+        ("mul", "a0 * a1", (a, np.int32(3) * np.ones((3, 1), np.int32)), "complex*int"),
+        ("neg", "-a0", (a,), "neg"), ("abs", "np.abs(a0)", (a,), "abs"), ("abs", "abs(a0)", (a.T,), "builtin"),
+        ("conj", "np.conj(a0)", (a,), "conj"), ("conj", "a0.conjugate()", (r,), "real"),
+        ("real", "np.real(a0)", (a,), "real"), ("imag", "np.imag(a0)", (a,), "imag"),
+        ("imag", "np.imag(a0)", (r,), "of-real"), ("real", "np.real(a0)", (np.asarray(a[0, 0]),), "0d"),
+        ("exp", "np.exp(a0)", (a,), "exp"), ("sqrt", "np.sqrt(a0)", (a,), "sqrt"), ("log", "np.log(a0)", (a,), "log"),
+        ("square", "np.square(a0)", (a,), "square"), ("eq", "a0 == a1", (a, np.where(r > 0, a, b)), "eq"),
+        ("ne", "a0 != a1", (a, np.where(r > 0, a, b)), "ne"), ("lt", "a0 < a1", (a, b), "lt"),
+        ("ge", "a0 >= a1", (a, np.where(r > 0, a, b)), "ge"), ("isfinite", "np.isfinite(a0)", (a,), "isfinite"),
+        ("isnan", "np.isnan(a0)", (a,), "isnan"), ("logical_not", "np.logical_not(a0)", (a * (r > 0),), "not"),
+        ("where", "np.where(a0, a1, 1j)", (r > 0, a, 1j), "where"),
+    )]
+    return out
+
+
 def special_inputs(dtype) -> np.ndarray:
     """NaN, ±inf, ±0, subnormals, the largest values and huge trigonometric arguments."""
     fi = np.finfo(dtype)
@@ -214,3 +247,4 @@ def special_inputs(dtype) -> np.ndarray:
 SAMPLES: list[MathSample] = [s for dtype in (np.float32, np.float64)
                              for build in (unary_samples, binary_samples, composite_samples) for s in build(dtype)]
 SAMPLES += int_bool_samples()
+SAMPLES += [s for dtype in (np.complex64, np.complex128) for s in complex_samples(dtype)]

@@ -66,7 +66,7 @@ def assert_matches(got, expected, case: Case) -> None:
     got, expected = np.asarray(got), np.asarray(expected)
     assert got.dtype == expected.dtype, f"{case.id}: dtype {got.dtype} != {expected.dtype}"
     assert got.shape == expected.shape, f"{case.id}: shape {got.shape} != {expected.shape}"
-    if expected.dtype.kind != "f":
+    if expected.dtype.kind not in "fc":
         np.testing.assert_array_equal(got, expected, err_msg=case.id)
     elif OPS[case.op].kind in (REDUCTION, MATMUL) and case.op not in ("aten::max", "aten::min") \
             and case.fn is not None:

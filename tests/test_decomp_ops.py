@@ -9,6 +9,7 @@ import test_decomp_indexing
 import test_decomp_manipulation
 import test_decomp_products
 import test_decomp_reductions
+import test_decomp_ufuncs
 from decomp_check import assert_same, signed, uncovered
 
 import jitc
@@ -16,15 +17,16 @@ from jitc.ops import OPS
 from jitc.ops.registry import COMPOSITE
 
 FAMILIES = (test_decomp_creation, test_decomp_indexing, test_decomp_manipulation, test_decomp_products,
-            test_decomp_reductions)
+            test_decomp_reductions, test_decomp_ufuncs)
 
 
 def test_every_new_op_has_samples():
     samples = [s for family in FAMILIES for s in family.SAMPLES]
     # np::index is scripted x[i, j] (test_decomp_indexing); np.array is scripting-only (below: a trace reads
     # np.array(proxy) through __array__, which NumPy does not dispatch); index writes are statements, not
-    # expressions (np.add.at(x, i, v), x[i] += v): test_scatter.py and the index-write fuzz cover them
-    missing = uncovered(samples) - {"np::index", "np::array", "aten::index_scatter", "aten::index_assign"}
+    # expressions (np.add.at(x, i, v), x[i] += v): test_scatter.py and the index-write fuzz cover them; x.item()
+    # too (a trace bakes the scalar: test_decomp_ufuncs.test_item_is_a_python_scalar)
+    missing = uncovered(samples) - {"np::index", "np::array", "aten::index_scatter", "aten::index_assign", "np::item"}
     assert missing == set(), f"ops without samples: {sorted(missing)}"
 
 

@@ -29,10 +29,18 @@ def pytest_generate_tests(metafunc):
         first = metafunc.config.getoption("--fuzz-seed")
         n = metafunc.config.getoption("--fuzz-cases")
         metafunc.parametrize("fuzz_seed", range(first, first + n))
+    if "half_seed" in metafunc.fixturenames:  # a quarter as many programs with a float16 input
+        first = metafunc.config.getoption("--fuzz-seed")
+        n = metafunc.config.getoption("--fuzz-cases")
+        metafunc.parametrize("half_seed", range(first, first + max(n // 4, 1)))
 
 
 def test_fuzz(fuzz_seed: int, tmp_path) -> None:
     run_case(generate(fuzz_seed), tmp_path)
+
+
+def test_fuzz_half(half_seed: int, tmp_path) -> None:
+    run_case(generate(half_seed, half=True), tmp_path)
 
 
 def test_fuzz_edges(fuzz_seed: int, tmp_path) -> None:

@@ -14,7 +14,9 @@ from math_samples import SAMPLES, MathSample, special_inputs
 
 import jitc
 
-RTOL = {np.dtype(np.float32): 2e-6, np.dtype(np.float64): 1e-12}
+# complex: relative to |expected| (our exp/log/sqrt/abs of complex are within 3 eps of NumPy's, tests/test_complex.py)
+RTOL = {np.dtype(np.float32): 2e-6, np.dtype(np.float64): 1e-12, np.dtype(np.complex64): 2e-6,
+        np.dtype(np.complex128): 1e-12}
 GROUP = 24  # samples per generated function: one compilation checks many ops
 
 
@@ -22,10 +24,11 @@ def assert_same(got, expected, what: str) -> None:
     got, expected = np.asarray(got), np.asarray(expected)
     assert got.dtype == expected.dtype, f"{what}: dtype {got.dtype} != {expected.dtype}"
     assert got.shape == expected.shape, f"{what}: shape {got.shape} != {expected.shape}"
-    if expected.dtype.kind == "f":
+    if expected.dtype.kind in "fc":
         np.testing.assert_allclose(got, expected, rtol=RTOL[expected.dtype], atol=0, equal_nan=True, err_msg=what)
-        same_zero = (expected != 0) | (np.signbit(got) == np.signbit(expected))
-        assert same_zero.all(), f"{what}: signed zeros differ"
+        for g, e in ((got, expected),) if expected.dtype.kind == "f" else ((got.real, expected.real),
+                                                                          (got.imag, expected.imag)):
+            assert ((e != 0) | (np.signbit(g) == np.signbit(e))).all(), f"{what}: signed zeros differ"
     else:
         np.testing.assert_array_equal(got, expected, err_msg=what)
 

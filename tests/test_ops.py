@@ -30,7 +30,8 @@ from jitc.types import ListType, ScalarType, TensorType, type_of_constant
 
 pytestmark = pytest.mark.usefixtures("interpreter_only")
 
-RTOL = {np.dtype(np.float32): 1e-6, np.dtype(np.float64): 1e-12}
+RTOL = {np.dtype(np.float32): 1e-6, np.dtype(np.float64): 1e-12, np.dtype(np.complex64): 1e-6,
+        np.dtype(np.complex128): 1e-12}
 
 # Ops that no trace can contain, so their samples have no user spelling (fn=None): they are checked through
 # hand-built graphs (impl, infer, interpreter) only. Scripting emits them.

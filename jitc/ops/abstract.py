@@ -5,9 +5,9 @@ import numpy as np
 
 from ..errors import IntegerOverflowError, ShapeError
 from ..symbolic import Sym, broadcast_symbolic, is_symbolic
-from ..types import BOOL, FLOAT, INT, TENSOR, ListType, ScalarType, TensorType, Type
+from ..types import BOOL, COMPLEX, FLOAT, INT, TENSOR, ListType, ScalarType, TensorType, Type
 
-_STAND_IN = {"int": 1, "float": 1.0, "bool": True}
+_STAND_IN = {"int": 1, "float": 1.0, "complex": 1j, "bool": True}
 
 
 def stand_in(arg, ndim: int = 0):
@@ -22,7 +22,7 @@ def stand_in(arg, ndim: int = 0):
 
 def scalar_type_of(value) -> ScalarType:
     kind = np.asarray(value).dtype.kind
-    return BOOL if kind == "b" else INT if kind in "iu" else FLOAT
+    return BOOL if kind == "b" else INT if kind in "iu" else COMPLEX if kind == "c" else FLOAT
 
 
 def is_unknown(arg) -> bool:
@@ -74,7 +74,7 @@ def tensor(dtype, shape) -> TensorType:
 def infer_elementwise(op, *args) -> Type:
     """NumPy broadcasting and NEP 50 promotion; all-scalar inputs give a scalar."""
     tensors = [a for a in args if isinstance(a, TensorType)]
-    if not tensors and any(isinstance(a, (ScalarType, int, float)) for a in args):
+    if not tensors and any(isinstance(a, (ScalarType, int, float, complex)) for a in args):
         if op.python is not None:  # Python's result type (True + True is an int), from values of the same types
             return scalar_type_of(op.python(*(stand_in(a if isinstance(a, Type) else scalar_type_of(a))
                                               for a in args)))

@@ -6,7 +6,7 @@ import operator
 import numpy as np
 
 from .abstract import infer_elementwise
-from .registry import BOUNDS, CONDITION, ELEMENTWISE, OPERANDS, REQUIRED, RESULT, OpDef, register, traceable
+from .registry import BOUNDS, CONDITION, ELEMENTWISE, INPUT, OPERANDS, REQUIRED, RESULT, OpDef, register, traceable
 
 R = REQUIRED
 BINARY = (("x1", R), ("x2", R))
@@ -39,9 +39,10 @@ def binary(name, ufunc, code, emit, dunder=None, compute=RESULT, python=None, ze
                           python=python, zero_error=zero_error, overflow=overflow))
 
 
-def unary(name, fn, code, emit, functions=(), dunder=None, compute=RESULT, python=None):
+def unary(name, fn, code, emit, functions=(), dunder=None, compute=RESULT, python=None, methods=()):
     return register(OpDef(f"aten::{name}", ELEMENTWISE, fn, UNARY, infer_elementwise, code, emit,
-                          functions=functions, dunders=(dunder,) if dunder else (), compute=compute, python=python))
+                          functions=functions, methods=methods, dunders=(dunder,) if dunder else (), compute=compute,
+                          python=python))
 
 
 binary("add", np.add, "{0} + {1}", lambda b, x, y: b.add(x, y), "__add__", python=operator.add, overflow="sadd")
@@ -69,7 +70,7 @@ binary("logical_or", np.logical_or, "np.logical_or({0}, {1})", lambda b, x, y: b
        compute=OPERANDS)
 
 unary("neg", np.negative, "-{0}", lambda b, x: b.neg(x), (np.negative,), "__neg__", python=operator.neg)
-unary("abs", np.abs, "np.abs({0})", lambda b, x: b.abs(x), (np.abs, np.absolute), "__abs__")
+unary("abs", np.abs, "np.abs({0})", lambda b, x: b.abs(x), (np.abs, np.absolute), "__abs__", INPUT)  # |complex| is real
 unary("bitwise_not", np.invert, "~{0}", lambda b, x: b.bitnot(x), (np.invert,), "__invert__")
 unary("logical_not", np.logical_not, "np.logical_not({0})", lambda b, x: b.logical_not(x), (np.logical_not,),
       compute=OPERANDS)

@@ -8,7 +8,7 @@ import numpy as np
 from ..errors import JitcError
 from .abstract import infer_elementwise
 from .elementwise import binary, unary
-from .registry import ELEMENTWISE, OPERANDS, REQUIRED, OpDef, register
+from .registry import ELEMENTWISE, INPUT, OPERANDS, REQUIRED, OpDef, register
 
 R = REQUIRED
 
@@ -29,6 +29,12 @@ unary("square", np.square, "np.square({0})", lambda b, x: b.mul(x, x), (np.squar
 for _name in ("isnan", "isinf", "isfinite", "signbit"):
     _fn = getattr(np, _name)
     unary(_name, _fn, f"np.{_name}({{0}})", lambda b, x, _n=_name: b.ufunc(_n, x), (_fn,), compute=OPERANDS)
+
+# complex parts: np.real/np.imag of a real array are the array itself and zeros (copies here, views in NumPy)
+unary("real", np.real, "np.real({0})", lambda b, x: b.ufunc("real", x), (np.real,), compute=INPUT)
+unary("imag", np.imag, "np.imag({0})", lambda b, x: b.ufunc("imag", x), (np.imag,), compute=INPUT)
+unary("conj", np.conjugate, "np.conjugate({0})", lambda b, x: b.ufunc("conjugate", x), (np.conjugate,),
+      methods=("conj", "conjugate"))
 
 for _name in ("heaviside", "fmax", "fmin", "fmod", "copysign"):
     binary(_name, getattr(np, _name), f"np.{_name}({{0}}, {{1}})", lambda b, x, y, _n=_name: b.ufunc(_n, x, y))

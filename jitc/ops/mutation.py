@@ -20,6 +20,8 @@ from .registry import ELEMENTWISE, OPS, REQUIRED, OpDef, register
 R = REQUIRED
 SCATTER = "scatter"
 WRITE_STEPS = ("select", "slice", "unsqueeze", "transpose")
+# NumPy's x.real and x.imag are views of x; jitc computes them as new arrays, so writing into one is refused
+PART_OPS = ("aten::real", "aten::imag")
 
 
 def view_step(a: np.ndarray, step: tuple) -> np.ndarray:

@@ -24,6 +24,7 @@ RESULT = "result"          # all to the output dtype (arithmetic, math, casts)
 OPERANDS = "operands"      # to their common NumPy promotion; the emitter gives the bool result (comparisons, logic)
 CONDITION = "condition"    # the first to bool, the others to the output dtype (where)
 BOUNDS = "bounds"          # as RESULT, but Python ints beyond an int dtype's range clamp to it (clip drops them)
+INPUT = "input"            # to their common promotion; the emitter gives the output dtype (abs, real, imag of complex)
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,26 @@ def op_for_function(fn) -> OpDef | None:
     return FUNCTIONS.get(id(fn))
 
 
+def ufunc_method(ufunc, method: str) -> Callable[..., Any]:
+    """The one function that stands for `np.<ufunc>.<method>` (`np.add.outer`) in the op table: NumPy makes a new
+    bound method at every attribute access, so the table cannot key on those. Calling it calls NumPy's."""
+    key = (ufunc.__name__, method)
+    if key not in UFUNC_METHODS:
+        def spelling(*args, **kwargs):
+            return getattr(ufunc, method)(*args, **kwargs)
+
+        spelling.__name__ = spelling.__qualname__ = f"{ufunc.__name__}.{method}"
+        spelling.__module__ = "numpy"  # numpy_name() spells it np.add.outer
+        UFUNC_METHODS[key] = spelling
+    return UFUNC_METHODS[key]
+
+
+def op_for_ufunc_method(ufunc, method: str) -> OpDef | None:
+    spelling = UFUNC_METHODS.get((getattr(ufunc, "__name__", None), method))
+    return None if spelling is None else op_for_function(spelling)
+
+
+UFUNC_METHODS: dict[tuple[str, str], Callable[..., Any]] = {}  # (ufunc name, method) -> its spelling
 FUNCTIONS: dict[int, OpDef] = {}   # id(callable) -> op; ids because ufuncs are not all hashable alike
 METHODS: dict[str, OpDef] = {}
 DUNDERS: dict[str, OpDef] = {}

@@ -16,6 +16,7 @@ from ..ops import DUNDERS, METHODS, OPS
 from ..ops.decomp import NeedsShapes, Symbolic, SymbolicGraph
 from ..ops.decomp.indexing import getitem, index_spec
 from ..ops.decomp.symbolic import basic_index
+from ..ops.registry import ufunc_method
 from ..script_module import ScriptModule
 from ..types import INT, NONE, TENSOR, ListType, TensorType, TupleType
 from .calls import CallCompiler
@@ -42,7 +43,8 @@ BINARY = {ast.Add: (operator.add, "__add__"), ast.Sub: (operator.sub, "__sub__")
 COMPARE = {ast.Eq: (operator.eq, "__eq__"), ast.NotEq: (operator.ne, "__ne__"), ast.Lt: (operator.lt, "__lt__"),
            ast.LtE: (operator.le, "__le__"), ast.Gt: (operator.gt, "__gt__"), ast.GtE: (operator.ge, "__ge__")}
 UNARY = {ast.USub: (operator.neg, "__neg__"), ast.Invert: (operator.invert, "__invert__")}
-ARRAY_ATTRS = ("T", "shape", "ndim", "size", "dtype")
+UFUNC_METHOD_NAMES = ("outer", "reduce", "accumulate", "reduceat", "at")
+ARRAY_ATTRS = ("T", "real", "imag", "shape", "ndim", "size", "dtype")
 GRIDS = (type(np.mgrid), type(np.ogrid))
 ARRAY_METHODS = ("reshape", "transpose", *METHODS)
 
@@ -70,8 +72,8 @@ class ExpressionCompiler(CallCompiler):
     def visit_Constant(self, node: ast.Constant):
         if is_constant(node.value) or node.value is Ellipsis:
             return node.value
-        raise self.error(node, f"{type(node.value).__name__} constants are not supported (use int, float, bool, "
-                               "str or None)")
+        raise self.error(node, f"{type(node.value).__name__} constants are not supported (use int, float, complex, "
+                               "bool, str or None)")
 
     def visit_Name(self, node: ast.Name):
         if node.id in self.env:
@@ -193,6 +195,8 @@ class ExpressionCompiler(CallCompiler):
             return self.python_object(getattr(base, attr), node, f"{base.__name__}.{attr}")
         if isinstance(base, np.ufunc) and attr == "at":  # np.add.at(a, indices, b): a write (mutation.py)
             return base.at
+        if isinstance(base, np.ufunc) and attr in UFUNC_METHOD_NAMES:  # np.add.outer: one callable per method
+            return ufunc_method(base, attr)
         if isinstance(base, dict) and attr in ("values", "keys", "items"):  # self._modules.values()
             return Builtin(attr, lambda args, kwargs, n: tuple(getattr(base, attr)()))
         raise self.error(node, f"'.{attr}' of {self.describe(base)} is not supported in scripted code")
@@ -200,6 +204,8 @@ class ExpressionCompiler(CallCompiler):
     def array_attr(self, x: Value, attr: str, node: ast.AST):
         if attr == "T":
             return self.call_op(OPS["aten::transpose"], [x], {}, node)
+        if attr in ("real", "imag"):
+            return self.call_op(OPS[f"aten::{attr}"], [x], {}, node)
         if attr == "shape":
             return ShapeOf(x)
         if attr == "ndim":

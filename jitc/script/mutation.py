@@ -21,7 +21,7 @@ from ..builder import insert_op
 from ..indexing import index_steps
 from ..ir import Block, Node, Value
 from ..ops import OPS, op_for_function
-from ..ops.mutation import WRITE_STEPS
+from ..ops.mutation import PART_OPS, WRITE_STEPS
 from ..ops.registry import ELEMENTWISE, VIEW
 from ..ops.scatter import UFUNCS
 from ..types import TensorType, TupleType
@@ -236,6 +236,10 @@ class MutationCompiler:
     def write(self, ref: MemRef, steps: tuple, value, node: ast.AST, casting: str = "unsafe") -> Value:
         """`<ref>[steps] = value`: a new version of ref's root."""
         steps = ref.steps + tuple(steps)
+        origin = self.origins[ref.key].node
+        if origin is not None and origin.kind in PART_OPS:
+            raise self.error(node, "writing into .real or .imag (a view of the complex array in NumPy) is not "
+                                   "supported in compiled code")
         for step in steps:
             if step[0] not in WRITE_STEPS:
                 raise self.error(node, f"writing through a view made by {step[0]} is not supported in scripted "

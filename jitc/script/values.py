@@ -10,7 +10,7 @@ import numpy as np
 from ..ir import Value
 from ..types import TENSOR, TensorType, TupleType, Type
 
-CONSTANT_TYPES = (bool, int, float, str, type(None))
+CONSTANT_TYPES = (bool, int, float, complex, str, type(None))
 
 
 def is_constant(v) -> bool:

@@ -1,10 +1,11 @@
 """Random NumPy programs over jitc's op table, written as real Python source (so script and trace can read it).
 
-A program is `def prog(a0, ..., s)`: array inputs with broadcast-compatible shapes and float32/float64 dtypes, an
-optional Python float `s`, then a chain of statements (elementwise ops, Python scalars, comparisons + where,
-reductions with axis/keepdims, matmul, and, for scripting, `if x.sum() > 0` and `for i in range(n)` loops that
-carry arrays). The generator tracks every variable's shape and dtype (NumPy's promotion decides), so the
-programs it writes are valid NumPy. Everything derives from one seed: the same seed gives the same program.
+A program is `def prog(a0, ..., s)`: array inputs with broadcast-compatible shapes and float32/float64 dtypes (a
+float16 first input in test_fuzz_half), an optional Python float `s`, then a chain of statements (elementwise ops,
+Python scalars, comparisons + where, reductions with axis/keepdims, matmul, complex numbers, and, for scripting,
+`if x.sum() > 0` and `for i in range(n)` loops that carry arrays). The generator tracks every variable's shape
+and dtype (NumPy's promotion decides), so the programs it writes are valid NumPy. Everything derives from one
+seed: the same seed gives the same program.
 """
 from __future__ import annotations
 
@@ -25,6 +26,13 @@ BINARY = ("{} + {}", "{} - {}", "{} * {}", "{} / {}", "np.maximum({}, {})", "np.
 COMPARE = ("{} > {}", "{} < {}", "{} >= {}", "{} <= {}", "{} == {}", "{} != {}")
 SCALARS = ("0.5", "2.0", "-1.25", "3", "1e-3", "0.0", "-7", "1e4")
 REDUCE = ("sum", "mean", "max", "min")
+# complex numbers: made from float variables, combined, and brought back to floats (the rest stays real). The
+# complex literal comes second: `1j * np.float64(x)` is a Python complex (complex.__mul__ takes a float subclass).
+# exp's arguments are bounded: cos and sin of a huge part amplify its last-bit differences without limit.
+TO_COMPLEX = ("{0} + {1} * 1j", "{0} * (0.5 - 1.5j)", "{1} - 0.25j", "np.exp(np.tanh({0}) * 0.5j) * {1}")
+COMPLEX_OPS = ("{0} * {1}", "{0} + {1}", "{0} - {1}", "{0} / {1}", "np.exp({0} / (np.abs({0}) + 1.0))",
+               "np.sqrt({0})", "np.conj({0}) * {1}", "-{0}", "{0} * {0}", "np.log({0} + 3.0)")
+TO_REAL = ("np.abs({})", "{}.real", "{}.imag", "np.real({0} * np.conj({0}))", "np.angle({})", "{}.sum().real")
 
 
 @dataclass
@@ -115,6 +123,22 @@ class Generator:
             self.new(form.format(x.name, y.name), shape, _promote(x.dtype, y.dtype),
                      x.exact and y.exact and form.startswith("np.m"))
 
+    def complex_chain(self) -> None:
+        """A float variable made complex, a few complex ops on it (NumPy's promotion decides the dtypes), and a
+        float result of it (abs, real, imag, angle)."""
+        x = self.pick(self.float_vars()[-4:])
+        others = [v for v in self.float_vars() if _broadcast(v.shape, x.shape) is not None]
+        y = self.pick(others)
+        shape = _broadcast(x.shape, y.shape)
+        z = self.new(self.pick(TO_COMPLEX).format(x.name, y.name), shape, _promote(x.dtype, y.dtype, np.complex64))
+        for _ in range(int(self.rng.integers(1, 4))):
+            w = self.pick([v for v in self.vars if v.dtype.kind == "c" and v.shape == z.shape])
+            z = self.new(self.pick(COMPLEX_OPS).format(z.name, w.name), shape, _promote(z.dtype, w.dtype))
+        form = self.pick(TO_REAL)
+        real = np.dtype(np.float32 if z.dtype == np.complex64 else np.float64)
+        self.new(form.format(z.name), () if form.endswith(".sum().real") else shape, real)
+        self.accumulates = self.accumulates or form.endswith(".sum().real")
+
     def where(self) -> None:
         """np.where on a comparison of exact values (a rounding difference must not flip the condition)."""
         exact = [v for v in self.float_vars() if v.exact]
@@ -159,7 +183,7 @@ class Generator:
         self.accumulates = self.accumulates or name in ("sum", "mean")
 
     def matmul(self) -> None:
-        two = [v for v in self.float_vars() if len(v.shape) in (2, 3)]
+        two = [v for v in self.float_vars() if len(v.shape) in (2, 3) and v.dtype != np.float16]  # not native
         if not two:
             return self.elementwise()
         x = self.pick(two)
@@ -248,13 +272,14 @@ class Generator:
             shapes.append(tuple(s))
         return base, shapes
 
-    def program(self, allow_control_flow: bool = True) -> Program:
+    def program(self, allow_control_flow: bool = True, half: bool = False) -> Program:
+        """half: the first input is float16 (computed in float32 and rounded to half op by op, as NumPy)."""
         _, shapes = self.shapes()
         all32 = self.chance(0.6)
         special_rate = float(self.rng.choice([0.0, 0.0, 0.05, 0.2]))
         args, notes, params = [], [], []
         for i, shape in enumerate(shapes):
-            dtype = np.float32 if all32 or self.chance(0.5) else np.float64
+            dtype = np.float16 if half and i == 0 else np.float32 if all32 or self.chance(0.5) else np.float64
             a, kind = layout(self.rng, shape, dtype, special_rate)
             args.append(a)
             notes.append(f"a{i}: {np.dtype(dtype).name}{list(shape)} {kind} strides={a.strides}")
@@ -276,8 +301,10 @@ class Generator:
                 self.where()
             elif r < 0.75:
                 self.reduce()
-            elif r < 0.83:
+            elif r < 0.8:
                 self.matmul()
+            elif r < 0.85:
+                self.complex_chain()
             elif allow_control_flow and r < 0.92:
                 self.branch()
             elif allow_control_flow:
@@ -306,6 +333,6 @@ def _broadcast(*shapes: tuple):
         return None
 
 
-def generate(seed: int) -> Program:
-    """The program of a seed (deterministic)."""
-    return Generator(seed).program()
+def generate(seed: int, half: bool = False) -> Program:
+    """The program of a seed (deterministic); with half, the same program with a float16 first input."""
+    return Generator(seed).program(half=half)

@@ -75,13 +75,20 @@ def compare(got, eager, ref, what: str, rule: Rule | None = None) -> None:
     if len(got) != len(eager):
         raise Mismatch(f"{what}: {len(got)} outputs, eager NumPy gives {len(eager)}")
     for k, (g, e, r) in enumerate(zip(got, eager, ref)):
-        g, e, r = np.asarray(g), np.asarray(e), np.asarray(r, np.longdouble)
+        g, e = np.asarray(g), np.asarray(e)
+        r = np.asarray(r, np.clongdouble if e.dtype.kind == "c" else np.longdouble)
         where = f"{what} output {k}"
         if g.dtype != e.dtype or g.shape != e.shape:
             raise Mismatch(f"{where}: {g.dtype}{list(g.shape)}, eager NumPy gives {e.dtype}{list(e.shape)}")
         if rule.order_decides:
             continue
         n = np.atleast_1d(np.asarray(rule.nudged[k])) if rule.nudged is not None else None
+        if e.dtype.kind == "c":  # each part as a float output
+            for part in ("real", "imag"):
+                nudged = None if n is None else getattr(n, part)
+                check_values(np.atleast_1d(getattr(g, part)), np.atleast_1d(getattr(e, part)),
+                             np.atleast_1d(getattr(r, part)), f"{where} ({part} part)", rule, nudged)
+            continue
         check_values(np.atleast_1d(g), np.atleast_1d(e), np.atleast_1d(r), where, rule, n)
 
 
@@ -168,13 +175,18 @@ class _Perturbed:
 
         def perturbed(*args, **kwargs):
             out = fn(*args, **kwargs)
-            if not isinstance(out, (np.ndarray, np.floating)) or np.asarray(out).dtype.kind != "f":
+            kind = np.asarray(out).dtype.kind if isinstance(out, (np.ndarray, np.generic)) else None
+            if kind not in ("f", "c"):
                 return out
             scale = np.abs(out)
             if name == "matmul":
                 scale = np.matmul(np.abs(args[0]), np.abs(args[1]))
-            sign = self.rng.choice(np.array([-2, 2], np.asarray(out).dtype), np.shape(out))
-            return out + sign * np.spacing(np.asarray(scale, np.asarray(out).dtype))
+            part = np.abs(np.asarray(out)).dtype  # a complex result moves in both parts
+            step = np.spacing(np.asarray(scale, part))
+            sign = self.rng.choice(np.array([-2, 2], part), np.shape(out))
+            if kind == "c":
+                return out + sign * step + 1j * self.rng.choice(np.array([-2, 2], part), np.shape(out)) * step
+            return out + sign * step
 
         return perturbed
 

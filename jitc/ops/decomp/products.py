@@ -17,7 +17,8 @@ def outer(a, b, out=None):
 
 @decomposition(np.vdot)
 def vdot(a, b):
-    return np.matmul(np.reshape(a, -1), np.reshape(b, -1))
+    a = np.reshape(a, -1)
+    return np.matmul(np.conjugate(a) if a.dtype.kind == "c" else a, np.reshape(b, -1))  # conjugates a
 
 
 def _ndim(a) -> int:

@@ -51,10 +51,14 @@ def astype(a, dtype, order="K", casting="unsafe", subok=True, copy=True):
 def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
     no_out(out, "var")
     x = a if dtype is None else a.astype(dtype)
+    if x.dtype == np.float16:  # NumPy's _var: half sums divided in half (np.mean of half divides in float32)
+        d = x - np.sum(x, axis=axis, keepdims=True) / _count(a, axis)
+        return np.sum(_squares(d), axis=axis, keepdims=keepdims) / max(_count(a, axis) - ddof, 0)
     d = x - np.mean(x, axis=axis, keepdims=True)
+    squares = _squares(d)  # |d|^2: the variance of complex values is real
     if ddof == 0:
-        return np.mean(d * d, axis=axis, keepdims=keepdims)
-    return np.sum(d * d, axis=axis, keepdims=keepdims) / max(_count(a, axis) - ddof, 0)
+        return np.mean(squares, axis=axis, keepdims=keepdims)
+    return np.sum(squares, axis=axis, keepdims=keepdims) / max(_count(a, axis) - ddof, 0)
 
 
 @decomposition(np.std, methods=("std",))
@@ -137,9 +141,17 @@ def cumprod(a, axis=None, dtype=None, out=None):
     return _scan(prims.cumprod, a, axis, dtype, out, "cumprod")
 
 
+def _squares(x):
+    """|x|^2 elementwise; of complex numbers the sum of the parts' squares, as NumPy's norm computes it."""
+    if x.dtype.kind == "c":
+        re, im = np.real(x), np.imag(x)
+        return re * re + im * im
+    return x * x
+
+
 def _vector_norm(x, ord, axis, keepdims):
     if ord is None or ord == 2:
-        return np.sqrt(np.sum(x * x, axis=axis, keepdims=keepdims))
+        return np.sqrt(np.sum(_squares(x), axis=axis, keepdims=keepdims))
     if ord == np.inf:
         return np.max(np.abs(x), axis=axis, keepdims=keepdims)
     if ord == -np.inf:
@@ -156,7 +168,7 @@ def _vector_norm(x, ord, axis, keepdims):
 def _matrix_norm(x, ord, axes, keepdims):
     row, col = axes
     if ord in (None, "fro"):
-        result = np.sqrt(np.sum(x * x, axis=axes))
+        result = np.sqrt(np.sum(_squares(x), axis=axes))
     elif ord in (1, -1):
         col = col - 1 if col > row else col
         result = (np.max if ord == 1 else np.min)(np.sum(np.abs(x), axis=row), axis=col)
@@ -174,7 +186,7 @@ def _matrix_norm(x, ord, axes, keepdims):
 def norm(x, ord=None, axis=None, keepdims=False):
     x = x * 1.0  # NumPy computes norms of integer and bool arrays in float64
     if axis is None and ord is None:
-        result = np.sqrt(np.sum(x * x))
+        result = np.sqrt(np.sum(_squares(x)))
         return result.reshape((1,) * x.ndim) if keepdims else result
     if axis is None:
         axis = tuple(range(x.ndim))

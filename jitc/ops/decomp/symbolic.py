@@ -12,7 +12,7 @@ from ...indexing import index_steps
 from ...ir import Graph, Value
 from ...types import INT, TENSOR, ListType, ScalarType, TensorType, TupleType, type_of_constant
 from ..abstract import abstract_input
-from ..registry import COMPOSITE, DUNDERS, METHODS, OPS, OpDef, bind, decompose, op_for_function
+from ..registry import COMPOSITE, DUNDERS, METHODS, OPS, OpDef, bind, decompose, op_for_function, op_for_ufunc_method
 
 ACTIVE: list[SymbolicGraph] = []  # the graphs being expanded into; primitives called on constants record there
 
@@ -131,6 +131,8 @@ class Symbolic:
         return ACTIVE[-1].record(OPS[op_name], args, kwargs)
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if method != "__call__" and op_for_ufunc_method(ufunc, method) is not None:  # np.add.outer, ...
+            return self.sg.record(op_for_ufunc_method(ufunc, method), inputs, kwargs)
         op = op_for_function(ufunc)
         if method != "__call__" or op is None or kwargs:
             raise JitcError(f"np.{ufunc.__name__} is not supported inside a decomposition")
