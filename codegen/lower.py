@@ -45,10 +45,13 @@ STACK_WORKSPACE = 64 * 1024  # larger workspaces come from the heap: threads may
 class Lowering:
     """Walks the graph once, emitting LLVM IR; `env` maps IR values to Bufs, scalars or Python constants."""
 
-    def __init__(self, graph: Graph, name: str, in_process: bool = True, dedupe_outputs: bool = True):
+    def __init__(self, graph: Graph, name: str, in_process: bool = True, dedupe_outputs: bool = True,
+                 embedded: dict | None = None):
         """in_process: the code is JIT-compiled into this process and may use its symbols (NumPy's BLAS, the
-        thread pool, the Python entry); False gives self-contained code for export."""
+        thread pool, the Python entry); False gives self-contained code for export. embedded: the values of
+        inputs built into the module (an exported model's parameters), which products may lay out up front."""
         self.graph = graph
+        self.embedded = embedded or {}
         self.module = ir.Module(name=name)
         self.name = name
         self.symbols = ProcessSymbols(self.module, name) if in_process else None
@@ -342,7 +345,8 @@ class Lowering:
         if isinstance(bias, Buf):
             emit_copy(self.module, self.b, bias, out)
         emit_matmul(self.module, self.b, _batched(a2, out_shape[:-2]), _batched(w2, out_shape[:-2]), o2,
-                    accumulate=isinstance(bias, Buf), symbols=self.symbols, threads=self.threads)
+                    accumulate=isinstance(bias, Buf), symbols=self.symbols, threads=self.threads, alloc=self.alloc,
+                    w_value=_constant_matrix(operands[1], self.embedded, transposed=op.name == "aten::linear"))
         self.env[node.output] = out
 
     # ---- control flow
@@ -532,6 +536,14 @@ def _as_matrix(buf: Buf, left: bool) -> Buf:
     if left:
         return Buf(buf.ptr, buf.dtype, (1,) + buf.shape, (0,) + buf.strides)
     return Buf(buf.ptr, buf.dtype, buf.shape + (1,), buf.strides + (0,))
+
+
+def _constant_matrix(v: Value, embedded: dict, transposed: bool) -> np.ndarray | None:
+    """The value of a constant 2-D right operand (an exported model's weight), as the product reads it."""
+    value = v.node.attrs.get("value") if v.node is not None and v.node.kind == "prim::Constant" else embedded.get(v)
+    if not isinstance(value, np.ndarray) or value.ndim != 2:
+        return None
+    return value.T if transposed else value
 
 
 def _broadcast_batch(a: tuple, b: tuple) -> tuple:

@@ -11,6 +11,8 @@ import os
 import numpy as np
 from llvmlite import ir
 
+from .constants import constant_array
+from .gemm import batch_offsets, emit_gemm, gemm_fits, lanes, pack_constant
 from .gemv import emit_gemv
 from .kernel import call_kernel, kernel_function
 from .loops import Buf, for_range, i64, pointer_type
@@ -70,10 +72,11 @@ def _blas_layout(buf: Buf):
 
 
 def emit_matmul(module: ir.Module, b: ir.IRBuilder, a: Buf, w: Buf, out: Buf, accumulate: bool,
-                symbols=None, threads: int = 1) -> None:
+                symbols=None, threads: int = 1, alloc=None, w_value: np.ndarray | None = None) -> None:
     """out[..., i, j] (+)= sum_k a[..., i, k] * w[..., k, j]; all three are 2-D or batched with equal batch dims
     (the caller broadcasts batch dims with zero strides). With `symbols` (a ProcessSymbols), large float
-    products call NumPy's BLAS through the process-symbol table; without, everything is our own loops."""
+    products call NumPy's BLAS through the process-symbol table; without, our GEMM (gemm.py, given `alloc` for
+    its scratch) or plain loops. `w_value`: w's value when it is a constant (laid out for the GEMM up front)."""
     m, k = a.shape[-2:]
     n = w.shape[-1]
     batch = out.shape[:-2]
@@ -86,24 +89,20 @@ def emit_matmul(module: ir.Module, b: ir.IRBuilder, a: Buf, w: Buf, out: Buf, ac
     if gemm and la and lw and a.dtype == w.dtype == out.dtype and out.contiguous:
         _call_blas(b, symbols.load(b, "blas", out.dtype.str), a, w, out, la, lw, accumulate)
         return
+    if alloc is not None and gemm_fits(a, w, out):
+        packed = None
+        if w_value is not None and not batch:
+            packed = constant_array(module, b, pack_constant(w_value, 2 * lanes(out.dtype)))
+        emit_gemm(module, b, a, w, out, accumulate, alloc, threads, symbols, packed)
+        return
     fn, (pa, pw, po), _ = kernel_function(module, "matmul", [a, w, out], [])
     kb = ir.IRBuilder(fn.append_basic_block("entry"))
     nbatch = int(np.prod(batch, dtype=np.int64)) if batch else 1
     with for_range(kb, nbatch, "batch") as bi:
-        offs = _batch_offsets(kb, bi, batch, [pa, pw, po])
+        offs = batch_offsets(kb, bi, batch, [pa, pw, po])
         _matmul_2d(kb, pa, pw, po, offs, m, n, k, accumulate)
     kb.ret_void()
     call_kernel(b, fn, [a, w, out], [])
-
-
-def _batch_offsets(b, flat, batch: tuple, bufs: list[Buf]) -> list:
-    offs = [i64(0)] * len(bufs)
-    rem = flat
-    for d in reversed(range(len(batch))):
-        idx = b.urem(rem, i64(batch[d])) if d else rem
-        rem = b.udiv(rem, i64(batch[d]))
-        offs = [b.add(o, b.mul(idx, i64(buf.strides[d]))) for o, buf in zip(offs, bufs)]
-    return offs
 
 
 def _packed(b, w: Buf, ow, n: int, k: int) -> Buf | None:

@@ -81,7 +81,9 @@ def export(fn_or_module, example_inputs, path_prefix) -> ExportedFiles:
     values = executor._arguments(args)
     specialized = executor.prepare(values)
     n_user = len(args)
-    lowering = Lowering(specialized, f"{name}_graph", in_process=False, dedupe_outputs=False)  # out0, out1...
+    embedded = dict(zip(specialized.inputs[n_user:], values[n_user:]))
+    lowering = Lowering(specialized, f"{name}_graph", in_process=False, dedupe_outputs=False,  # out0, out1...
+                        embedded=embedded)
     llvm_module = lowering.run()
     user_types = [v.type if isinstance(v.type, TensorType) else type(a) for v, a in
                   zip(specialized.inputs[:n_user], args)]
