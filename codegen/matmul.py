@@ -1,6 +1,6 @@
-"""Matrix products. Large float products call the BLAS NumPy already loaded (OpenBLAS's ILP64 cblas);
-small ones, and exported code, use loops LLVM vectorizes. `linear` pre-fills the output with the bias so the
-product accumulates on top of it (BLAS beta=1): the bias add costs no extra pass."""
+"""Matrix products. Large float products call the BLAS NumPy already loaded (OpenBLAS's ILP64 cblas); smaller
+ones, and exported code, run our GEMM (gemm.py), tiny and integer ones loops LLVM vectorizes. `linear` pre-fills
+the output with the bias so the product accumulates on top of it (BLAS beta=1): the bias add costs no extra pass."""
 from __future__ import annotations
 
 import ctypes
@@ -19,7 +19,7 @@ from .loops import Buf, for_range, i64, pointer_type
 from .scalar import F32, F64, I32, I64, ScalarBuilder, cast, load, storage_type, store
 
 PACK_MAX_BYTES = 64 * 1024
-BLAS_MIN_FLOPS = 48 ** 3  # below this, call overhead and threading cost more than our loops
+BLAS_MIN_FLOPS = 1 << 25  # below this our GEMM (gemm.py, on our threads) beats a BLAS call; above, BLAS packs better
 _FAST = ("reassoc", "contract", "nsz")
 ROW_MAJOR, NO_TRANS, TRANS = 101, 111, 112
 
