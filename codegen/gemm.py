@@ -8,7 +8,7 @@ micro-kernel keeps an MR x NR tile of the output in 2*MR vector registers and, f
 elements of a against the strip's two vectors (2*MR FMAs per 2 vector loads). k runs in blocks of KC, so a
 strip's block (16 KB) stays in L1 while every row tile passes over it. Tiles at the edges (rows past m, columns
 past n) run on a scratch tile and copy their valid part back; rows past m read the last row of a (their results
-are dropped), so nothing is read or written out of bounds. Threads split (batch, strip) pairs."""
+are dropped), so nothing is read or written out of bounds. Threads split (batch, strip, block of row tiles)."""
 from __future__ import annotations
 
 import numpy as np
@@ -22,7 +22,9 @@ from .scalar import I1, I32, I64, value_type
 VECTOR_BYTES = 64
 MR = 8  # rows of a tile: 2*MR accumulators + 2 strip vectors + 1 broadcast fit the 32 zmm registers
 STRIP_BLOCK_BYTES = 16 * 1024  # KC rows of a strip: a quarter of L1 (32 KB on Zen 4)
+WORK_ITEMS_PER_THREAD = 4
 GEMM_MIN_FLOPS = 16 ** 3  # below this the plain loops of matmul.py are as fast
+PARALLEL_MIN_FLOPS = 1 << 18  # about 3 us on one core: less is not worth waking the pool
 _INDEX = np.dtype(np.int64)
 
 
@@ -55,6 +57,20 @@ class _Shape:
         self.strips = -(-self.n // self.nr)
         self.full_strips = self.n // self.nr
         self.tiles = -(-self.m // self.mr)
+        self.row_blocks, self.tiles_per_block = 1, self.tiles
+
+    def split_rows(self, threads: int) -> None:
+        """Blocks of row tiles as further work items when (batch, strip) pairs are too few to keep `threads`
+        busy (9 strips on 2 threads leave one waiting for a strip's time)."""
+        pairs = self.nbatch * self.strips
+        if threads > 1 and pairs < threads * WORK_ITEMS_PER_THREAD:
+            blocks = min(self.tiles, -(-threads * WORK_ITEMS_PER_THREAD // pairs))
+            self.tiles_per_block = -(-self.tiles // blocks)
+            self.row_blocks = -(-self.tiles // self.tiles_per_block)
+
+    @property
+    def items(self) -> int:
+        return self.nbatch * self.strips * self.row_blocks
 
 
 def pack_constant(w: np.ndarray, nr: int) -> np.ndarray:
@@ -71,11 +87,15 @@ def emit_gemm(module: ir.Module, b: ir.IRBuilder, a: Buf, w: Buf, out: Buf, accu
     """out (+)= a @ w; all three 2-D or batched with equal batch dims (zero strides broadcast). `packed`: w
     already laid out by pack_constant (2-D only). `alloc(dtype, shape)` gives the caller's scratch memory."""
     s = _Shape(a, w, out)
+    if s.nbatch * s.m * s.n * s.k < PARALLEL_MIN_FLOPS:
+        threads = 1
+    if symbols is not None:
+        s.split_rows(threads)
     in_place = packed is None and w.strides[-1] == 1
     if packed is not None:
         slots = 0
-    else:
-        slots = s.nbatch * (int(s.strips != s.full_strips) if in_place else s.strips)
+    else:  # a strip's copy per work item: in place, only the items of the partial strip make one
+        slots = s.nbatch * s.row_blocks if in_place and s.strips != s.full_strips else 0 if in_place else s.items
     scratch = alloc(s.dtype, (max(slots, 1) * s.k * s.nr,)) if slots else None
     bufs = [a, w, out] + ([packed] if packed is not None else []) + ([scratch] if scratch is not None else [])
     fn, params, (lo, hi) = kernel_function(module, "gemm", bufs, [_INDEX, _INDEX])
@@ -89,10 +109,12 @@ def emit_gemm(module: ir.Module, b: ir.IRBuilder, a: Buf, w: Buf, out: Buf, accu
     tile.align = VECTOR_BYTES
     tile = kb.bitcast(tile, pa.ptr.type)
     with for_range(kb, hi, "item", lo) as item:
-        bi = kb.udiv(item, i64(s.strips)) if s.nbatch > 1 else i64(0)
-        strip = kb.urem(item, i64(s.strips)) if s.nbatch > 1 else item
+        block = kb.urem(item, i64(s.row_blocks))
+        pair = kb.udiv(item, i64(s.row_blocks))
+        bi, strip = kb.udiv(pair, i64(s.strips)), kb.urem(pair, i64(s.strips))
         oa, ow, oo = batch_offsets(kb, bi, s.batch, [pa, pw, po])
-        source, row_stride = _strip_source(kb, s, pw, ow, pp, ps, bi, item, strip, in_place)
+        slot = kb.add(kb.mul(bi, i64(s.row_blocks)), block) if in_place else item
+        source, row_stride = _strip_source(kb, s, pw, ow, pp, ps, slot, strip, in_place)
         col = kb.mul(strip, i64(s.nr))
         cols = _min(kb, i64(s.nr), kb.sub(i64(s.n), col))
         with for_range(kb, -(-s.k // s.kc), "kblock") as kblock:
@@ -100,7 +122,8 @@ def emit_gemm(module: ir.Module, b: ir.IRBuilder, a: Buf, w: Buf, out: Buf, accu
             kc = _min(kb, i64(s.kc), kb.sub(i64(s.k), p0))
             fresh = ir.Constant(I1, 0) if accumulate else kb.icmp_unsigned("==", kblock, i64(0))
             b_at = kb.gep(source, [kb.mul(p0, row_stride)])
-            with for_range(kb, s.tiles, "tile") as t:
+            first = kb.mul(block, i64(s.tiles_per_block))
+            with for_range(kb, _min(kb, i64(s.tiles), kb.add(first, i64(s.tiles_per_block))), "tile", first) as t:
                 row = kb.mul(t, i64(s.mr))
                 rows = _min(kb, i64(s.mr), kb.sub(i64(s.m), row))
                 a_at = pa.at(kb, kb.add(oa, kb.add(kb.mul(row, i64(pa.strides[-2])), kb.mul(p0, i64(pa.strides[-1])))))
@@ -114,14 +137,14 @@ def emit_gemm(module: ir.Module, b: ir.IRBuilder, a: Buf, w: Buf, out: Buf, accu
                         kb.call(micro, [a_at, rows, b_at, row_stride, tile, i64(s.nr), kc, fresh])
                         _copy_tile(kb, tile, s.nr, c_at, po.strides[-2], rows, cols)
     kb.ret_void()
-    emit_parallel_call(module, b, fn, kernel_args(b, bufs, []), s.nbatch * s.strips, threads, symbols)
+    emit_parallel_call(module, b, fn, kernel_args(b, bufs, []), s.items, threads, symbols)
 
 
 def _min(kb, x, y):
     return kb.select(kb.icmp_signed("<", x, y), x, y)
 
 
-def _strip_source(kb, s: _Shape, pw: Buf, ow, pp, ps, bi, item, strip, in_place: bool):
+def _strip_source(kb, s: _Shape, pw: Buf, ow, pp, ps, slot, strip, in_place: bool):
     """(pointer to k=0 of the strip, its row stride): w in place, the constant layout, or a packed copy."""
     if pp is not None:
         return pp.at(kb, kb.mul(strip, i64(s.k * s.nr))), i64(s.nr)
@@ -130,7 +153,6 @@ def _strip_source(kb, s: _Shape, pw: Buf, ow, pp, ps, bi, item, strip, in_place:
     direct = pw.at(kb, kb.add(ow, kb.mul(strip, i64(s.nr))))
     if ps is None:  # in place, every strip whole
         return direct, i64(rw)
-    slot = bi if in_place else item
     dst = ps.at(kb, kb.mul(slot, i64(s.k * s.nr)))
     copy = kb.not_(whole) if in_place else ir.Constant(I1, 1)
     with kb.if_then(copy), for_range(kb, s.k, "pack.k") as p, for_range(kb, s.nr, "pack.j") as j:
