@@ -18,8 +18,9 @@ from .ir import Graph
 from .parser import parse_ir
 from .script import script
 from .script_module import ScriptFunction, ScriptModule
-from .serialization import load
-from .trace import TracingCheckError, trace
+from .serialization.loading import load
+from .trace import trace
+from .trace_check import TracingCheckError
 
 __version__ = "0.1.0"
 

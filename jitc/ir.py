@@ -9,6 +9,15 @@ from .errors import JitcError
 from .types import Type
 
 
+def _replace_uses(user: Node | Block, values: list[Value], old: Value, new: Value) -> None:
+    """Each occurrence of old in values (a node's inputs or a block's returns) becomes new; use lists follow."""
+    for i, v in enumerate(values):
+        if v is old:
+            values[i] = new
+            old.uses.remove(user)
+            new.uses.append(user)
+
+
 class Value:
     """An SSA value: produced by one node (or a block parameter), used by any number of nodes/returns."""
 
@@ -60,11 +69,7 @@ class Node:
         v.uses.append(self)
 
     def replace_input(self, old: Value, new: Value) -> None:
-        for i, v in enumerate(self.inputs):
-            if v is old:
-                self.inputs[i] = new
-                old.uses.remove(self)
-                new.uses.append(self)
+        _replace_uses(self, self.inputs, old, new)
 
     def set_input(self, i: int, new: Value) -> None:
         """Replace the i-th input only (replace_input replaces every occurrence)."""
@@ -132,11 +137,7 @@ class Block:
         v.uses.append(self)
 
     def replace_input(self, old: Value, new: Value) -> None:
-        for i, v in enumerate(self.returns):
-            if v is old:
-                self.returns[i] = new
-                old.uses.remove(self)
-                new.uses.append(self)
+        _replace_uses(self, self.returns, old, new)
 
     def clear(self) -> None:
         for v in self.returns:

@@ -1,7 +1,7 @@
 """Pickling and copying compiled objects (what Dask and multiprocessing need to ship them to other processes).
 
 An object whose importable name leads back to it pickles by reference, as functions do. Otherwise it travels by
-value in the terms of the saved-file format (serialization.py): its header (IR text, module tree, constants)
+value in the terms of the saved-file format (jitc/serialization): its header (IR text, module tree, constants)
 and its arrays, which go to pickle as arrays, so an array shared with the user's module travels once.
 `jitc.compile` and `jitc.script` of a Python function or model object also carry that function or object (it
 binds calls and compiles new kinds of call): itself where pickle carries it by reference, else cloudpickle's
@@ -23,7 +23,8 @@ import numpy as np
 from .errors import LoadError
 from .passes.clone import clone_graph
 from .script_module import ScriptFunction, ScriptModule
-from .serialization import _Loader, _Saver, header_of
+from .serialization.loading import Loader
+from .serialization.saving import Saver, header_of
 
 _WRAPPER_ATTRS = ("__module__", "__name__", "__qualname__", "__doc__")
 
@@ -45,9 +46,14 @@ def _imports_as(obj, module, qualname) -> bool:
     return target is obj
 
 
+def _wrapper_attrs(obj) -> dict:
+    """The name, qualname, module and docstring a decorator gave obj, for its copy or its unpickled twin."""
+    return {k: v for k, v in obj.__dict__.items() if k in _WRAPPER_ATTRS}
+
+
 # ---------------------------------------------------------------- ScriptFunction / ScriptModule
 
-class _ArraySaver(_Saver):
+class _ArraySaver(Saver):
     """Refers to each array by its index in a list pickle carries, instead of by an offset in a file."""
 
     def tensor(self, array, where: str) -> dict:
@@ -59,7 +65,7 @@ class _ArraySaver(_Saver):
         return super().graph(clone_graph(graph), where)
 
 
-class _ArrayLoader(_Loader):
+class _ArrayLoader(Loader):
     def __init__(self, arrays: list):
         super().__init__(None)
         self.arrays = arrays
@@ -81,7 +87,7 @@ def reduce_script(obj: ScriptFunction | ScriptModule):
         return name
     saver = _ArraySaver()
     header = json.dumps(header_of(obj, saver), sort_keys=True, separators=(",", ":"), allow_nan=False)
-    extra = {k: v for k, v in obj.__dict__.items() if k in _WRAPPER_ATTRS}
+    extra = _wrapper_attrs(obj)
     return _rebuild_script, (header, saver.arrays, extra)
 
 
@@ -96,7 +102,7 @@ def copy_script(obj: ScriptFunction | ScriptModule):
     owner's parameters and fast path)."""
     if isinstance(obj, ScriptFunction):
         new = ScriptFunction(obj.graph, obj.name)
-        new.__dict__.update((k, v) for k, v in obj.__dict__.items() if k in _WRAPPER_ATTRS)
+        new.__dict__.update(_wrapper_attrs(obj))
         return new
     new = ScriptModule(obj.original_name)
     for table in ("_modules", "_parameters", "_methods", "_constants"):
@@ -112,14 +118,10 @@ def reduce_scripted(obj):
     name = importable_name(obj)
     if name is not None:
         return name
-    fn = _carried(obj.fn)
-    if fn is None:
-        raise pickle.PicklingError(f"cannot pickle {obj!r}: pickle cannot carry its Python function by reference "
-                                   "(a local function or one defined in __main__); install cloudpickle, which "
-                                   "carries it by value")
+    fn = _carried_or_refused(obj, obj.fn, "a local function or one defined in __main__")
     base = None if obj._graph is None else ScriptFunction(obj._graph, obj.name)
     error = None if obj._base_error is None else str(obj._base_error)
-    wrapper = {k: v for k, v in obj.__dict__.items() if k in _WRAPPER_ATTRS}
+    wrapper = _wrapper_attrs(obj)
     return _rebuild_scripted, (type(obj), fn, base, dict(obj._variants), obj.name, error, wrapper)
 
 
@@ -146,7 +148,7 @@ def _scripted(cls, fn, graph, variants: dict, name: str, error: str | None, wrap
 def copy_scripted(obj):
     """A shallow copy: the function and the graphs are shared, compiled code is not."""
     error = None if obj._base_error is None else str(obj._base_error)
-    wrapper = {k: v for k, v in obj.__dict__.items() if k in _WRAPPER_ATTRS}
+    wrapper = _wrapper_attrs(obj)
     variants = {kinds: copy_script(v) for kinds, v in obj._variants.items()}
     return _scripted(type(obj), obj.fn, obj._graph, variants, obj.name, error, wrapper)
 
@@ -191,19 +193,24 @@ def _carried(fn):
         active.discard(id(fn))
 
 
+def _carried_or_refused(obj, fn, kinds: str):
+    """_carried(fn), else a PicklingError for obj that names the kinds of function pickle cannot carry."""
+    carried = _carried(fn)
+    if carried is None:
+        raise pickle.PicklingError(f"cannot pickle {obj!r}: pickle cannot carry its Python function by reference "
+                                   f"({kinds}); install cloudpickle, which carries it by value")
+    return carried
+
+
 def reduce_compiled(cf):
     """By reference, or by value: the user's function or model object (it binds calls and compiles new kinds of
     call) with the targets compiled so far."""
     name = importable_name(cf)
     if name is not None:
         return name
-    fn = _carried(cf.fn)
-    if fn is None:
-        raise pickle.PicklingError(f"cannot pickle {cf!r}: pickle cannot carry its Python function by reference "
-                                   "(a local function, a lambda or one defined in __main__); install cloudpickle, "
-                                   "which carries it by value")
+    fn = _carried_or_refused(cf, cf.fn, "a local function, a lambda or one defined in __main__")
     state = {"fn": fn, "fallback": cf.fallback, "variants": dict(cf._variants), "traced": dict(cf._traced),
-             "wrapper": {k: v for k, v in cf.__dict__.items() if k in _WRAPPER_ATTRS}}
+             "wrapper": _wrapper_attrs(cf)}
     return _rebuild_compiled, (type(cf), state)
 
 
@@ -215,5 +222,5 @@ def copy_compiled(cf, memo: dict | None = None):
     """copy.copy (memo None) shares the function and its compiled targets; copy.deepcopy copies them too."""
     parts = (cf.fn, dict(cf._variants), dict(cf._traced))
     fn, variants, traced = parts if memo is None else copy.deepcopy(parts, memo)
-    wrapper = {k: v for k, v in cf.__dict__.items() if k in _WRAPPER_ATTRS}
+    wrapper = _wrapper_attrs(cf)
     return type(cf)._restore(fn, cf.fallback, variants, traced, wrapper)

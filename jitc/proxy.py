@@ -57,29 +57,12 @@ class Proxy:
         return self.value if dtype is None else self.value.astype(dtype)
 
     # ---- attributes: shapes are concrete while tracing (the graph is specialized anyway)
-    @property
-    def shape(self):
-        return self.value.shape
-
-    @property
-    def ndim(self):
-        return self.value.ndim
-
-    @property
-    def size(self):
-        return self.value.size
-
-    @property
-    def dtype(self):
-        return self.value.dtype
-
-    @property
-    def itemsize(self):
-        return self.value.itemsize
-
-    @property
-    def nbytes(self):
-        return self.value.nbytes
+    shape = property(lambda self: self.value.shape)
+    ndim = property(lambda self: self.value.ndim)
+    size = property(lambda self: self.value.size)
+    dtype = property(lambda self: self.value.dtype)
+    itemsize = property(lambda self: self.value.itemsize)
+    nbytes = property(lambda self: self.value.nbytes)
 
     @property
     def T(self):

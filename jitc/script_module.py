@@ -76,7 +76,7 @@ class _Inspectable:
 
     def save(self, path) -> None:
         """Write a self-contained file (IR text + raw arrays, no pickle); read it back with `jitc.load`."""
-        from .serialization import save
+        from .serialization.saving import save
 
         save(self, path)
 

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 import jitc
-from jitc.serialization import pack
+from jitc.serialization.layout import pack
 
 POOL = [None, True, 0, -1, 1, 63, 64, 2**40, 2**64, -(2**63) - 1, 1.5, "", "x", "<f4", "|O", "%x", [], {}, [0], [[]],
         {"dtype": "<f4"}, "graph(", "prim::GetAttr", ["int", 1], ["none"]]

@@ -14,7 +14,7 @@ import pytest
 
 import jitc
 from jitc import nn
-from jitc.serialization import pack
+from jitc.serialization.layout import pack
 
 
 class Caller(nn.Module):

@@ -18,11 +18,11 @@ import pytest
 from models import MLP, MyCell, MyDecisionGate, UsesWeightDirectly
 
 import jitc
-from jitc import serialization
 from jitc.errors import JitcError, LoadError
 from jitc.parser import parse_ir
 from jitc.script_module import ScriptModule
-from jitc.serialization import pack
+from jitc.serialization import loading, saving
+from jitc.serialization.layout import pack
 
 HERE = Path(__file__).resolve().parent
 RNG = np.random.default_rng(0)
@@ -209,7 +209,7 @@ def test_save_rejects_what_the_format_cannot_hold(tmp_path):
     with pytest.raises(JitcError, match="not a saveable constant"):
         m.save(tmp_path / "a.jitc")
     with pytest.raises(JitcError, match="expects a ScriptModule or ScriptFunction"):
-        serialization.save(42, tmp_path / "a.jitc")
+        saving.save(42, tmp_path / "a.jitc")
     assert not (tmp_path / "a.jitc").exists()
 
 
@@ -426,6 +426,6 @@ def test_tensor_constant_entries_are_checked(tmp_path):
 
 def test_tensor_count_limit(tmp_path, cell_file, monkeypatch):
     (tmp_path / "f").write_bytes(cell_file)
-    monkeypatch.setattr(serialization, "MAX_TENSORS", 1)
+    monkeypatch.setattr(loading, "MAX_TENSORS", 1)
     with pytest.raises(LoadError, match="more than 1 arrays"):
         jitc.load(tmp_path / "f")

@@ -234,13 +234,21 @@ def sigmoid(e: Emitter, x: ir.Value) -> ir.Value:
     return b.fdiv(numerator, b.fadd(ex, e.c(1.0)))
 
 
+def _hyperbolic_parts(e: Emitter, ax: ir.Value):
+    """E = expm1(ax) = 2^k p + (2^k - 1), and the s = 2^k, p = expm1(r), k of ax = k ln2 + r it is made of
+    (2^k clamped above k = 40: E is only read below 22)."""
+    b = e.b
+    ki, p = _expm1_parts(e, ax, 0.0, 711.0)
+    s = e.pow2(b.select(b.icmp_signed(">", ki, e.ic(40)), e.ic(0), ki))
+    em1 = e.fma(s, p, b.fsub(s, e.c(1.0)))
+    return em1, s, p, ki
+
+
 def sinh(e: Emitter, x: ir.Value) -> ir.Value:
     """fdlibm: (E + E/(E+1))/2 with E = expm1|x| below 22, 2^(k-1) (1 + p) above; the sign copied."""
     b = e.b
     ax = e.abs(x)
-    ki, p = _expm1_parts(e, ax, 0.0, 711.0)
-    s = e.pow2(b.select(b.icmp_signed(">", ki, e.ic(40)), e.ic(0), ki))
-    em1 = e.fma(s, p, b.fsub(s, e.c(1.0)))
+    em1, _, p, ki = _hyperbolic_parts(e, ax)
     small = b.fmul(e.c(0.5), b.fadd(em1, b.fdiv(em1, b.fadd(em1, e.c(1.0)))))
     big = e.scale(b.fadd(p, e.c(1.0)), b.sub(ki, e.ic(1)))
     y = e.where(">", ax, 22.0, big, small)
@@ -251,9 +259,7 @@ def cosh(e: Emitter, x: ir.Value) -> ir.Value:
     """fdlibm: 1 + E^2/(2(1+E)) near 0, (t + 1/t)/2 with t = exp|x| below 22, 2^(k-1) (1 + p) above."""
     b = e.b
     ax = e.abs(x)
-    ki, p = _expm1_parts(e, ax, 0.0, 711.0)
-    s = e.pow2(b.select(b.icmp_signed(">", ki, e.ic(40)), e.ic(0), ki))
-    em1 = e.fma(s, p, b.fsub(s, e.c(1.0)))
+    em1, s, p, ki = _hyperbolic_parts(e, ax)
     t = e.fma(s, p, s)
     near0 = b.fadd(e.c(1.0), b.fdiv(b.fmul(em1, em1), b.fadd(t, t)))
     mid = e.fma(e.c(0.5), t, b.fdiv(e.c(0.5), t))

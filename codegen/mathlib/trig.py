@@ -140,37 +140,38 @@ def _quadrant_bit(e: Emitter, q: ir.Value, bit: int) -> ir.Value:
     return e.b.icmp_unsigned("!=", e.b.and_(q, e.ic(bit)), e.ic(0))
 
 
-def _sin_from(e: Emitter, x, ax, q, s, c) -> ir.Value:
+def _sin_quadrant(e: Emitter, x, q, s, c) -> ir.Value:
+    """sin(x) from sin and cos of the remainder: cos in odd quadrants, negative in quadrants 2, 3 and for
+    negative x."""
     b = e.b
     y = b.select(_quadrant_bit(e, q, 1), c, s)
-    y = b.select(b.xor(_quadrant_bit(e, q, 2), e.signbit(x)), b.fneg(y), y)
-    return _finish(e, x, ax, y, x)
+    return b.select(b.xor(_quadrant_bit(e, q, 2), e.signbit(x)), b.fneg(y), y)
 
 
-def _cos_from(e: Emitter, x, ax, q, s, c) -> ir.Value:
+def _cos_quadrant(e: Emitter, q, s, c) -> ir.Value:
+    """cos is even: sin in odd quadrants, negative in quadrants 1, 2."""
     b = e.b
     y = b.select(_quadrant_bit(e, q, 1), s, c)
-    y = b.select(_quadrant_bit(e, b.add(q, e.ic(1)), 2), b.fneg(y), y)
-    return _finish(e, x, ax, y, e.c(1.0))
+    return b.select(_quadrant_bit(e, b.add(q, e.ic(1)), 2), b.fneg(y), y)
 
 
-def _tan_from(e: Emitter, x, ax, q, s, c) -> ir.Value:
+# `reduced` is the argument reduction: the whole-range one, or `_reduced_float32` (sin_of_float32 and co.).
+def sin(e: Emitter, x: ir.Value, reduced=_reduced) -> ir.Value:
+    ax, q, s, c = reduced(e, x)
+    return _finish(e, x, ax, _sin_quadrant(e, x, q, s, c), x)
+
+
+def cos(e: Emitter, x: ir.Value, reduced=_reduced) -> ir.Value:
+    ax, q, s, c = reduced(e, x)
+    return _finish(e, x, ax, _cos_quadrant(e, q, s, c), e.c(1.0))
+
+
+def tan(e: Emitter, x: ir.Value, reduced=_reduced) -> ir.Value:
+    ax, q, s, c = reduced(e, x)
     b = e.b
     y = b.select(_quadrant_bit(e, q, 1), b.fneg(b.fdiv(c, s)), b.fdiv(s, c))
     y = b.select(e.signbit(x), b.fneg(y), y)
     return _finish(e, x, ax, y, x)
-
-
-def sin(e: Emitter, x: ir.Value) -> ir.Value:
-    return _sin_from(e, x, *_reduced(e, x))
-
-
-def cos(e: Emitter, x: ir.Value) -> ir.Value:
-    return _cos_from(e, x, *_reduced(e, x))
-
-
-def tan(e: Emitter, x: ir.Value) -> ir.Value:
-    return _tan_from(e, x, *_reduced(e, x))
 
 
 def hypot(e: Emitter, x: ir.Value, y: ir.Value) -> ir.Value:
@@ -248,16 +249,9 @@ def _reduced_float32(e: Emitter, x: ir.Value):
     return ax, q, _sin_kernel(e, r, zero, z), _cos_kernel(e, r, zero, z)
 
 
-def sin_of_float32(e: Emitter, x: ir.Value) -> ir.Value:
-    return _sin_from(e, x, *_reduced_float32(e, x))
-
-
-def cos_of_float32(e: Emitter, x: ir.Value) -> ir.Value:
-    return _cos_from(e, x, *_reduced_float32(e, x))
-
-
-def tan_of_float32(e: Emitter, x: ir.Value) -> ir.Value:
-    return _tan_from(e, x, *_reduced_float32(e, x))
+sin_of_float32 = functools.partial(sin, reduced=_reduced_float32)
+cos_of_float32 = functools.partial(cos, reduced=_reduced_float32)
+tan_of_float32 = functools.partial(tan, reduced=_reduced_float32)
 
 
 # ---- the fast path for float32 arguments below 2^20: the reduction in float64 (two-part Cody-Waite, no table,
@@ -289,22 +283,12 @@ def _reduced_fast(e: Emitter, x: ir.Value):
     return ax, q, s, c
 
 
-def _quadrant(e: Emitter, x, q, s, c, swap_bit_sign: bool) -> ir.Value:
-    b = e.b
-    odd = _quadrant_bit(e, q, 1)
-    if swap_bit_sign:  # sin: cos in odd quadrants, negative in quadrants 2, 3 and for negative x
-        y = b.select(odd, c, s)
-        return b.select(b.xor(_quadrant_bit(e, q, 2), e.signbit(x)), b.fneg(y), y)
-    y = b.select(odd, s, c)  # cos: even, negative in quadrants 1, 2
-    return b.select(_quadrant_bit(e, b.add(q, e.ic(1)), 2), b.fneg(y), y)
-
-
 def sin_fast(e: Emitter, x: ir.Value) -> ir.Value:
     """NaN and inf become NaN through k; tiny arguments come out unchanged."""
     _, q, s, c = _reduced_fast(e, x)
-    return _quadrant(e, x, q, s, c, True)
+    return _sin_quadrant(e, x, q, s, c)
 
 
 def cos_fast(e: Emitter, x: ir.Value) -> ir.Value:
     _, q, s, c = _reduced_fast(e, x)
-    return _quadrant(e, x, q, s, c, False)
+    return _cos_quadrant(e, q, s, c)

@@ -23,20 +23,23 @@ def _isnan(a):
     return np.not_equal(a, a)  # true for NaN only (and never for integers)
 
 
+def _in_dtype(reduction, a, axis, dtype, keepdims):
+    """NumPy's dtype= for sum and mean: accumulate in dtype and return it."""
+    if dtype is None:
+        return reduction(a, axis, keepdims)
+    return reduction(a.astype(dtype), axis, keepdims).astype(dtype)
+
+
 @decomposition(np.sum, methods=("sum",))
 def sum(a, axis=None, dtype=None, out=None, keepdims=False):
     no_out(out, "sum")
-    if dtype is None:
-        return prims.sum(a, axis, keepdims)
-    return prims.sum(a.astype(dtype), axis, keepdims).astype(dtype)
+    return _in_dtype(prims.sum, a, axis, dtype, keepdims)
 
 
 @decomposition(np.mean, methods=("mean",))
 def mean(a, axis=None, dtype=None, out=None, keepdims=False):
     no_out(out, "mean")
-    if dtype is None:
-        return prims.mean(a, axis, keepdims)
-    return prims.mean(a.astype(dtype), axis, keepdims).astype(dtype)
+    return _in_dtype(prims.mean, a, axis, dtype, keepdims)
 
 
 @decomposition(methods=("astype",))
