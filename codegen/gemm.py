@@ -155,16 +155,50 @@ def _strip_source(kb, s: _Shape, pw: Buf, ow, pp, ps, slot, strip, in_place: boo
         return direct, i64(rw)
     dst = ps.at(kb, kb.mul(slot, i64(s.k * s.nr)))
     copy = kb.not_(whole) if in_place else ir.Constant(I1, 1)
-    with kb.if_then(copy), for_range(kb, s.k, "pack.k") as p, for_range(kb, s.nr, "pack.j") as j:
-        col = kb.add(kb.mul(strip, i64(s.nr)), j)
-        inside = kb.icmp_signed("<", col, i64(s.n))
-        safe = kb.select(inside, col, i64(0))
-        x = kb.load(pw.at(kb, kb.add(ow, kb.add(kb.mul(p, i64(rw)), kb.mul(safe, i64(cw))))))
-        x = kb.select(inside, x, ir.Constant(x.type, 0.0))
-        kb.store(x, kb.gep(dst, [kb.add(kb.mul(p, i64(s.nr)), j)]))
+    first = kb.mul(strip, i64(s.nr))
+    cols = _min(kb, i64(s.nr), kb.sub(i64(s.n), first))
+    zero = ir.Constant(value_type(s.dtype), 0.0)
+    done = i64(0)
+    if rw == 1:  # w's rows contiguous, its columns apart (`x @ W.T`): whole strips by vector transposes
+        done = kb.select(whole, i64(s.k // s.lanes * s.lanes), i64(0))
+        with kb.if_then(kb.and_(copy, whole)):
+            _transpose_strip(kb, s, pw.at(kb, kb.add(ow, kb.mul(first, i64(cw)))), cw, dst)
+    with kb.if_then(copy), for_range(kb, s.k, "pack.k", done) as p:
+        row = kb.gep(dst, [kb.mul(p, i64(s.nr))])
+        src = pw.at(kb, kb.add(ow, kb.add(kb.mul(p, i64(rw)), kb.mul(first, i64(cw)))))
+        with for_range(kb, cols, "pack.j") as j:
+            kb.store(kb.load(kb.gep(src, [kb.mul(j, i64(cw))])), kb.gep(row, [j]))
+        with for_range(kb, s.nr, "pack.pad", cols) as j:
+            kb.store(zero, kb.gep(row, [j]))
     if not in_place:
         return dst, i64(s.nr)
     return kb.select(whole, direct, dst), kb.select(whole, i64(rw), i64(s.nr))
+
+
+def _transpose_strip(kb, s: _Shape, src, column_stride: int, dst) -> None:
+    """dst[p][j] = src[j * column_stride + p] for the strip's NR columns and the whole vectors of k: blocks of
+    lanes x lanes loaded as rows, transposed in registers (log2(lanes) rounds of shuffles), stored as rows."""
+    vty = ir.VectorType(value_type(s.dtype), s.lanes)
+    n = s.lanes
+    with for_range(kb, s.k // n, "pack.block") as blk:
+        p0 = kb.mul(blk, i64(n))
+        for half in range(s.nr // n):
+            rows = [kb.load(kb.bitcast(kb.gep(src, [kb.add(i64((half * n + r) * column_stride), p0)]),
+                                       vty.as_pointer()), align=s.dtype.itemsize) for r in range(n)]
+            h = n // 2
+            while h:
+                for i in range(n):
+                    if i & h:
+                        continue
+                    a, b = rows[i], rows[i + h]
+                    low = [j if not j & h else n + j - h for j in range(n)]
+                    high = [j + h if not j & h else n + j for j in range(n)]
+                    rows[i] = kb.shuffle_vector(a, b, ir.Constant(ir.VectorType(I32, n), low))
+                    rows[i + h] = kb.shuffle_vector(a, b, ir.Constant(ir.VectorType(I32, n), high))
+                h //= 2
+            for q in range(n):
+                at = kb.gep(dst, [kb.add(kb.mul(kb.add(p0, i64(q)), i64(s.nr)), i64(half * n))])
+                kb.store(rows[q], kb.bitcast(at, vty.as_pointer()), align=s.dtype.itemsize)
 
 
 def _copy_tile(kb, src, src_stride: int, dst, dst_stride: int, rows, cols) -> None:
