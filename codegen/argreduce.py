@@ -16,7 +16,7 @@ from llvmlite import ir
 
 from .kernel import declare, kernel_args, kernel_function
 from .loops import Buf, collapse, for_range, i64, loop_nest
-from .parallel import CHUNKS_PER_THREAD, PARALLEL_MIN_ELEMENTS, emit_parallel_call
+from .parallel import CHUNKS_PER_THREAD, PARALLEL_MIN_ELEMENTS, emit_parallel_call, has_pool
 from .scalar import I1, I32, I64, store, value_type
 
 VECTOR_BYTES = 64  # one zmm register
@@ -172,7 +172,7 @@ def lower_arg_reduction(lw, kind: str, view: Buf, k: int, out: Buf, out_kept: tu
 
 def _one_run(lw, kind: str, src: Buf, n: int, out: Buf) -> None:
     """One result over a contiguous run of n: in pieces on the thread pool when large."""
-    threads = lw.threads if n >= PARALLEL_MIN_ELEMENTS and lw.symbols is not None else 1
+    threads = lw.threads if n >= PARALLEL_MIN_ELEMENTS and has_pool(lw.module, lw.symbols) else 1
     if threads == 1:
         fn, (ps, po), _ = kernel_function(lw.module, kind, [src, out], [])
         kb = ir.IRBuilder(fn.append_basic_block("entry"))

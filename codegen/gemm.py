@@ -16,7 +16,7 @@ from llvmlite import ir
 
 from .kernel import declare, kernel_args, kernel_function
 from .loops import Buf, for_range, i64
-from .parallel import emit_parallel_call
+from .parallel import emit_parallel_call, has_pool
 from .scalar import I1, I32, I64, value_type
 
 VECTOR_BYTES = 64
@@ -89,7 +89,7 @@ def emit_gemm(module: ir.Module, b: ir.IRBuilder, a: Buf, w: Buf, out: Buf, accu
     s = _Shape(a, w, out)
     if s.nbatch * s.m * s.n * s.k < PARALLEL_MIN_FLOPS:
         threads = 1
-    if symbols is not None:
+    if has_pool(module, symbols):
         s.split_rows(threads)
     in_place = packed is None and w.strides[-1] == 1
     if packed is not None:

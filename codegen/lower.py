@@ -31,7 +31,7 @@ from .loops import Buf, i64, pointer_type
 from .matmul import calls_blas, emit_matmul
 from .mutation import lower_copy_into, lower_index_put, write_view
 from .outputs import flatten_outputs, has_views, output_spec
-from .parallel import thread_count
+from .parallel import has_pool, thread_count, use_own_pool
 from .reduce import emit_reduction, load_element
 from .rows import emit_row_kernel, is_row_kernel
 from .scalar import I8, I32, I64, ScalarBuilder, cast, load, value_type
@@ -46,17 +46,21 @@ class Lowering:
     """Walks the graph once, emitting LLVM IR; `env` maps IR values to Bufs, scalars or Python constants."""
 
     def __init__(self, graph: Graph, name: str, in_process: bool = True, dedupe_outputs: bool = True,
-                 embedded: dict | None = None):
+                 embedded: dict | None = None, own_pool: bool = False):
         """in_process: the code is JIT-compiled into this process and may use its symbols (NumPy's BLAS, the
         thread pool, the Python entry); False gives self-contained code for export. embedded: the values of
-        inputs built into the module (an exported model's parameters), which products may lay out up front."""
+        inputs built into the module (an exported model's parameters), which products may lay out up front.
+        own_pool: exported code runs large kernels on a thread pool built into it (parallel.use_own_pool)."""
         self.graph = graph
         self.embedded = embedded or {}
         self.module = ir.Module(name=name)
         self.name = name
         self.symbols = ProcessSymbols(self.module, name) if in_process else None
+        if own_pool and not in_process:
+            use_own_pool(self.module, name)
         # BLAS threads keep spinning after a product: our loops in the same call stay on this thread
-        self.threads = 1 if self.symbols is None or any(calls_blas(n) for n in _all_nodes(graph)) else thread_count()
+        blas = self.symbols is not None and any(calls_blas(n) for n in _all_nodes(graph))
+        self.threads = 1 if blas or not has_pool(self.module, self.symbols) else thread_count()
         fnty = ir.FunctionType(I32, [I8.as_pointer().as_pointer(), I8.as_pointer()])
         self.fn = ir.Function(self.module, fnty, f"{name}.body")
         self.fn.linkage = "internal"

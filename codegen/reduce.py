@@ -13,7 +13,7 @@ from llvmlite import ir
 
 from .kernel import call_kernel, kernel_args, kernel_function
 from .loops import Buf, broadcast_strides, collapse, for_range, i64, loop_nest
-from .parallel import CHUNKS_PER_THREAD, PARALLEL_MIN_ELEMENTS, emit_parallel_call
+from .parallel import CHUNKS_PER_THREAD, PARALLEL_MIN_ELEMENTS, emit_parallel_call, has_pool
 from .scalar import I1, ScalarBuilder, cast, load, store, value_type
 
 _FAST = ("reassoc", "contract", "nsz")  # lets LLVM vectorize the running sum (NumPy reorders sums too)
@@ -77,7 +77,7 @@ def emit_reduction(module: ir.Module, b: ir.IRBuilder, kind: str, axes: tuple[in
     acc_dtype = accumulator_dtype(kind, out.dtype)
     count = int(np.prod([shape[a] for a in axes], dtype=np.int64))
     job = _Job(module, kind, axes, out, shape, tensor_inputs, scalar_inputs, element, acc_dtype, count)
-    threads = threads if int(np.prod(shape, dtype=np.int64)) >= PARALLEL_MIN_ELEMENTS and symbols else 1
+    threads = threads if int(np.prod(shape, dtype=np.int64)) >= PARALLEL_MIN_ELEMENTS and has_pool(module, symbols) else 1
     if shape and len(shape) - 1 in axes:
         if len(axes) < len(shape):
             job.rows(b, threads, symbols)

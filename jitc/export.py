@@ -58,9 +58,11 @@ def _target(fn_or_module, args):
     return compiled._target(args)
 
 
-def export(fn_or_module, example_inputs, path_prefix) -> ExportedFiles:
+def export(fn_or_module, example_inputs, path_prefix, threads: bool = False) -> ExportedFiles:
     """Write `{prefix}.o`, `{prefix}.so` (when a C compiler is found) and `{prefix}.h` for the signature of
-    example_inputs (arrays are taken as dense row-major). Parameters are embedded in the code."""
+    example_inputs (arrays are taken as dense row-major). Parameters are embedded in the code. threads=True:
+    large kernels run on a thread pool inside the library (as many threads as jitc uses here, JITC_NUM_THREADS;
+    started on the first large call, then sleeping between calls); else everything runs on the calling thread."""
     from codegen import engine
     from codegen.cabi import emit_c_entry, export_only
     from codegen.lower import Lowering
@@ -83,7 +85,7 @@ def export(fn_or_module, example_inputs, path_prefix) -> ExportedFiles:
     n_user = len(args)
     embedded = dict(zip(specialized.inputs[n_user:], values[n_user:]))
     lowering = Lowering(specialized, f"{name}_graph", in_process=False, dedupe_outputs=False,  # out0, out1...
-                        embedded=embedded)
+                        embedded=embedded, own_pool=threads)
     llvm_module = lowering.run()
     user_types = [v.type if isinstance(v.type, TensorType) else type(a) for v, a in
                   zip(specialized.inputs[:n_user], args)]

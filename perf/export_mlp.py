@@ -1,7 +1,8 @@
 """`python -m perf.export_mlp [--calls N]`: the MLP row of perf/ exported to C (`jitc.export`, no BLAS there: our
-GEMM), timed by examples/c/time_mlp.c, against the same model compiled in process (BLAS products), the latter in fresh
-processes on one thread (exported code is serial) and on all CPUs. Prints times per call (best and median) and
-the ratios; checks that the C output equals NumPy's."""
+GEMM), timed by examples/c/time_mlp.c, against the same model compiled in process (the same GEMM on jitc's thread
+pool): the serial library against the in-process call on one thread, the library with its own pool
+(`threads=True`) against the in-process call on all CPUs (each in a fresh process). Prints times per call (best
+and median) and the ratios; checks that the C outputs equal NumPy's."""
 from __future__ import annotations
 
 import argparse
@@ -26,8 +27,9 @@ def _inputs(batch: int):
             scaled(256), scaled(256, 10), scaled(10))
 
 
-def build_and_run(folder: Path, batch: int = 64, calls: int = 2000):
-    """Export the MLP into folder, compile the driver, run it: (C output, best s, median s)."""
+def build_and_run(folder: Path, batch: int = 64, calls: int = 2000, threads: bool = False):
+    """Export the MLP into folder (with its own thread pool when `threads`), compile the driver, run it:
+    (inputs, C output, best s, median s)."""
     import numpy as np
 
     import jitc
@@ -36,7 +38,7 @@ def build_and_run(folder: Path, batch: int = 64, calls: int = 2000):
     from .workloads_models import mlp
 
     inputs = _inputs(batch)
-    files = jitc.export(jitc.compile(mlp), inputs, folder / "mlp")
+    files = jitc.export(jitc.compile(mlp), inputs, folder / "mlp", threads=threads)
     binary = folder / "time_mlp"
     subprocess.run([c_compiler(), "-O2", f"-I{folder}", str(DRIVER), files.shared_library, "-o", str(binary),
                     f"-Wl,-rpath,{folder}"], check=True)
@@ -91,16 +93,21 @@ def main() -> None:
 
     from .workloads_models import mlp
 
-    with tempfile.TemporaryDirectory() as tmp:
-        inputs, result, c_best, c_median = build_and_run(Path(tmp), args.batch, args.calls)
-    np.testing.assert_allclose(result, mlp(*inputs), rtol=1e-4, atol=1e-6)
+    exported = {}
+    for threads in (False, True):
+        with tempfile.TemporaryDirectory() as tmp:
+            inputs, result, *exported[threads] = build_and_run(Path(tmp), args.batch, args.calls, threads)
+        np.testing.assert_allclose(result, mlp(*inputs), rtol=1e-4, atol=1e-6)
+    in_process = {n: _in_fresh_process(args.batch, args.calls, n) for n in (1, None)}
+    cpus = usable_cpus()
     print(f"MLP 784-256-256-10 + softmax, batch {args.batch}; load average {os.getloadavg()[0]:.1f}")
-    print(f"  exported C (our GEMM, serial):    best {c_best * 1e6:8.1f} us   median {c_median * 1e6:8.1f} us")
-    for threads, what in ((1, "1 thread"), (None, f"{usable_cpus()} threads")):
-        best, median = _in_fresh_process(args.batch, args.calls, threads)
-        print(f"  in process (BLAS, {what}):{' ' * (13 - len(what))}best {best * 1e6:8.1f} us   median "
-              f"{median * 1e6:8.1f} us   exported / in process: {c_best / best:.2f}x best, "
-              f"{c_median / median:.2f}x median")
+    rows = [("in process, 1 thread", in_process[1], None), (f"in process, {cpus} threads", in_process[None], None),
+            ("exported, serial", exported[False], in_process[1]),
+            (f"exported, threads=True ({cpus})", exported[True], in_process[None])]
+    for what, (best, median), reference in rows:
+        ratio = "" if reference is None else \
+            f"   / in process: {best / reference[0]:.2f}x best, {median / reference[1]:.2f}x median"
+        print(f"  {what:<30} best {best * 1e6:8.1f} us   median {median * 1e6:8.1f} us{ratio}")
 
 
 if __name__ == "__main__":

@@ -138,14 +138,23 @@ int main(void) {{
 
 
 @needs_cc
-def test_exported_perf_mlp_equals_numpy(tmp_path):
+@pytest.mark.parametrize("threads", [False, True])
+def test_exported_perf_mlp_equals_numpy(tmp_path, threads):
     """The MLP of `python -m perf.export_mlp` (weights as inputs: our GEMM reads them in place; the 10-wide
-    last layer is one partial strip; 13 rows end in a partial row tile), through examples/c/time_mlp.c."""
+    last layer is one partial strip; 13 rows end in a partial row tile), through examples/c/time_mlp.c; with
+    threads=True on the library's own pool (a batch of 64 splits its products across it)."""
     from perf.export_mlp import build_and_run
     from perf.workloads_models import mlp
 
-    inputs, result, _, _ = build_and_run(tmp_path, batch=13, calls=2)
-    np.testing.assert_allclose(result, mlp(*inputs), rtol=1e-4, atol=1e-6)
+    for batch in (13, 64):
+        folder = tmp_path / str(batch)
+        folder.mkdir()
+        inputs, result, _, _ = build_and_run(folder, batch=batch, calls=20, threads=threads)
+        np.testing.assert_allclose(result, mlp(*inputs), rtol=1e-4, atol=1e-6)
+    if threads:
+        undefined = subprocess.run(["nm", "-D", "--undefined-only", str(folder / "mlp.so")], capture_output=True,
+                                   text=True, check=True).stdout
+        assert "pthread_create" in undefined and "Py" not in undefined
 
 
 @needs_cc
