@@ -139,13 +139,14 @@ int main(void) {{
 
 @needs_cc
 @pytest.mark.parametrize("threads", [False, True])
-def test_exported_perf_mlp_equals_numpy(tmp_path, threads):
+def test_exported_perf_mlp_equals_numpy(tmp_path, monkeypatch, threads):
     """The MLP of `python -m perf.export_mlp` (weights as inputs: our GEMM reads them in place; the 10-wide
     last layer is one partial strip; 13 rows end in a partial row tile), through examples/c/time_mlp.c; with
     threads=True on the library's own pool (a batch of 64 splits its products across it)."""
     from perf.export_mlp import build_and_run
     from perf.workloads_models import mlp
 
+    monkeypatch.setenv("JITC_NUM_THREADS", "2")  # the library's pool size (other tests may pin threads to 1)
     for batch in (13, 64):
         folder = tmp_path / str(batch)
         folder.mkdir()
