@@ -17,6 +17,7 @@ ERRORS = {1: (IndexError, "index out of range in compiled code"),
           7: (KeyboardInterrupt, "interrupted"),
           6: (IntegerOverflowError, ("Python int arithmetic beyond 64 bits in compiled code (compiled code has no "
                                     "big ints; compute it outside the compiled function)"))}
+SIZE_ERROR = 8  # an exported function's size parameter is below 2 (symbolic sizes stand for sizes >= 2)
 FIRST_SITE_CODE = 16  # codes from here on are IndexErrors of one indexing site each (Lowering.errors says where)
 
 

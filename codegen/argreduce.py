@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 from llvmlite import ir
 
+from .dims import symbolic_bufs
 from .kernel import declare, kernel_args, kernel_function
 from .loops import Buf, collapse, for_range, i64, loop_nest
 from .parallel import CHUNKS_PER_THREAD, PARALLEL_MIN_ELEMENTS, emit_parallel_call, has_pool
@@ -153,7 +154,9 @@ def _first_match(kb, c: _Compare, src: Buf, start, extreme, unroll: int):
 
 def lower_arg_reduction(lw, kind: str, view: Buf, k: int, out: Buf, out_kept: tuple) -> bool:
     """Emit argmax/argmin of `view` (kept dims first, then the k-th dim on the reduced ones) into out when a
-    vector kernel fits the layout; False leaves it to the scalar loop."""
+    vector kernel fits the layout (sizes known when compiling); False leaves it to the scalar loop."""
+    if symbolic_bufs((view, out)):
+        return False
     run_shape, (run_strides,) = collapse(view.shape[k:], [view.strides[k:]])
     if len(run_shape) != 1:
         return False

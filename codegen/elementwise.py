@@ -13,8 +13,8 @@ from jitc.types import SCALAR_DTYPES, ScalarType, TensorType
 
 from . import weak
 from .kernel import call_kernel, kernel_args, kernel_function
-from .loops import Buf, broadcast_strides, collapse, loop_nest
-from .parallel import PARALLEL_MIN_ELEMENTS, emit_parallel_call
+from .loops import Buf, broadcast_strides, collapse, loop_nest, numel
+from .parallel import emit_parallel_call, parallel_threads
 from .scalar import ScalarBuilder, cast, load, store
 
 _WEAK = {"i": 1, "f": 1.0, "b": True}
@@ -137,10 +137,9 @@ def emit_fusion_group(module: ir.Module, b: ir.IRBuilder, sub: Graph, inputs: li
         kb.position_at_end(done)
     kb.ret_void()
     collapsed = collapse(shape, strides)[0]
-    size = int(np.prod(shape, dtype=np.int64))
-    threads = threads if size >= PARALLEL_MIN_ELEMENTS else 1
+    work = numel(shape)
     emit_parallel_call(module, b, fn, kernel_args(b, tensor_in + outputs, [v for v, _ in scalar_in]),
-                       collapsed[0] if collapsed else 1, threads, symbols)
+                       collapsed[0] if collapsed else 1, parallel_threads(threads, work), symbols, work)
 
 
 def emit_copy(module: ir.Module, b: ir.IRBuilder, src: Buf, dst: Buf) -> None:

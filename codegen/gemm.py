@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 from llvmlite import ir
 
+from .dims import size
 from .kernel import declare, kernel_args, kernel_function
 from .loops import Buf, for_range, i64
 from .parallel import emit_parallel_call, has_pool
@@ -256,11 +257,11 @@ def _micro_kernel(module: ir.Module, s: _Shape, a_strides: tuple) -> ir.Function
 
 
 def batch_offsets(b, flat, batch: tuple, bufs: list[Buf]) -> list:
-    """Each buffer's element offset at flat batch index `flat` (row-major over `batch`)."""
+    """Each buffer's element offset at flat batch index `flat` (row-major over `batch`, sizes maybe symbolic)."""
     offs = [i64(0)] * len(bufs)
     rem = flat
     for d in reversed(range(len(batch))):
-        idx = b.urem(rem, i64(batch[d])) if d else rem
-        rem = b.udiv(rem, i64(batch[d]))
-        offs = [b.add(o, b.mul(idx, i64(buf.strides[d]))) for o, buf in zip(offs, bufs)]
+        idx = b.urem(rem, size(b, batch[d])) if d else rem
+        rem = b.udiv(rem, size(b, batch[d]))
+        offs = [b.add(o, b.mul(idx, size(b, buf.strides[d]))) for o, buf in zip(offs, bufs)]
     return offs

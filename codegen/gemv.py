@@ -6,9 +6,10 @@ from __future__ import annotations
 import numpy as np
 from llvmlite import ir
 
+from .dims import same, size
 from .kernel import kernel_args, kernel_function
-from .loops import Buf, for_range, i64
-from .parallel import PARALLEL_MIN_ELEMENTS, emit_parallel_call
+from .loops import Buf, for_range
+from .parallel import emit_parallel_call, parallel_threads
 from .scalar import ScalarBuilder, cast, load, store
 
 _FAST = ("reassoc", "contract", "nsz")
@@ -25,12 +26,12 @@ def emit_gemv(module: ir.Module, b: ir.IRBuilder, a: Buf, x: Buf, out: Buf, accu
     acc = kb.alloca(sb.ty, name="acc")  # a register after mem2reg
     (ra, ca), rx, ro = pa.strides, px.strides[0], po.strides[0]
     with for_range(kb, hi, "i", lo) as i:
-        row = kb.mul(i, i64(ra), flags=("nsw",))
-        slot = po.at(kb, kb.mul(i, i64(ro), flags=("nsw",)))
+        row = kb.mul(i, size(kb, ra), flags=("nsw",))
+        slot = po.at(kb, kb.mul(i, size(kb, ro), flags=("nsw",)))
         kb.store(load(kb, slot, po.dtype) if accumulate else sb.const(0), acc)
         with for_range(kb, k, "k") as kk:
-            av = load(kb, pa.at(kb, kb.add(row, kb.mul(kk, i64(ca), flags=("nsw",)), flags=("nsw",))), pa.dtype)
-            xv = load(kb, px.at(kb, kb.mul(kk, i64(rx), flags=("nsw",))), px.dtype)
+            av = load(kb, pa.at(kb, kb.add(row, kb.mul(kk, size(kb, ca), flags=("nsw",)), flags=("nsw",))), pa.dtype)
+            xv = load(kb, px.at(kb, kb.mul(kk, size(kb, rx), flags=("nsw",))), px.dtype)
             term = sb.mul(cast(kb, av, pa.dtype, po.dtype), cast(kb, xv, px.dtype, po.dtype))
             total = sb.add(kb.load(acc), term)
             if po.dtype.kind == "f":
@@ -39,5 +40,5 @@ def emit_gemv(module: ir.Module, b: ir.IRBuilder, a: Buf, x: Buf, out: Buf, accu
             kb.store(total, acc)
         store(kb, kb.load(acc), slot, po.dtype)
     kb.ret_void()
-    threads = threads if m * k >= PARALLEL_MIN_ELEMENTS and m > 1 else 1
-    emit_parallel_call(module, b, fn, kernel_args(b, [a, x, out], []), m, threads, symbols)
+    threads = parallel_threads(threads, m * k) if not same(m, 1) else 1
+    emit_parallel_call(module, b, fn, kernel_args(b, [a, x, out], []), m, threads, symbols, m * k)

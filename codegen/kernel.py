@@ -6,6 +6,7 @@ import itertools
 
 from llvmlite import ir
 
+from .dims import SIZES_TYPE, bind_sizes, sizes_of, symbolic_bufs
 from .loops import Buf, pointer_type
 from .scalar import value_type
 
@@ -13,20 +14,25 @@ _ids = itertools.count()
 
 
 def kernel_function(module: ir.Module, prefix: str, bufs: list[Buf], scalars: list) -> tuple[ir.Function, list, list]:
-    """Declare `internal void @prefix.N(T* noalias ..., scalars...)`; returns the function, its Buf params
-    (same shapes/strides, pointers rebound to the arguments) and its scalar params."""
-    arg_types = [pointer_type(buf.dtype) for buf in bufs] + [value_type(dt) for dt in scalars]
+    """Declare `internal void @prefix.N(T* noalias ..., [i64* sizes,] scalars...)`; returns the function, its Buf
+    params (same shapes/strides, pointers rebound to the arguments) and its scalar params. Kernels over
+    symbolic buffers take the call's sizes array (see dims.py) after the buffers."""
+    symbolic = symbolic_bufs(bufs)
+    arg_types = [pointer_type(buf.dtype) for buf in bufs] + [SIZES_TYPE] * symbolic + [value_type(dt) for dt in scalars]
     fn = ir.Function(module, ir.FunctionType(ir.VoidType(), arg_types), f"{prefix}.{next(_ids)}")
     fn.linkage = "internal"
     fn.attributes.add("nounwind")
-    for arg in fn.args[:len(bufs)]:
+    for arg in fn.args[:len(bufs) + symbolic]:
         arg.add_attribute("noalias")
+    if symbolic:
+        bind_sizes(fn, fn.args[len(bufs)])
     params = [buf.with_ptr(arg) for buf, arg in zip(bufs, fn.args)]
-    return fn, params, list(fn.args[len(bufs):])
+    return fn, params, list(fn.args[len(bufs) + symbolic:])
 
 
 def kernel_args(b: ir.IRBuilder, bufs: list[Buf], scalars: list) -> list:
-    return [b.bitcast(buf.ptr, pointer_type(buf.dtype)) for buf in bufs] + list(scalars)
+    sizes = [sizes_of(b)] if symbolic_bufs(bufs) else []
+    return [b.bitcast(buf.ptr, pointer_type(buf.dtype)) for buf in bufs] + sizes + list(scalars)
 
 
 def call_kernel(b: ir.IRBuilder, fn: ir.Function, bufs: list[Buf], scalars: list) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from llvmlite import ir
 
+from .dims import same, size
 from .scalar import I64, storage_type
 
 
@@ -17,8 +18,7 @@ def i64(n: int) -> ir.Constant:
 @contextlib.contextmanager
 def for_range(b: ir.IRBuilder, count, name: str = "i", start=0):
     """`for i in range(start, count)`: yields the i64 induction variable; the builder ends up after the loop."""
-    count = i64(count) if isinstance(count, int) else count
-    start = i64(start) if isinstance(start, int) else start
+    count, start = size(b, count), size(b, start)
     pre = b.block
     header = b.append_basic_block(f"{name}.header")
     body = b.append_basic_block(f"{name}.body")
@@ -38,7 +38,8 @@ def for_range(b: ir.IRBuilder, count, name: str = "i", start=0):
 
 @dataclass(frozen=True)
 class Buf:
-    """An array in native code: a typed pointer to its first element plus static shape and element strides."""
+    """An array in native code: a typed pointer to its first element plus its shape and element strides (ints,
+    or symbolic sizes computed at run time, see dims.py)."""
 
     ptr: ir.Value
     dtype: np.dtype
@@ -52,17 +53,25 @@ class Buf:
         return Buf(ptr, self.dtype, self.shape, self.strides)
 
     @property
-    def size(self) -> int:
-        return int(np.prod(self.shape, dtype=np.int64))
+    def size(self):
+        """The element count: an int, or a symbolic size."""
+        return numel(self.shape)
 
     @property
     def contiguous(self) -> bool:
         step = 1
         for d, s in zip(reversed(self.shape), reversed(self.strides)):
-            if d != 1 and s != step:
+            if not same(d, 1) and not same(s, step):
                 return False
             step *= d
         return True
+
+
+def numel(shape: tuple):
+    total = 1
+    for d in shape:
+        total = total * d
+    return total
 
 
 def pointer_type(dtype) -> ir.PointerType:
@@ -72,15 +81,15 @@ def pointer_type(dtype) -> ir.PointerType:
 def broadcast_strides(shape: tuple, strides: tuple, out_shape: tuple) -> tuple[int, ...]:
     """Strides of an operand read at the output's indices: broadcast dims get stride 0."""
     pad = len(out_shape) - len(shape)
-    return tuple(0 if i < pad or shape[i - pad] == 1 else strides[i - pad] for i in range(len(out_shape)))
+    return tuple(0 if i < pad or same(shape[i - pad], 1) else strides[i - pad] for i in range(len(out_shape)))
 
 
 def collapse(shape: tuple, operand_strides: list[tuple]) -> tuple[tuple, list[tuple]]:
     """Merge adjacent dims that every operand walks linearly, and drop size-1 dims: fewer, longer loops."""
-    dims = [(n, [s[i] for s in operand_strides]) for i, n in enumerate(shape) if n != 1]
+    dims = [(n, [s[i] for s in operand_strides]) for i, n in enumerate(shape) if not same(n, 1)]
     merged: list = []
     for n, ss in dims:
-        if merged and all(prev == cur * n for prev, cur in zip(merged[-1][1], ss)):
+        if merged and all(same(prev, cur * n) for prev, cur in zip(merged[-1][1], ss)):
             merged[-1] = (merged[-1][0] * n, ss)
         else:
             merged.append((n, ss))
@@ -88,10 +97,10 @@ def collapse(shape: tuple, operand_strides: list[tuple]) -> tuple[tuple, list[tu
     return new_shape, [tuple(ss[k] for _, ss in merged) for k in range(len(operand_strides))]
 
 
-def _advance(b: ir.IRBuilder, offset, i, stride: int):
-    if stride == 0:
+def _advance(b: ir.IRBuilder, offset, i, stride):
+    if same(stride, 0):
         return offset
-    step = i if stride == 1 else b.mul(i, i64(stride), flags=("nsw",))
+    step = i if same(stride, 1) else b.mul(i, size(b, stride), flags=("nsw",))
     zero = isinstance(offset, ir.Constant) and offset.constant == 0
     return step if zero else b.add(offset, step, flags=("nsw",))
 

@@ -1,8 +1,10 @@
 """Lower a specialized, optimized graph to one LLVM function: `i32 NAME(i8** args)`.
 
 `args` holds the data pointers of the inputs (user arrays, parameters, 0-d arrays for scalars) followed by the
-outputs, which the caller allocates (dense, row-major). Intermediates live at static offsets in a workspace the
-entry allocates itself (on the stack when small), so the function is self-contained: callable from C.
+outputs, which the caller allocates (dense, row-major); a graph with symbolic sizes (jitc/symbolic.py) takes one
+more pointer, to the `int64_t` values of its symbols s0, s1, ... Intermediates live at static offsets in a
+workspace the entry allocates itself (on the stack when small; those of symbolic size in a second one, from the
+heap), so the function is self-contained: callable from C.
 One call of a specialized graph is one entry into native code: control flow and scalar code are compiled too.
 The result is 0 on success, or an error code (see ERRORS) the caller turns into an exception.
 """
@@ -16,18 +18,20 @@ from llvmlite import ir
 from jitc.errors import CompileError
 from jitc.ir import Block, Graph, Node, Value
 from jitc.ops import OPS
-from jitc.ops.abstract import normalize_axes
+from jitc.ops.abstract import broadcast, normalize_axes
 from jitc.ops.registry import CREATION, ELEMENTWISE, KERNEL, MATMUL, REDUCTION, SCALAR
+from jitc.symbolic import Sym, SymbolicError, bound, is_symbolic
 from jitc.types import NONE, SCALAR_DTYPES, ScalarType, TensorType
 
 from . import interrupt, weak
 from .abi import FIRST_SITE_CODE
 from .constants import constant_array
+from .dims import SIZES_TYPE, bind_sizes, same, size, size_slot, slots_needed
 from .elementwise import emit_copy, emit_fill, emit_fusion_group, emit_scalar_node, python_dtype
 from .inplace import InPlacePlan
 from .kernel import declare
 from .kernels import KERNELS
-from .loops import Buf, i64, pointer_type
+from .loops import Buf, i64, numel, pointer_type
 from .matmul import calls_blas, emit_matmul
 from .mutation import lower_copy_into, lower_index_put, write_view
 from .outputs import flatten_outputs, has_views, output_spec
@@ -40,6 +44,7 @@ from .views import VIEWS
 
 ALIGN = 64
 STACK_WORKSPACE = 64 * 1024  # larger workspaces come from the heap: threads may have small stacks
+SYMBOLIC_ELEMENTS = 1 << 20  # how much work a node of symbolic size counts for (Ctrl-C checks in loops)
 
 
 class Lowering:
@@ -61,12 +66,18 @@ class Lowering:
         # BLAS threads keep spinning after a product: our loops in the same call stay on this thread
         blas = self.symbols is not None and any(calls_blas(n) for n in _all_nodes(graph))
         self.threads = 1 if blas or not has_pool(self.module, self.symbols) else thread_count()
-        fnty = ir.FunctionType(I32, [I8.as_pointer().as_pointer(), I8.as_pointer()])
+        fnty = ir.FunctionType(I32, [I8.as_pointer().as_pointer(), I8.as_pointer(), I8.as_pointer()])
         self.fn = ir.Function(self.module, fnty, f"{name}.body")
         self.fn.linkage = "internal"
         self.b = ir.IRBuilder(self.fn.append_basic_block("entry"))
-        self.args, self.workspace = self.fn.args
+        self.args, self.workspace, self.sized_workspace = self.fn.args
         self.workspace_size = 0
+        self.sized_workspace_size = 0  # bytes (a symbolic size) of the buffers whose size is symbolic
+        names = {s for v in graph.inputs if isinstance(v.type, TensorType)
+                 for d in (*v.type.shape, *v.type.strides) if isinstance(d, Sym) for s in d.symbols}
+        names |= {n.attrs["counter"].name for n in _all_nodes(graph) if "counter" in n.attrs}
+        self.sizes_slots = slots_needed(names)  # the length of the sizes array callers pass (0: none)
+        self.symbolic = bool(names)
         self.env: dict = {}
         self.error_block = None
         self.errors: dict[int, str] = {}  # error code -> the IndexError message of that indexing site
@@ -81,8 +92,18 @@ class Lowering:
         return self.b.bitcast(raw, pointer_type(dtype))
 
     def alloc(self, dtype, shape) -> Buf:
+        """Scratch memory for an array; one whose size depends on a loop counter gets room for its largest."""
         t = TensorType.contiguous(dtype, tuple(shape))
-        nbytes = int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
+        room = tuple(bound(d, low=False) for d in t.shape)
+        if any(d is None for d in room):
+            raise SymbolicError(f"no bound on the size {shape} of an intermediate")
+        if is_symbolic(room):  # at a run-time offset, aligned at run time
+            offset = self.sized_workspace_size
+            self.sized_workspace_size = offset + numel(room) * np.dtype(dtype).itemsize + ALIGN
+            start = self.b.ptrtoint(self.b.gep(self.sized_workspace, [size(self.b, offset)], inbounds=True), I64)
+            aligned = self.b.and_(self.b.add(start, i64(ALIGN - 1)), i64(-ALIGN))
+            return Buf(self.b.inttoptr(aligned, pointer_type(dtype)), np.dtype(dtype), t.shape, t.strides)
+        nbytes = int(np.prod(room, dtype=np.int64)) * np.dtype(dtype).itemsize
         offset = self.workspace_size
         self.workspace_size += -(-max(nbytes, 1) // ALIGN) * ALIGN
         ptr = self.b.gep(self.workspace, [i64(offset)], inbounds=True)
@@ -123,7 +144,9 @@ class Lowering:
             if isinstance(x, int) and not isinstance(x, bool) and not -(1 << 63) <= x < (1 << 63):
                 raise CompileError(f"the Python int {x} does not fit the 64-bit ints of compiled code")
             return ScalarBuilder(self.b, dt).const(x), dt, x
-        if isinstance(x, Buf) and x.size == 1:
+        if isinstance(x, Sym):  # a size of a symbolic shape, as a Python int
+            return size(self.b, x), np.dtype(np.int64), None
+        if isinstance(x, Buf) and same(x.size, 1):
             return load(self.b, x.ptr, x.dtype), x.dtype, None
         raise CompileError(f"%{v.name} is not a scalar")
 
@@ -142,6 +165,8 @@ class Lowering:
     def run(self):
         graph = self.graph
         self.n_inputs = len(graph.inputs)
+        if self.symbolic:
+            bind_sizes(self.fn, self._sizes_pointer(self.b, self.args))
         seen = set()
         for j, v in enumerate(self.outputs):
             producer = v.node
@@ -177,25 +202,60 @@ class Lowering:
         self._emit_entry()
         return self.module
 
+    def _sizes_pointer(self, b: ir.IRBuilder, args) -> ir.Value:
+        """The symbols' values: the pointer after the outputs' in args."""
+        slot = b.load(b.gep(args, [i64(self.n_inputs + len(self.outputs))], inbounds=True))
+        return b.bitcast(slot, SIZES_TYPE)
+
     def _emit_entry(self) -> None:
-        """`i32 NAME(i8** args)`: allocate the workspace (stack up to STACK_WORKSPACE, else aligned_alloc), run the
-        body, free, return its status."""
+        """`i32 NAME(i8** args)`: allocate the workspaces (each on the stack up to STACK_WORKSPACE, else with
+        aligned_alloc; the one of symbolic size decides at run time), run the body, free, return its status."""
         fn = ir.Function(self.module, ir.FunctionType(I32, [I8.as_pointer().as_pointer()]), self.name)
         b = ir.IRBuilder(fn.append_basic_block("entry"))
-        size = max(self.workspace_size, ALIGN)
-        if size <= STACK_WORKSPACE:
-            ws = b.alloca(ir.ArrayType(I8, size))
-            ws.align = ALIGN
-            b.ret(b.call(self.fn, [fn.args[0], b.bitcast(ws, I8.as_pointer())]))
-            return
-        alloc = declare(self.module, "aligned_alloc", I8.as_pointer(), [i64(0).type, i64(0).type])
+        alloc = declare(self.module, "aligned_alloc", I8.as_pointer(), [I64, I64])
         free = declare(self.module, "free", ir.VoidType(), [I8.as_pointer()])
-        ws = b.call(alloc, [i64(ALIGN), i64(size)])
-        failed = b.icmp_unsigned("==", ws, ir.Constant(I8.as_pointer(), None))
-        with b.if_then(failed, likely=False):
-            b.ret(ir.Constant(I32, 2))
-        status = b.call(self.fn, [fn.args[0], ws])
-        b.call(free, [ws])
+        null = ir.Constant(I8.as_pointer(), None)
+        owned = []
+
+        def heap(nbytes) -> ir.Value:
+            ws = b.call(alloc, [i64(ALIGN), b.and_(b.add(nbytes, i64(ALIGN - 1)), i64(-ALIGN))])
+            with b.if_then(b.icmp_unsigned("==", ws, null), likely=False):
+                for other in owned:
+                    b.call(free, [other])
+                b.ret(ir.Constant(I32, 2))
+            owned.append(ws)
+            return ws
+
+        nbytes = max(self.workspace_size, ALIGN)
+        if nbytes <= STACK_WORKSPACE:
+            ws = b.alloca(ir.ArrayType(I8, nbytes))
+            ws.align = ALIGN
+            ws = b.bitcast(ws, I8.as_pointer())
+        else:
+            ws = heap(i64(nbytes))
+        sized, from_heap = null, None
+        if not same(self.sized_workspace_size, 0):  # its size is known now: the stack when small, else the heap
+            bind_sizes(fn, self._sizes_pointer(b, fn.args[0]))
+            want = size(b, self.sized_workspace_size)
+            with b.if_else(b.icmp_unsigned("<=", want, i64(STACK_WORKSPACE))) as (small, large):
+                with small:
+                    on_stack, stack_block = b.alloca(I8, size=want), b.block
+                with large:
+                    on_heap = heap(want)
+                    owned.pop()  # freed below, only when it was used
+                    heap_block = b.block
+            sized = b.phi(I8.as_pointer())
+            sized.add_incoming(on_stack, stack_block)
+            sized.add_incoming(on_heap, heap_block)
+            from_heap = b.phi(ir.IntType(1))
+            from_heap.add_incoming(ir.Constant(ir.IntType(1), 0), stack_block)
+            from_heap.add_incoming(ir.Constant(ir.IntType(1), 1), heap_block)
+        status = b.call(self.fn, [fn.args[0], ws, sized])
+        for block in owned:
+            b.call(free, [block])
+        if from_heap is not None:
+            with b.if_then(from_heap):
+                b.call(free, [sized])
         b.ret(status)
 
     def block(self, block: Block) -> None:
@@ -463,6 +523,8 @@ class Lowering:
         self.b.cbranch(go, body_bb, done)
         self.b.position_at_end(body_bb)
         self.env[body.params[0]] = (i, np.dtype(np.int64), None)
+        if "counter" in node.attrs:  # where the body's kernels read the counter's symbol
+            self.b.store(i, size_slot(self.b, node.attrs["counter"].name))
         self.block(body)
         next_cond = cast(self.b, *self.scalar(body.returns[0])[:2], np.bool_)
         self.stage_carried(body.returns[1:], slots)
@@ -503,8 +565,10 @@ def _elements(block: Block) -> int:
     """Array elements a block's nodes compute (nested blocks included): how much work one loop iteration is."""
     total = 0
     for node in block.nodes:
-        total += sum(int(np.prod(v.type.shape, dtype=np.int64)) for v in node.outputs
-                     if isinstance(v.type, TensorType) and v.type.shape is not None)
+        for v in node.outputs:
+            if isinstance(v.type, TensorType) and v.type.shape is not None:
+                n = numel(v.type.shape)
+                total += n if isinstance(n, int) else SYMBOLIC_ELEMENTS
         total += sum(_elements(b) for b in node.blocks)
     return total
 
@@ -551,14 +615,14 @@ def _constant_matrix(v: Value, embedded: dict, transposed: bool) -> np.ndarray |
 
 
 def _broadcast_batch(a: tuple, b: tuple) -> tuple:
-    return tuple(np.broadcast_shapes(a, b))
+    return broadcast((a, b), "matmul")
 
 
 def _batched(buf: Buf, batch: tuple) -> Buf:
     pad = len(batch) - (len(buf.shape) - 2)
     shape = (1,) * pad + buf.shape
     strides = (0,) * pad + buf.strides
-    strides = tuple(0 if i < len(batch) and shape[i] == 1 else s for i, s in enumerate(strides))
+    strides = tuple(0 if i < len(batch) and same(shape[i], 1) else s for i, s in enumerate(strides))
     return Buf(buf.ptr, buf.dtype, batch + shape[-2:], strides)
 
 
@@ -573,9 +637,10 @@ def lower(graph: Graph, name: str = "jitc_entry", n_user: int | None = None) -> 
     python_types = all(isinstance(t, TensorType) or (isinstance(t, ScalarType) and t.name in SCALAR_DTYPES)
                        for t in types)
     lw.has_fastcall = n_user is not None and lw.symbols is not None and layout_ok() and python_types and \
+        not (lw.symbolic and lw.plan.written_back) and \
         not has_views(lw.template)  # views of arguments are made by the runtime (executor._rebuild)
     if lw.has_fastcall:
         written = [i for i, v in enumerate(graph.inputs) if v in lw.plan.written_back]
         emit_fastcall(module, module.get_global(name), f"{name}_fastcall", types, n_user, lw.specs, lw.template,
-                      lw.symbols, written)
+                      lw.symbols, written, lw.sizes_slots)
     return lw, str(module)

@@ -1,6 +1,7 @@
 """Matrix products. Large float products call the BLAS NumPy already loaded (OpenBLAS's ILP64 cblas); smaller
-ones, and exported code, run our GEMM (gemm.py), tiny and integer ones loops LLVM vectorizes. `linear` pre-fills
-the output with the bias so the product accumulates on top of it (BLAS beta=1): the bias add costs no extra pass."""
+ones, and exported code, run our GEMM (gemm.py), tiny, integer and symbolic-size ones loops LLVM vectorizes.
+`linear` pre-fills the output with the bias so the product accumulates on top of it (BLAS beta=1): the bias add
+costs no extra pass."""
 from __future__ import annotations
 
 import ctypes
@@ -11,11 +12,14 @@ import os
 import numpy as np
 from llvmlite import ir
 
+from jitc.symbolic import Sym, SymbolicError
+
 from .constants import constant_array
+from .dims import same, size, symbolic_bufs
 from .gemm import batch_offsets, emit_gemm, gemm_fits, lanes, pack_constant
 from .gemv import emit_gemv
 from .kernel import call_kernel, kernel_function
-from .loops import Buf, for_range, i64, pointer_type
+from .loops import Buf, for_range, i64, numel, pointer_type
 from .scalar import F32, F64, I32, I64, ScalarBuilder, cast, load, storage_type, store
 
 PACK_MAX_BYTES = 64 * 1024
@@ -49,8 +53,15 @@ def calls_blas(node) -> bool:
         return False
     if a.shape is None or out.shape is None or len(out.shape) > 2 or blas_gemm(out.dtype) is None:
         return False
-    flops = int(np.prod(out.shape, dtype=np.int64)) * (a.shape[-1] if a.shape else 1)
-    return flops >= BLAS_MIN_FLOPS
+    return _big(numel(out.shape) * (a.shape[-1] if a.shape else 1))
+
+
+def _big(flops) -> bool:
+    """Whether a product of `flops` multiply-adds goes to BLAS; a symbolic one does unless it is always small."""
+    try:
+        return flops >= BLAS_MIN_FLOPS
+    except SymbolicError:
+        return True
 
 
 def _is_matvec(node) -> bool:
@@ -58,17 +69,24 @@ def _is_matvec(node) -> bool:
     a, w = node.inputs[0].type, node.inputs[1].type
     if node.kind != "aten::matmul" or a.shape is None or w.shape is None or len(a.shape) != 2:
         return False
-    return np.dtype(a.dtype).kind == "f" and (len(w.shape) == 1 or (len(w.shape) == 2 and w.shape[1] == 1))
+    return np.dtype(a.dtype).kind == "f" and (len(w.shape) == 1 or (len(w.shape) == 2 and same(w.shape[1], 1)))
 
 
 def _blas_layout(buf: Buf):
     """(transpose flag, leading dimension) for a 2-D operand BLAS can read in place, else None."""
     rs, cs = buf.strides[-2:]
-    if cs == 1 and rs >= max(buf.shape[-1], 1):
+    if same(cs, 1) and _at_least(rs, buf.shape[-1]):
         return NO_TRANS, rs
-    if rs == 1 and cs >= max(buf.shape[-2], 1):
+    if same(rs, 1) and _at_least(cs, buf.shape[-2]):
         return TRANS, cs
     return None
+
+
+def _at_least(stride, n) -> bool:
+    try:
+        return stride >= max(n, 1)
+    except SymbolicError:
+        return False
 
 
 def emit_matmul(module: ir.Module, b: ir.IRBuilder, a: Buf, w: Buf, out: Buf, accumulate: bool,
@@ -80,16 +98,16 @@ def emit_matmul(module: ir.Module, b: ir.IRBuilder, a: Buf, w: Buf, out: Buf, ac
     m, k = a.shape[-2:]
     n = w.shape[-1]
     batch = out.shape[:-2]
-    if n == 1 and not batch and a.dtype.kind == "f":
+    if same(n, 1) and not batch and a.dtype.kind == "f":
         emit_gemv(module, b, a, w, out, accumulate, threads, symbols)
         return
-    big = symbols is not None and not batch and m * n * k >= BLAS_MIN_FLOPS
+    big = symbols is not None and not batch and _big(m * n * k)
     gemm = big and blas_gemm(out.dtype) is not None
     la, lw = _blas_layout(a), _blas_layout(w)
     if gemm and la and lw and a.dtype == w.dtype == out.dtype and out.contiguous:
         _call_blas(b, symbols.load(b, "blas", out.dtype.str), a, w, out, la, lw, accumulate)
         return
-    if alloc is not None and gemm_fits(a, w, out):
+    if alloc is not None and not symbolic_bufs((a, w, out)) and gemm_fits(a, w, out):
         packed = None
         if w_value is not None and not batch:
             packed = constant_array(module, b, pack_constant(w_value, 2 * lanes(out.dtype)))
@@ -97,8 +115,7 @@ def emit_matmul(module: ir.Module, b: ir.IRBuilder, a: Buf, w: Buf, out: Buf, ac
         return
     fn, (pa, pw, po), _ = kernel_function(module, "matmul", [a, w, out], [])
     kb = ir.IRBuilder(fn.append_basic_block("entry"))
-    nbatch = int(np.prod(batch, dtype=np.int64)) if batch else 1
-    with for_range(kb, nbatch, "batch") as bi:
+    with for_range(kb, numel(batch), "batch") as bi:
         offs = batch_offsets(kb, bi, batch, [pa, pw, po])
         _matmul_2d(kb, pa, pw, po, offs, m, n, k, accumulate)
     kb.ret_void()
@@ -109,14 +126,14 @@ def _packed(b, w: Buf, ow, n: int, k: int) -> Buf | None:
     """w (k, n) copied into row-major stack scratch when its columns are contiguous (`q @ k.T`) and it is small:
     the product then streams rows of w (vectorized across n) instead of dot products LLVM unrolls into scalars."""
     rw, cw = w.strides[-2:]
-    if cw == 1 or rw != 1 or k * n * w.dtype.itemsize > PACK_MAX_BYTES:
+    if same(cw, 1) or not same(rw, 1) or isinstance(k * n, Sym) or k * n * w.dtype.itemsize > PACK_MAX_BYTES:
         return None
     with b.goto_entry_block():
         scratch = b.alloca(ir.ArrayType(storage_type(w.dtype), k * n))
     scratch.align = 64
     packed = Buf(b.bitcast(scratch, pointer_type(w.dtype)), w.dtype, (k, n), (n, 1))
     with for_range(b, n, "pack.j") as j, for_range(b, k, "pack.k") as kk:
-        src = w.at(b, b.add(ow, b.add(kk, b.mul(j, i64(cw)))))
+        src = w.at(b, b.add(ow, b.add(kk, b.mul(j, size(b, cw)))))
         store(b, load(b, src, w.dtype), packed.at(b, b.add(b.mul(kk, i64(n)), j)), w.dtype)
     return packed
 
@@ -132,7 +149,7 @@ def _matmul_2d(b, a: Buf, w: Buf, out: Buf, offs, m, n, k, accumulate) -> None:
         acc = b.alloca(sb.ty, name="acc")  # a register after mem2reg; the k-loop becomes a vector reduction
 
     def at(buf, base, i, si, j, sj):
-        return buf.at(b, b.add(base, b.add(b.mul(i, i64(si)), b.mul(j, i64(sj)))))
+        return buf.at(b, b.add(base, b.add(b.mul(i, size(b, si)), b.mul(j, size(b, sj)))))
 
     def term(i, kk, j):
         x = cast(b, load(b, at(a, oa, i, ra, kk, ca), a.dtype), a.dtype, out.dtype)
@@ -140,7 +157,7 @@ def _matmul_2d(b, a: Buf, w: Buf, out: Buf, offs, m, n, k, accumulate) -> None:
         return sb.mul(x, y)
 
     with for_range(b, m, "i") as i:
-        if cw == 1:  # rows of w are contiguous: i-k-j order, the inner loop streams a row of w and of out
+        if same(cw, 1):  # rows of w are contiguous: i-k-j order, the inner loop streams a row of w and of out
             if not accumulate:
                 with for_range(b, n, "j0") as j:
                     store(b, sb.const(0), at(out, oo, i, ro, j, co), out.dtype)
@@ -167,7 +184,7 @@ def _call_blas(b, gemm: ir.Value, a: Buf, w: Buf, out: Buf, la, lw, accumulate: 
                                            ft.as_pointer(), I64, ft, ft.as_pointer(), I64])
     fptr = b.inttoptr(gemm, fnty.as_pointer())
     i32 = lambda v: ir.Constant(I32, v)
-    b.call(fptr, [i32(ROW_MAJOR), i32(la[0]), i32(lw[0]), i64(m), i64(n), i64(k), ir.Constant(ft, 1.0),
-                  b.bitcast(a.ptr, ft.as_pointer()), i64(la[1]), b.bitcast(w.ptr, ft.as_pointer()), i64(lw[1]),
-                  ir.Constant(ft, 1.0 if accumulate else 0.0), b.bitcast(out.ptr, ft.as_pointer()),
-                  i64(out.strides[0])])
+    b.call(fptr, [i32(ROW_MAJOR), i32(la[0]), i32(lw[0]), size(b, m), size(b, n), size(b, k), ir.Constant(ft, 1.0),
+                  b.bitcast(a.ptr, ft.as_pointer()), size(b, la[1]), b.bitcast(w.ptr, ft.as_pointer()),
+                  size(b, lw[1]), ir.Constant(ft, 1.0 if accumulate else 0.0), b.bitcast(out.ptr, ft.as_pointer()),
+                  size(b, out.strides[0])])

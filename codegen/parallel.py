@@ -10,6 +10,9 @@ import weakref
 
 from llvmlite import ir
 
+from jitc.symbolic import Sym
+
+from .dims import size
 from .loops import i64
 from .scalar import I8, I32, I64
 
@@ -66,14 +69,42 @@ def _trampoline(module: ir.Module, body: ir.Function, ctx_type: ir.LiteralStruct
     return fn
 
 
-def emit_parallel_call(module: ir.Module, b: ir.IRBuilder, body: ir.Function, args: list, n: int,
-                       threads: int, symbols=None) -> None:
-    """Call body(*args, lo, hi) over [0, n): in chunks on the thread pool, or in one call on this thread."""
+def parallel_threads(threads: int, work) -> int:
+    """Threads for a kernel over `work` elements: one when it is small; a symbolic amount decides at run time."""
+    return threads if isinstance(work, Sym) or work >= PARALLEL_MIN_ELEMENTS else 1
+
+
+def emit_parallel_call(module: ir.Module, b: ir.IRBuilder, body: ir.Function, args: list, n,
+                       threads: int, symbols=None, work=None) -> None:
+    """Call body(*args, lo, hi) over [0, n): in chunks on the thread pool, or in one call on this thread. With a
+    symbolic n or `work` (elements), small calls run on this thread (decided at run time)."""
+    if isinstance(n, Sym) or isinstance(work, Sym):
+        _emit_sized_call(module, b, body, args, n, threads, symbols, work)
+        return
     threads = max(1, min(threads, n))
-    own = _OWN_POOLS.get(module) if symbols is None else None
-    if threads == 1 or (symbols is None and own is None):
+    if threads == 1 or not has_pool(module, symbols):
         b.call(body, list(args) + [i64(0), i64(n)])
         return
+    _emit_pool_call(module, b, body, args, i64(n), i64(min(n, threads * CHUNKS_PER_THREAD)), threads, symbols)
+
+
+def _emit_sized_call(module, b, body, args, n, threads, symbols, work) -> None:
+    count = size(b, n)
+    if threads == 1 or not has_pool(module, symbols):
+        b.call(body, list(args) + [i64(0), count])
+        return
+    work = size(b, n if work is None else work)
+    wide = b.and_(b.icmp_signed(">=", work, i64(PARALLEL_MIN_ELEMENTS)), b.icmp_signed(">", count, i64(1)))
+    with b.if_else(wide) as (pool, serial):
+        with pool:
+            most = i64(threads * CHUNKS_PER_THREAD)
+            chunks = b.select(b.icmp_signed("<", count, most), count, most)
+            _emit_pool_call(module, b, body, args, count, chunks, threads, symbols)
+        with serial:
+            b.call(body, list(args) + [i64(0), count])
+
+
+def _emit_pool_call(module, b, body, args, count, chunks, threads, symbols) -> None:
     p8 = I8.as_pointer()
     ctx_type = ir.LiteralStructType([a.type for a in args])
     with b.goto_entry_block():
@@ -82,5 +113,6 @@ def emit_parallel_call(module: ir.Module, b: ir.IRBuilder, body: ir.Function, ar
         b.store(value, b.gep(ctx, [ir.Constant(I32, 0), ir.Constant(I32, k)]))
     chunk = _trampoline(module, body, ctx_type)
     run_type = ir.FunctionType(ir.VoidType(), [chunk.type, p8, I64, I64, I64])
+    own = _OWN_POOLS.get(module) if symbols is None else None
     run = own if own is not None else b.inttoptr(symbols.load(b, "jitc", "parallel_for"), run_type.as_pointer())
-    b.call(run, [chunk, b.bitcast(ctx, p8), i64(n), i64(min(n, threads * CHUNKS_PER_THREAD)), i64(threads)])
+    b.call(run, [chunk, b.bitcast(ctx, p8), count, chunks, i64(threads)])

@@ -19,10 +19,12 @@ import functools
 import numpy as np
 from llvmlite import ir
 
+from jitc.symbolic import MIN_SIZE, Sym
 from jitc.types import ScalarType, TensorType
 
+from .dims import bind_sizes, size
 from .interrupt import INTERRUPTED
-from .loops import i64
+from .loops import i64, numel
 from .scalar import F64, I8, I32, I64
 
 OB_TYPE, TUPLE_ITEMS, FLOAT_VALUE = 8, 24, 16
@@ -90,10 +92,26 @@ class _Emitter:
         self.check(b.icmp_unsigned("!=", b.and_(flags, ir.Constant(I32, NPY_ARRAY_ALIGNED)), ir.Constant(I32, 0)))
         dims, strides = self.load(obj, ARR_DIMS, self.p8), self.load(obj, ARR_STRIDES, self.p8)
         item = np.dtype(t.dtype).itemsize
-        for d, (n, s) in enumerate(zip(t.shape, t.strides)):
-            self.check(b.icmp_signed("==", self.load(dims, 8 * d, I64), i64(n)))
-            self.check(b.icmp_signed("==", self.load(strides, 8 * d, I64), i64(s * item)))
+        for d, n in enumerate(t.shape):
+            actual = self.load(dims, 8 * d, I64)
+            if isinstance(n, Sym):
+                self.bind_symbol(n, actual)
+            else:
+                self.check(b.icmp_signed("==", actual, i64(n)))
+        for d, s in enumerate(t.strides):  # after the dims: strides are expressions of them
+            self.check(b.icmp_signed("==", self.load(strides, 8 * d, I64), size(b, s * item)))
         return self.load(obj, ARR_DATA, self.p8)
+
+    def bind_symbol(self, sym: Sym, actual) -> None:
+        """The first dimension of a symbol gives its size (at least 2); later ones must equal it."""
+        b, k = self.b, int(sym.name[1:])
+        slot = b.gep(self.sizes, [i64(k)], inbounds=True)
+        if k in self.bound:
+            self.check(b.icmp_signed("==", actual, b.load(slot)))
+            return
+        self.check(b.icmp_signed(">=", actual, i64(MIN_SIZE)))
+        b.store(actual, slot)
+        self.bound.add(k)
 
     def scalar(self, obj, t: ScalarType) -> ir.Value:
         """Guard an exact Python int/float/bool and store it in a stack slot (the entry reads 0-d arrays)."""
@@ -124,7 +142,7 @@ class _Emitter:
         with b.goto_entry_block():
             dims = b.alloca(I64, size=max(len(spec.shape), 1))
         for d, n in enumerate(spec.shape):
-            b.store(i64(n), b.gep(dims, [i64(d)]))
+            b.store(size(b, n), b.gep(dims, [i64(d)]))
         address = self.symbols.load(b, "numpy", "PyArray_Empty")
         empty = b.inttoptr(address, ir.FunctionType(self.p8, [I32, I64.as_pointer(), self.p8, I32]).as_pointer())
         return b.call(empty, [ir.Constant(I32, len(spec.shape)), dims, descr, ir.Constant(I32, 0)])
@@ -170,11 +188,15 @@ def _check_no_overlap(e: _Emitter, input_types: list, objects: list, data: list,
 
 
 def emit_fastcall(module: ir.Module, entry: ir.Function, name: str, input_types: list, n_user: int,
-                  specs: list, template, symbols, written=()) -> None:
+                  specs: list, template, symbols, written=(), sizes_slots: int = 0) -> None:
     """Emit `NAME` (METH_FASTCALL) for a specialization whose inputs are n_user arguments then parameters;
-    `written`: the inputs the code writes in place."""
+    `written`: the inputs the code writes in place; `sizes_slots`: the length of its sizes array (dims.py)."""
     e = _Emitter(module, name, symbols)
     b = e.b
+    with b.goto_entry_block():
+        e.sizes = b.alloca(I64, size=max(sizes_slots, 1), name="sizes")
+    bind_sizes(e.fn, e.sizes)
+    e.bound = set()
     with b.goto_block(e.slow):
         slow_fn = e.load(e.self_tuple, TUPLE_ITEMS + 8, e.p8)
         b.ret(e.call("PyObject_Vectorcall", e.p8, [e.p8, e.p8.as_pointer(), I64, e.p8],
@@ -186,7 +208,9 @@ def emit_fastcall(module: ir.Module, entry: ir.Function, name: str, input_types:
     generation = b.load(b.inttoptr(symbols.load(b, "jitc", "generation"), I64.as_pointer()))
     e.check(b.icmp_signed("==", generation, expected_generation))
     params = e.load(e.self_tuple, TUPLE_ITEMS, e.p8)
-    slots = b.alloca(ir.ArrayType(e.p8, max(len(input_types) + len(specs), 1)))
+    slots = b.alloca(ir.ArrayType(e.p8, len(input_types) + len(specs) + 1))
+    if sizes_slots:
+        b.store(b.bitcast(e.sizes, e.p8), b.gep(slots, [ir.Constant(I32, 0), ir.Constant(I32, len(input_types) + len(specs))]))
 
     def put(i: int, ptr) -> None:
         b.store(ptr, b.gep(slots, [ir.Constant(I32, 0), ir.Constant(I32, i)]))
@@ -216,10 +240,23 @@ def emit_fastcall(module: ir.Module, entry: ir.Function, name: str, input_types:
             b.ret(ir.Constant(e.p8, None))  # MemoryError is set
         objects.append(arr)
         put(len(input_types) + j, e.load(arr, ARR_DATA, e.p8))
-    work = sum(int(np.prod(t.shape, dtype=np.int64)) for t in input_types if isinstance(t, TensorType))
-    work += sum(int(np.prod(s.shape, dtype=np.int64)) for s in specs)
+    work = sum(numel(t.shape) for t in input_types if isinstance(t, TensorType))
+    work += sum(numel(s.shape) for s in specs)
     args = [b.bitcast(slots, e.p8.as_pointer())]
-    if work >= RELEASE_GIL_ELEMENTS:
+    if isinstance(work, Sym):  # decided at run time
+        with b.if_else(b.icmp_signed(">=", size(b, work), i64(RELEASE_GIL_ELEMENTS))) as (large, small):
+            with large:
+                state = e.call("PyEval_SaveThread", e.p8, [], [])
+                released = b.call(entry, args)
+                e.call("PyEval_RestoreThread", ir.VoidType(), [e.p8], [state])
+                large_block = b.block
+            with small:
+                held = b.call(entry, args)
+                small_block = b.block
+        status = b.phi(I32)
+        status.add_incoming(released, large_block)
+        status.add_incoming(held, small_block)
+    elif work >= RELEASE_GIL_ELEMENTS:
         state = e.call("PyEval_SaveThread", e.p8, [], [])
         status = b.call(entry, args)
         e.call("PyEval_RestoreThread", ir.VoidType(), [e.p8], [state])

@@ -11,9 +11,12 @@ from __future__ import annotations
 import numpy as np
 from llvmlite import ir
 
+from jitc.symbolic import Sym
+
+from .dims import size
 from .kernel import call_kernel, kernel_args, kernel_function
-from .loops import Buf, broadcast_strides, collapse, for_range, i64, loop_nest
-from .parallel import CHUNKS_PER_THREAD, PARALLEL_MIN_ELEMENTS, emit_parallel_call, has_pool
+from .loops import Buf, broadcast_strides, collapse, for_range, i64, loop_nest, numel
+from .parallel import CHUNKS_PER_THREAD, emit_parallel_call, has_pool, parallel_threads
 from .scalar import I1, ScalarBuilder, cast, load, store, value_type
 
 _FAST = ("reassoc", "contract", "nsz")  # lets LLVM vectorize the running sum (NumPy reorders sums too)
@@ -64,7 +67,9 @@ def combine(b: ir.IRBuilder, kind: str, dtype: np.dtype, acc, x):
 def finish(b: ir.IRBuilder, kind: str, acc, acc_dtype: np.dtype, count: int, out_dtype: np.dtype):
     """The accumulated value as the output element: divided by the count for a mean, cast to the output dtype."""
     if kind == "mean" and acc_dtype.kind == "f":
-        acc = b.fdiv(acc, ScalarBuilder(b, acc_dtype).const(count))
+        n = b.sitofp(size(b, count), value_type(acc_dtype)) if isinstance(count, (Sym, ir.Value)) else \
+            ScalarBuilder(b, acc_dtype).const(count)
+        acc = b.fdiv(acc, n)
     return cast(b, acc, acc_dtype, out_dtype)
 
 
@@ -75,9 +80,9 @@ def emit_reduction(module: ir.Module, b: ir.IRBuilder, kind: str, axes: tuple[in
     their offsets, scalar args) -> (value, dtype)` from the inputs (broadcast to shape): a plain load, or a whole
     fused elementwise expression, so producers never materialize. `alloc(dtype, shape)` gives scratch memory."""
     acc_dtype = accumulator_dtype(kind, out.dtype)
-    count = int(np.prod([shape[a] for a in axes], dtype=np.int64))
+    count = numel([shape[a] for a in axes])
     job = _Job(module, kind, axes, out, shape, tensor_inputs, scalar_inputs, element, acc_dtype, count)
-    threads = threads if int(np.prod(shape, dtype=np.int64)) >= PARALLEL_MIN_ELEMENTS and has_pool(module, symbols) else 1
+    threads = parallel_threads(threads, numel(shape)) if has_pool(module, symbols) else 1
     if shape and len(shape) - 1 in axes:
         if len(axes) < len(shape):
             job.rows(b, threads, symbols)
@@ -136,41 +141,51 @@ class _Job:
         kb.ret_void()
         n = collapse(self.kept, kept_strides)[0]
         emit_parallel_call(self.module, b, fn, kernel_args(b, self.tensors + [self.out], [v for v, _ in self.scalars]),
-                           n[0] if n else 1, threads, symbols)
+                           n[0] if n else 1, threads, symbols, numel(self.shape))
 
     def pieces(self, b: ir.IRBuilder, alloc, threads: int, symbols) -> None:
         """A reduction to one value: pieces of the outermost axis reduce into partials (on the thread pool),
         which are then combined in order."""
         shape, strides = collapse(self.shape, self.in_strides)
         first = shape[0] if shape else 1
-        step = max(1, -(-first // (threads * CHUNKS_PER_THREAD if threads > 1 else 1)))
-        n = max(1, -(-first // step))
+        pieces = threads * CHUNKS_PER_THREAD if threads > 1 else 1
+        if isinstance(first, Sym):  # a fixed number of pieces, of a length known at run time (some may be empty)
+            n, step = pieces, None
+        else:
+            step = max(1, -(-first // pieces))
+            n = max(1, -(-first // step))
         partials = alloc(self.acc_dtype, (n,))
         fn, kb, params, (pp,), scalar_args = self._kernel("pieces", [partials], [_INDEX, _INDEX])
         slot = self._slot(kb)
         lo, hi = scalar_args[-2:]
+        total = size(kb, first)
+        length = i64(step) if step is not None else kb.sdiv(kb.add(total, i64(n - 1)), i64(n))
         with for_range(kb, hi, "piece", lo) as p:
-            start = kb.mul(p, i64(step), flags=("nsw",))
-            end = kb.add(start, i64(step), flags=("nsw",))
-            end = kb.select(kb.icmp_signed("<", end, i64(first)), end, i64(first))
+            start = kb.mul(p, length, flags=("nsw",))
+            end = kb.add(start, length, flags=("nsw",))
+            end = kb.select(kb.icmp_signed("<", end, total), end, total)
             kb.store(identity(kb, self.kind, self.acc_dtype), slot)
             self._accumulate(kb, params, [i64(0)] * len(params), shape, strides, scalar_args, slot, (start, end))
             store(kb, kb.load(slot), pp.at(kb, p), pp.dtype)
         kb.ret_void()
         emit_parallel_call(self.module, b, fn, kernel_args(b, self.tensors + [partials],
-                                                           [v for v, _ in self.scalars]), n, threads, symbols)
+                                                           [v for v, _ in self.scalars]), n, threads, symbols,
+                           numel(self.shape))
         self._combine_partials(b, partials, n)
 
     def _combine_partials(self, b: ir.IRBuilder, partials: Buf, n: int) -> None:
-        fn, (pp, po), _ = kernel_function(self.module, f"reduce_{self.kind}.combine", [partials, self.out], [])
+        symbolic = isinstance(self.count, Sym)  # a mean's symbolic count comes in as an argument
+        fn, (pp, po), count = kernel_function(self.module, f"reduce_{self.kind}.combine", [partials, self.out],
+                                              [_INDEX] * symbolic)
+        count = count[0] if symbolic else self.count
         kb = ir.IRBuilder(fn.append_basic_block("entry"))
         slot = self._slot(kb)
         kb.store(identity(kb, self.kind, self.acc_dtype), slot)
         with for_range(kb, n, "partial") as p:
             kb.store(combine(kb, self.kind, self.acc_dtype, kb.load(slot), load(kb, pp.at(kb, p), pp.dtype)), slot)
-        store(kb, finish(kb, self.kind, kb.load(slot), self.acc_dtype, self.count, po.dtype), po.ptr, po.dtype)
+        store(kb, finish(kb, self.kind, kb.load(slot), self.acc_dtype, count, po.dtype), po.ptr, po.dtype)
         kb.ret_void()
-        call_kernel(b, fn, [partials, self.out], [])
+        call_kernel(b, fn, [partials, self.out], [size(b, self.count)] * symbolic)
 
     def in_memory_order(self, b: ir.IRBuilder, acc: Buf) -> None:
         """Leading axes reduced: accumulate into `acc` (kept shape, contiguous) walking the input in order."""

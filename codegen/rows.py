@@ -12,12 +12,14 @@ from llvmlite import ir
 from jitc.ir import Graph, Node, Value
 from jitc.ops import OPS
 from jitc.ops.registry import REDUCTION
+from jitc.symbolic import Sym
 from jitc.types import TensorType
 
+from .dims import same, size
 from .elementwise import _WEAK, emit_scalar_node
 from .kernel import kernel_args, kernel_function
-from .loops import Buf, broadcast_strides, for_range, i64
-from .parallel import PARALLEL_MIN_ELEMENTS, emit_parallel_call
+from .loops import Buf, broadcast_strides, for_range, i64, numel
+from .parallel import emit_parallel_call, parallel_threads
 from .reduce import accumulator_dtype, combine, finish, identity
 from .scalar import cast, load, storage_type, store, value_type
 
@@ -55,8 +57,8 @@ class _RowKernel:
         row_strides = strides[:len(self.rows) - 1]
         base = i64(0)
         for i, s in zip(index, row_strides):
-            if s:
-                base = kb.add(base, kb.mul(i, i64(s), flags=("nsw",)), flags=("nsw",))
+            if not same(s, 0):
+                base = kb.add(base, kb.mul(i, size(kb, s), flags=("nsw",)), flags=("nsw",))
         return base, (strides[-1] if len(context) == len(self.rows) else 0)
 
     def emit(self, kb, r) -> None:
@@ -95,10 +97,10 @@ class _RowKernel:
         dims = self.rows[:-1]
         index, rest = [], r
         for k, d in enumerate(dims):
-            inner = int(np.prod(dims[k + 1:], dtype=np.int64))
-            index.append(kb.udiv(rest, i64(inner)) if inner > 1 else rest)
-            if inner > 1:
-                rest = kb.urem(rest, i64(inner))
+            inner = numel(dims[k + 1:])
+            index.append(kb.udiv(rest, size(kb, inner)) if not same(inner, 1) else rest)
+            if not same(inner, 1):
+                rest = kb.urem(rest, size(kb, inner))
         return index
 
     def _bind_tensors(self, kb, index, node: Node, env: dict, j) -> None:
@@ -162,18 +164,19 @@ class _RowKernel:
         """A row of stack scratch for a reduced row value that later passes read again (softmax's exp): they load
         it from L1 instead of computing it again. None when nothing else reads it or the row is too long."""
         dt = np.dtype(source.type.dtype)
-        if all(u is reduction for u in source.uses) or self.n * dt.itemsize > ROW_SCRATCH_BYTES:
-            return None
+        if all(u is reduction for u in source.uses) or isinstance(self.n, Sym) or \
+                self.n * dt.itemsize > ROW_SCRATCH_BYTES:
+            return None  # (a row of symbolic length is recomputed: its scratch size is not known here)
         with kb.goto_entry_block():
             row = kb.alloca(ir.ArrayType(storage_type(dt), self.n))
         row.align = 64
         return row
 
 
-def _at(kb, base, j, stride: int):
-    if stride == 0:
+def _at(kb, base, j, stride):
+    if same(stride, 0):
         return base
-    step = j if stride == 1 else kb.mul(j, i64(stride), flags=("nsw",))
+    step = j if same(stride, 1) else kb.mul(j, size(kb, stride), flags=("nsw",))
     return kb.add(base, step, flags=("nsw",))
 
 
@@ -194,7 +197,6 @@ def emit_row_kernel(module: ir.Module, b: ir.IRBuilder, sub: Graph, inputs: list
     with for_range(kb, hi, "row", lo) as r:
         kernel.emit(kb, r)
     kb.ret_void()
-    count = int(np.prod(rows[:-1], dtype=np.int64))
-    threads = threads if int(np.prod(rows, dtype=np.int64)) >= PARALLEL_MIN_ELEMENTS else 1
-    emit_parallel_call(module, b, fn, kernel_args(b, tensor_in + outputs, [v for v, _ in scalar_in]), count,
-                       threads, symbols)
+    work = numel(rows)
+    emit_parallel_call(module, b, fn, kernel_args(b, tensor_in + outputs, [v for v, _ in scalar_in]),
+                       numel(rows[:-1]), parallel_threads(threads, work), symbols, work)

@@ -6,8 +6,10 @@ import numpy as np
 
 from jitc.ir import Node
 from jitc.ops.abstract import normalize_axes
+from jitc.symbolic import Sym, is_symbolic, slice_indices
 from jitc.types import TensorType
 
+from .dims import size
 from .elementwise import emit_copy
 from .loops import Buf, i64
 from .scalar import cast
@@ -23,22 +25,24 @@ def view_select(lw, node: Node, src: Buf, dim, x) -> Buf:
     node's line)."""
     (dim,) = normalize_axes(dim, len(src.shape), "select")
     n, b = src.shape[dim], lw.b
-    if isinstance(x, int):
-        index = i64(x + n if x < 0 else x)
+    if isinstance(x, (int, Sym)):  # (a loop counter's symbol: the shape rule checked its range)
+        index = size(b, x + n if x < 0 else x)
     else:
         value, dt, _ = x
         value = cast(b, value, dt, np.int64)
-        index = b.select(b.icmp_signed("<", value, i64(0)), b.add(value, i64(n)), value)
-        lw.error(lw.index_error(dim, n, node), b.icmp_unsigned(">=", index, i64(n)))  # unsigned: negatives too
-    ptr = b.gep(src.ptr, [b.mul(index, i64(src.strides[dim]))], inbounds=True)
+        index = b.select(b.icmp_signed("<", value, i64(0)), b.add(value, size(b, n)), value)
+        lw.error(lw.index_error(dim, n, node), b.icmp_unsigned(">=", index, size(b, n)))  # unsigned: negatives too
+    ptr = b.gep(src.ptr, [b.mul(index, size(b, src.strides[dim]))], inbounds=True)
     return Buf(ptr, src.dtype, src.shape[:dim] + src.shape[dim + 1:], src.strides[:dim] + src.strides[dim + 1:])
 
 
 def view_slice(lw, node: Node, src: Buf, dim, start=None, stop=None, step=None) -> Buf:
     (dim,) = normalize_axes(dim, len(src.shape), "slice")
-    begin, end, step = slice(start, stop, step).indices(src.shape[dim])
-    n = len(range(begin, end, step))
-    ptr = lw.b.gep(src.ptr, [i64(begin * src.strides[dim] if n else 0)], inbounds=True)
+    begin, step, n = slice_indices(start, stop, step, src.shape[dim])
+    if is_symbolic((begin, n, src.strides[dim])):  # (an empty view's pointer is never read)
+        ptr = lw.b.gep(src.ptr, [size(lw.b, begin * src.strides[dim])])
+    else:
+        ptr = lw.b.gep(src.ptr, [i64(begin * src.strides[dim] if n else 0)], inbounds=True)
     return Buf(ptr, src.dtype, src.shape[:dim] + (n,) + src.shape[dim + 1:],
                src.strides[:dim] + (src.strides[dim] * step,) + src.strides[dim + 1:])
 

@@ -45,8 +45,8 @@ class _Target:
 class CompiledFunction:
     """What `@jitc.compile` returns: call it like the original; inspect what it compiled to."""
 
-    def __init__(self, fn, fallback: str = "warn"):
-        self.fn, self.fallback = fn, fallback
+    def __init__(self, fn, fallback: str = "warn", dynamic: bool | None = None):
+        self.fn, self.fallback, self.dynamic = fn, fallback, dynamic
         self.model, self.method = _model_and_method(fn)
         entry = fn if self.model is None else _method_function(self.model, self.method)
         self.binder = CallBinder(entry, skip_self=self.model is not None)
@@ -65,6 +65,7 @@ class CompiledFunction:
         """A CompiledFunction from its parts (unpickled or copied, see pickling.py): nothing is compiled again
         until a call needs it."""
         self = cls.__new__(cls)
+        self.dynamic = None
         self.__dict__.update(wrapper)
         self.fn, self.fallback = fn, fallback
         self.model, self.method = _model_and_method(fn)
@@ -78,7 +79,7 @@ class CompiledFunction:
         self._disabled = disabled()
         for target in (*variants.values(), *traced.values()):
             if isinstance(target, _Target):
-                _apply_fallback(target, fallback)
+                _apply_options(target, fallback, self.dynamic)
         return self
 
     def __reduce__(self):
@@ -102,7 +103,7 @@ class CompiledFunction:
         if target is None:
             try:
                 target = self._script(kinds)
-                _apply_fallback(target, self.fallback)
+                _apply_options(target, self.fallback, self.dynamic)
             except ScriptError as e:
                 target = e
             except (JitcError, RecursionError) as e:
@@ -155,7 +156,7 @@ class CompiledFunction:
                 warnings.simplefilter("error", TracerWarning)
                 try:
                     target = _Target(trace(fn, tuple(flatten(bound, kinds)), check_trace=False))
-                    _apply_fallback(target, self.fallback)
+                    _apply_options(target, self.fallback, self.dynamic)
                     return target
                 except TracerWarning as w:
                     reason += f" and tracing would bake a data-dependent value into the graph ({w})"
@@ -275,7 +276,8 @@ def _method_function(model, name: str):
     return method(model, name)
 
 
-def _apply_fallback(target: _Target, fallback: str) -> None:
+def _apply_options(target: _Target, fallback: str, dynamic: bool | None) -> None:
+    """jitc.compile's options, on the executor of a scripted or traced target."""
     from .runtime import executor_for
 
     if target.method is None:
@@ -283,7 +285,7 @@ def _apply_fallback(target: _Target, fallback: str) -> None:
     else:
         graph, module, name = target.obj._methods[target.method], target.obj, target.method
     ex = executor_for(target.obj, name, graph, module)
-    ex.fallback = fallback
+    ex.fallback, ex.dynamic = fallback, dynamic
 
 
 def _baked_differently(traced, flat: list) -> bool:
@@ -301,21 +303,22 @@ def _name(fn) -> str:
     return fn.__qualname__
 
 
-def compile(fn=None, *, fallback: str = "warn", dynamic: bool = False):
+def compile(fn=None, *, fallback: str = "warn", dynamic: bool | None = None):
     """Compile a function, a model object (a jitc.nn.Module or a plain object with `__call__`) or a bound method,
     lazily per kind of call and input signature (dtype, shape, strides).
 
     `fallback`: what happens with what cannot be compiled natively: "warn" runs it on the interpreter (an op or
     dtype the backend does not support) or through NumPy (code jitc cannot compile at all) with a
     FallbackWarning; "error" raises a JitcError; "silent" does the same as "warn" without a warning.
-    `dynamic=True` (shape-generic code) is not implemented: every shape gets its own specialization, and the 64
-    most recent ones stay cached per function.
+    `dynamic`: None (default) specializes the first call's shapes and, once a call differs only in some
+    dimensions, compiles those dimensions as symbols, so one specialization serves every later size (sizes 0 and
+    1 stay specialized); True makes every dimension of the arguments symbolic from the first call; False
+    specializes every shape. The 64 most recent specializations stay cached per function.
     """
     if fallback not in ("warn", "error", "silent"):
         raise JitcError(f"fallback must be 'warn', 'error' or 'silent', got {fallback!r}")
-    if dynamic:
-        raise JitcError("jitc.compile(dynamic=True) is not supported: jitc specializes code to each input shape "
-                        "(each new shape compiles once and is cached)")
+    if dynamic not in (None, True, False):
+        raise JitcError(f"dynamic must be None, True or False, got {dynamic!r}")
     if fn is None:
-        return lambda f: CompiledFunction(f, fallback)
-    return CompiledFunction(fn, fallback)
+        return lambda f: CompiledFunction(f, fallback, dynamic)
+    return CompiledFunction(fn, fallback, dynamic)

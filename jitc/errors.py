@@ -26,6 +26,10 @@ class CompileError(JitcError):
     """The backend cannot compile a graph (unsupported op or dtype)."""
 
 
+class RuntimeShapeError(CompileError):
+    """An array's shape depends on a value known only at run time (see passes/specialize.py)."""
+
+
 class IntegerOverflowError(JitcError, OverflowError):
     """A Python int that does not fit where it is used: an int8 array plus 300 (NumPy raises OverflowError too),
     or Python int arithmetic in compiled code beyond 64 bits (compiled code does not have big ints)."""

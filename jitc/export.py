@@ -1,5 +1,6 @@
 """`jitc.export`: compile a model ahead of time for one input signature into `{prefix}.o`, `{prefix}.so` and
-`{prefix}.h`, so a C or C++ program runs it with no Python and no jitc."""
+`{prefix}.h`, so a C or C++ program runs it with no Python and no jitc. With `dynamic`, chosen dimensions are
+symbols: the C function takes their sizes as trailing `int64_t` parameters (s0, s1, ...)."""
 from __future__ import annotations
 
 import os
@@ -11,7 +12,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import CompileError, JitcError
+from .symbolic import Sym
 from .types import TensorType
+
+
+def numel(shape: tuple):
+    total = 1
+    for d in shape:
+        total = total * d
+    return total
 
 C_TYPES = {"f4": "float", "f8": "double", "i1": "int8_t", "i2": "int16_t", "i4": "int32_t", "i8": "int64_t",
            "u1": "uint8_t", "u2": "uint16_t", "u4": "uint32_t", "u8": "uint64_t", "b1": "bool"}
@@ -58,11 +67,16 @@ def _target(fn_or_module, args):
     return compiled._target(args)
 
 
-def export(fn_or_module, example_inputs, path_prefix, threads: bool = False) -> ExportedFiles:
+def export(fn_or_module, example_inputs, path_prefix, dynamic=False, threads: bool = False) -> ExportedFiles:
     """Write `{prefix}.o`, `{prefix}.so` (when a C compiler is found) and `{prefix}.h` for the signature of
-    example_inputs (arrays are taken as dense row-major). Parameters are embedded in the code. threads=True:
-    large kernels run on a thread pool inside the library (as many threads as jitc uses here, JITC_NUM_THREADS;
-    started on the first large call, then sleeping between calls); else everything runs on the calling thread."""
+    example_inputs (arrays are taken as dense row-major). Parameters are embedded in the code.
+
+    `dynamic`: False (every size fixed), True (every dimension of the array arguments symbolic), or a dict from
+    argument name to the axes that are symbolic. Dimensions of equal size in the example share a symbol; each
+    symbol's size must be at least 2 (the function returns 8 otherwise).
+    `threads`: True runs large kernels on a thread pool inside the library (as many threads as jitc uses here,
+    JITC_NUM_THREADS; started on the first large call, then sleeping between calls); False runs everything on the
+    calling thread."""
     from codegen import engine
     from codegen.cabi import emit_c_entry, export_only
     from codegen.lower import Lowering
@@ -81,8 +95,10 @@ def export(fn_or_module, example_inputs, path_prefix, threads: bool = False) -> 
     args = check_args(graph, tuple(args), method, skip_self=module is not None)
     executor = Executor(graph, module, method, fallback="error")
     values = executor._arguments(args)
-    specialized = executor.prepare(values)
     n_user = len(args)
+    names = _parameter_names(target, graph, module, n_user)
+    types = _symbolic_types(values, names, dynamic) if dynamic else None
+    specialized = executor.prepare(values, types)
     embedded = dict(zip(specialized.inputs[n_user:], values[n_user:]))
     lowering = Lowering(specialized, f"{name}_graph", in_process=False, dedupe_outputs=False,  # out0, out1...
                         embedded=embedded, own_pool=threads)
@@ -92,17 +108,44 @@ def export(fn_or_module, example_inputs, path_prefix, threads: bool = False) -> 
     entry_types = [t if isinstance(t, TensorType) else np.dtype(np.int64 if t is int else
                                                                 np.float64 if t is float else np.bool_)
                    for t in user_types]
+    symbols = _symbols(user_types, names)
     emit_c_entry(llvm_module, llvm_module.get_global(f"{name}_graph"), name, entry_types, values[n_user:],
-                 [s.dtype for s in lowering.specs])
+                 [s.dtype for s in lowering.specs], len(symbols), lowering.sizes_slots)
     export_only(llvm_module, name)
     obj = engine.object_file(str(llvm_module))
-    names = _parameter_names(target, graph, module, n_user)
     with open(prefix + ".o", "wb") as f:
         f.write(obj)
     with open(prefix + ".h", "w") as f:
-        f.write(_header(name, names, user_types, lowering.specs, _describe(target)))
+        f.write(_header(name, names, user_types, lowering.specs, _describe(target), symbols))
     shared = _link(prefix)
     return ExportedFiles(prefix + ".o", shared, prefix + ".h", name)
+
+
+def _symbolic_types(values: list, names: list[str], dynamic) -> list:
+    from .runtime.dynamic import symbolic_types
+
+    if dynamic is True:
+        dims = {(i, d) for i, a in enumerate(values[:len(names)]) if isinstance(a, np.ndarray) for d in range(a.ndim)}
+    elif isinstance(dynamic, dict):
+        unknown = set(dynamic) - set(names)
+        if unknown:
+            raise JitcError(f"export: dynamic names {sorted(unknown)}, which are not arguments ({', '.join(names)})")
+        dims = {(names.index(k), d % max(np.ndim(values[names.index(k)]), 1))
+                for k, axes in dynamic.items() for d in ((axes,) if isinstance(axes, int) else axes)}
+    else:
+        raise JitcError(f"export: dynamic must be True, False or a dict of argument name -> axes, got {dynamic!r}")
+    return symbolic_types(values, dims)
+
+
+def _symbols(user_types: list, names: list[str]) -> list[tuple[str, str]]:
+    """(symbol, where it is: 'x dim 0, h dim 0') for each symbol of the inputs, in order s0, s1, ..."""
+    where: dict[str, list[str]] = {}
+    for arg, t in zip(names, user_types):
+        if isinstance(t, TensorType):
+            for d, n in enumerate(t.shape):
+                if isinstance(n, Sym):
+                    where.setdefault(n.name, []).append(f"{arg} dim {d}")
+    return [(s, ", ".join(where[s])) for s in sorted(where, key=lambda s: int(s[1:]))]
 
 
 def _check_function_name(name: str) -> None:
@@ -140,13 +183,15 @@ def _describe(target) -> str:
     return getattr(target, "original_name", None) or getattr(target, "name", "model")
 
 
-def _header(name: str, arg_names: list[str], user_types: list, specs: list, what: str) -> str:
+def _header(name: str, arg_names: list[str], user_types: list, specs: list, what: str, symbols: list) -> str:
     upper = name.upper()
     from . import __version__
 
     lines = [f"/* {name}.h: generated by jitc {__version__} from {what}.forward; do not edit.",
              " * Arrays are dense, row-major; outputs are allocated by the caller.",
-             " * Returns 0 on success, 1 if an index is out of range, 2 if memory runs out. */",
+             " * Returns 0 on success, 1 if an index is out of range, 2 if memory runs out" +
+             (", 8 if a size s0, s1, ... is below 2." if symbols else "."),
+             *(f" * int64_t {s}: the size of {where}." for s, where in symbols), " */",
              f"#ifndef JITC_{upper}_H", f"#define JITC_{upper}_H", "", "#include <stdbool.h>",
              "#include <stdint.h>", "", "#ifdef __cplusplus", 'extern "C" {', "#endif", ""]
     params = []
@@ -159,17 +204,23 @@ def _header(name: str, arg_names: list[str], user_types: list, specs: list, what
     for j, spec in enumerate(specs):
         lines += _shape_defines(f"{upper}_OUT{j}", spec.dtype, spec.shape, f"output {j}")
         params.append(f"{_c_type(spec.dtype)} *out{j}")
+    params += [f"int64_t {s}" for s, _ in symbols]
     lines += [f"int {name}({', '.join(params)});", "", "#ifdef __cplusplus", "}", "#endif", "",
               f"#endif /* JITC_{upper}_H */", ""]
     return "\n".join(lines)
 
 
 def _shape_defines(macro: str, dtype, shape: tuple, what: str) -> list[str]:
-    dims = ", ".join(str(d) for d in shape)
+    """NDIM, SHAPE and SIZE macros; a symbolic size is written as an expression of the size parameters."""
+    def c(d) -> str:
+        return f"({d})" if isinstance(d, Sym) and len(d.terms) > 1 else str(d)
+
+    dims = ", ".join(c(d) for d in shape)
+    total = numel(shape)
     return [f"/* {what}: {_c_type(dtype)}[{']['.join(str(d) for d in shape) or ''}] */",
             f"#define {macro}_NDIM {len(shape)}",
             f"#define {macro}_SHAPE {{{dims}}}" if shape else f"#define {macro}_SHAPE {{0}}",
-            f"#define {macro}_SIZE {int(np.prod(shape, dtype=np.int64))}", ""]
+            f"#define {macro}_SIZE {c(total) if isinstance(total, Sym) else total}", ""]
 
 
 def c_compiler() -> str | None:

@@ -10,6 +10,7 @@ import re
 
 from .errors import IRParseError, JitcError
 from .ir import Block, Graph, Node, Value
+from .symbolic import parse_size
 from .types import NAME_DTYPES, TENSOR, ListType, ModuleType, ScalarType, TensorType, TupleType, Type
 
 MAX_DEPTH = 64  # nesting of blocks, types and literals; keeps us far from Python's recursion limit
@@ -23,10 +24,11 @@ _TOKEN = re.compile(
       | (?P<num>-?(?:inf|nan|\d+(?:\.\d*)?(?:e[+-]?\d+)?)(?![\w.]))
       | (?P<kind>[A-Za-z_]\w*::[\w.]+)
       | (?P<name>[A-Za-z_][\w.]*)
-      | (?P<op><Tensor>|->|[()\[\],:=])""",
+      | (?P<op><Tensor>|->|[()\[\],:=*+-])""",
     re.VERBOSE | re.ASCII,
 )
 _INT = re.compile(r"-?\d+", re.ASCII)
+_SYMBOL = re.compile(r"[su]\d+", re.ASCII)
 _SCALARS = {"int", "float", "bool", "str", "NoneType"}
 _CONSTANTS = {"True": True, "False": False, "None": None}
 _MODULE_PREFIX = "__jitc__."
@@ -269,10 +271,20 @@ class _Parser:
 
     def _dim(self) -> int | tuple[int, ...]:
         if not self._accept("strides"):
-            return self._int()
+            return self._size()
         self._expect("=")
         self._expect("[")
-        return tuple(self._items("]", self._int))
+        return tuple(self._items("]", self._size))
+
+    def _size(self):
+        """An int, or a symbolic size such as `s0` or `64*s0 - 1` (see jitc/symbolic.py)."""
+        parts = []
+        while self._peek()[1] not in (None, ",", ")", "]"):
+            parts.append(self._next())
+        try:
+            return parse_size(" ".join(parts))
+        except ValueError:
+            raise self._error(f"expected an integer or a size such as s0, got {' '.join(parts)[:40]!r}") from None
 
     def _int(self) -> int:
         tok = self._next("num")
@@ -290,6 +302,9 @@ class _Parser:
         if depth > MAX_DEPTH:
             raise self._error("literal nested too deeply")
         kind, tok = self._peek()
+        if _SYMBOL.fullmatch(tok or "") or (kind == "num" and self.pos + 1 < len(self.tokens)
+                                             and self.tokens[self.pos + 1][1] == "*"):
+            return self._size()  # a symbolic size: `s0`, `2*s0 - 1`
         self._next()
         if kind == "num":
             return self._number(tok)

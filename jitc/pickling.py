@@ -26,7 +26,7 @@ from .script_module import ScriptFunction, ScriptModule
 from .serialization.loading import Loader
 from .serialization.saving import Saver, header_of
 
-_WRAPPER_ATTRS = ("__module__", "__name__", "__qualname__", "__doc__")
+_WRAPPER_ATTRS = ("dynamic", "__module__", "__name__", "__qualname__", "__doc__")
 
 
 def importable_name(obj) -> str | None:

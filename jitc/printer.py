@@ -6,6 +6,7 @@ import json
 import numpy as np
 
 from .ir import Block, Graph, Node, Value
+from .symbolic import Sym
 
 
 def format_literal(value) -> str:
@@ -25,6 +26,8 @@ def format_literal(value) -> str:
         return f"({inner},)" if len(value) == 1 else f"({inner})"
     if isinstance(value, (np.ndarray, np.generic)):
         return "<Tensor>"
+    if isinstance(value, Sym):  # a symbolic size: `s0`, `2*s0 - 1`
+        return str(value)
     raise TypeError(f"cannot print attribute value {value!r}")
 
 

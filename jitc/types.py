@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .symbolic import Sym
+
 # TorchScript's scalar-type names for NumPy dtypes.
 DTYPE_NAMES = {
     np.dtype(np.float32): "Float",
@@ -64,7 +66,7 @@ class TensorType(Type):
         strides, step = [], 1
         for d in reversed(shape):
             strides.append(step)
-            step *= max(d, 1)
+            step *= d if isinstance(d, Sym) else max(d, 1)  # (a symbolic size that is 0 holds no elements)
         return TensorType(np.dtype(dtype), tuple(shape), tuple(reversed(strides)))
 
 
@@ -116,7 +118,7 @@ def type_of_constant(value) -> Type:
     """The IR type of a Python constant."""
     if isinstance(value, (bool, np.bool_)):
         return BOOL
-    if isinstance(value, int):
+    if isinstance(value, (int, Sym)):  # a symbolic size is a Python int known at run time
         return INT
     if isinstance(value, float):
         return FLOAT

@@ -12,11 +12,7 @@ import numpy as np
 import jitc
 
 from . import thread_count
-from .workloads import NotApplicable, Workload, first
-
-# workloads jitc may still refuse (in-place slice updates, runtime slice bounds: issue 10); any other failure,
-# and any refusal of the other workloads, is an error row
-NOT_NATIVE_YET = {"jacobi_2d", "lu"}
+from .workloads import Workload, first
 
 
 @dataclass
@@ -39,11 +35,6 @@ def _jitc() -> Contender:
 
     def variants(w: Workload):
         fn = jitc.compile(w.fn, fallback="error")  # an interpreted signature would not be jitc's speed
-        if w.name in NOT_NATIVE_YET:
-            try:
-                fn(*w.inputs)
-            except jitc.JitcError as e:  # a refusal, not a crash: the row says n/a and why
-                raise NotApplicable(f"not native yet: {' '.join(str(e).split())[:160]}") from e
         return {"": lambda: fn(*w.inputs)}
 
     return Contender("jitc", jitc.__version__, str(jitc_threads()), variants)

@@ -82,8 +82,9 @@ def test_same_function_same_signature_compiles_once(compile_counter) -> None:
 
 
 def test_same_function_many_signatures(compile_counter) -> None:
-    """Each thread its own shape and dtype, all racing on one function: one compile per signature."""
-    fn = jitc.compile(norm)
+    """Each thread its own shape and dtype, all racing on one function: one compile per signature (static
+    shapes: with automatic dynamic shapes, a symbolic specialization would serve several)."""
+    fn = jitc.compile(norm, dynamic=False)
     shapes = [(3, 4), (5, 4), (2, 7), (3, 4), (5, 4), (2, 7), (1, 1), (9, 3)]
     dtypes = [np.float32, np.float64]
 

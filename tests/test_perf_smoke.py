@@ -6,8 +6,6 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# perf.contenders.NOT_NATIVE_YET (not imported: perf sizes thread pools on import)
-NOT_NATIVE_YET = {"jacobi_2d", "lu"}
 WORKLOADS = {"cell", "tanh_add", "tanh_scaled", "sin", "jacobi_2d", "lu", "softmax", "layernorm", "row_max", "full_max",
              "matvec", "matvec_small", "mlp", "attention", "linear_tanh", "first_call",
              "np_argmax", "np_concatenate", "np_cumsum", "np_dot", "np_einsum", "np_outer"}
@@ -22,8 +20,5 @@ def test_quick_run_writes_every_workload(tmp_path):
     for w in run["workloads"]:
         assert w["results"]["numpy"]["status"] == "ok", (w["name"], w["results"]["numpy"])
         jitc_row = w["results"]["jitc"]
-        if w["name"] in NOT_NATIVE_YET and jitc_row["status"] == "n/a":  # refused natively, and says why
-            assert jitc_row["detail"].startswith("not native yet: "), jitc_row
-            continue
         assert jitc_row["status"] == "ok", (w["name"], jitc_row)
     assert (tmp_path / "results.csv").read_text().startswith("workload,size,contender,status")

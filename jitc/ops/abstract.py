@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import IntegerOverflowError, ShapeError
+from ..symbolic import Sym, broadcast_symbolic, is_symbolic
 from ..types import BOOL, FLOAT, INT, TENSOR, ListType, ScalarType, TensorType, Type
 
 _STAND_IN = {"int": 1, "float": 1.0, "bool": True}
@@ -57,14 +58,17 @@ def result_dtype(op, args, ndim: int = 0) -> np.dtype:
 
 
 def broadcast(shapes: list[tuple[int, ...]], what: str) -> tuple[int, ...]:
+    out = broadcast_symbolic(shapes) if any(is_symbolic(s) for s in shapes) else None
+    if out is not None:
+        return out
     try:
         return tuple(np.broadcast_shapes(*shapes))
-    except ValueError:
+    except (ValueError, TypeError):
         raise ShapeError(f"{what}: shapes {', '.join(str(tuple(s)) for s in shapes)} do not broadcast") from None
 
 
 def tensor(dtype, shape) -> TensorType:
-    return TensorType.contiguous(dtype, tuple(int(d) for d in shape))
+    return TensorType.contiguous(dtype, tuple(d if isinstance(d, Sym) else int(d) for d in shape))
 
 
 def infer_elementwise(op, *args) -> Type:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import CastingError, InPlaceCastError, ShapeError
+from ..symbolic import same
 from ..types import TENSOR, ScalarType, TensorType
 from .abstract import broadcast, infer_elementwise, is_unknown
 from .registry import ELEMENTWISE, OPS, REQUIRED, OpDef, register
@@ -67,11 +68,11 @@ def view_type(a: TensorType, index) -> TensorType:
 def _settable(value_shape: tuple, view_shape: tuple) -> bool:
     """NumPy's setitem broadcasts the value to the view after dropping the value's leading 1s."""
     shape = tuple(value_shape)
-    while len(shape) > len(view_shape) and shape[0] == 1:
+    while len(shape) > len(view_shape) and same(shape[0], 1):
         shape = shape[1:]
     try:
-        return np.broadcast_shapes(shape, view_shape) == tuple(view_shape)
-    except ValueError:
+        return broadcast([shape, view_shape], "setitem") == tuple(view_shape)
+    except ShapeError:
         return False
 
 

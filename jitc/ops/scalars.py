@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..symbolic import SymbolicError, is_symbolic
 from ..types import BOOL, FLOAT, INT, NONE
 from .registry import OPERANDS, REQUIRED, RESULT, SCALAR, OpDef, register
 
@@ -10,6 +11,10 @@ R = REQUIRED
 
 
 def _range_length(start, stop, step):
+    if is_symbolic((start, stop, step)):  # a symbolic size or loop counter: unit steps only
+        if step not in (1, -1):
+            raise SymbolicError(f"range() with step {step} over symbolic bounds")
+        return max((stop - start) * step, 0)
     return len(range(start, stop, step))
 
 

@@ -6,6 +6,7 @@ import math
 import numpy as np
 
 from ..errors import ShapeError
+from ..symbolic import Sym, SymbolicError, slice_indices
 from ..types import BOOL, FLOAT, INT, STR, TENSOR, ListType, TensorType
 from .abstract import is_unknown, normalize_axes, stand_in, tensor
 from .registry import CREATION, REQUIRED, SCALAR, VIEW, OpDef, register
@@ -35,7 +36,7 @@ def infer_transpose(op, a, axes=None):
 
 
 def reshaped(shape_in, shape) -> tuple[int, ...]:
-    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    shape = (shape,) if isinstance(shape, (int, Sym)) else tuple(shape)
     size = math.prod(shape_in)
     if shape.count(-1) > 1:
         raise ShapeError("reshape: can only specify one unknown dimension")
@@ -52,7 +53,7 @@ def reshaped(shape_in, shape) -> tuple[int, ...]:
 def _known_ints(shape) -> bool:
     """A shape/bound argument whose value is known at this point (not an int value computed at run time)."""
     items = shape if isinstance(shape, (tuple, list)) else (shape,)
-    return all(isinstance(d, int) for d in items)
+    return all(isinstance(d, (int, Sym)) for d in items)
 
 
 def infer_reshape(op, a, shape):
@@ -73,7 +74,10 @@ def infer_select(op, a, dim, index):
     if is_unknown(a):
         return TENSOR
     (d,) = normalize_axes(dim, len(a.shape), "select")
-    if isinstance(index, int) and not -a.shape[d] <= index < a.shape[d]:
+    if isinstance(index, Sym):  # a loop counter: in range for every iteration, or not compiled with symbols
+        if not -a.shape[d] <= index < a.shape[d]:
+            raise SymbolicError(f"index {index} may be out of bounds for axis {d} with size {a.shape[d]}")
+    elif isinstance(index, int) and not -a.shape[d] <= index < a.shape[d]:
         raise ShapeError(f"index {index} is out of bounds for axis {d} with size {a.shape[d]}")
     strides = None if a.strides is None else a.strides[:d] + a.strides[d + 1:]
     return _view(a, a.shape[:d] + a.shape[d + 1:], strides)
@@ -89,8 +93,7 @@ def infer_slice(op, a, dim, start, stop, step):
     (d,) = normalize_axes(dim, len(a.shape), "slice")
     if step == 0:
         raise ShapeError("slice step cannot be zero")
-    begin, end, step = slice(start, stop, step).indices(a.shape[d])
-    n = len(range(begin, end, step))
+    _, step, n = slice_indices(start, stop, step, a.shape[d])
     strides = None if a.strides is None else a.strides[:d] + (a.strides[d] * step,) + a.strides[d + 1:]
     return _view(a, a.shape[:d] + (n,) + a.shape[d + 1:], strides)
 
@@ -112,8 +115,8 @@ def _creation(fill):
         return np.full(shape, fill, dtype=dtype)
 
     def infer(op, shape, dtype="float64"):
-        shape = (shape,) if isinstance(shape, int) else shape
-        if not isinstance(shape, (tuple, list)) or any(not isinstance(d, int) or d < 0 for d in shape) \
+        shape = (shape,) if isinstance(shape, (int, Sym)) else shape
+        if not isinstance(shape, (tuple, list)) or any(not isinstance(d, (int, Sym)) or d < 0 for d in shape) \
                 or not isinstance(dtype, str):
             return TENSOR  # a shape only known at run time (an int[] value, e.g. from x.shape when scripting)
         return tensor(np.dtype(dtype), shape)

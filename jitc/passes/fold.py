@@ -6,9 +6,12 @@ import numpy as np
 from ..ir import Block, Graph, Node
 from ..ops import OPS
 from ..ops.registry import SCALAR, on_python_scalars
+from ..symbolic import Sym, SymbolicError, is_symbolic
 from ..types import ScalarType, TensorType, TupleType
 
 _MAX_FOLDED_ELEMENTS = 64
+SIZE_ARITHMETIC = ("aten::add", "aten::sub", "aten::mul", "aten::floor_divide", "aten::neg", "aten::__range_length",
+                   "aten::__derive_index")
 # facts a specialized array type fixes: `x.size`, `x.dtype`
 SHAPE_FACTS = {"aten::numel": lambda t: int(np.prod(t.shape, dtype=np.int64)),
                "prim::dtype": lambda t: np.dtype(t.dtype).name}  # larger array constants stay computed at run time rather than embedded
@@ -69,6 +72,8 @@ def fold_node(graph: Graph, node: Node) -> None:
             and node.inputs[0].node.kind == "prim::TupleConstruct":
         node.output.replace_all_uses_with(node.inputs[0].node.inputs[args[1]])
         node.destroy()
+    elif known and any(is_symbolic(a) for a in args):
+        _fold_symbolic(graph, node, args)
     elif kind == "prim::If" and known:
         _inline_branch(graph, node, node.blocks[0] if args[0] else node.blocks[1])
     elif kind in OPS and known and node.inputs and node.outputs and on_python_scalars(OPS[kind], args):
@@ -83,6 +88,19 @@ def fold_node(graph: Graph, node: Node) -> None:
         if isinstance(node.output.type, ScalarType):
             value = {"int": int, "float": float, "bool": bool}.get(node.output.type.name, lambda x: x)(value)
         _replace(graph, node, [value])
+
+
+def _fold_symbolic(graph: Graph, node: Node, args: list) -> None:
+    """Size arithmetic on symbolic sizes folds to a symbolic size (`B * 2` for B = x.shape[0] = s0 gives 2*s0);
+    anything else on them (a comparison, a float conversion) is computed at run time."""
+    op = OPS.get(node.kind)
+    if node.kind not in SIZE_ARITHMETIC or not all(isinstance(a, (int, Sym)) and not isinstance(a, bool) for a in args):
+        return
+    try:
+        value = op.python(*args)
+    except (ArithmeticError, SymbolicError):
+        return
+    _replace(graph, node, [value])
 
 
 def _foldable(node: Node) -> bool:

@@ -14,6 +14,7 @@ from ..ir import Block, Graph, Node, Value
 from ..ops import OPS
 from ..ops.abstract import normalize_axes
 from ..ops.registry import REDUCTION
+from ..symbolic import Sym
 from ..types import TensorType
 from .fuse import fusible, materialize
 
@@ -42,7 +43,7 @@ def row_reduction_shape(node: Node):
     if op is None or op.kind != REDUCTION or op.short not in _ROW_REDUCTIONS or len(node.inputs) < 2:
         return None
     shape = _shape(node.inputs[0])
-    if not shape or shape[-1] <= 1:
+    if not shape or (not isinstance(shape[-1], Sym) and shape[-1] <= 1):  # (a symbolic row may be of any length)
         return None
     try:
         axes = normalize_axes(_constant(node.inputs[1]), len(shape), op.short)

@@ -4,26 +4,37 @@ from __future__ import annotations
 import numpy as np
 
 from ..builder import infer, insert_op
-from ..errors import CompileError, JitcError
+from ..errors import CompileError, JitcError, RuntimeShapeError
 from ..ir import Block, Graph, Node
 from ..ops import OPS
 from ..ops.decomp import expand
 from ..ops.decomp.table import UnsupportedError
 from ..ops.registry import COMPOSITE
+from ..symbolic import Sym, reset_unbacked, unbacked
 from ..types import INT, TENSOR, ListType, ScalarType, TensorType, TupleType, Type
 from .fold import fold_node
 
+_counters = {"symbolic": False}  # whether loop counters are symbols (see specialize)
 
-def specialize(graph: Graph, input_types: list[Type]) -> None:
+
+def specialize(graph: Graph, input_types: list[Type], symbolic_counters: bool = False) -> None:
     """Set the inputs' types and re-infer every node's output types in place. Values the types determine
     (`x.shape[0]`, arithmetic on them, shape lists) are folded on the way, so later shapes can use them; raises
-    CompileError when an array's shape still depends on a value known only at run time."""
-    for v, t in zip(graph.inputs, input_types):
-        v.type = t
-    _block(graph.block)
+    RuntimeShapeError when an array's shape still depends on a value known only at run time. With
+    `symbolic_counters`, the counter of a loop with a known trip count is a symbol ranging over its iterations
+    (jitc/symbolic.py), so `A[k + 1:]` in `for k in range(n)` has a shape: `n - u0 - 1` rows."""
+    if symbolic_counters:
+        reset_unbacked()
+    _counters["symbolic"] = symbolic_counters
+    try:
+        for v, t in zip(graph.inputs, input_types):
+            v.type = t
+        _block(graph.block)
+    finally:
+        _counters["symbolic"] = False
     node = _unresolved(graph.block)
     if node is not None:
-        raise CompileError(f"the shape of {node.kind} depends on a value known only at run time{_at(node)}")
+        raise RuntimeShapeError(f"the shape of {node.kind} depends on a value known only at run time{_at(node)}")
 
 
 def _block(block: Block) -> None:
@@ -123,7 +134,24 @@ def _expand(node: Node) -> None:
     node.destroy()
 
 
+def _symbolic_counter(node: Node) -> None:
+    """Replace the uses of the loop's counter by its symbol (lowering stores the counter where kernels read it)."""
+    body, trips = node.blocks[0], node.inputs[0]
+    if "counter" in node.attrs or trips.node is None or trips.node.kind != "prim::Constant":
+        return
+    count = trips.node.attrs.get("value")
+    if not isinstance(count, (int, Sym)) or isinstance(count, bool):
+        return
+    graph = node.graph
+    with graph.inserting_before(body.nodes[0]) if body.nodes else graph.inserting_at_end(body):
+        counter = graph.insert_constant(unbacked(0, count - 1), node.source)
+    body.params[0].replace_all_uses_with(counter)
+    node.attrs["counter"] = counter.node.attrs["value"]
+
+
 def _loop(node: Node) -> None:
+    if _counters["symbolic"]:
+        _symbolic_counter(node)
     body = node.blocks[0]
     carried = [_buffer_type(v.type) for v in node.inputs[2:]]
     for p, t in zip(body.params[1:], carried):

@@ -13,14 +13,23 @@ from collections import OrderedDict
 
 import numpy as np
 
-from ..errors import CompileError, FallbackWarning, IntegerOverflowError, JitcError, OverlappingArguments
+from ..errors import (
+    CompileError,
+    FallbackWarning,
+    IntegerOverflowError,
+    JitcError,
+    OverlappingArguments,
+    RuntimeShapeError,
+)
 from ..interpreter import run_graph
 from ..ir import Graph
 from ..ops import OPS
 from ..passes.clone import clone_graph
 from ..passes.freeze import freeze_module, lift_tensor_constants
 from ..passes.specialize import specialize
-from ..types import SCALAR_DTYPES
+from ..symbolic import Sym, is_symbolic
+from ..types import SCALAR_DTYPES, TensorType
+from .dynamic import Guard, changed_dims, signature_of, symbolic_types
 from .explain import explain, log_recompile, logging_recompiles
 from .pipeline import Compiled, arg_type, compile_graph, debug, optimize
 
@@ -79,7 +88,8 @@ if hasattr(os, "register_at_fork"):
 class Executor:
     """Compiles a graph (and the module that owns it) per signature and calls the native code."""
 
-    def __init__(self, graph, module=None, name: str = "forward", fallback: str = "warn", max_cache: int = 64):
+    def __init__(self, graph, module=None, name: str = "forward", fallback: str = "warn", max_cache: int = 64,
+                 dynamic: bool | None = None):
         if fallback not in ("warn", "error", "silent"):
             raise JitcError(f"fallback must be 'warn', 'error' or 'silent', got {fallback!r}")
         self.source_graph, self.module, self.name = graph, module, name
@@ -91,7 +101,10 @@ class Executor:
         self.constants = lift_tensor_constants(self.graph)
         self.written = written_inputs(self.graph)
         self.by_value: frozenset[int] = frozenset()  # int/bool inputs that set a shape: specialized by value
+        self.dynamic = dynamic  # None: automatic (see dynamic.py); True: symbolic from the first call; False: never
+        self.dynamic_dims: set[tuple[int, int]] = set()  # (argument, axis) compiled as symbols from now on
         self.cache: OrderedDict = OrderedDict()
+        self.fits: dict = {}  # signature -> the symbolic specialization that serves it (a memo of Guard.sizes)
         self.lock = threading.Lock()
         _EXECUTORS.add(self)
 
@@ -99,37 +112,47 @@ class Executor:
     def _arguments(self, args) -> list:
         return [_as_native(a) for a in (*args, *(p.get() for p in self.params), *self.constants)]
 
-    def prepare(self, values: list) -> Graph:
-        """The graph specialized to these argument values' types and optimized. Scalars are specialized by type;
-        when shapes depend on int/bool arguments, those (and only those) are specialized by value."""
+    def prepare(self, values: list, types: list | None = None) -> Graph:
+        """The graph specialized to these argument values' types (or the given, symbolic, ones) and optimized.
+        Scalars are specialized by type; when shapes depend on int/bool arguments, those (and only those) are
+        specialized by value."""
         debug(1, f"graph of {self.name}() to specialize", lambda: str(self.graph))
+        types = [arg_type(a) for a in values] if types is None else types
         try:
-            graph = self._specialized(values, self.by_value)
+            graph = self._specialized(values, self.by_value, types)
         except CompileError:
             candidates = frozenset(i for i, a in enumerate(values[:self.n_user(values)])
                                    if isinstance(a, (bool, int)) and i not in self.by_value)
             if not candidates:
                 raise
-            graph = self._specialized(values, self.by_value | candidates)  # raises if values do not help either
+            graph = self._specialized(values, self.by_value | candidates, types)  # raises if values do not help
             needed = set(self.by_value | candidates)
             for i in sorted(candidates):  # keep by value only the arguments the shapes need
                 try:
-                    graph = self._specialized(values, frozenset(needed - {i}))
+                    graph = self._specialized(values, frozenset(needed - {i}), types)
                     needed.discard(i)
                 except CompileError:
                     pass
             self.by_value = frozenset(needed)
-            graph = self._specialized(values, self.by_value)
+            graph = self._specialized(values, self.by_value, types)
         optimize(graph)
         return graph
 
-    def _specialized(self, values: list, by_value: frozenset[int]) -> Graph:
+    def _specialized(self, values: list, by_value: frozenset[int], types: list) -> Graph:
+        """The graph specialized to these types; when a shape depends on a loop counter (`A[k + 1:]`), with the
+        loop counters as symbols."""
+        try:
+            return self._specialized_once(values, by_value, types, False)
+        except RuntimeShapeError:
+            return self._specialized_once(values, by_value, types, True)
+
+    def _specialized_once(self, values: list, by_value: frozenset[int], types: list, counters: bool) -> Graph:
         graph = clone_graph(self.graph)
         first = graph.block.nodes[0] if graph.block.nodes else None
         for i in by_value:
             with graph.inserting_before(first) if first is not None else graph.inserting_at_end(graph.block):
                 graph.inputs[i].replace_all_uses_with(graph.insert_constant(values[i]))
-        specialize(graph, [arg_type(a) for a in values])
+        specialize(graph, types, counters)
         return graph
 
     def key(self, values: list) -> tuple:
@@ -139,25 +162,100 @@ class Executor:
 
     def specialization(self, values: list):
         key = self.key(values)
-        compiled = self.cache.get(key)
+        compiled = self.cache.get(key) or self._symbolic_fit(key, values)
         if compiled is not None:
-            self.cache.move_to_end(key)  # least recently used signatures are evicted first
+            self.cache.move_to_end(key if compiled is _INTERPRET else compiled.key or key)  # LRU: oldest evicted first
             return compiled
         with self.lock:  # compile each signature once, even when many threads miss at the same time
-            compiled = self.cache.get(key)
+            compiled = self.cache.get(key) or self._symbolic_fit(key, values)
             if compiled is None:
-                if self.cache and logging_recompiles():
-                    log_recompile(self.name, self.explain(values))
+                reason = self.explain(values) if self.cache and logging_recompiles() else None
                 with _COMPILING:
                     compiled = self._compile(values)
-                self.cache[self.key(values)] = compiled  # compiling may have made some arguments by-value
+                if reason is not None:
+                    symbolic = compiled is not _INTERPRET and compiled.guard is not None
+                    log_recompile(self.name, reason + (", now symbolic" if symbolic else ""))
+                key = compiled.key if compiled is not _INTERPRET and compiled.key else self.key(values)
+                self.cache[key] = compiled  # compiling may have made some arguments by-value
                 while len(self.cache) > self.max_cache:
                     self.cache.popitem(last=False)  # drops the oldest native library (freed with it)
+                self.fits.clear()
         return compiled
+
+    def _symbolic_fit(self, key: tuple, values: list):
+        """A compiled symbolic specialization whose guard this call passes, or None."""
+        if key in self.fits:
+            return self.fits[key]
+        for compiled in reversed(self.cache.values()):
+            if compiled is not _INTERPRET and compiled.guard is not None and \
+                    tuple(values[i] for i in sorted(self.by_value)) == compiled.by_value and \
+                    compiled.guard.sizes(values) is not None:
+                if len(self.fits) > 4 * self.max_cache:
+                    self.fits.clear()
+                self.fits[key] = compiled
+                return compiled
+        return None
+
+    def _dynamic_dims(self, values: list) -> set[tuple[int, int]]:
+        """The dimensions this call compiles as symbols (see dynamic.py)."""
+        if self.dynamic is False:
+            return set()
+        n = self.n_user(values)
+        if self.dynamic:
+            return {(i, d) for i, a in enumerate(values[:n]) if isinstance(a, np.ndarray) for d in range(a.ndim)}
+        self.dynamic_dims |= changed_dims(values, list(self.cache), n)
+        return self.dynamic_dims
+
+    def _compile_symbolic(self, values: list):
+        """A specialization with the dynamic dimensions as symbols, or None when that is not possible (a shape
+        rule or the backend needs a concrete size): then this signature is compiled as it is. When the graph
+        needs one size to be a number (a feature size matching a weight), that size is specialized."""
+        dims = self._dynamic_dims(values)
+        try:
+            start = time.perf_counter()
+            graph, types = self._symbolic_graph(values, dims)
+            if graph is None:
+                return None
+            compiled = compile_graph(graph, f"jitc_{self.name}", self.n_user(values),
+                                     stages={"specialize": time.perf_counter() - start})
+        except (MemoryError, KeyboardInterrupt):
+            raise
+        except Exception as e:  # noqa: BLE001  (static code is always a correct answer)
+            if logging_recompiles():
+                log_recompile(self.name, f"dynamic shapes not possible, compiling static code: {e}")
+            self.dynamic, self.dynamic_dims = False, set()
+            return None
+        compiled.guard = Guard(types)
+        compiled.by_value = tuple(values[i] for i in sorted(self.by_value))
+        compiled.key = signature_of(types) + compiled.by_value
+        return compiled
+
+    def _symbolic_graph(self, values: list, dims: set):
+        """(specialized graph, symbolic input types) for these dims, else for them less the dims of one size;
+        (None, None) when no dim is symbolic. Raises the first attempt's error when none specializes."""
+        sizes = sorted({values[i].shape[d] for i, d in dims})
+        first_error = None
+        for drop in (None, *sizes):
+            kept = {(i, d) for i, d in dims if values[i].shape[d] != drop}
+            types = symbolic_types(values, kept)
+            if not any(isinstance(t, TensorType) and is_symbolic(t.shape) for t in types):
+                continue
+            try:
+                return self.prepare(values, types), types
+            except (MemoryError, KeyboardInterrupt):
+                raise
+            except Exception as e:  # noqa: BLE001
+                first_error = first_error or e
+        if first_error is not None:
+            raise first_error
+        return None, None
 
     def _compile(self, values: list):
         try:
             try:
+                compiled = self._compile_symbolic(values)
+                if compiled is not None:
+                    return compiled
                 start = time.perf_counter()
                 graph = self.prepare(values)
                 return compile_graph(graph, f"jitc_{self.name}", self.n_user(values),
@@ -261,15 +359,24 @@ def _swap(result, old, new):
 
 
 def run_compiled(compiled: Compiled, values: list):
-    n_in = len(values)
-    slots = (ctypes.c_void_p * (n_in + len(compiled.outputs)))()
+    n_in, n_out = len(values), len(compiled.outputs)
+    sizes = compiled.guard.sizes(values) if compiled.guard is not None else []
+    slots = (ctypes.c_void_p * (n_in + n_out + 1))()
     keep = []
     for i, a in enumerate(values):
         if not isinstance(a, np.ndarray):
             a = np.array(a, SCALAR_DTYPES[arg_type(a).name])
             keep.append(a)
         slots[i] = a.ctypes.data
-    outs = [np.empty(s.shape, s.dtype) for s in compiled.outputs]
+    if compiled.sizes_slots:  # the symbols' sizes, and room for the loop counters (codegen/dims.py)
+        env = dict(zip(compiled.guard.symbols, sizes)) if sizes else {}
+        outs = [np.empty(tuple(d.evaluate(env) if isinstance(d, Sym) else d for d in s.shape), s.dtype)
+                for s in compiled.outputs]
+        keep.append(np.zeros(compiled.sizes_slots, np.int64))
+        keep[-1][:len(sizes)] = sizes
+        slots[n_in + n_out] = keep[-1].ctypes.data
+    else:
+        outs = [np.empty(s.shape, s.dtype) for s in compiled.outputs]
     for j, o in enumerate(outs):
         slots[n_in + j] = o.ctypes.data
     code = compiled.entry(slots)

@@ -14,6 +14,7 @@ from ..passes.cse import eliminate_common_subexpressions
 from ..passes.dce import eliminate_dead_code
 from ..passes.fold import fold_constants
 from ..passes.fuse import fuse_elementwise
+from ..symbolic import parse_size
 from ..types import BOOL, FLOAT, INT, TensorType, Type
 
 ENTRY = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_void_p))
@@ -70,6 +71,10 @@ class Compiled:
     slow_hits: int = field(default=0)  # calls through the general path; the fast path counts natively
     stages: dict = field(default_factory=dict)  # seconds per compile stage (specialize, lower, llvm_*, ...)
     errors: dict = field(default_factory=dict)  # native error code -> IndexError message (codegen.abi)
+    guard: object = None    # a symbolic specialization's dynamic.Guard (its sizes go to the entry), else None
+    key: tuple | None = None  # a symbolic specialization's signature (with symbols), its cache key
+    by_value: tuple = ()    # the by-value arguments it was compiled for
+    sizes_slots: int = 0    # the length of the sizes array the entry takes after the outputs (0: none)
 
     @property
     def hits(self) -> int:
@@ -102,6 +107,7 @@ def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = N
         stages["disk_cache"] = time.perf_counter() - start
         llvm_ir = ""
         errors = {int(code): message for code, message in hit[0].get("errors", {}).items()}
+        sizes_slots = int(hit[0].get("sizes_slots", 0))
         _show_cached(graph, name, n_user)
     else:
         from codegen.lower import lower  # only needed on a cache miss: keeps warm starts fast
@@ -112,12 +118,14 @@ def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = N
         library = engine.compile_ir(llvm_ir, name, stages)
         debug(4, "optimized LLVM IR", lambda: library.optimized_ir)
         specs, template, has_py = lowering.specs, lowering.template, lowering.has_fastcall
+        sizes_slots = lowering.sizes_slots
         errors = lowering.errors
         symbols = [list(k) for k in lowering.symbols.keys] if lowering.symbols is not None else []
         if digest:
-            outputs = [[s.dtype.str, list(s.shape), s.scalar, s.numpy_scalar] for s in specs]
+            outputs = [[s.dtype.str, [str(d) for d in s.shape], s.scalar, s.numpy_scalar] for s in specs]
             disk_cache.store(digest, name, {"exports": list(library.symbols), "symbols": symbols, "fastcall": has_py,
-                                            "template": template, "errors": errors, "outputs": outputs},
+                                            "template": template, "errors": errors, "outputs": outputs,
+                                            "sizes_slots": sizes_slots},
                              library.object_code)
         debug(5, "assembly", lambda: library.asm)
         if symbols:
@@ -126,6 +134,7 @@ def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = N
     entry = ENTRY(library.address(name))
     seconds = stages.get("specialize", 0.0) + time.perf_counter() - start
     return Compiled(graph, library, entry, specs, template, fastcall, name, seconds, llvm_ir, stages=stages,
+                    sizes_slots=sizes_slots,
                     errors=errors)
 
 
@@ -158,7 +167,7 @@ def _from_cache(hit: tuple, name: str):
     meta, object_code = hit
     try:
         library = engine.load_object(object_code, meta["exports"])
-        specs = [OutputSpec(np.dtype(d), tuple(shape), bool(scalar), bool(numpy_scalar))
+        specs = [OutputSpec(np.dtype(d), tuple(parse_size(str(n)) for n in shape), bool(scalar), bool(numpy_scalar))
                  for d, shape, scalar, numpy_scalar in meta["outputs"]]
         if meta["symbols"]:
             fill(library.address(f"{name}.symbols"), [tuple(k) for k in meta["symbols"]])

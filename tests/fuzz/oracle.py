@@ -1,6 +1,6 @@
 """Run one fuzzed program every way and compare: eager NumPy (the reference), the same program on long double
-inputs (x87 80-bit: the accuracy yardstick for float32 and float64 alike), `jitc.compile`, `jitc.script` and
-`jitc.trace` (when the trace has no TracerWarning).
+inputs (x87 80-bit: the accuracy yardstick for float32 and float64 alike), `jitc.compile` (static and with
+symbolic sizes, dynamic=True), `jitc.script` and `jitc.trace` (when the trace has no TracerWarning).
 
 Comparison rule (per output, against eager NumPy `e` and the long double reference `r`):
   * dtype and shape equal eager's exactly;
@@ -212,6 +212,7 @@ def _run(prog, program: Program, module=None) -> dict:
             compare(_quiet(fn, *args), eager, ref, f"{what} ({attempt})", rule)
 
     check(jitc.compile(prog, fallback="error"), "jitc.compile")
+    check(jitc.compile(prog, fallback="error", dynamic=True), "jitc.compile(dynamic=True)")  # symbolic sizes
     check(jitc.script(prog), "jitc.script")
     arrays = [a for a in args if isinstance(a, np.ndarray)]
     scalars = args[len(arrays):]  # trace takes arrays only: the Python float is closed over (baked in)

@@ -7,6 +7,7 @@ import itertools
 import numpy as np
 
 from ...errors import ShapeError
+from ...ops.abstract import broadcast
 from . import prims
 from .table import decomposition, unsupported
 
@@ -176,7 +177,7 @@ def broadcast_to(array, shape, subok=False):
 
 @decomposition(np.broadcast_arrays, arity=lambda args, subok: len(args))
 def broadcast_arrays(*args, subok=False):
-    shape = np.broadcast_shapes(*(a.shape for a in args))
+    shape = broadcast([a.shape for a in args], "broadcast_arrays")
     return tuple(np.broadcast_to(a, shape) for a in args)
 
 

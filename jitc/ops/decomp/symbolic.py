@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...errors import CompileError, JitcError
+from ...errors import JitcError, RuntimeShapeError
 from ...indexing import index_steps
 from ...ir import Graph, Value
 from ...types import INT, TENSOR, ListType, ScalarType, TensorType, TupleType, type_of_constant
@@ -93,7 +93,7 @@ def expand(graph: Graph, op: OpDef, bound: list, source: str | None, partial: bo
     except NeedsShapes:
         if not partial:
             # not native (a shape only known at run time): CompileError, so the call runs through NumPy instead
-            raise CompileError(f"{op.short}: shapes are needed to expand it and are not known here") from None
+            raise RuntimeShapeError(f"{op.short}: shapes are needed to expand it and are not known here") from None
         sg.rollback()
         return None
 

@@ -1,0 +1,101 @@
+"""Dynamic shapes at run time (torch.compile's automatic dynamic, in jitc's terms).
+
+A dimension of a user argument becomes a symbol once a call differs from a compiled signature only in some
+dimensions (or from the first call, with `dynamic=True`). Sizes 0 and 1 stay specialized. Dimensions of equal
+size in the call share one symbol (duck sizing), so the code may rely on their equality. The `Guard` of a
+symbolic specialization checks what its code relies on: dtype, rank, the static dimensions, every symbol's
+size >= 2 and equal wherever it appears, and the strides (each an expression in the symbols)."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..symbolic import MIN_SIZE, Sym, is_symbolic
+from ..types import TensorType, Type
+from .pipeline import arg_type
+
+
+def changed_dims(values: list, compiled: list[tuple], n_user: int) -> set[tuple[int, int]]:
+    """(argument, axis) pairs of user arrays whose size differs from a compiled signature of the same structure
+    (same arguments, dtypes and ranks)."""
+    out = set()
+    for key in compiled:
+        if len(key) < len(values):
+            continue
+        pairs = list(zip(values, key))
+        if not all(_comparable(a, k) for a, k in pairs):
+            continue
+        for i, (a, k) in enumerate(pairs[:n_user]):
+            if isinstance(a, np.ndarray):
+                out.update((i, d) for d, (n, m) in enumerate(zip(a.shape, k[1])) if n != m or isinstance(m, Sym))
+    return out
+
+
+def _comparable(a, k) -> bool:
+    if isinstance(a, np.ndarray):
+        return isinstance(k, tuple) and k[0] == a.dtype and len(k[1]) == a.ndim
+    return not isinstance(k, tuple) and type(a) is k
+
+
+def symbolic_types(values: list, dims: set[tuple[int, int]]) -> list[Type]:
+    """The call's argument types with the chosen dimensions as symbols (duck sized)."""
+    symbols: dict[int, Sym] = {}
+    types = []
+    for i, a in enumerate(values):
+        t = arg_type(a)
+        if isinstance(a, np.ndarray) and any((i, d) in dims for d in range(a.ndim)):
+            shape = tuple(symbols.setdefault(n, Sym.symbol(f"s{len(symbols)}")) if (i, d) in dims and n >= MIN_SIZE
+                          else n for d, n in enumerate(a.shape))
+            if is_symbolic(shape):
+                t = TensorType(a.dtype, shape, _strides(t, shape))
+        types.append(t)
+    return types
+
+
+def _strides(t: TensorType, shape: tuple) -> tuple:
+    """Strides as expressions of the symbols for C- or Fortran-ordered arrays; others keep their strides (the
+    guard then accepts only arrays laid out exactly so)."""
+    if t.strides == TensorType.contiguous(t.dtype, t.shape).strides:
+        return TensorType.contiguous(t.dtype, shape).strides
+    if t.strides == TensorType.contiguous(t.dtype, t.shape[::-1]).strides[::-1]:
+        return TensorType.contiguous(t.dtype, shape[::-1]).strides[::-1]
+    return t.strides
+
+
+def signature_of(types: list[Type]) -> tuple:
+    """A symbolic specialization's signature, in the terms of executor.signature (byte strides)."""
+    return tuple((t.dtype, t.shape, tuple(s * np.dtype(t.dtype).itemsize for s in t.strides))
+                 if isinstance(t, TensorType) else {"int": int, "float": float, "bool": bool}[t.name]
+                 for t in types)
+
+
+class Guard:
+    """Whether a call fits a symbolic specialization, and then its symbols' sizes."""
+
+    def __init__(self, types: list[Type]):
+        self.types = types
+        names = {s for t in types if isinstance(t, TensorType) for d in t.shape if isinstance(d, Sym)
+                 for s in d.symbols}
+        self.symbols = [f"s{k}" for k in range(len(names))]
+
+    def sizes(self, values: list) -> list[int] | None:
+        if len(values) != len(self.types):
+            return None
+        env: dict[str, int] = {}
+        for a, t in zip(values, self.types):
+            if not isinstance(t, TensorType):
+                if isinstance(a, np.ndarray) or arg_type(a) != t:
+                    return None
+                continue
+            if not isinstance(a, np.ndarray) or a.dtype != t.dtype or a.ndim != len(t.shape):
+                return None
+            for n, d in zip(a.shape, t.shape):
+                if isinstance(d, Sym):
+                    if n < MIN_SIZE or env.setdefault(d.name, n) != n:
+                        return None
+                elif n != d:
+                    return None
+            item = a.itemsize
+            for s, ts in zip(a.strides, t.strides):
+                if s != (ts.evaluate(env) if isinstance(ts, Sym) else ts) * item:
+                    return None
+        return [env[name] for name in self.symbols]
