@@ -9,6 +9,7 @@ from jitc.errors import CompileError
 from jitc.ir import Graph
 from jitc.ops import OPS
 from jitc.ops.registry import CONDITION, OPERANDS
+from jitc.symbolic import Sym, SymbolicError
 from jitc.types import SCALAR_DTYPES, ScalarType, TensorType
 
 from . import weak
@@ -40,6 +41,8 @@ def emit_scalar_node(b: ir.IRBuilder, node, env: dict, guards: list | None = Non
         value = node.attrs["value"]
         if isinstance(value, (np.ndarray, np.generic)):
             value = np.asarray(value).item()
+        if isinstance(value, Sym):  # (its weak-int promotion and range checks need the number)
+            raise SymbolicError(f"a symbolic size {value} inside fused code")
         if not isinstance(value, (bool, int, float)):
             env[node.output] = (None, None, value)  # e.g. astype's dtype name: read by the op, not computed
             return

@@ -23,10 +23,11 @@ from jitc.ops.registry import CREATION, ELEMENTWISE, KERNEL, MATMUL, REDUCTION, 
 from jitc.symbolic import Sym, SymbolicError, bound, is_symbolic
 from jitc.types import NONE, SCALAR_DTYPES, ScalarType, TensorType
 
-from . import interrupt, weak
+from . import weak
 from .abi import FIRST_SITE_CODE
 from .constants import constant_array
-from .dims import SIZES_TYPE, bind_sizes, same, size, size_slot, slots_needed
+from .control import lower_if, lower_loop, writes_fresh_buffer
+from .dims import SIZES_TYPE, bind_sizes, same, size, slots_needed
 from .elementwise import emit_copy, emit_fill, emit_fusion_group, emit_scalar_node, python_dtype
 from .inplace import InPlacePlan
 from .kernel import declare
@@ -38,13 +39,12 @@ from .outputs import flatten_outputs, has_views, output_spec
 from .parallel import has_pool, thread_count, use_own_pool
 from .reduce import emit_reduction, load_element
 from .rows import emit_row_kernel, is_row_kernel
-from .scalar import I8, I32, I64, ScalarBuilder, cast, load, value_type
+from .scalar import I8, I32, I64, ScalarBuilder, cast, load
 from .symbols import ProcessSymbols
 from .views import VIEWS
 
 ALIGN = 64
 STACK_WORKSPACE = 64 * 1024  # larger workspaces come from the heap: threads may have small stacks
-SYMBOLIC_ELEMENTS = 1 << 20  # how much work a node of symbolic size counts for (Ctrl-C checks in loops)
 
 
 class Lowering:
@@ -173,7 +173,7 @@ class Lowering:
             reused = producer is not None and producer.kind == "prim::Loop" and \
                 self.plan.reuses_init(producer, producer.outputs.index(v))
             if v not in seen and producer is not None and producer.owning_block is graph.block and \
-                    isinstance(v.type, TensorType) and _writes_fresh_buffer(producer) and not reused:
+                    isinstance(v.type, TensorType) and writes_fresh_buffer(producer) and not reused:
                 self.out_slot[v] = j
             seen.add(v)
         for i, v in enumerate(graph.inputs):
@@ -278,9 +278,9 @@ class Lowering:
         elif kind == "prim::TupleIndex":
             self.env[node.output] = self.env[node.inputs[0]][self.const(node.inputs[1])]
         elif kind == "prim::If":
-            self.if_(node)
+            lower_if(self, node)
         elif kind == "prim::Loop":
-            self.loop(node)
+            lower_loop(self, node)
         elif kind == "aten::index_put":
             lower_index_put(self, node)
         elif kind == "aten::copy_":
@@ -431,117 +431,6 @@ class Lowering:
         self.errors[code] = f"index out of bounds for axis {axis} with size {size}{_at(node)}"
         return code
 
-    def merge_slots(self, values: list[Value]) -> list:
-        """Destinations for values merged from branches or carried by loops: one buffer per array value (for a
-        loop, the same buffer in every iteration)."""
-        return [self.result_buf(v) if isinstance(v.type, TensorType) else None for v in values]
-
-    def assign(self, slots: list, values: list[Value]) -> list:
-        """Copy array values into their slots; returns the scalar values (for phis)."""
-        scalars = []
-        for slot, v in zip(slots, values):
-            if slot is None:
-                value, dt, _ = self.scalar(v)
-                scalars.append((value, dt))
-            elif self.env[v] is not slot:
-                emit_copy(self.module, self.b, self.buf(v), slot)
-        return scalars
-
-    def stage_carried(self, results: list[Value], slots: list) -> None:
-        """Before the carried buffers are overwritten, copy aside any result that may read them: a carried value
-        itself (`a, b = a + b, a`) or a view (`x = x.T`). Results computed fresh in the body are safe, and so is
-        a result already in its own buffer (an in-place write), which is not overwritten."""
-        for v, slot in zip(results, slots):
-            producer = v.node
-            if self.env.get(v) is slot:
-                continue
-            if isinstance(v.type, TensorType) and (producer is None or not _writes_fresh_buffer(producer)):
-                src = self.buf(v)
-                staged = self.alloc(src.dtype, src.shape)
-                emit_copy(self.module, self.b, src, staged)
-                self.env[v] = staged
-
-    def if_(self, node: Node) -> None:
-        cond, dt, _ = self.scalar(node.inputs[0])
-        cond = cast(self.b, cond, dt, np.bool_)
-        slots = self.merge_slots(node.outputs)
-        then_bb, else_bb = self.fn.append_basic_block("then"), self.fn.append_basic_block("else")
-        merge = self.fn.append_basic_block("endif")
-        self.b.cbranch(cond, then_bb, else_bb)
-        incoming = []
-        for bb, block in ((then_bb, node.blocks[0]), (else_bb, node.blocks[1])):
-            self.b.position_at_end(bb)
-            self.block(block)
-            incoming.append((self.assign(slots, block.returns), self.b.block))
-            self.b.branch(merge)
-        self.b.position_at_end(merge)
-        k = 0
-        for v, slot in zip(node.outputs, slots):
-            if slot is not None:
-                self.env[v] = slot
-                continue
-            dt = SCALAR_DTYPES[v.type.name]
-            phi = self.b.phi(value_type(dt))
-            for scalars, bb in incoming:
-                phi.add_incoming(_cast_in(self.b, bb, scalars[k], dt), bb)
-            self.env[v] = (phi, dt, None)
-            k += 1
-
-    def loop(self, node: Node) -> None:
-        body = node.blocks[0]
-        max_trips, _, _ = self.scalar(node.inputs[0])
-        init_cond = cast(self.b, *self.scalar(node.inputs[1])[:2], np.bool_)
-        carried_in = node.inputs[2:]
-        # the carried buffers are the loop's results (maybe an output), or the initial arrays when those are dead
-        slots = [self.buf(init) if self.plan.reuses_init(node, k) else self.merge_slots([v])[0]
-                 for k, (init, v) in enumerate(zip(carried_in, node.outputs))]
-        init_scalars = self.assign(slots, carried_in)
-        interrupts = interrupt.loop_start(self, self.b) if self.symbols is not None else None
-        pre = self.b.block
-        header = self.fn.append_basic_block("loop.header")
-        body_bb = self.fn.append_basic_block("loop.body")
-        done = self.fn.append_basic_block("loop.done")
-        self.b.branch(header)
-        self.b.position_at_end(header)
-        i = self.b.phi(i64(0).type, "iter")
-        i.add_incoming(i64(0), pre)
-        cond = self.b.phi(ir.IntType(1), "cond")
-        cond.add_incoming(init_cond, pre)
-        phis, k = [], 0
-        for p, slot in zip(body.params[1:], slots):
-            if slot is not None:
-                self.env[p] = slot
-                continue
-            dt = SCALAR_DTYPES[p.type.name]
-            phi = self.b.phi(value_type(dt))
-            phi.add_incoming(_cast_in(self.b, pre, init_scalars[k], dt), pre)
-            self.env[p] = (phi, dt, None)
-            phis.append((phi, dt))
-            k += 1
-        trips = cast(self.b, max_trips, self.scalar(node.inputs[0])[1], np.int64)
-        go = self.b.and_(cond, self.b.icmp_signed("<", i, trips))
-        self.b.cbranch(go, body_bb, done)
-        self.b.position_at_end(body_bb)
-        self.env[body.params[0]] = (i, np.dtype(np.int64), None)
-        if "counter" in node.attrs:  # where the body's kernels read the counter's symbol
-            self.b.store(i, size_slot(self.b, node.attrs["counter"].name))
-        self.block(body)
-        next_cond = cast(self.b, *self.scalar(body.returns[0])[:2], np.bool_)
-        self.stage_carried(body.returns[1:], slots)
-        new_scalars = self.assign(slots, body.returns[1:])
-        if interrupts is not None:  # Ctrl-C (interrupt.py)
-            interrupt.check_in_loop(self, self.b, interrupts, i, _elements(body))
-        latch = self.b.block
-        for (phi, dt), (value, src_dt) in zip(phis, new_scalars):
-            phi.add_incoming(cast(self.b, value, src_dt, dt), latch)
-        cond.add_incoming(next_cond, latch)
-        i.add_incoming(self.b.add(i, i64(1)), latch)
-        self.b.branch(header)
-        self.b.position_at_end(done)
-        for v, p in zip(node.outputs, body.params[1:]):
-            self.env[v] = self.env[p]
-
-
 class _Alias:
     """A subgraph's reduction node seen from the enclosing graph: its constant arguments, the group's output."""
 
@@ -561,37 +450,12 @@ def _fused_element(sub: Graph, scalar_dtypes: list, b: ir.IRBuilder, params: lis
     return value, dt
 
 
-def _elements(block: Block) -> int:
-    """Array elements a block's nodes compute (nested blocks included): how much work one loop iteration is."""
-    total = 0
-    for node in block.nodes:
-        for v in node.outputs:
-            if isinstance(v.type, TensorType) and v.type.shape is not None:
-                n = numel(v.type.shape)
-                total += n if isinstance(n, int) else SYMBOLIC_ELEMENTS
-        total += sum(_elements(b) for b in node.blocks)
-    return total
-
-
-def _cast_in(b: ir.IRBuilder, block, scalar, dt):
-    value, src_dt = scalar
-    with b.goto_block(block):
-        return cast(b, value, src_dt, dt)
-
-
 def _all_nodes(graph: Graph):
     """Every node, inside fusion groups too."""
     for node in graph.nodes():
         yield node
         if node.kind == "prim::FusionGroup":
             yield from _all_nodes(node.attrs["subgraph"])
-
-
-def _writes_fresh_buffer(node: Node) -> bool:
-    op = OPS.get(node.kind)
-    if node.kind in ("prim::FusionGroup", "prim::If", "prim::Loop"):
-        return True
-    return op is not None and op.kind in (REDUCTION, MATMUL, CREATION, KERNEL)
 
 
 def _at(node: Node) -> str:
@@ -642,5 +506,5 @@ def lower(graph: Graph, name: str = "jitc_entry", n_user: int | None = None) -> 
     if lw.has_fastcall:
         written = [i for i, v in enumerate(graph.inputs) if v in lw.plan.written_back]
         emit_fastcall(module, module.get_global(name), f"{name}_fastcall", types, n_user, lw.specs, lw.template,
-                      lw.symbols, written, lw.sizes_slots)
+                      lw.symbols, written, lw.sizes_slots, getattr(graph, "size_facts", ()))
     return lw, str(module)

@@ -188,9 +188,10 @@ def _check_no_overlap(e: _Emitter, input_types: list, objects: list, data: list,
 
 
 def emit_fastcall(module: ir.Module, entry: ir.Function, name: str, input_types: list, n_user: int,
-                  specs: list, template, symbols, written=(), sizes_slots: int = 0) -> None:
+                  specs: list, template, symbols, written=(), sizes_slots: int = 0, facts=()) -> None:
     """Emit `NAME` (METH_FASTCALL) for a specialization whose inputs are n_user arguments then parameters;
-    `written`: the inputs the code writes in place; `sizes_slots`: the length of its sizes array (dims.py)."""
+    `written`: the inputs the code writes in place; `sizes_slots`: the length of its sizes array (dims.py);
+    `facts`: expressions of the size symbols that must be >= 0 (symbolic.Assumptions)."""
     e = _Emitter(module, name, symbols)
     b = e.b
     with b.goto_entry_block():
@@ -221,6 +222,8 @@ def emit_fastcall(module: ir.Module, entry: ir.Function, name: str, input_types:
         arg_objects.append(obj)
         data.append(e.array(obj, t) if isinstance(t, TensorType) else e.scalar(obj, t))
         put(i, data[-1])
+    for fact in facts:  # once every symbol is bound
+        e.check(b.icmp_signed(">=", size(b, fact), i64(0)))
     _check_no_overlap(e, input_types, arg_objects, data, written)
     # outputs: arrays from NumPy, scalars in stack slots boxed after the run
     objects, scalar_slots = [], {}

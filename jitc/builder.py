@@ -4,7 +4,9 @@ from __future__ import annotations
 from .ir import Graph, Value
 from .ops import OpDef
 from .ops.abstract import abstract_input as abstract
-from .types import Type
+from .ops.registry import ELEMENTWISE, SCALAR
+from .symbolic import Sym
+from .types import INT, Type
 
 
 def as_value(graph: Graph, v, source: str | None = None) -> Value:
@@ -12,7 +14,10 @@ def as_value(graph: Graph, v, source: str | None = None) -> Value:
 
 
 def infer(op: OpDef, inputs: list) -> Type:
-    return op.infer(op, *(abstract(v) for v in inputs))
+    args = [abstract(v) for v in inputs]
+    if op.kind in (SCALAR, ELEMENTWISE):  # a symbolic size is an int known at run time: for types, an int
+        args = [INT if isinstance(a, Sym) else a for a in args]
+    return op.infer(op, *args)
 
 
 def insert_op(graph: Graph, op: OpDef, args: list, source: str | None = None, out_type: Type | None = None) -> Value:

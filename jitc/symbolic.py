@@ -139,10 +139,8 @@ class Sym:
             return True
         if op in (">", ">=") and (hi < 0 or (op == ">" and hi <= 0)):
             return False
-        import os
-        import traceback
-        if os.environ.get("JITC_SYMTRACE"):
-            traceback.print_stack()
+        if _ASSUMING and diff.symbols <= _ASSUMING[-1].env.keys():
+            return _ASSUMING[-1].decide(diff, op)
         raise SymbolicError(f"whether {self} {op} {other} depends on the size")
 
     def __lt__(self, other):
@@ -207,6 +205,38 @@ class Sym:
 
     def __reduce__(self):
         return (Sym, (self.terms,))
+
+
+class Assumptions:
+    """Order comparisons of size symbols that the example call's sizes decide (torch.compile's guards on
+    backed symbols): `facts` are expressions that must be >= 0 for a later call to use the same code."""
+
+    def __init__(self, env: dict[str, int], facts: list | None = None, frozen: bool = False):
+        """frozen: decide only what the facts already say (codegen repeats the shape rules' comparisons; a new
+        decision there would not be part of the specialization's cache key)."""
+        self.env, self.facts, self.frozen = env, [] if facts is None else facts, frozen
+
+    def decide(self, diff: Sym, op: str) -> bool:
+        value = diff.evaluate(self.env)
+        result = {"<": value < 0, "<=": value <= 0, ">": value > 0, ">=": value >= 0}[op]
+        at_least = {("<", True): -diff - 1, ("<", False): diff, ("<=", True): -diff, ("<=", False): diff - 1,
+                    (">", True): diff - 1, (">", False): -diff, (">=", True): diff, (">=", False): -diff - 1}
+        fact = at_least[op, result]
+        if fact not in self.facts:
+            if self.frozen:
+                raise SymbolicError(f"whether {diff} {op} 0 depends on the size")
+            self.facts.append(fact)
+        return result
+
+    def __enter__(self):
+        _ASSUMING.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        _ASSUMING.pop()
+
+
+_ASSUMING: list[Assumptions] = []
 
 
 def _size_bounds(x) -> tuple[float, float]:

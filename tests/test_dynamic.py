@@ -209,3 +209,18 @@ def test_exported_function_runs_at_two_sizes_and_rejects_bad_ones(tmp_path):
         np.testing.assert_allclose(out, model(x, w), rtol=1e-12)
     out = np.empty(1)
     assert lib.dyn(x.ctypes.data_as(ptr), w.ctypes.data_as(ptr), out.ctypes.data_as(ptr), 1) == 8
+
+
+def last_three(x):
+    return x[-3:] * 2.0
+
+
+def test_a_size_comparison_the_code_relies_on_is_guarded():
+    """x[-3:] has 3 rows when x has at least 3: the symbolic code assumes s0 >= 3 (decided by the example) and
+    its guards, native and Python, send a 2-row x elsewhere."""
+    fn = jitc.compile(last_three, fallback="error")
+    for n in (5, 6, 9, 2, 7, 2):
+        x = RNG.standard_normal((n, 4))
+        np.testing.assert_allclose(fn(x), last_three(x))
+    keys = [info["signature"] for info in fn.cache_info()]
+    assert len(keys) == 3 and ("where s0 - 3 >= 0" in keys[0] + keys[1] + keys[2]), keys

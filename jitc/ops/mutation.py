@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import CastingError, InPlaceCastError, ShapeError
-from ..symbolic import same
+from ..symbolic import Sym, same
 from ..types import TENSOR, ScalarType, TensorType
 from .abstract import broadcast, infer_elementwise, is_unknown
 from .registry import ELEMENTWISE, OPS, REQUIRED, OpDef, register
@@ -89,7 +89,7 @@ def infer_index_put(op, a, value, index=(), casting="unsafe"):
                              f"{tuple(view.shape)}")
         check_cast(value.dtype, a.dtype, casting, ndim)
     elif casting != "unsafe" and isinstance(value, (ScalarType, bool, int, float)):
-        name = value.name if isinstance(value, ScalarType) else type(value).__name__
+        name = value.name if isinstance(value, ScalarType) else "int" if isinstance(value, Sym) else type(value).__name__
         check_cast(np.dtype({"bool": np.bool_, "int": np.int64}.get(name, np.float64)), a.dtype, casting, ndim)
     return a
 

@@ -11,7 +11,7 @@ from ..types import ScalarType, TensorType, TupleType
 
 _MAX_FOLDED_ELEMENTS = 64
 SIZE_ARITHMETIC = ("aten::add", "aten::sub", "aten::mul", "aten::floor_divide", "aten::neg", "aten::__range_length",
-                   "aten::__derive_index")
+                   "aten::__derive_index", "prim::min", "prim::max")
 # facts a specialized array type fixes: `x.size`, `x.dtype`
 SHAPE_FACTS = {"aten::numel": lambda t: int(np.prod(t.shape, dtype=np.int64)),
                "prim::dtype": lambda t: np.dtype(t.dtype).name}  # larger array constants stay computed at run time rather than embedded
@@ -97,7 +97,7 @@ def _fold_symbolic(graph: Graph, node: Node, args: list) -> None:
     if node.kind not in SIZE_ARITHMETIC or not all(isinstance(a, (int, Sym)) and not isinstance(a, bool) for a in args):
         return
     try:
-        value = op.python(*args)
+        value = (op.python or op.impl)(*args)
     except (ArithmeticError, SymbolicError):
         return
     _replace(graph, node, [value])

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..ir import Block, Graph, Node, Value
 from ..ops import OPS
 from ..ops.registry import ELEMENTWISE, MATMUL, REDUCTION
+from ..symbolic import is_symbolic
 from ..types import TensorType
 
 # LLVM's optimizer is superlinear in the size of one loop body: a chain of thousands of ops becomes several
@@ -81,7 +82,8 @@ def materialize(graph: Graph, members: list[Node], seed: Node) -> None:
     constants: list[Node] = []  # copied into the subgraph: literals belong in the loop body, not its arguments
     for n in members:
         for v in n.inputs:
-            if v.node is not None and v.node.kind == "prim::Constant" and not isinstance(v.type, TensorType):
+            if v.node is not None and v.node.kind == "prim::Constant" and not isinstance(v.type, TensorType) \
+                    and not is_symbolic(v.node.attrs.get("value")):  # a symbolic size comes in as a run-time int
                 if v.node not in constants:
                     constants.append(v.node)
             elif v.node not in member_set and v not in inputs:

@@ -7,11 +7,14 @@ symbolic specialization checks what its code relies on: dtype, rank, the static 
 size >= 2 and equal wherever it appears, and the strides (each an expression in the symbols)."""
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
-from ..symbolic import MIN_SIZE, Sym, is_symbolic
+from ..symbolic import MIN_SIZE, Assumptions, Sym, is_symbolic
 from ..types import TensorType, Type
-from .pipeline import arg_type
+from .explain import log_recompile, logging_recompiles
+from .pipeline import arg_type, compile_graph
 
 
 def changed_dims(values: list, compiled: list[tuple], n_user: int) -> set[tuple[int, int]]:
@@ -69,10 +72,11 @@ def signature_of(types: list[Type]) -> tuple:
 
 
 class Guard:
-    """Whether a call fits a symbolic specialization, and then its symbols' sizes."""
+    """Whether a call fits a symbolic specialization, and then its symbols' sizes. `facts`: expressions of the
+    symbols that must be >= 0 (comparisons the specialization's shapes decided, see symbolic.Assumptions)."""
 
-    def __init__(self, types: list[Type]):
-        self.types = types
+    def __init__(self, types: list[Type], facts: list | None = None):
+        self.types, self.facts = types, facts or []
         names = {s for t in types if isinstance(t, TensorType) for d in t.shape if isinstance(d, Sym)
                  for s in d.symbols}
         self.symbols = [f"s{k}" for k in range(len(names))]
@@ -98,4 +102,58 @@ class Guard:
             for s, ts in zip(a.strides, t.strides):
                 if s != (ts.evaluate(env) if isinstance(ts, Sym) else ts) * item:
                     return None
+        if any(f.evaluate(env) < 0 for f in self.facts):
+            return None
         return [env[name] for name in self.symbols]
+
+
+def compile_symbolic(ex, values: list, dims: set):
+    """Executor ex's specialization for this call with `dims` as symbols, or None when that is not possible (a
+    shape rule or the backend needs a number): then the signature is compiled as it is, and ex stops trying.
+    When the graph needs one size as a number (a feature size matching a weight), that size is specialized."""
+    try:
+        start = time.perf_counter()
+        graph, types, assumed = _symbolic_graph(ex, values, dims)
+        if graph is None:
+            return None
+        facts = assumed.facts
+        graph.size_facts = facts  # the native entry's guard checks them too
+        with Assumptions(assumed.env, facts, frozen=True):
+            compiled = compile_graph(graph, f"jitc_{ex.name}", ex.n_user(values),
+                                     stages={"specialize": time.perf_counter() - start})
+    except (MemoryError, KeyboardInterrupt):
+        raise
+    except Exception as e:  # noqa: BLE001  (static code is always a correct answer)
+        if logging_recompiles():
+            log_recompile(ex.name, f"dynamic shapes not possible, compiling static code: {e}")
+        ex.dynamic, ex.dynamic_dims = False, set()
+        return None
+    compiled.guard = Guard(types, facts)
+    compiled.by_value = tuple(values[i] for i in sorted(ex.by_value))
+    # the facts are part of the key: another example may decide the same comparisons the other way
+    compiled.key = signature_of(types) + compiled.by_value + tuple(f"where {f} >= 0" for f in facts)
+    return compiled
+
+
+def _symbolic_graph(ex, values: list, dims: set):
+    """(specialized graph, symbolic input types, Assumptions) for these dims, else for them less the dims of
+    one size; Nones when no dim is symbolic. Raises the first attempt's error when none specializes. The
+    assumptions' facts are the comparisons of sizes that this call's sizes decided (later calls must agree)."""
+    sizes = sorted({values[i].shape[d] for i, d in dims})
+    first_error = None
+    for drop in (None, *sizes):
+        kept = {(i, d) for i, d in dims if values[i].shape[d] != drop}
+        types = symbolic_types(values, kept)
+        if not any(isinstance(t, TensorType) and is_symbolic(t.shape) for t in types):
+            continue
+        guard = Guard(types)
+        try:
+            with Assumptions(dict(zip(guard.symbols, guard.sizes(values)))) as assumed:
+                return ex.prepare(values, types), types, assumed
+        except (MemoryError, KeyboardInterrupt):
+            raise
+        except Exception as e:  # noqa: BLE001
+            first_error = first_error or e
+    if first_error is not None:
+        raise first_error
+    return None, None, None

@@ -27,9 +27,9 @@ from ..ops import OPS
 from ..passes.clone import clone_graph
 from ..passes.freeze import freeze_module, lift_tensor_constants
 from ..passes.specialize import specialize
-from ..symbolic import Sym, is_symbolic
-from ..types import SCALAR_DTYPES, TensorType
-from .dynamic import Guard, changed_dims, signature_of, symbolic_types
+from ..symbolic import Sym
+from ..types import SCALAR_DTYPES
+from .dynamic import changed_dims, compile_symbolic
 from .explain import explain, log_recompile, logging_recompiles
 from .pipeline import Compiled, arg_type, compile_graph, debug, optimize
 
@@ -207,48 +207,8 @@ class Executor:
         return self.dynamic_dims
 
     def _compile_symbolic(self, values: list):
-        """A specialization with the dynamic dimensions as symbols, or None when that is not possible (a shape
-        rule or the backend needs a concrete size): then this signature is compiled as it is. When the graph
-        needs one size to be a number (a feature size matching a weight), that size is specialized."""
-        dims = self._dynamic_dims(values)
-        try:
-            start = time.perf_counter()
-            graph, types = self._symbolic_graph(values, dims)
-            if graph is None:
-                return None
-            compiled = compile_graph(graph, f"jitc_{self.name}", self.n_user(values),
-                                     stages={"specialize": time.perf_counter() - start})
-        except (MemoryError, KeyboardInterrupt):
-            raise
-        except Exception as e:  # noqa: BLE001  (static code is always a correct answer)
-            if logging_recompiles():
-                log_recompile(self.name, f"dynamic shapes not possible, compiling static code: {e}")
-            self.dynamic, self.dynamic_dims = False, set()
-            return None
-        compiled.guard = Guard(types)
-        compiled.by_value = tuple(values[i] for i in sorted(self.by_value))
-        compiled.key = signature_of(types) + compiled.by_value
-        return compiled
-
-    def _symbolic_graph(self, values: list, dims: set):
-        """(specialized graph, symbolic input types) for these dims, else for them less the dims of one size;
-        (None, None) when no dim is symbolic. Raises the first attempt's error when none specializes."""
-        sizes = sorted({values[i].shape[d] for i, d in dims})
-        first_error = None
-        for drop in (None, *sizes):
-            kept = {(i, d) for i, d in dims if values[i].shape[d] != drop}
-            types = symbolic_types(values, kept)
-            if not any(isinstance(t, TensorType) and is_symbolic(t.shape) for t in types):
-                continue
-            try:
-                return self.prepare(values, types), types
-            except (MemoryError, KeyboardInterrupt):
-                raise
-            except Exception as e:  # noqa: BLE001
-                first_error = first_error or e
-        if first_error is not None:
-            raise first_error
-        return None, None
+        """The call's specialization with its dynamic dimensions as symbols, or None (see dynamic.py)."""
+        return compile_symbolic(self, values, self._dynamic_dims(values))
 
     def _compile(self, values: list):
         try:

@@ -16,7 +16,7 @@ def _describe(entry) -> str:
     if isinstance(entry, tuple):
         dtype, shape, _ = entry
         return f"{np.dtype(dtype).name}{list(shape)}"
-    return entry.__name__
+    return getattr(entry, "__name__", str(entry))  # a type, a by-value argument, a symbolic specialization's fact
 
 
 def _differences(new: tuple, old: tuple, names: list[str]) -> list[str]:

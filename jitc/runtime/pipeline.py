@@ -99,7 +99,8 @@ def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = N
     ensure_handler()  # Ctrl-C reaches compiled loops (codegen/interrupt.py)
     stages = {} if stages is None else stages
     debug(2, "optimized graph", lambda: str(graph))
-    digest = disk_cache.key(str(graph), name, n_user) if use_cache and disk_cache.enabled() else None
+    facts = "".join(f"\n# size fact: {f} >= 0" for f in getattr(graph, "size_facts", ()))  # guards the code has
+    digest = disk_cache.key(str(graph) + facts, name, n_user) if use_cache and disk_cache.enabled() else None
     hit = disk_cache.load(digest, name) if digest else None
     cached = _from_cache(hit, name) if hit is not None else None
     if cached is not None:

@@ -20,7 +20,7 @@ SIZES = (8, 33)
 DTYPES = (np.float32, np.float64)
 # (rtol, atol) per dtype; a program overrides with a module-level TOL = {"float32": (...), "float64": (...)}
 DEFAULT_TOL = {"float32": (2e-4, 2e-5), "float64": (1e-9, 1e-11)}
-_NOT_PROGRAMS = {"conftest", "harness", "report", "test_corpus"}
+_NOT_PROGRAMS = {"conftest", "harness", "report", "sweep", "test_corpus", "test_sweep"}
 
 
 class WrongResult(AssertionError):
