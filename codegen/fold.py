@@ -1,8 +1,7 @@
 """prod/any/all/argmax/argmin and the scans cumsum/cumprod: per element of the kept axes, one loop over the
 reduced (or scanned) axes in memory order with a running accumulator. argmax/argmin count the position in C
-order and keep the first extreme; a NaN is the extreme of float data, as in NumPy. Over a contiguous run they
-go block by block: the extreme of 16 elements is a tree (no chain between them), and only the block that
-improves the running extreme is searched for its first position."""
+order and keep the first extreme; a NaN is the extreme of float data, as in NumPy. Layouts a vector kernel fits
+(argreduce.py) do not come here."""
 from __future__ import annotations
 
 import numpy as np
@@ -11,15 +10,16 @@ from llvmlite import ir
 from jitc.errors import CompileError
 from jitc.ir import Node
 from jitc.ops.abstract import normalize_axes
+from jitc.ops.folds import ARG_REDUCTIONS
 from jitc.types import TensorType
 
+from .argreduce import lower_arg_reduction
 from .kernel import call_kernel, kernel_function
-from .loops import Buf, collapse, for_range, i64, loop_nest
+from .loops import Buf, i64, loop_nest
 from .scalar import I1, I64, ScalarBuilder, cast, load, store, value_type
 
 SCANS = {"cumsum": "add", "cumprod": "mul"}
 IDENTITY = {"prod": 1, "cumsum": 0, "cumprod": 1, "any": False, "all": True}
-BLOCK = 16
 
 
 def _permuted(buf: Buf, order: list[int]) -> Buf:
@@ -42,18 +42,13 @@ def lower_fold(lw, node: Node) -> Buf:
     else:
         out_kept = TensorType.contiguous(out.dtype, tuple(src.shape[d] for d in kept)).strides
         out_inner = (0,) * len(axes)
+    k = len(kept)
+    if kind in ARG_REDUCTIONS and lower_arg_reduction(lw, kind, view, k, out, out_kept):
+        return out
     fn, (ps, po), _ = kernel_function(lw.module, kind, [view, out], [])
     kb = ir.IRBuilder(fn.append_basic_block("entry"))
-    k = len(kept)
-    arg = kind in ("argmax", "argmin")
-    run_shape, (run_strides,) = collapse(view.shape[k:], [view.strides[k:]])
-    blocked = arg and len(run_shape) == 1 and run_strides == (1,) and run_shape[0] >= 2 * BLOCK
     with loop_nest(kb, view.shape[:k], [view.strides[:k], out_kept]) as (s0, o0):
-        if blocked:
-            index = _arg_blocked(kb, kind, ps, s0, run_shape[0])
-            store(kb, cast(kb, index, np.int64, po.dtype), po.at(kb, o0), po.dtype)
-        else:
-            _fold_loop(kb, kind, ps, po, view.shape[k:], view.strides[k:], out_inner, s0, o0)
+        _fold_loop(kb, kind, ps, po, view.shape[k:], view.strides[k:], out_inner, s0, o0)
     kb.ret_void()
     call_kernel(lw.b, fn, [view, out], [])
     return out
@@ -106,50 +101,3 @@ def _better(kb: ir.IRBuilder, sb: ScalarBuilder, kind: str, x, current):
     if sb.is_float:
         better = kb.or_(better, kb.and_(kb.fcmp_unordered("uno", x, x), kb.fcmp_ordered("ord", current, current)))
     return better
-
-
-def _extreme(kb: ir.IRBuilder, sb: ScalarBuilder, kind: str, a, b):
-    """The extreme of two elements, NaN winning (a tree of these finds a block's extreme)."""
-    return kb.select(_better(kb, sb, kind, a, b), a, b)
-
-
-def _arg_blocked(kb: ir.IRBuilder, kind: str, ps: Buf, base, n: int):
-    """argmax/argmin over ps[base : base + n] (contiguous): the i64 position of the first extreme."""
-    sb = ScalarBuilder(kb, ps.dtype)
-    with kb.goto_entry_block():
-        acc, block = kb.alloca(value_type(ps.dtype)), kb.alloca(I64)
-
-    def block_extreme(start):
-        values = [load(kb, ps.at(kb, kb.add(start, i64(j))), ps.dtype) for j in range(BLOCK)]
-        while len(values) > 1:
-            values = [_extreme(kb, sb, kind, values[j], values[j + 1]) for j in range(0, len(values), 2)]
-        return values[0]
-
-    kb.store(block_extreme(base), acc)
-    kb.store(i64(0), block)
-    blocks = n // BLOCK
-    with for_range(kb, blocks, "blk", 1) as b:
-        m = block_extreme(kb.add(base, kb.mul(b, i64(BLOCK))))
-        current = kb.load(acc)
-        take = _better(kb, sb, kind, m, current)
-        kb.store(kb.select(take, m, current), acc)
-        kb.store(kb.select(take, b, kb.load(block)), block)
-    best = kb.load(acc)
-    first = kb.mul(kb.load(block), i64(BLOCK))
-    index = i64(0)
-    for j in reversed(range(BLOCK)):  # the first position in the winning block that holds the extreme
-        x = load(kb, ps.at(kb, kb.add(base, kb.add(first, i64(j)))), ps.dtype)
-        same = kb.fcmp_ordered("==", x, best) if sb.is_float else kb.icmp_unsigned("==", x, best)
-        if sb.is_float:
-            same = kb.or_(same, kb.and_(kb.fcmp_unordered("uno", x, x), kb.fcmp_unordered("uno", best, best)))
-        index = kb.select(same, kb.add(first, i64(j)), index) if j < BLOCK - 1 else kb.add(first, i64(j))
-    with kb.goto_entry_block():
-        result = kb.alloca(I64)
-    kb.store(index, result)
-    with for_range(kb, n, "tail", blocks * BLOCK) as i:  # the elements after the last whole block, in order
-        x = load(kb, ps.at(kb, kb.add(base, i)), ps.dtype)
-        current = kb.load(acc)
-        take = _better(kb, sb, kind, x, current)
-        kb.store(kb.select(take, x, current), acc)
-        kb.store(kb.select(take, i, kb.load(result)), result)
-    return kb.load(result)

@@ -36,7 +36,7 @@ from .loops import Buf, i64, numel, pointer_type
 from .matmul import calls_blas, emit_matmul
 from .mutation import lower_copy_into, lower_index_put, write_view
 from .outputs import flatten_outputs, output_spec, views_as_bases
-from .parallel import thread_count
+from .parallel import has_pool, thread_count, use_own_pool
 from .reduce import emit_reduction, load_element
 from .rows import emit_row_kernel, is_row_kernel
 from .scalar import I8, I32, I64, ScalarBuilder, cast, load
@@ -50,15 +50,22 @@ STACK_WORKSPACE = 64 * 1024  # larger workspaces come from the heap: threads may
 class Lowering:
     """Walks the graph once, emitting LLVM IR; `env` maps IR values to Bufs, scalars or Python constants."""
 
-    def __init__(self, graph: Graph, name: str, in_process: bool = True, dedupe_outputs: bool = True):
+    def __init__(self, graph: Graph, name: str, in_process: bool = True, dedupe_outputs: bool = True,
+                 embedded: dict | None = None, own_pool: bool = False):
         """in_process: the code is JIT-compiled into this process and may use its symbols (NumPy's BLAS, the
-        thread pool, the Python entry); False gives self-contained code for export."""
+        thread pool, the Python entry); False gives self-contained code for export. embedded: the values of
+        inputs built into the module (an exported model's parameters), which products may lay out up front.
+        own_pool: exported code runs large kernels on a thread pool built into it (parallel.use_own_pool)."""
         self.graph = graph
+        self.embedded = embedded or {}
         self.module = ir.Module(name=name)
         self.name = name
         self.symbols = ProcessSymbols(self.module, name) if in_process else None
+        if own_pool and not in_process:
+            use_own_pool(self.module, name)
         # BLAS threads keep spinning after a product: our loops in the same call stay on this thread
-        self.threads = 1 if self.symbols is None or any(calls_blas(n) for n in _all_nodes(graph)) else thread_count()
+        blas = self.symbols is not None and any(calls_blas(n) for n in _all_nodes(graph))
+        self.threads = 1 if blas or not has_pool(self.module, self.symbols) else thread_count()
         fnty = ir.FunctionType(I32, [I8.as_pointer().as_pointer(), I8.as_pointer(), I8.as_pointer()])
         self.fn = ir.Function(self.module, fnty, f"{name}.body")
         self.fn.linkage = "internal"
@@ -406,7 +413,8 @@ class Lowering:
         if isinstance(bias, Buf):
             emit_copy(self.module, self.b, bias, out)
         emit_matmul(self.module, self.b, _batched(a2, out_shape[:-2]), _batched(w2, out_shape[:-2]), o2,
-                    accumulate=isinstance(bias, Buf), symbols=self.symbols, threads=self.threads)
+                    accumulate=isinstance(bias, Buf), symbols=self.symbols, threads=self.threads, alloc=self.alloc,
+                    w_value=_constant_matrix(operands[1], self.embedded, transposed=op.name == "aten::linear"))
         self.env[node.output] = out
 
     # ---- control flow
@@ -464,6 +472,14 @@ def _as_matrix(buf: Buf, left: bool) -> Buf:
     if left:
         return Buf(buf.ptr, buf.dtype, (1,) + buf.shape, (0,) + buf.strides)
     return Buf(buf.ptr, buf.dtype, buf.shape + (1,), buf.strides + (0,))
+
+
+def _constant_matrix(v: Value, embedded: dict, transposed: bool) -> np.ndarray | None:
+    """The value of a constant 2-D right operand (an exported model's weight), as the product reads it."""
+    value = v.node.attrs.get("value") if v.node is not None and v.node.kind == "prim::Constant" else embedded.get(v)
+    if not isinstance(value, np.ndarray) or value.ndim != 2:
+        return None
+    return value.T if transposed else value
 
 
 def _broadcast_batch(a: tuple, b: tuple) -> tuple:

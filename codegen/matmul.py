@@ -1,6 +1,7 @@
-"""Matrix products. Large float products call the BLAS NumPy already loaded (OpenBLAS's ILP64 cblas);
-small ones, and exported code, use loops LLVM vectorizes. `linear` pre-fills the output with the bias so the
-product accumulates on top of it (BLAS beta=1): the bias add costs no extra pass."""
+"""Matrix products. Large float products call the BLAS NumPy already loaded (OpenBLAS's ILP64 cblas); smaller
+ones, and exported code, run our GEMM (gemm.py), tiny, integer and symbolic-size ones loops LLVM vectorizes.
+`linear` pre-fills the output with the bias so the product accumulates on top of it (BLAS beta=1): the bias add
+costs no extra pass."""
 from __future__ import annotations
 
 import ctypes
@@ -13,17 +14,22 @@ import numpy as np
 from llvmlite import ir
 
 from jitc.errors import CompileError
-from jitc.symbolic import Sym, SymbolicError
+from jitc.symbolic import Sym, SymbolicError, is_symbolic
 
-from .dims import same, size
+from .constants import constant_array
+from .dims import same, size, symbolic_bufs
+from .gemm import batch_offsets, emit_gemm, gemm_fits, lanes, pack_constant
 from .gemv import emit_gemv
 from .kernel import call_kernel, kernel_function
 from .loops import Buf, for_range, i64, numel, pointer_type
 from .scalar import F32, F64, I32, I64, ScalarBuilder, cast, load, storage_type, store
 
 PACK_MAX_BYTES = 64 * 1024
-BLAS_MIN_FLOPS = 48 ** 3  # below this, call overhead and threading cost more than our loops
-BLAS_MIN_FLOPS_TRANSPOSED = 16 ** 3
+BLAS_MIN_FLOPS = 1 << 25  # below this our GEMM (gemm.py, on our threads) beats a BLAS call; above, BLAS packs better
+# without our GEMM (symbolic sizes, ...): products our plain loops do faster than a BLAS call; x @ W.T needs a
+# transposing copy in those loops, not in BLAS
+LOOPS_MAX_FLOPS = 48 ** 3
+LOOPS_MAX_FLOPS_TRANSPOSED = 16 ** 3
 _FAST = ("reassoc", "contract", "nsz")
 ROW_MAJOR, NO_TRANS, TRANS = 101, 111, 112
 
@@ -56,8 +62,15 @@ def calls_blas(node) -> bool:
     if len(out.shape) > 2 and len(w.shape) != 2:  # batches of a 2-D w may become rows (_as_rows); others never
         return False
     transposed = node.kind == "aten::linear" or (w.strides is not None and not same(w.strides[-1], 1))
+    symbolic = is_symbolic((a.shape, w.shape, out.shape))
     flops = numel(out.shape) * (a.shape[-1] if a.shape else 1)
-    return _big(flops, BLAS_MIN_FLOPS_TRANSPOSED if transposed else BLAS_MIN_FLOPS)
+    return _big(flops, _threshold(not symbolic, transposed))
+
+
+def _threshold(our_gemm: bool, transposed: bool) -> int:
+    if our_gemm:
+        return BLAS_MIN_FLOPS
+    return LOOPS_MAX_FLOPS_TRANSPOSED if transposed else LOOPS_MAX_FLOPS
 
 
 def _big(flops, threshold: int = BLAS_MIN_FLOPS) -> bool:
@@ -94,34 +107,40 @@ def _at_least(stride, n) -> bool:
 
 
 def emit_matmul(module: ir.Module, b: ir.IRBuilder, a: Buf, w: Buf, out: Buf, accumulate: bool,
-                symbols=None, threads: int = 1) -> None:
+                symbols=None, threads: int = 1, alloc=None, w_value: np.ndarray | None = None) -> None:
     """out[..., i, j] (+)= sum_k a[..., i, k] * w[..., k, j]; all three are 2-D or batched with equal batch dims
     (the caller broadcasts batch dims with zero strides). With `symbols` (a ProcessSymbols), large float
-    products call NumPy's BLAS through the process-symbol table; without, everything is our own loops."""
+    products call NumPy's BLAS through the process-symbol table; without, our GEMM (gemm.py, given `alloc` for
+    its scratch) or plain loops. `w_value`: w's value when it is a constant (laid out for the GEMM up front)."""
     if np.float16 in (a.dtype, w.dtype, out.dtype):
         raise CompileError("float16 matrix products are not supported by the native backend")
     m, k = a.shape[-2:]
     n = w.shape[-1]
     batch = out.shape[:-2]
     rows = _as_rows(a, w, out) if batch else None
-    if rows is not None:  # x (B, L, D) @ W (D, H): one (B*L, D) @ (D, H) product, for BLAS or packed once
-        emit_matmul(module, b, *rows, accumulate, symbols, threads)
+    if rows is not None:  # x (B, L, D) @ W (D, H): one (B*L, D) @ (D, H) product
+        emit_matmul(module, b, *rows, accumulate, symbols, threads, alloc, w_value)
         return
     if same(n, 1) and not batch and a.dtype.kind == "f":
         emit_gemv(module, b, a, w, out, accumulate, threads, symbols)
         return
-    # a right operand with contiguous columns (x @ W.T) needs a transposing copy in our loops, not in BLAS
-    threshold = BLAS_MIN_FLOPS if same(w.strides[-1], 1) else BLAS_MIN_FLOPS_TRANSPOSED
-    big = symbols is not None and not batch and _big(m * n * k, threshold)
+    our_gemm = alloc is not None and not symbolic_bufs((a, w, out)) and gemm_fits(a, w, out)
+    big = symbols is not None and not batch and _big(m * n * k, _threshold(our_gemm, not same(w.strides[-1], 1)))
     gemm = big and blas_gemm(out.dtype) is not None
     la, lw = _blas_layout(a), _blas_layout(w)
     if gemm and la and lw and a.dtype == w.dtype == out.dtype and out.contiguous:
         _call_blas(b, symbols.load(b, "blas", out.dtype.str), a, w, out, la, lw, accumulate)
         return
+    if our_gemm:
+        packed = None
+        if w_value is not None and not batch:
+            packed = constant_array(module, b, pack_constant(w_value, 2 * lanes(out.dtype)))
+        emit_gemm(module, b, a, w, out, accumulate, alloc, threads, symbols, packed)
+        return
     fn, (pa, pw, po), _ = kernel_function(module, "matmul", [a, w, out], [])
     kb = ir.IRBuilder(fn.append_basic_block("entry"))
     with for_range(kb, numel(batch), "batch") as bi:
-        offs = _batch_offsets(kb, bi, batch, [pa, pw, po])
+        offs = batch_offsets(kb, bi, batch, [pa, pw, po])
         _matmul_2d(kb, pa, pw, po, offs, m, n, k, accumulate)
     kb.ret_void()
     call_kernel(b, fn, [a, w, out], [])
@@ -144,16 +163,6 @@ def _rows_of(buf: Buf) -> Buf | None:
     if any(s != n_next * s_next for (_, s), (n_next, s_next) in itertools.pairwise(dims)):
         return None
     return Buf(buf.ptr, buf.dtype, (numel(buf.shape[:-1]), buf.shape[-1]), buf.strides[-2:])
-
-
-def _batch_offsets(b, flat, batch: tuple, bufs: list[Buf]) -> list:
-    offs = [i64(0)] * len(bufs)
-    rem = flat
-    for d in reversed(range(len(batch))):
-        idx = b.urem(rem, size(b, batch[d])) if d else rem
-        rem = b.udiv(rem, size(b, batch[d]))
-        offs = [b.add(o, b.mul(idx, size(b, buf.strides[d]))) for o, buf in zip(offs, bufs)]
-    return offs
 
 
 def _packed(b, w: Buf, ow, n: int, k: int) -> Buf | None:

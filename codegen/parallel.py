@@ -1,10 +1,12 @@
 """Splitting a kernel's outermost loop across threads: the kernel's arguments go into a context on the stack,
 a small trampoline unpacks them for each chunk, and the process's thread pool (threadpool.py, reached through
-the process-symbol table) runs the chunks. Code without a symbol table (exported libraries) runs serially."""
+the process-symbol table) runs the chunks. Exported libraries run serially, or on a pool of their own when built
+with one (`use_own_pool`)."""
 from __future__ import annotations
 
 import os
 import sys
+import weakref
 
 from llvmlite import ir
 
@@ -16,6 +18,18 @@ from .scalar import I8, I32, I64
 
 PARALLEL_MIN_ELEMENTS = 1 << 17
 CHUNKS_PER_THREAD = 8
+_OWN_POOLS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # module -> its parallel_for
+
+
+def use_own_pool(module: ir.Module, prefix: str) -> None:
+    """Parallel calls of `module` (which has no process-symbol table) go to a thread pool built into it."""
+    from .threadpool import embed_pool
+
+    _OWN_POOLS[module] = embed_pool(module, prefix)
+
+
+def has_pool(module: ir.Module, symbols) -> bool:
+    return symbols is not None or module in _OWN_POOLS
 
 
 def thread_count() -> int:
@@ -68,7 +82,7 @@ def emit_parallel_call(module: ir.Module, b: ir.IRBuilder, body: ir.Function, ar
         _emit_sized_call(module, b, body, args, n, threads, symbols, work)
         return
     threads = max(1, min(threads, n))
-    if threads == 1 or symbols is None:
+    if threads == 1 or not has_pool(module, symbols):
         b.call(body, list(args) + [i64(0), i64(n)])
         return
     _emit_pool_call(module, b, body, args, i64(n), i64(min(n, threads * CHUNKS_PER_THREAD)), threads, symbols)
@@ -76,7 +90,7 @@ def emit_parallel_call(module: ir.Module, b: ir.IRBuilder, body: ir.Function, ar
 
 def _emit_sized_call(module, b, body, args, n, threads, symbols, work) -> None:
     count = size(b, n)
-    if threads == 1 or symbols is None:
+    if threads == 1 or not has_pool(module, symbols):
         b.call(body, list(args) + [i64(0), count])
         return
     work = size(b, n if work is None else work)
@@ -99,5 +113,6 @@ def _emit_pool_call(module, b, body, args, count, chunks, threads, symbols) -> N
         b.store(value, b.gep(ctx, [ir.Constant(I32, 0), ir.Constant(I32, k)]))
     chunk = _trampoline(module, body, ctx_type)
     run_type = ir.FunctionType(ir.VoidType(), [chunk.type, p8, I64, I64, I64])
-    run = b.inttoptr(symbols.load(b, "jitc", "parallel_for"), run_type.as_pointer())
+    own = _OWN_POOLS.get(module) if symbols is None else None
+    run = own if own is not None else b.inttoptr(symbols.load(b, "jitc", "parallel_for"), run_type.as_pointer())
     b.call(run, [chunk, b.bitcast(ctx, p8), count, chunks, i64(threads)])

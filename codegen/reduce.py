@@ -17,7 +17,7 @@ from jitc.symbolic import Sym
 from .dims import size
 from .kernel import call_kernel, kernel_args, kernel_function
 from .loops import Buf, broadcast_strides, collapse, for_range, i64, loop_nest, numel
-from .parallel import CHUNKS_PER_THREAD, emit_parallel_call, parallel_threads
+from .parallel import CHUNKS_PER_THREAD, emit_parallel_call, has_pool, parallel_threads
 from .scalar import I1, ScalarBuilder, cast, load, store, value_type
 
 _FAST = ("reassoc", "contract", "nsz")  # lets LLVM vectorize the running sum (NumPy reorders sums too)
@@ -88,7 +88,7 @@ def emit_reduction(module: ir.Module, b: ir.IRBuilder, kind: str, axes: tuple[in
     acc_dtype = accumulator_dtype(kind, out.dtype)
     count = numel([shape[a] for a in axes])
     job = _Job(module, kind, axes, out, shape, tensor_inputs, scalar_inputs, element, acc_dtype, count)
-    threads = parallel_threads(threads, numel(shape)) if symbols else 1
+    threads = parallel_threads(threads, numel(shape)) if has_pool(module, symbols) else 1
     if shape and len(shape) - 1 in axes:
         if len(axes) < len(shape):
             job.rows(b, threads, symbols)

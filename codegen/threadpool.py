@@ -33,20 +33,23 @@ def _c(v: int) -> ir.Constant:
 
 
 class _Pool:
-    def __init__(self):
-        self.module = ir.Module(name="jitc_threadpool")
+    def __init__(self, module: ir.Module | None = None, prefix: str = "jitc"):
+        """Into its own module (the process's pool), or into `module` with internal names (an exported
+        library's own pool: each library linked into a program has its own state and workers)."""
+        self.module = module if module is not None else ir.Module(name="jitc_threadpool")
+        self.prefix = prefix
         m = self.module
         self.p8 = I8.as_pointer()
         self.body_type = ir.FunctionType(ir.VoidType(), [self.p8, I64, I64])
-        self.state = ir.GlobalVariable(m, ir.ArrayType(I64, _FIELDS), "jitc_pool_state")
+        self.state = ir.GlobalVariable(m, ir.ArrayType(I64, _FIELDS), f"{prefix}_pool_state")
         self.state.initializer = ir.Constant(ir.ArrayType(I64, _FIELDS), None)
-        self.wake = ir.GlobalVariable(m, I32, "jitc_pool_wake")
+        self.wake = ir.GlobalVariable(m, I32, f"{prefix}_pool_wake")
         self.wake.initializer = ir.Constant(I32, 0)
-        self.syscall = ir.Function(m, ir.FunctionType(I64, [I64], var_arg=True), "syscall")
+        self.syscall = m.globals.get("syscall") or ir.Function(m, ir.FunctionType(I64, [I64], var_arg=True), "syscall")
         self.pause = m.declare_intrinsic("llvm.x86.sse2.pause", [], ir.FunctionType(ir.VoidType(), []))
-        self.create = ir.Function(m, ir.FunctionType(I32, [I64.as_pointer(), self.p8, self.p8, self.p8]),
-                                  "pthread_create")
-        self.detach = ir.Function(m, ir.FunctionType(I32, [I64]), "pthread_detach")
+        self.create = m.globals.get("pthread_create") or ir.Function(
+            m, ir.FunctionType(I32, [I64.as_pointer(), self.p8, self.p8, self.p8]), "pthread_create")
+        self.detach = m.globals.get("pthread_detach") or ir.Function(m, ir.FunctionType(I32, [I64]), "pthread_detach")
         self.run_chunks = self._run_chunks()
         self.worker = self._worker()
         self.parallel_for = self._parallel_for()
@@ -56,7 +59,7 @@ class _Pool:
 
     def _run_chunks(self) -> ir.Function:
         """`void run(i64 job)`: claim and run chunks of job number `job` until none is left."""
-        fn = ir.Function(self.module, ir.FunctionType(ir.VoidType(), [I64]), "jitc_pool_run")
+        fn = ir.Function(self.module, ir.FunctionType(ir.VoidType(), [I64]), f"{self.prefix}_pool_run")
         fn.linkage = "internal"
         b = ir.IRBuilder(fn.append_basic_block("entry"))
         job = fn.args[0]
@@ -85,7 +88,7 @@ class _Pool:
 
     def _worker(self) -> ir.Function:
         """`i8* worker(i8*)`: wait for a new job (spin, then futex), run its chunks, forever."""
-        fn = ir.Function(self.module, ir.FunctionType(self.p8, [self.p8]), "jitc_pool_worker")
+        fn = ir.Function(self.module, ir.FunctionType(self.p8, [self.p8]), f"{self.prefix}_pool_worker")
         fn.linkage = "internal"
         b = ir.IRBuilder(fn.append_basic_block("entry"))
         seen = b.alloca(I64)
@@ -122,7 +125,8 @@ class _Pool:
 
     def _parallel_for(self) -> ir.Function:
         m, b_ty = self.module, self.body_type.as_pointer()
-        fn = ir.Function(m, ir.FunctionType(ir.VoidType(), [b_ty, self.p8, I64, I64, I64]), "jitc_parallel_for")
+        fn = ir.Function(m, ir.FunctionType(ir.VoidType(), [b_ty, self.p8, I64, I64, I64]),
+                         f"{self.prefix}_parallel_for")
         body, ctx, n, chunks, threads = fn.args
         b = ir.IRBuilder(fn.append_basic_block("entry"))
         with b.if_then(b.icmp_signed("<=", n, _c(0))):
@@ -212,6 +216,14 @@ class _counted_loop:
         b.branch(self.head)
         b.position_at_end(self.done)
         return False
+
+
+def embed_pool(module: ir.Module, prefix: str) -> ir.Function:
+    """A pool of the module's own, all internal (an exported library's): its `parallel_for` function."""
+    pool = _Pool(module, prefix)
+    for g in (pool.state, pool.wake, pool.parallel_for):
+        g.linkage = "internal"
+    return pool.parallel_for
 
 
 @functools.cache

@@ -67,13 +67,16 @@ def _target(fn_or_module, args):
     return compiled._target(args)
 
 
-def export(fn_or_module, example_inputs, path_prefix, dynamic=False) -> ExportedFiles:
+def export(fn_or_module, example_inputs, path_prefix, dynamic=False, threads: bool = False) -> ExportedFiles:
     """Write `{prefix}.o`, `{prefix}.so` (when a C compiler is found) and `{prefix}.h` for the signature of
     example_inputs (arrays are taken as dense row-major). Parameters are embedded in the code.
 
     `dynamic`: False (every size fixed), True (every dimension of the array arguments symbolic), or a dict from
     argument name to the axes that are symbolic. Dimensions of equal size in the example share a symbol; each
-    symbol's size must be at least 2 (the function returns 8 otherwise)."""
+    symbol's size must be at least 2 (the function returns 8 otherwise).
+    `threads`: True runs large kernels on a thread pool inside the library (as many threads as jitc uses here,
+    JITC_NUM_THREADS; started on the first large call, then sleeping between calls); False runs everything on the
+    calling thread."""
     from codegen import engine
     from codegen.cabi import emit_c_entry, export_only
     from codegen.lower import Lowering
@@ -96,7 +99,9 @@ def export(fn_or_module, example_inputs, path_prefix, dynamic=False) -> Exported
     names = _parameter_names(target, graph, module, n_user)
     types = _symbolic_types(values, names, dynamic) if dynamic else None
     specialized = executor.prepare(values, types)
-    lowering = Lowering(specialized, f"{name}_graph", in_process=False, dedupe_outputs=False)  # out0, out1...
+    embedded = dict(zip(specialized.inputs[n_user:], values[n_user:]))
+    lowering = Lowering(specialized, f"{name}_graph", in_process=False, dedupe_outputs=False,  # out0, out1...
+                        embedded=embedded, own_pool=threads)
     llvm_module = lowering.run()
     user_types = [v.type if isinstance(v.type, TensorType) else type(a) for v, a in
                   zip(specialized.inputs[:n_user], args)]

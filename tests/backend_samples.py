@@ -248,8 +248,9 @@ def matmul_cases() -> list[Case]:
         cases += [
             Case("aten::matmul", operator.matmul, (x, w.T), "transposed"),
             Case("aten::matmul", operator.matmul, (x[::-1], signed((4, 10), dtype)[:, ::2]), "reversed+step"),
-            Case("aten::matmul", operator.matmul, (big_a, big_b), "blas"),
-            Case("aten::matmul", operator.matmul, (big_a.T.copy().T, big_b.T.copy().T), "blas-transposed"),
+            Case("aten::matmul", operator.matmul, (big_a, big_b), "gemm"),
+            Case("aten::matmul", operator.matmul, (big_a.T.copy().T, big_b.T.copy().T), "gemm-transposed"),
+            Case("aten::matmul", operator.matmul, (signed((256, 512), dtype), signed((512, 256), dtype)), "blas"),
             Case("aten::matmul", np.matmul, (signed((2, 3, 4), dtype), signed((4, 5), dtype)), "batched"),
             Case("aten::matmul", operator.matmul, (signed((2, 1, 3, 4), dtype), signed((3, 4, 2), dtype)),
                  "batch-broadcast"),
@@ -262,7 +263,7 @@ def matmul_cases() -> list[Case]:
             Case("aten::linear", F.linear, (x, w), "no-bias"),
             Case("aten::linear", F.linear, (signed((4,), dtype), w, b), "1d-input"),
             Case("aten::linear", F.linear, (x[::-1], w[:, ::-1], b[::-1]), "reversed"),
-            Case("aten::linear", F.linear, (big_a, signed((80, 70), dtype), signed((80,), dtype)), "blas-bias"),
+            Case("aten::linear", F.linear, (big_a, signed((80, 70), dtype), signed((80,), dtype)), "gemm-bias"),
         ]
     cases += [
         Case("aten::matmul", operator.matmul, (signed((3, 4), np.int32), signed((4, 5), np.int64)), "int"),

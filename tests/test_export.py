@@ -106,3 +106,83 @@ def test_export_rejects_a_name_that_is_not_a_c_identifier(cell, tmp_path):
     x = np.ones((3, 4), np.float32)
     with pytest.raises(jitc.JitcError, match="C identifier"):
         jitc.export(cell, (x, x), tmp_path / "my-cell")
+
+
+def _run_exported(files, tmp_path: Path, inputs: tuple, out_shape: tuple, out_dtype=np.float32) -> np.ndarray:
+    """Run an exported one-output function from C: inputs on stdin, one after the other; the output on stdout."""
+    name = files.name
+    arrays = [np.ascontiguousarray(a) for a in inputs]
+    c_types = {np.dtype(np.float32): "float", np.dtype(np.float64): "double"}
+    decls = "".join(f"static {c_types[a.dtype]} in{i}[{a.size}];\n" for i, a in enumerate(arrays))
+    reads = "".join(f"    if (fread(in{i}, sizeof in{i}[0], {a.size}, stdin) != {a.size}) return 3;\n"
+                    for i, a in enumerate(arrays))
+    args = ", ".join(f"in{i}" for i in range(len(arrays)))
+    size = int(np.prod(out_shape))
+    source = tmp_path / "main.c"
+    source.write_text(f"""
+#include <stdio.h>
+#include "{name}.h"
+{decls}static {c_types[np.dtype(out_dtype)]} out[{size}];
+int main(void) {{
+{reads}    if ({name}({args}, out) != 0) return 1;
+    fwrite(out, sizeof out[0], {size}, stdout);
+    return 0;
+}}
+""")
+    binary = tmp_path / "main"
+    subprocess.run([c_compiler(), f"-I{tmp_path}", str(source), files.shared_library, "-o", str(binary),
+                    f"-Wl,-rpath,{tmp_path}"], check=True)
+    out = subprocess.run([str(binary)], input=b"".join(a.tobytes() for a in arrays), capture_output=True,
+                         check=True).stdout
+    return np.frombuffer(out, out_dtype).reshape(out_shape)
+
+
+@needs_cc
+@pytest.mark.parametrize("threads", [False, True])
+def test_exported_perf_mlp_equals_numpy(tmp_path, monkeypatch, threads):
+    """The MLP of `python -m perf.export_mlp` (weights as inputs: our GEMM reads them in place; the 10-wide
+    last layer is one partial strip; 13 rows end in a partial row tile), through examples/c/time_mlp.c; with
+    threads=True on the library's own pool (a batch of 64 splits its products across it)."""
+    from perf.export_mlp import build_and_run
+    from perf.workloads_models import mlp
+
+    monkeypatch.setenv("JITC_NUM_THREADS", "2")  # the library's pool size (other tests may pin threads to 1)
+    for batch in (13, 64):
+        folder = tmp_path / str(batch)
+        folder.mkdir()
+        inputs, result, _, _ = build_and_run(folder, batch=batch, calls=20, threads=threads)
+        np.testing.assert_allclose(result, mlp(*inputs), rtol=1e-4, atol=1e-6)
+    if threads:
+        undefined = subprocess.run(["nm", "-D", "--undefined-only", str(folder / "mlp.so")], capture_output=True,
+                                   text=True, check=True).stdout
+        assert "pthread_create" in undefined and "Py" not in undefined
+
+
+@needs_cc
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_exported_linear_layers_equal_numpy(tmp_path, dtype):
+    """nn.Linear weights are constants of the export: laid out for the GEMM when the library is built."""
+    nn.manual_seed(5)
+    net = nn.Sequential(nn.Linear(70, 48, dtype=dtype), nn.ReLU(), nn.Linear(48, 20, dtype=dtype))
+    x = np.random.default_rng(6).standard_normal((13, 70)).astype(dtype)
+    model = jitc.trace(lambda a: np.tanh(net(a)), (x,))
+    files = jitc.export(model, (x,), tmp_path / "layers")
+    expected = np.tanh(net(x))
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    got = _run_exported(files, tmp_path, (x,), expected.shape, expected.dtype)
+    np.testing.assert_allclose(got, expected, rtol=tol, atol=tol)
+
+
+@needs_cc
+@pytest.mark.parametrize("shapes", [((13, 70), (45, 70)), ((40, 33), (64, 33)), ((1, 100), (17, 100))])
+def test_exported_products_with_transposed_inputs_equal_numpy(tmp_path, shapes):
+    """x @ w.T with w an input: each strip of w.T is copied (zero-padded) once per call."""
+    rng = np.random.default_rng(7)
+    x, w = (rng.standard_normal(s).astype(np.float32) for s in shapes)
+
+    def product(a, b):
+        return a @ b.T + 1.0
+
+    files = jitc.export(jitc.compile(product), (x, w), tmp_path / "product")
+    got = _run_exported(files, tmp_path, (x, w), (shapes[0][0], shapes[1][0]))
+    np.testing.assert_allclose(got, product(x, w), rtol=1e-5, atol=1e-5)

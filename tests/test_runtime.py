@@ -167,7 +167,7 @@ def test_jitc_debug_levels_print_each_stage(monkeypatch, capsys):
     assert "assembly" not in err
 
 
-@pytest.mark.parametrize("m,k,n", [(5, 8, 6), (96, 128, 112)])  # generated loops, and NumPy's BLAS
+@pytest.mark.parametrize("m,k,n", [(5, 8, 6), (96, 128, 112), (512, 128, 512)])  # loops, our GEMM, NumPy's BLAS
 def test_matmul_epilogue_runs_in_the_product_buffer(rng, m, k, n):
     @jitc.compile
     def f(x, w, b, h):
@@ -175,7 +175,7 @@ def test_matmul_epilogue_runs_in_the_product_buffer(rng, m, k, n):
 
     x, w, b, h = rand(rng, m, k), rand(rng, n, k) - 0.75, rand(rng, n), rand(rng, m, n)
     expected = np.tanh((x.astype(np.float64) @ w.T.astype(np.float64)) + b + h)
-    np.testing.assert_allclose(f(x, w, b, h), expected, rtol=1e-5, atol=2e-6)
+    np.testing.assert_allclose(f(x, w, b, h), expected, rtol=1e-5, atol=4e-6)  # float32 sums of 128 terms
     graph = f.graph_for(x, w, b, h)
     groups = [node for node in graph.nodes() if node.kind == "prim::FusionGroup"]
     assert len(groups) == 1 and not any(node.kind == "aten::matmul" for node in graph.nodes())
