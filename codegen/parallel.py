@@ -78,7 +78,7 @@ def emit_parallel_call(module: ir.Module, b: ir.IRBuilder, body: ir.Function, ar
                        threads: int, symbols=None, work=None) -> None:
     """Call body(*args, lo, hi) over [0, n): in chunks on the thread pool, or in one call on this thread. With a
     symbolic n or `work` (elements), small calls run on this thread (decided at run time)."""
-    if isinstance(n, Sym) or isinstance(work, Sym):
+    if isinstance(n, (Sym, ir.Value)) or isinstance(work, Sym):
         _emit_sized_call(module, b, body, args, n, threads, symbols, work)
         return
     threads = max(1, min(threads, n))

@@ -17,7 +17,7 @@ from jitc.symbolic import Sym
 from .dims import size
 from .kernel import call_kernel, kernel_args, kernel_function
 from .loops import Buf, broadcast_strides, collapse, for_range, i64, loop_nest, numel
-from .parallel import CHUNKS_PER_THREAD, emit_parallel_call, has_pool, parallel_threads
+from .parallel import CHUNKS_PER_THREAD, PARALLEL_MIN_ELEMENTS, emit_parallel_call, has_pool, parallel_threads
 from .scalar import I1, ScalarBuilder, cast, load, store, value_type
 
 _FAST = ("reassoc", "contract", "nsz")  # lets LLVM vectorize the running sum (NumPy reorders sums too)
@@ -151,21 +151,26 @@ class _Job:
 
     def pieces(self, b: ir.IRBuilder, alloc, threads: int, symbols) -> None:
         """A reduction to one value: pieces of the outermost axis reduce into partials (on the thread pool),
-        which are then combined in order."""
+        which are then combined in order. With a symbolic size, how many pieces is decided at run time (one when
+        the work is small)."""
         shape, strides = collapse(self.shape, self.in_strides)
         first = shape[0] if shape else 1
         pieces = threads * CHUNKS_PER_THREAD if threads > 1 else 1
-        if isinstance(first, Sym):  # a fixed number of pieces, of a length known at run time (some may be empty)
+        symbolic = isinstance(first, Sym)
+        if symbolic:
             n, step = pieces, None
+            big = b.icmp_signed(">=", size(b, numel(self.shape)), i64(PARALLEL_MIN_ELEMENTS))
+            active = b.select(big, i64(pieces), i64(1)) if pieces > 1 else i64(1)
         else:
             step = max(1, -(-first // pieces))
             n = max(1, -(-first // step))
         partials = alloc(self.acc_dtype, (n,))
-        fn, kb, params, (pp,), scalar_args = self._kernel("pieces", [partials], [_INDEX, _INDEX])
+        fn, kb, params, (pp,), scalar_args = self._kernel("pieces", [partials], [_INDEX] * symbolic + [_INDEX, _INDEX])
         slot = self._slot(kb)
         lo, hi = scalar_args[-2:]
         total = size(kb, first)
-        length = i64(step) if step is not None else kb.sdiv(kb.add(total, i64(n - 1)), i64(n))
+        length = i64(step) if step is not None else \
+            kb.sdiv(kb.add(total, kb.sub(scalar_args[-3], i64(1))), scalar_args[-3])
         with for_range(kb, hi, "piece", lo) as p:
             start = kb.mul(p, length, flags=("nsw",))
             end = kb.add(start, length, flags=("nsw",))
@@ -174,24 +179,26 @@ class _Job:
             self._accumulate(kb, params, [i64(0)] * len(params), shape, strides, scalar_args, slot, (start, end))
             store(kb, kb.load(slot), pp.at(kb, p), pp.dtype)
         kb.ret_void()
-        emit_parallel_call(self.module, b, fn, kernel_args(b, self.tensors + [partials],
-                                                           [v for v, _ in self.scalars]), n, threads, symbols,
-                           numel(self.shape))
-        self._combine_partials(b, partials, n)
+        scalars = [v for v, _ in self.scalars] + ([active] if symbolic else [])
+        emit_parallel_call(self.module, b, fn, kernel_args(b, self.tensors + [partials], scalars),
+                           active if symbolic else n, threads, symbols, numel(self.shape))
+        self._combine_partials(b, partials, active if symbolic else n)
 
-    def _combine_partials(self, b: ir.IRBuilder, partials: Buf, n: int) -> None:
+    def _combine_partials(self, b: ir.IRBuilder, partials: Buf, n) -> None:
+        """out = the partials (n of them: an int, or a value known at run time) combined in order."""
         symbolic = isinstance(self.count, Sym)  # a mean's symbolic count comes in as an argument
-        fn, (pp, po), count = kernel_function(self.module, f"reduce_{self.kind}.combine", [partials, self.out],
-                                              [_INDEX] * symbolic)
-        count = count[0] if symbolic else self.count
+        counted = isinstance(n, ir.Value)
+        fn, (pp, po), args = kernel_function(self.module, f"reduce_{self.kind}.combine", [partials, self.out],
+                                             [_INDEX] * (symbolic + counted))
+        count = args[0] if symbolic else self.count
         kb = ir.IRBuilder(fn.append_basic_block("entry"))
         slot = self._slot(kb)
         kb.store(identity(kb, self.kind, self.acc_dtype), slot)
-        with for_range(kb, n, "partial") as p:
+        with for_range(kb, args[-1] if counted else n, "partial") as p:
             kb.store(combine(kb, self.kind, self.acc_dtype, kb.load(slot), load(kb, pp.at(kb, p), pp.dtype)), slot)
         store(kb, finish(kb, self.kind, kb.load(slot), self.acc_dtype, count, po.dtype), po.ptr, po.dtype)
         kb.ret_void()
-        call_kernel(b, fn, [partials, self.out], [size(b, self.count)] * symbolic)
+        call_kernel(b, fn, [partials, self.out], [size(b, self.count)] * symbolic + [n] * counted)
 
     def in_memory_order(self, b: ir.IRBuilder, acc: Buf) -> None:
         """Leading axes reduced: accumulate into `acc` (kept shape, contiguous) walking the input in order."""

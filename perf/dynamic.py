@@ -49,10 +49,14 @@ def _f32(*shape):
     return RNG.standard_normal(shape).astype(np.float32)
 
 
+def _weights(fan_in: int, fan_out: int):
+    return (RNG.standard_normal((fan_in, fan_out)) / np.sqrt(fan_in)).astype(np.float32)
+
+
 def speed_cases(quick: bool) -> dict:
     """name -> (function or model factory, arguments)."""
     n = 256 if quick else 2048
-    w1, b1, w2 = _f32(784, 256), _f32(256), _f32(256, 10)
+    w1, b1, w2 = _weights(784, 256), _f32(256), _weights(256, 10)
     cell_args = (_f32(3, 4), _f32(3, 4))
     return {
         f"tanh(x + h), {n}x{n} float32": (lambda: tanh_add, (_f32(n, n), _f32(n, n))),
@@ -63,7 +67,7 @@ def speed_cases(quick: bool) -> dict:
 
 def sweep_cases(quick: bool) -> dict:
     """name -> (function, argument maker, sizes)."""
-    w1, b1, w2 = _f32(784, 256), _f32(256), _f32(256, 10)
+    w1, b1, w2 = _weights(784, 256), _f32(256), _weights(256, 10)
     wx, wh = RNG.standard_normal((16, 32)) * 0.2, RNG.standard_normal((32, 32)) * 0.2
     batches = [1, 2, 7, 64, 65, 128, 256] if not quick else [1, 7, 64]
     return {
@@ -88,7 +92,7 @@ def _speed(quick: bool, rounds: int) -> list[str]:
         expected = static(*args)
         got = dynamic(*args)
         for e, g in zip(expected if isinstance(expected, tuple) else (expected,), got if isinstance(got, tuple) else (got,)):
-            np.testing.assert_allclose(g, e, rtol=1e-4, atol=1e-5)
+            np.testing.assert_allclose(g, e, rtol=1e-3, atol=1e-5)  # float32: BLAS and our GEMM sum in other orders
         calls = {"static": lambda s=static, a=args: s(*a), "dynamic": lambda d=dynamic, a=args: d(*a)}
         samples = round_robin(calls, rounds, 0.02 if quick else 0.2, 0.0 if quick else 0.05)
         t_static, t_dynamic = (statistics.median(samples[k]) for k in ("static", "dynamic"))
@@ -106,7 +110,7 @@ def _sweeps(quick: bool) -> list[str]:
             start = time.perf_counter()
             for n in sizes:
                 args = make(n)
-                np.testing.assert_allclose(compiled(*args), fn(*args), rtol=1e-4, atol=1e-5)
+                np.testing.assert_allclose(compiled(*args), fn(*args), rtol=1e-3, atol=1e-5)
             info = compiled.cache_info()
             seconds = sum(i["compile_seconds"] or 0.0 for i in info)
             cells.append(f"{len(info)}, {seconds * 1e3:.0f} ms (sweep {time.perf_counter() - start:.2f} s)")
