@@ -73,12 +73,23 @@ def _threshold(our_gemm: bool, transposed: bool) -> int:
     return LOOPS_MAX_FLOPS_TRANSPOSED if transposed else LOOPS_MAX_FLOPS
 
 
-def _big(flops, threshold: int = BLAS_MIN_FLOPS) -> bool:
-    """Whether a product of `flops` multiply-adds goes to BLAS; a symbolic one does unless it is always small."""
+class _Undecided:
+    """A symbolic product that may be small or large: BLAS or not is decided per call."""
+
+    def __bool__(self) -> bool:
+        return True
+
+
+_UNDECIDED = _Undecided()
+
+
+def _big(flops, threshold: int = BLAS_MIN_FLOPS):
+    """Whether a product of `flops` multiply-adds goes to BLAS: True, False, or (a symbolic size that may be
+    either) _UNDECIDED, which counts as true."""
     try:
         return flops >= threshold
     except SymbolicError:
-        return True
+        return _UNDECIDED
 
 
 def _is_matvec(node) -> bool:
@@ -125,11 +136,21 @@ def emit_matmul(module: ir.Module, b: ir.IRBuilder, a: Buf, w: Buf, out: Buf, ac
         emit_gemv(module, b, a, w, out, accumulate, threads, symbols)
         return
     our_gemm = alloc is not None and not symbolic_bufs((a, w, out)) and gemm_fits(a, w, out)
-    big = symbols is not None and not batch and _big(m * n * k, _threshold(our_gemm, not same(w.strides[-1], 1)))
+    threshold = _threshold(our_gemm, not same(w.strides[-1], 1))
+    big = symbols is not None and not batch and _big(m * n * k, threshold)
     gemm = big and blas_gemm(out.dtype) is not None
     la, lw = _blas_layout(a), _blas_layout(w)
     if gemm and la and lw and a.dtype == w.dtype == out.dtype and out.contiguous:
-        _call_blas(b, symbols.load(b, "blas", out.dtype.str), a, w, out, la, lw, accumulate)
+        blas = symbols.load(b, "blas", out.dtype.str)
+        if not isinstance(m * n * k, Sym) or _big(m * n * k, threshold) is not _UNDECIDED:
+            _call_blas(b, blas, a, w, out, la, lw, accumulate)
+            return
+        # a symbolic size that may be small: BLAS's call costs more than our loops there, so decide per call
+        with b.if_else(b.icmp_signed(">=", size(b, m * n * k), i64(threshold))) as (large, small):
+            with large:
+                _call_blas(b, blas, a, w, out, la, lw, accumulate)
+            with small:
+                _emit_loops(module, b, a, w, out, accumulate)
         return
     if our_gemm:
         packed = None
@@ -137,6 +158,14 @@ def emit_matmul(module: ir.Module, b: ir.IRBuilder, a: Buf, w: Buf, out: Buf, ac
             packed = constant_array(module, b, pack_constant(w_value, 2 * lanes(out.dtype)))
         emit_gemm(module, b, a, w, out, accumulate, alloc, threads, symbols, packed)
         return
+    _emit_loops(module, b, a, w, out, accumulate)
+
+
+def _emit_loops(module: ir.Module, b: ir.IRBuilder, a: Buf, w: Buf, out: Buf, accumulate: bool) -> None:
+    """The product in plain loops LLVM vectorizes (one kernel over the batches)."""
+    m, k = a.shape[-2:]
+    n = w.shape[-1]
+    batch = out.shape[:-2]
     fn, (pa, pw, po), _ = kernel_function(module, "matmul", [a, w, out], [])
     kb = ir.IRBuilder(fn.append_basic_block("entry"))
     with for_range(kb, numel(batch), "batch") as bi:
