@@ -142,7 +142,7 @@ def emit_matmul(module: ir.Module, b: ir.IRBuilder, a: Buf, w: Buf, out: Buf, ac
     la, lw = _blas_layout(a), _blas_layout(w)
     if gemm and la and lw and a.dtype == w.dtype == out.dtype and out.contiguous:
         blas = symbols.load(b, "blas", out.dtype.str)
-        if not isinstance(m * n * k, Sym) or _big(m * n * k, threshold) is not _UNDECIDED:
+        if big is not _UNDECIDED:
             _call_blas(b, blas, a, w, out, la, lw, accumulate)
             return
         # a symbolic size that may be small: BLAS's call costs more than our loops there, so decide per call
