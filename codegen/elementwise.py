@@ -15,10 +15,18 @@ from jitc.types import SCALAR_DTYPES, ScalarType, TensorType
 from . import weak
 from .kernel import call_kernel, kernel_args, kernel_function
 from .loops import Buf, broadcast_strides, collapse, loop_nest, numel
+from .mathlib import MATH_FUNCS
 from .parallel import emit_parallel_call, parallel_threads
 from .scalar import ScalarBuilder, cast, load, store
 
 _WEAK = {"i": 1, "f": 1.0, "c": 1j, "b": True}
+MATH_COST = 8  # a vectorized exp/tanh/log costs about as much per element as 8 adds: worth threads sooner
+
+
+def element_work(nodes, count):
+    """`count` elements of work weighted by the math functions each one evaluates, for the threading decision."""
+    math = sum(1 for n in nodes if OPS.get(n.kind) is not None and OPS[n.kind].short in MATH_FUNCS)
+    return count * (1 + MATH_COST * math) if math else count
 
 
 def python_dtype(value) -> np.dtype:
@@ -148,7 +156,7 @@ def emit_fusion_group(module: ir.Module, b: ir.IRBuilder, sub: Graph, inputs: li
         kb.position_at_end(done)
     kb.ret_void()
     collapsed = collapse(shape, strides)[0]
-    work = numel(shape)
+    work = element_work(sub.block.nodes if nodes is None else nodes, numel(shape))
     emit_parallel_call(module, b, fn, kernel_args(b, tensor_in + outputs, [v for v, _ in scalar_in]),
                        collapsed[0] if collapsed else 1, parallel_threads(threads, work), symbols, work)
 

@@ -62,12 +62,19 @@ class _Shape:
 
     def split_rows(self, threads: int) -> None:
         """Blocks of row tiles as further work items when (batch, strip) pairs are too few to keep `threads`
-        busy (9 strips on 2 threads leave one waiting for a strip's time)."""
+        busy, or do not divide among them evenly (9 strips on 2 threads leave one waiting for a strip's time)."""
+        if threads <= 1:
+            return
         pairs = self.nbatch * self.strips
-        if threads > 1 and pairs < threads * WORK_ITEMS_PER_THREAD:
-            blocks = min(self.tiles, -(-threads * WORK_ITEMS_PER_THREAD // pairs))
-            self.tiles_per_block = -(-self.tiles // blocks)
-            self.row_blocks = -(-self.tiles // self.tiles_per_block)
+        least = min(self.tiles, -(-threads * WORK_ITEMS_PER_THREAD // pairs))
+
+        def longest(blocks: int) -> int:  # tiles the busiest thread runs
+            per_block = -(-self.tiles // blocks)
+            return -(-pairs * -(-self.tiles // per_block) // threads) * per_block
+
+        blocks = min(range(least, self.tiles + 1), key=lambda r: (longest(r), r))
+        self.tiles_per_block = -(-self.tiles // blocks)
+        self.row_blocks = -(-self.tiles // self.tiles_per_block)
 
     @property
     def items(self) -> int:
@@ -138,7 +145,7 @@ def emit_gemm(module: ir.Module, b: ir.IRBuilder, a: Buf, w: Buf, out: Buf, accu
                         kb.call(micro, [a_at, rows, b_at, row_stride, tile, i64(s.nr), kc, fresh])
                         _copy_tile(kb, tile, s.nr, c_at, po.strides[-2], rows, cols)
     kb.ret_void()
-    emit_parallel_call(module, b, fn, kernel_args(b, bufs, []), s.items, threads, symbols)
+    emit_parallel_call(module, b, fn, kernel_args(b, bufs, []), s.items, threads, symbols, chunks=s.items)
 
 
 def _min(kb, x, y):

@@ -75,9 +75,10 @@ def parallel_threads(threads: int, work) -> int:
 
 
 def emit_parallel_call(module: ir.Module, b: ir.IRBuilder, body: ir.Function, args: list, n,
-                       threads: int, symbols=None, work=None) -> None:
+                       threads: int, symbols=None, work=None, chunks: int | None = None) -> None:
     """Call body(*args, lo, hi) over [0, n): in chunks on the thread pool, or in one call on this thread. With a
-    symbolic n or `work` (elements), small calls run on this thread (decided at run time)."""
+    symbolic n or `work` (elements), small calls run on this thread (decided at run time). `chunks` (for an int
+    n): how many pieces, when the caller sized its work items to balance (else up to CHUNKS_PER_THREAD each)."""
     if isinstance(n, (Sym, ir.Value)) or isinstance(work, Sym):
         _emit_sized_call(module, b, body, args, n, threads, symbols, work)
         return
@@ -85,7 +86,8 @@ def emit_parallel_call(module: ir.Module, b: ir.IRBuilder, body: ir.Function, ar
     if threads == 1 or not has_pool(module, symbols):
         b.call(body, list(args) + [i64(0), i64(n)])
         return
-    _emit_pool_call(module, b, body, args, i64(n), i64(min(n, threads * CHUNKS_PER_THREAD)), threads, symbols)
+    chunks = min(n, threads * CHUNKS_PER_THREAD) if chunks is None else chunks
+    _emit_pool_call(module, b, body, args, i64(n), i64(chunks), threads, symbols)
 
 
 def _emit_sized_call(module, b, body, args, n, threads, symbols, work) -> None:

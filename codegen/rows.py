@@ -16,7 +16,7 @@ from jitc.symbolic import Sym
 from jitc.types import TensorType
 
 from .dims import same, size
-from .elementwise import _WEAK, emit_scalar_node
+from .elementwise import _WEAK, element_work, emit_scalar_node
 from .kernel import kernel_args, kernel_function
 from .loops import Buf, broadcast_strides, for_range, i64, numel
 from .parallel import emit_parallel_call, parallel_threads
@@ -197,6 +197,6 @@ def emit_row_kernel(module: ir.Module, b: ir.IRBuilder, sub: Graph, inputs: list
     with for_range(kb, hi, "row", lo) as r:
         kernel.emit(kb, r)
     kb.ret_void()
-    work = numel(rows)
+    work = element_work(sub.block.nodes, numel(rows))
     emit_parallel_call(module, b, fn, kernel_args(b, tensor_in + outputs, [v for v, _ in scalar_in]),
                        numel(rows[:-1]), parallel_threads(threads, work), symbols, work)

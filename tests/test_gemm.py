@@ -48,3 +48,19 @@ def test_the_micro_kernel_is_vector_fma():
     fn(a, b)
     text = fn.inspect_llvm(a, b)
     assert "llvm.fma.v16f32" in text and "zmm" in fn.inspect_asm(a, b)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("sa, sb", [((64, 288), (288, 288)), ((40, 100), (100, 150)), ((3, 64, 48), (3, 48, 40)),
+                                    ((7, 33, 64), (7, 64, 96)), ((64, 256), (256, 10))])
+def test_products_split_across_threads_match_numpy(monkeypatch, dtype, sa, sb):
+    """Products large enough for the pool, with (batch, strip) counts that do not divide among 2 threads: the
+    work items then include blocks of row tiles, each its own chunk."""
+    monkeypatch.setenv("JITC_NUM_THREADS", "2")
+    rng = np.random.default_rng(sa[-1] + sb[-1])
+    a, b = rng.standard_normal(sa).astype(dtype), rng.standard_normal(sb).astype(dtype)
+    c = rng.standard_normal(sb[-1]).astype(dtype)
+    fn = jitc.compile(lambda x, y, c: np.maximum(x @ y + c, 0))
+    tol = TOL[np.dtype(dtype)]
+    for x, y in _layouts(a, b):
+        np.testing.assert_allclose(fn(x, y, c), np.maximum(x @ y + c, 0), rtol=tol, atol=tol * sa[-1])
