@@ -10,6 +10,13 @@ middle of a chunk gets the core back at once instead of after the spinning calle
 finished job is closed (its chunk index set past any count) before the next one's settings are written: a
 worker that wakes late can never run a chunk with settings of a job other than the one it claimed. The caller
 works too and only waits for chunks in progress. If another thread holds the pool, the caller runs alone.
+
+On a machine shared with other busy processes a worker can lose its core in the middle of a chunk, and the caller
+then waits for the rest of the other process's time slice (milliseconds, for a job of microseconds): a parallel
+call becomes slower than a serial one. So the caller measures (time-stamp counter) how long it waited for chunks
+in progress after running out of chunks to claim; when that is longer than it worked itself, the workers were not
+keeping up, and parallel calls run alone for a while (ALONE_CYCLES, doubling with each such job in a row up to
+MAX_ALONE_DOUBLINGS), then try the pool again.
 """
 from __future__ import annotations
 
@@ -25,7 +32,10 @@ FUTEX_WAIT_PRIVATE, FUTEX_WAKE_PRIVATE, SYS_FUTEX, SYS_SCHED_YIELD = 128, 129, 2
 PAUSE_ROUNDS = 512  # about 10-40 microseconds, depending on the CPU's pause latency
 YIELD_ROUNDS = 32
 CLOSED = 0xFFFFFFFF  # the chunk index of a finished job: beyond any chunk count, so every claim fails
-JOB, DONE, BUSY, STARTED, BODY, CTX, N, CHUNK, CHUNKS, _FIELDS = range(10)
+ALONE_CYCLES = 1 << 21  # about a millisecond of time-stamp counter (2-4 GHz): the first pause of the pool
+MAX_ALONE_DOUBLINGS = 6
+SLOW_WAIT_CYCLES = 1 << 16  # waits shorter than this (~25 us) never count as a worker falling behind
+JOB, DONE, BUSY, STARTED, BODY, CTX, N, CHUNK, CHUNKS, ALONE_UNTIL, SLOW_JOBS, SLEEPERS, _FIELDS = range(13)
 
 
 def _c(v: int) -> ir.Constant:
@@ -47,6 +57,8 @@ class _Pool:
         self.wake.initializer = ir.Constant(I32, 0)
         self.syscall = m.globals.get("syscall") or ir.Function(m, ir.FunctionType(I64, [I64], var_arg=True), "syscall")
         self.pause = m.declare_intrinsic("llvm.x86.sse2.pause", [], ir.FunctionType(ir.VoidType(), []))
+        self.clock = m.globals.get("llvm.readcyclecounter") or ir.Function(m, ir.FunctionType(I64, []),
+                                                                           "llvm.readcyclecounter")
         self.create = m.globals.get("pthread_create") or ir.Function(
             m, ir.FunctionType(I32, [I64.as_pointer(), self.p8, self.p8, self.p8]), "pthread_create")
         self.detach = m.globals.get("pthread_detach") or ir.Function(m, ir.FunctionType(I32, [I64]), "pthread_detach")
@@ -110,9 +122,11 @@ class _Pool:
         job_now = b.lshr(b.load_atomic(self.field(b, JOB), "acquire", 8), _c(32))
         nap = fn.append_basic_block("nap")
         b.cbranch(b.icmp_unsigned("!=", job_now, b.load(seen)), work, nap)
-        b.position_at_end(nap)
+        b.position_at_end(nap)  # counted as asleep before the wait, so a caller that sees none need not wake
+        b.atomic_rmw("add", self.field(b, SLEEPERS), _c(1), "seq_cst")
         b.call(self.syscall, [_c(SYS_FUTEX), self.wake, ir.Constant(I32, FUTEX_WAIT_PRIVATE), ticket,
                               ir.Constant(self.p8, None)])
+        b.atomic_rmw("sub", self.field(b, SLEEPERS), _c(1), "seq_cst")
         b.branch(wait)
         rounds.add_incoming(_c(0), nap)
         b.position_at_end(work)
@@ -139,6 +153,13 @@ class _Pool:
         b.call(body, [ctx, _c(0), n])
         b.ret_void()
         b.position_at_end(pooled)
+        start = b.call(self.clock, [])
+        rest, go = fn.append_basic_block("resting"), fn.append_basic_block("go")
+        b.cbranch(b.icmp_unsigned("<", start, b.load_atomic(self.field(b, ALONE_UNTIL), "monotonic", 8)), rest, go)
+        b.position_at_end(rest)  # the workers fell behind lately: this call runs alone
+        b.store_atomic(_c(0), self.field(b, BUSY), "release", 8)
+        b.branch(alone)
+        b.position_at_end(go)
         first = b.cmpxchg(self.field(b, STARTED), _c(0), _c(1), "acq_rel", "monotonic")
         with b.if_then(b.extract_value(first, 1)):
             handle = b.alloca(I64)
@@ -155,10 +176,15 @@ class _Pool:
         b.store_atomic(_c(0), self.field(b, DONE), "release", 8)
         job = b.add(b.lshr(b.load_atomic(self.field(b, JOB), "acquire", 8), _c(32)), _c(1))
         b.store_atomic(b.shl(job, _c(32)), self.field(b, JOB), "release", 8)  # publishes the job
-        b.atomic_rmw("add", self.wake, ir.Constant(I32, 1), "release")
-        b.call(self.syscall, [_c(SYS_FUTEX), self.wake, ir.Constant(I32, FUTEX_WAKE_PRIVATE),
-                              ir.Constant(I32, 2 ** 31 - 1)])
+        # a worker not yet counted as asleep either sees the job or finds the futex word changed, so the wake
+        # syscall (a microsecond) is only for counted sleepers
+        b.atomic_rmw("add", self.wake, ir.Constant(I32, 1), "seq_cst")
+        asleep = b.icmp_signed(">", b.load_atomic(self.field(b, SLEEPERS), "seq_cst", 8), _c(0))
+        with b.if_then(asleep):
+            b.call(self.syscall, [_c(SYS_FUTEX), self.wake, ir.Constant(I32, FUTEX_WAKE_PRIVATE),
+                                  ir.Constant(I32, 2 ** 31 - 1)])
         b.call(self.run_chunks, [job])
+        out_of_work = b.call(self.clock, [])
         entry_end = b.block
         wait, waiting, finished = (fn.append_basic_block(x) for x in ("wait", "waiting", "finished"))
         b.branch(wait)
@@ -172,6 +198,7 @@ class _Pool:
         rounds.add_incoming(b.add(rounds, _c(1)), b.block)
         b.branch(wait)
         b.position_at_end(finished)
+        self._judge_the_wait(b, start, out_of_work)
         # close the job before the next caller may rewrite the settings: a worker that read this job's number
         # but not yet its settings can then never claim a chunk with the next job's settings
         b.store_atomic(b.or_(b.shl(job, _c(32)), _c(CLOSED)), self.field(b, JOB), "release", 8)
@@ -179,6 +206,22 @@ class _Pool:
         b.ret_void()
         return fn
 
+
+    def _judge_the_wait(self, b: ir.IRBuilder, start, out_of_work) -> None:
+        """After a job: a wait for chunks in progress longer than the caller's own work (and than
+        SLOW_WAIT_CYCLES) sends the next calls of the next ALONE_CYCLES << (slow jobs in a row) cycles alone."""
+        now = b.call(self.clock, [])
+        waited, worked = b.sub(now, out_of_work), b.sub(out_of_work, start)
+        slow = b.and_(b.icmp_unsigned(">", waited, worked), b.icmp_unsigned(">", waited, _c(SLOW_WAIT_CYCLES)))
+        streak = b.load(self.field(b, SLOW_JOBS))
+        longer = b.select(b.icmp_unsigned("<", streak, _c(MAX_ALONE_DOUBLINGS)), b.add(streak, _c(1)), streak)
+        with b.if_else(slow) as (fell_behind, kept_up):
+            with fell_behind:
+                b.store(longer, self.field(b, SLOW_JOBS))
+                b.store_atomic(b.add(now, b.shl(_c(ALONE_CYCLES), streak)), self.field(b, ALONE_UNTIL),
+                               "monotonic", 8)
+            with kept_up:
+                b.store(_c(0), self.field(b, SLOW_JOBS))
 
     def _pause_or_yield(self, b: ir.IRBuilder, rounds) -> None:
         """One round of waiting: a pause instruction for the first PAUSE_ROUNDS rounds, then sched_yield."""
