@@ -21,7 +21,7 @@ def _bound(a, x, out_dtype):
     return 2 * k * np.finfo(out_dtype).eps * (np.abs(a).astype(np.float64) @ np.abs(x).astype(np.float64)) + 1e-30
 
 
-@pytest.mark.parametrize("m, k", [(1, 1), (7, 3), (100, 100), (300, 700)])
+@pytest.mark.parametrize("m, k", [(1, 1), (7, 3), (5, 9), (100, 100), (300, 700), (1001, 300)])
 @pytest.mark.parametrize("dtypes", [(np.float32, np.float32), (np.float64, np.float64), (np.float32, np.float64)])
 def test_matvec_matches_numpy(m, k, dtypes):
     rng = np.random.default_rng(0)
@@ -33,6 +33,20 @@ def test_matvec_matches_numpy(m, k, dtypes):
         got, expected = fn(aa, xx), aa @ xx
         assert got.dtype == expected.dtype and got.shape == expected.shape
         assert np.all(np.abs(got - expected) <= _bound(aa, xx, expected.dtype))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_matvec_of_symbolic_sizes_matches_numpy(monkeypatch, dtype):
+    """Rows in blocks of four and the rest one by one, over the threads' chunks, for sizes known only at run time."""
+    monkeypatch.setenv("JITC_NUM_THREADS", "2")
+    rng = np.random.default_rng(2)
+    fn = jitc.compile(lambda a, x: a @ x + 1.0, dynamic=True)
+    for m, k in [(3, 5), (9, 17), (1003, 301), (64, 2500)]:
+        a, x = rng.standard_normal((m, k)).astype(dtype), rng.standard_normal(k).astype(dtype)
+        for aa in (a, np.asfortranarray(a)):
+            got, expected = fn(aa, x), aa @ x + 1.0
+            assert got.dtype == expected.dtype and got.shape == expected.shape
+            assert np.all(np.abs(got - expected) <= _bound(aa, x, expected.dtype) + np.finfo(dtype).eps * 4)
 
 
 def test_matvec_epilogue_stays_fused():
