@@ -33,7 +33,7 @@ PAUSE_ROUNDS = 512  # about 10-40 microseconds, depending on the CPU's pause lat
 YIELD_ROUNDS = 32
 CLOSED = 0xFFFFFFFF  # the chunk index of a finished job: beyond any chunk count, so every claim fails
 ALONE_CYCLES = 1 << 21  # about a millisecond of time-stamp counter (2-4 GHz): the first pause of the pool
-MAX_ALONE_DOUBLINGS = 6
+MAX_ALONE_DOUBLINGS = 3
 SLOW_WAIT_CYCLES = 1 << 16  # waits shorter than this (~25 us) never count as a worker falling behind
 JOB, DONE, BUSY, STARTED, BODY, CTX, N, CHUNK, CHUNKS, ALONE_UNTIL, SLOW_JOBS, SLEEPERS, _FIELDS = range(13)
 
