@@ -63,6 +63,7 @@ def test_sleeping_workers_are_counted_and_woken():
     deadline = time.monotonic() + 10
     while state[threadpool.SLEEPERS] == 0 and time.monotonic() < deadline:  # idle workers go to sleep
         time.sleep(0.01)
+    time.sleep(0.2)  # the other idle workers follow
     asleep = state[threadpool.SLEEPERS]
     assert asleep >= 1
     x = np.random.default_rng(3).standard_normal(1 << 22).astype(np.float32)
