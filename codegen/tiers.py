@@ -34,9 +34,10 @@ def _small(graph: Graph) -> bool:
         if any(t.shape is None or is_symbolic(t.shape) for t in tensors):
             return False
         work += sum(math.prod(t.shape) for t in tensors)
-        if node.kind == "prim::FusionGroup" and node.outputs and isinstance(node.output.type, TensorType):
+        outputs = [v.type for v in node.outputs if isinstance(v.type, TensorType)]
+        if node.kind == "prim::FusionGroup" and outputs:  # each member computes about one output's elements
             members = [n for n in node.attrs["subgraph"].block.nodes if n.kind != "prim::Constant"]
-            work += len(members) * math.prod(node.output.type.shape)
+            work += len(members) * max(math.prod(t.shape) for t in outputs)
         if node.kind in _PRODUCTS and tensors:
             a, out = node.inputs[0].type, node.output.type
             if isinstance(a, TensorType) and isinstance(out, TensorType) and a.shape:
