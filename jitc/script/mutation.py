@@ -21,6 +21,7 @@ from ..builder import insert_op
 from ..indexing import index_steps
 from ..ir import Block, Node, Value
 from ..ops import OPS, op_for_function
+from ..ops.decomp.indexing import index_spec
 from ..ops.mutation import PART_OPS, WRITE_STEPS
 from ..ops.registry import ELEMENTWISE, VIEW
 from ..ops.scatter import UFUNCS
@@ -267,10 +268,16 @@ class MutationCompiler:
             new = self.call_op(OPS["aten::index_assign"], [self.derive(ref), index[0], value, how], {}, node)
             self.write(ref, (), new, node)  # a mask's where() is then computed straight into the array
             return
+        if len(index) > 1 and any(isinstance(b, Value) and isinstance(b.type, TensorType) for b in index):
+            spec, arrays = index_spec(index)  # `dx[np.arange(n), y] -= 1`: expanded once shapes are known
+            how = "set" if augment is None else augment[1]
+            new = self.call_op(OPS["np::index_set"], [self.derive(ref), value, how, spec, *arrays], {}, node)
+            self.write(ref, (), new, node)
+            return
         for item, b in zip(items, index):
             if not (b is None or b is Ellipsis or isinstance(b, slice) or is_int(b)):
-                raise self.error(item, f"only basic indexing (ints, slices, None, ...) or a boolean mask can be "
-                                       f"assigned to in scripted code, got {self.describe(b)}")
+                raise self.error(item, f"only basic indexing (ints, slices, None, ...), index arrays or a boolean "
+                                       f"mask can be assigned to in scripted code, got {self.describe(b)}")
         try:
             steps = index_steps(tuple(index) if isinstance(index_node, ast.Tuple) else index[0], None)
         except Exception as e:  # noqa: BLE001  (JitcError from the shared index parser)

@@ -8,6 +8,7 @@ import math
 import numpy as np
 
 from ...errors import JitcError
+from ..mutation import check_cast
 from . import prims
 from .table import decomposition, unsupported
 
@@ -169,3 +170,44 @@ def index_with_spec(x, spec, *arrays):
 
 
 decomposition(index_with_spec, name="index")(index_with_spec)
+
+
+def index_set_with_spec(a, value, augment, spec, *arrays):
+    """`a[index] = value` (augment "set") or `a[index] op= value` (augment the operator's dunder, "__sub__") for
+    an index of several items with index arrays among them (`dx[np.arange(n), y] -= 1`), held as index_spec()
+    gives it: a's new content, as NumPy leaves it (a repeated position takes its last write)."""
+    out = np.array(a, copy=True)
+    index = _rebuild(spec, arrays)
+    out[index] = value if augment == "set" else getattr(out[index], augment.replace("__", "__i", 1))(value)
+    return out
+
+
+@decomposition(index_set_with_spec, name="index_set")
+def _index_set(a, value, augment, spec, *arrays):
+    """Index arrays (and ints) as the leading items, then full slices: one position in `a` flattened over those
+    dimensions, each item wrapped and bounds-checked on its own (NumPy's IndexError), then a scatter there."""
+    items = list(_rebuild(spec, arrays))
+    while items and (items[-1] is Ellipsis or isinstance(items[-1], slice) and items[-1] == slice(None)):
+        items.pop()
+    lead = items
+    if not lead or len(lead) > a.ndim or not all(_is_int(i) or is_array_index(i) for i in lead):
+        raise unsupported("writing through index arrays that are not the leading items of the index")
+    sizes = a.shape[:len(lead)]
+    flat = 0
+    for axis, (size, item) in enumerate(zip(sizes, lead)):
+        if _is_int(item):
+            if not -size <= item < size:
+                raise IndexError(f"index {item} is out of bounds for axis {axis} with size {size}")
+            checked = item % size
+        else:
+            checked = prims.take(np.arange(size), _as_index(item), 0)  # wraps negatives, raises IndexError
+        flat = flat * size + checked
+    merged = np.reshape(a, (math.prod(sizes),) + a.shape[len(lead):])
+    if augment != "set":
+        value = getattr(prims.take(merged, flat, 0), augment)(value)
+        check_cast(value.dtype, a.dtype, "same_kind")
+    return np.reshape(prims.index_scatter(merged, flat, value, "set"), a.shape)
+
+
+def _is_int(item) -> bool:
+    return isinstance(item, int) and not isinstance(item, bool)
