@@ -261,7 +261,7 @@ class MutationCompiler:
         """`target[index] = value`, or with augment=(fold, dunder) `target[index] op= value`."""
         ref = self.target_ref(target, node)
         items = index_node.elts if isinstance(index_node, ast.Tuple) else [index_node]
-        index = [self.resolve(self.visit(item)) for item in items]
+        index = [self.resolve(self.index_list(self.visit(item), item)) for item in items]
         if len(index) == 1 and isinstance(index[0], Value) and isinstance(index[0].type, TensorType):
             # a boolean mask or an integer index array: which one is known once the graph is specialized
             how = "set" if augment is None else augment[1]

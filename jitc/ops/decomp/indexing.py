@@ -8,6 +8,7 @@ import math
 import numpy as np
 
 from ...errors import JitcError
+from ...types import INT, TensorType
 from ..mutation import check_cast
 from . import prims
 from .table import decomposition, unsupported
@@ -47,8 +48,8 @@ def getitem(x, index, basic):
         pos = next(k for k, i in enumerate(items) if i is Ellipsis)
         rest = sum(1 for i in items[pos + 1:] if i is not None)
         items[pos:pos + 1] = [slice(None)] * (x.ndim - (pos - items[:pos].count(None)) - rest)
-    arrays = [k for k, i in enumerate(items) if is_array_index(i)]
-    ints = [k for k, i in enumerate(items) if isinstance(i, int) and not isinstance(i, bool)]
+    arrays = [k for k, i in enumerate(items) if not _is_int(i) and is_array_index(i)]
+    ints = [k for k, i in enumerate(items) if _is_int(i)]
     if not arrays:
         return basic(x, tuple(items))
     # an int before the array is part of the advanced index; adjacent, it is the same as selecting first
@@ -56,13 +57,13 @@ def getitem(x, index, basic):
         raise unsupported("an integer and an index array separated by a slice")
     if len(arrays) == 1:
         k = arrays[0]
-        dim = sum(1 for i in items[:k] if not (isinstance(i, int) and not isinstance(i, bool)))
+        dim = sum(1 for i in items[:k] if not _is_int(i))
         view = basic(x, tuple(slice(None) if j == k else i for j, i in enumerate(items)))
         return np.take(view, _as_index(items[k]), axis=dim)
     if arrays != list(range(arrays[0], arrays[-1] + 1)):
         raise unsupported("index arrays separated by slices")
     first = arrays[0]
-    dim = sum(1 for i in items[:first] if not (isinstance(i, int) and not isinstance(i, bool)))
+    dim = sum(1 for i in items[:first] if not _is_int(i))
     view = basic(x, tuple(slice(None) if j in arrays else i for j, i in enumerate(items)))
     sizes = view.shape[dim:dim + len(arrays)]
     flat = 0
@@ -210,4 +211,11 @@ def _index_set(a, value, augment, spec, *arrays):
 
 
 def _is_int(item) -> bool:
+    """An int index: a Python int, a scripted int value or a 0-d integer array (NumPy indexes with it as an int)."""
+    from .symbolic import Symbolic
+
+    if isinstance(item, Symbolic):
+        t = item.ir.type
+        return t == INT or isinstance(t, TensorType) and t.shape == () and t.dtype is not None and \
+            np.dtype(t.dtype).kind in "iu"
     return isinstance(item, int) and not isinstance(item, bool)
