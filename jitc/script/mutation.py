@@ -53,6 +53,7 @@ class MutationCompiler:
         self.origins: dict[str, Value] = {}        # root key -> its first version
         self.external: dict[str, Value] = {}       # root key -> the graph input it is (written back at the end)
         self.ambiguous: set[Value] = set()         # arrays that may alias an input depending on control flow
+        self.may_alias: dict[Value, dict] = {}     # ambiguous array -> {root key: its version when it was made}
         self.view_cache: dict = {}                 # (key, steps, version) -> view Value
         self.serial = itertools.count()
 
@@ -134,7 +135,7 @@ class MutationCompiler:
         base = value.node.inputs[0]
         ref = self.ref_of(base) if isinstance(base.type, TensorType) else None
         if ref is None:
-            self.ambiguous.add(value)
+            self.make_ambiguous(value, [base])
             return
         args = tuple(v.node.attrs.get("value") if v.node is not None and v.node.kind == "prim::Constant" else v
                      for v in value.node.inputs[1:])
@@ -165,7 +166,22 @@ class MutationCompiler:
         return value
 
     def visit_Name(self, node: ast.Name):
-        return self.resolve(super().visit_Name(node))
+        b = super().visit_Name(node)
+        if isinstance(b, Value) and any(self.version(k) is not v for k, v in self.may_alias.get(b, {}).items()):
+            raise self.error(node, f"'{node.id}' is a view of an array or a copy of it depending on the path taken, "
+                                   "and that array was written since: NumPy's value depends on the path")
+        return self.resolve(b)
+
+    def make_ambiguous(self, value: Value, bindings) -> None:
+        """value may be any of bindings: remember which roots it may be a view of, at their current versions."""
+        self.ambiguous.add(value)
+        roots = self.may_alias.setdefault(value, {})
+        for b in bindings:
+            if isinstance(b, Value):
+                roots.update(self.may_alias.get(b, {}))
+                b = self.value_refs.get(b)
+            if isinstance(b, MemRef):
+                roots.setdefault(b.key, self.version(b.key))
 
     def array_attr(self, x: Value, attr: str, node: ast.AST):
         if attr == "fill":
@@ -327,7 +343,7 @@ class MutationCompiler:
         if is_mem(name):
             self.value_refs[value] = self.ref(name)
         elif isinstance(value.type, TensorType) and any(self.preexisting(b, serial) for b in bindings):
-            self.ambiguous.add(value)
+            self.make_ambiguous(value, bindings)
 
     def preexisting(self, b, serial: int) -> bool:
         """Whether a binding refers to memory that existed before (or views other memory)."""
@@ -371,7 +387,7 @@ class MutationCompiler:
             self.value_refs[value] = self.ref(name)
         elif isinstance(value.type, TensorType) and isinstance(binding_before, MemRef) and \
                 binding_before.key in self.external:
-            self.ambiguous.add(value)
+            self.make_ambiguous(value, [binding_before])
 
 
 def _is_aug_target(name: ast.Name, stmt: ast.stmt) -> bool:
