@@ -502,7 +502,7 @@ def lower(graph: Graph, name: str = "jitc_entry", n_user: int | None = None) -> 
     lw = Lowering(graph, name)
     module = lw.run()
     types = [v.type for v in graph.inputs]
-    python_types = all(isinstance(t, TensorType) or (isinstance(t, ScalarType) and t.name in ("int", "float", "bool"))
+    python_types = all(isinstance(t, TensorType) or (isinstance(t, ScalarType) and t.name in ("int", "float", "complex", "bool"))
                        for t in types)
     lw.has_fastcall = n_user is not None and lw.symbols is not None and layout_ok() and python_types and \
         not (lw.symbolic and lw.plan.written_back)

@@ -226,3 +226,22 @@ def test_integer_powers_are_square_and_multiply(dtype):
         finite = np.isfinite(e)
         assert g.dtype == e.dtype and (np.isnan(g) == np.isnan(e)).all(), f"output {k}"
         assert_close(g[finite], e[finite], dtype, 64, f"output {k}")
+
+
+def scale_and_shift(a, c):
+    return a * c + c, np.exp(a * (c / 4))
+
+
+def test_python_complex_arguments_compile_natively():
+    """A Python complex is a weak scalar as in NumPy 2 (float32 * 2j is complex64); each call reads its value."""
+    rng = np.random.default_rng(14)
+    arrays = [rng.standard_normal((3, 4)).astype(np.float32), rng.standard_normal(5)[::2],
+              np.arange(1, 7, dtype=np.int32).reshape(2, 3), random_complex(rng, 4, np.complex64)]
+    fn = compiled(scale_and_shift)
+    for a in arrays:
+        for c in (2j, 1.5 - 0.25j, complex(-3, 0)):
+            want = scale_and_shift(a, c)
+            for got in (fn(a, c), jitc.trace(scale_and_shift, (a, 1j))(a, c), jitc.script(scale_and_shift)(a, c)):
+                for g, e in zip(got, want):
+                    assert g.dtype == e.dtype, f"{a.dtype} {c}: {g.dtype} != {e.dtype}"
+                    np.testing.assert_allclose(g, e, rtol=4e-6 if e.dtype == np.complex64 else 1e-12)

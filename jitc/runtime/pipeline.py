@@ -15,7 +15,7 @@ from ..passes.dce import eliminate_dead_code
 from ..passes.fold import fold_constants
 from ..passes.fuse import fuse_elementwise
 from ..symbolic import parse_size
-from ..types import BOOL, FLOAT, INT, TensorType, Type
+from ..types import BOOL, COMPLEX, FLOAT, INT, TensorType, Type
 
 ENTRY = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_void_p))
 
@@ -41,7 +41,7 @@ def arg_type(a) -> Type:
         return BOOL
     if isinstance(a, int):
         return INT
-    return FLOAT
+    return COMPLEX if isinstance(a, complex) else FLOAT
 
 
 def optimize(graph: Graph) -> None:
