@@ -14,6 +14,7 @@ from jitc.ops.folds import ARG_REDUCTIONS
 from jitc.types import TensorType
 
 from .argreduce import lower_arg_reduction
+from .compact import check_nonempty
 from .kernel import call_kernel, kernel_function
 from .loops import Buf, i64, loop_nest
 from .scalar import I1, I64, ScalarBuilder, cast, load, store, value_type
@@ -33,6 +34,7 @@ def lower_fold(lw, node: Node) -> Buf:
         raise CompileError(f"{kind} of {src.dtype} is not supported by the native backend")
     ndim = len(src.shape)
     axes = normalize_axes(lw.const(node.inputs[1]), ndim, kind)
+    check_nonempty(lw, kind, src.shape, axes)
     out = lw.result_buf(node.output)
     kept = [d for d in range(ndim) if d not in axes]
     view = _permuted(src, kept + sorted(axes))

@@ -102,6 +102,9 @@ def export(fn_or_module, example_inputs, path_prefix, dynamic=False, threads: bo
     embedded = dict(zip(specialized.inputs[n_user:], values[n_user:]))
     lowering = Lowering(specialized, f"{name}_graph", in_process=False, dedupe_outputs=False,  # out0, out1...
                         embedded=embedded, own_pool=threads)
+    if any(s.room for s in lowering.specs):
+        raise CompileError("export: an output's shape depends on the data (a boolean mask selection); the C "
+                           "caller allocates every output, so return a reduction of it or a fixed-size array")
     llvm_module = lowering.run()
     user_types = [v.type if isinstance(v.type, TensorType) else type(a) for v, a in
                   zip(specialized.inputs[:n_user], args)]

@@ -123,7 +123,8 @@ def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = N
         errors = lowering.errors
         symbols = [list(k) for k in lowering.symbols.keys] if lowering.symbols is not None else []
         if digest:
-            outputs = [[s.dtype.str, [str(d) for d in s.shape], s.scalar, s.numpy_scalar] for s in specs]
+            outputs = [[s.dtype.str, [str(d) for d in s.shape], s.scalar, s.numpy_scalar,
+                        None if s.room is None else [str(d) for d in s.room]] for s in specs]
             disk_cache.store(digest, name, {"exports": list(library.symbols), "symbols": symbols, "fastcall": has_py,
                                             "template": template, "errors": errors, "outputs": outputs,
                                             "sizes_slots": sizes_slots},
@@ -168,8 +169,8 @@ def _from_cache(hit: tuple, name: str):
     meta, object_code = hit
     try:
         library = engine.load_object(object_code, meta["exports"])
-        specs = [OutputSpec(np.dtype(d), tuple(parse_size(str(n)) for n in shape), bool(scalar), bool(numpy_scalar))
-                 for d, shape, scalar, numpy_scalar in meta["outputs"]]
+        specs = [OutputSpec(np.dtype(d), _sizes(shape), bool(scalar), bool(numpy_scalar), room and _sizes(room))
+                 for d, shape, scalar, numpy_scalar, room in meta["outputs"]]
         if meta["symbols"]:
             fill(library.address(f"{name}.symbols"), [tuple(k) for k in meta["symbols"]])
         library.address(name)
@@ -177,6 +178,10 @@ def _from_cache(hit: tuple, name: str):
         return library, specs, _template(meta["template"]), fastcall
     except Exception:  # noqa: BLE001  (a foreign or stale entry is a miss, never an error)
         return None
+
+
+def _sizes(shape: list) -> tuple:
+    return tuple(parse_size(str(n)) for n in shape)
 
 
 def _template(t):

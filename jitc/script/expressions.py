@@ -13,7 +13,7 @@ from ..errors import JitcError
 from ..indexing import index_steps
 from ..ir import Value
 from ..ops import DUNDERS, METHODS, OPS
-from ..ops.decomp import NeedsShapes, Symbolic, SymbolicGraph
+from ..ops.decomp import TUPLES, NeedsShapes, Symbolic, SymbolicGraph
 from ..ops.decomp.indexing import getitem, index_spec
 from ..ops.decomp.symbolic import basic_index
 from ..ops.registry import ufunc_method
@@ -253,6 +253,12 @@ class ExpressionCompiler(CallCompiler):
 
     def visit_Subscript(self, node: ast.Subscript):
         base = self.visit(node.value)
+        if isinstance(base, Value) and base.type == TENSOR and base.node is not None and base.node.kind in TUPLES:
+            k = self.visit(node.slice)  # np.nonzero(x)[1]: a tuple whose length its shapes give
+            if not (is_int(k) and is_constant(k)):
+                raise self.error(node, f"{base.node.kind} returns a tuple: index it with a constant int")
+            k = self.graph.insert_constant(k, self.src.location(node))
+            return self.emit("prim::TupleIndex", [base, k], [TENSOR], node).output
         if isinstance(base, Value) and isinstance(base.type, TensorType):
             return self.index_array(base, node.slice, node)
         index = self.visit(node.slice)
