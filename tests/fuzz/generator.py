@@ -198,7 +198,7 @@ class Generator:
             self.new(self.pick(("{}[{}].sum()", "np.sum({}[{}] * 2.0)")).format(x.name, cond), (), x.dtype)
 
     def matmul(self) -> None:
-        two = [v for v in self.float_vars() if len(v.shape) in (2, 3) and v.dtype != np.float16]  # not native
+        two = [v for v in self.float_vars() if len(v.shape) in (2, 3)]
         if not two:
             return self.elementwise()
         x = self.pick(two)
