@@ -42,13 +42,16 @@ def lower_masked_select(lw, node: Node) -> Buf:
     kb.store(i64(0), count)
     with loop_nest(kb, mask.shape, [pm.strides, ps.strides[:m]]) as (at_mask, at_row):
         chosen = kb.icmp_unsigned("!=", kb.load(kb.bitcast(pm.at(kb, at_mask), I8.as_pointer())), ir.Constant(I8, 0))
-        with kb.if_then(chosen):
-            k = kb.load(count)
-            start = kb.mul(k, size(kb, po.strides[0]), flags=("nsw",))
-            with loop_nest(kb, src.shape[m:], [ps.strides[m:], po.strides[1:]]) as (si, oi):
-                value = kb.load(ps.at(kb, kb.add(at_row, si)))
-                kb.store(value, po.at(kb, kb.add(start, oi)))
-            kb.store(kb.add(k, i64(1)), count)
+        k = kb.load(count)
+        if numel(src.shape[m:]) == 1:  # stored unconditionally, kept by advancing: no unpredictable branch (k
+            kb.store(kb.load(ps.at(kb, at_row)), po.at(kb, k))  # never passes this row's index: inside the room)
+            kb.store(kb.add(k, kb.zext(chosen, I64)), count)
+        else:
+            with kb.if_then(chosen):
+                start = kb.mul(k, size(kb, po.strides[0]), flags=("nsw",))
+                with loop_nest(kb, src.shape[m:], [ps.strides[m:], po.strides[1:]]) as (si, oi):
+                    kb.store(kb.load(ps.at(kb, kb.add(at_row, si))), po.at(kb, kb.add(start, oi)))
+                kb.store(kb.add(k, i64(1)), count)
     kb.store(kb.load(count), size_slot(kb, rows.name))
     kb.ret_void()
     call_kernel(lw.b, fn, bufs, [])
