@@ -75,7 +75,7 @@ def ensure_handler() -> None:
     if current.handler in (None, 0, 1) or current.handler == _state["handler"]:
         return  # SIG_DFL / SIG_IGN: Ctrl-C is not Python's to deliver; or ours already
 
-    library = engine.compile_ir(_handler_module(current.handler), "jitc_interrupt", imports=False)
+    library = engine.compile_ir(_handler_module(current.handler), "jitc_interrupt", imports=False, light=True)
     ours = _Sigaction()
     ours.handler = library.address("jitc_on_sigint")
     ours.mask = current.mask
@@ -96,7 +96,7 @@ def reader_address() -> int:
     b = ir.IRBuilder(fn.append_basic_block("entry"))
     count = b.inttoptr(ir.Constant(I64, ctypes.addressof(COUNT)), I64.as_pointer())
     b.ret(b.load_atomic(count, "monotonic", 8))
-    library = engine.compile_ir(str(module), "jitc_interrupt_count", imports=False)
+    library = engine.compile_ir(str(module), "jitc_interrupt_count", imports=False, light=True)
     _state["reader"] = library  # loaded for the life of the process
     return library.address("jitc_interrupt_count")
 

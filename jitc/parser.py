@@ -11,7 +11,7 @@ import re
 from .errors import IRParseError, JitcError
 from .ir import Block, Graph, Node, Value
 from .symbolic import parse_size
-from .types import NAME_DTYPES, TENSOR, ListType, ModuleType, ScalarType, TensorType, TupleType, Type
+from .types import NAME_DTYPES, TENSOR, ListType, ModuleType, OptionalType, ScalarType, TensorType, TupleType, Type
 
 MAX_DEPTH = 64  # nesting of blocks, types and literals; keeps us far from Python's recursion limit
 
@@ -24,7 +24,7 @@ _TOKEN = re.compile(
       | (?P<num>-?(?:inf|nan|\d+(?:\.\d*)?(?:e[+-]?\d+)?)(?![\w.]))
       | (?P<kind>[A-Za-z_]\w*::[\w.]+)
       | (?P<name>[A-Za-z_][\w.]*)
-      | (?P<op><Tensor>|->|[()\[\],:=*+-])""",
+      | (?P<op><Tensor>|->|[()\[\],:=*+?-])""",
     re.VERBOSE | re.ASCII,
 )
 _INT = re.compile(r"-?\d+", re.ASCII)
@@ -252,12 +252,17 @@ class _Parser:
                 t = ModuleType(name[len(_MODULE_PREFIX):])
             else:
                 raise self._error(f"unknown type {name!r}")
-        while self._accept("["):
-            self._expect("]")
-            t, depth = ListType(t), depth + 1
+        while True:
+            if self._accept("["):
+                self._expect("]")
+                t = ListType(t)
+            elif self._accept("?"):
+                t = OptionalType(t)
+            else:
+                return t
+            depth += 1
             if depth > MAX_DEPTH:
                 raise self._error("type nested too deeply")
-        return t
 
     def _tensor_dims(self, dtype) -> TensorType:
         """`Float` alone, or with `(d0, d1)`, `(d0, d1, strides=[s0, s1])`, `()` or `(strides=[])`."""

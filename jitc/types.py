@@ -99,6 +99,17 @@ class TupleType(Type):
 
 
 @dataclass(frozen=True)
+class OptionalType(Type):
+    """A value that is `elem` or None (TorchScript's `Tensor?`): a variable bound to an array on one path of an
+    if and to None on the other. Specialization decides which once the if's condition is known."""
+
+    elem: Type
+
+    def __str__(self) -> str:
+        return f"{self.elem}?"
+
+
+@dataclass(frozen=True)
 class ModuleType(Type):
     """The type of a module instance (`__jitc__.MyCell`)."""
 

@@ -49,7 +49,9 @@ def _jitc(t0: float) -> dict:
     cell.linear.weight, cell.linear.bias = W, b
     scripted = jitc.script(cell)
     out = scripted(x, h)[0]
-    return {"import_s": t_import - t0, "out": out, "compile_s": scripted.cache_info()[0]["compile_seconds"]}
+    (info,) = scripted.cache_info()
+    return {"import_s": t_import - t0, "out": out, "compile_s": info["compile_seconds"], "stages": info["stages"],
+            "pipeline": info["pipeline"]}
 
 
 def _torch_script(t0: float) -> dict:
@@ -89,6 +91,7 @@ def child(name: str) -> dict:
 
     expected = _eager(np, *_data(np))
     return {"first_call_s": first_call_s, "import_s": got["import_s"], "compile_s": got.get("compile_s"),
+            "stages": got.get("stages"), "pipeline": got.get("pipeline"),
             "correct": bool(np.allclose(got["out"], expected, rtol=RTOL, atol=ATOL))}
 
 
@@ -108,7 +111,11 @@ def _summary(runs: list[dict]) -> dict:
         return {"status": "wrong", "detail": "the first call's result differs from eager NumPy"}
     median = {k: statistics.median(r[k] for r in runs) if runs[0][k] is not None else None
               for k in ("first_call_s", "import_s", "compile_s", "process_s")}
-    return {"status": "ok", "seconds": median.pop("first_call_s"), **median}
+    stages = {}
+    if runs[0]["stages"]:  # jitc's compile stages: the median of each (so they need not add up to compile_s)
+        stages = {k: statistics.median(r["stages"].get(k, 0.0) for r in runs) for k in runs[0]["stages"]}
+    return {"status": "ok", "seconds": median.pop("first_call_s"), **median, "stages": stages,
+            "pipeline": runs[0]["pipeline"]}
 
 
 def measure(names: list[str], repeats: int) -> dict[str, dict]:

@@ -89,6 +89,10 @@ def _print_first_call(run: dict) -> None:
             continue
         print(f"{name:17} {_time(row['seconds']):>11} {_time(row['import_s']):>16} {_time(row['compile_s']):>16} "
               f"{_time(row['process_s']):>14}")
+    for name, row in fc["results"].items():
+        if row.get("stages"):
+            stages = ", ".join(f"{k} {_time(v)}" for k, v in row["stages"].items())
+            print(f"  {name} compile stages ({row['pipeline']} LLVM pipeline): {stages}")
 
 
 CSV_FIELDS = ["workload", "size", "contender", "status", "seconds", "best", "speedup", "gbs", "gflops", "variant",

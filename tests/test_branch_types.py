@@ -69,3 +69,68 @@ def test_data_dependent_dtypes_run_through_numpy(rng):
                for w in caught)
     with pytest.raises(jitc.JitcError, match="branches of an if"):
         jitc.compile(data_dependent, fallback="error")(x)
+
+
+def causal(x, y):
+    """A mask only when there is more than one row, used only when it exists (the Llama decoder's pattern)."""
+    n = x.shape[0]
+    mask = None
+    if n > 1:
+        mask = np.triu(np.full((n, n), -np.inf), k=1)
+    if mask is not None:
+        x = x + mask
+    return np.exp(x) * y
+
+
+class MaskedStep:
+    def __call__(self, x, y):
+        mask = None if x.shape[0] == 1 else np.tril(np.ones((x.shape[0], x.shape[0]), x.dtype))
+        return self.apply(x, mask) + y
+
+    def apply(self, x, mask):
+        if mask is None:
+            return x * 2
+        return x * mask
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_variable_that_may_be_none_is_decided_by_specialization(rng, dtype, tmp_path):
+    """`mask = None` on one path and an array on the other has type `Tensor?`; the shapes decide which at
+    specialization, so both kinds of call compile natively, through helper methods too."""
+    cf, cm = jitc.compile(causal, fallback="error"), jitc.compile(MaskedStep(), fallback="error")
+    for n in (1, 4, 1, 5):
+        x, y = rng.standard_normal((2, n, n)).astype(dtype)
+        for compiled, eager in ((cf, causal), (cm, MaskedStep())):
+            got, want = compiled(x, y), eager(x, y)
+            assert got.dtype == want.dtype
+            np.testing.assert_allclose(got, want, rtol=1e-6)
+    graph = jitc.script(causal).graph
+    assert "Tensor? = prim::If" in str(graph)
+    assert str(jitc.parse_ir(str(graph))) == str(graph)  # `Tensor?` prints and parses back
+    namespace = {"np": np}
+    exec(jitc.script(causal).code, namespace)  # noqa: S102  (the generated .code must run as NumPy)
+    x, y = rng.standard_normal((2, 3, 3)).astype(dtype)
+    np.testing.assert_allclose(namespace["causal"](x, y), causal(x, y), rtol=1e-6)
+    jitc.script(causal).save(tmp_path / "causal.jitc")
+    loaded = jitc.load(tmp_path / "causal.jitc")
+    for n in (1, 3):
+        np.testing.assert_allclose(loaded(x[:n, :n], y[:n, :n]), causal(x[:n, :n], y[:n, :n]), rtol=1e-6)
+
+
+def maybe_scaled(x):
+    s = None
+    if x.sum() > 0:
+        s = x * 2
+    if s is None:
+        return x
+    return s
+
+
+def test_none_decided_by_data_runs_through_numpy(rng):
+    x = np.abs(rng.standard_normal(5))
+    with pytest.raises(jitc.CompileError, match="branches"):
+        jitc.compile(maybe_scaled, fallback="error")(x)
+    cf = jitc.compile(maybe_scaled)
+    with pytest.warns(jitc.FallbackWarning):
+        np.testing.assert_array_equal(cf(x), maybe_scaled(x))
+    np.testing.assert_array_equal(cf(-x), maybe_scaled(-x))

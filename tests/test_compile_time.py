@@ -69,3 +69,52 @@ def test_explain_and_recompile_log_name_the_changed_dimension(rng, monkeypatch, 
     monkeypatch.setenv("JITC_LOG", "recompiles")
     f(x65, x65)
     assert "jitc: recompiling step(): input 'x' dim 0: 64 -> 65; input 'h' dim 0: 64 -> 65" in capsys.readouterr().err
+
+
+def _cell_inputs(rng):
+    return rng.random((3, 4), dtype=np.float32), rng.random((3, 4), dtype=np.float32)
+
+
+def test_the_tutorial_cell_gets_the_light_pipeline_and_larger_work_gets_o3(rng):
+    """A tiny loop-free graph skips O3 (~30 ms of compile for tens of nanoseconds per call); work past
+    LIGHT_WORK elements, loops and symbolic sizes keep O3. Results equal NumPy either way."""
+    from jitc.demo import MyCell, MyDecisionGate
+
+    eager = MyCell(MyDecisionGate())
+    cell = jitc.script(eager)
+    x, h = _cell_inputs(rng)
+    np.testing.assert_allclose(cell(x, h)[0], eager(x, h)[0], rtol=1e-5, atol=1e-6)
+    assert [i["pipeline"] for i in cell.cache_info()] == ["light"]
+    assert "define internal" not in cell.inspect_llvm(x, h)  # the light pipeline inlines every kernel
+
+    f = jitc.compile(lambda a: np.tanh(a) * 2.0, fallback="error")
+    small, large = rng.standard_normal(100), rng.standard_normal(4096)
+    for a in (small, large):
+        np.testing.assert_allclose(f(a), np.tanh(a) * 2.0, rtol=1e-12)
+    assert [i["pipeline"] for i in f.cache_info()] == ["light", "O3"]
+
+    def loop(a, n: int):
+        for _ in range(n):
+            a = a * 0.5 + 1.0
+        return a
+
+    g = jitc.script(loop)
+    np.testing.assert_allclose(g(small, 3), loop(small, 3), rtol=1e-12)
+    assert [i["pipeline"] for i in g.cache_info()] == ["O3"]
+
+    d = jitc.compile(lambda a: np.tanh(a) * 2.0, dynamic=True, fallback="error")
+    np.testing.assert_allclose(d(small), np.tanh(small) * 2.0, rtol=1e-12)
+    assert [i["pipeline"] for i in d.cache_info()] == ["O3"]
+
+
+def test_jitc_llvm_pipeline_forces_one_pipeline(rng, monkeypatch):
+    a, b = rng.standard_normal((2, 64, 64)).astype(np.float32)
+
+    def f(a, b):
+        return np.maximum(a @ b, 0.0).sum(axis=1) + np.exp(b[0])
+
+    for forced, x, y in (("O3", a[:2, :3], b[:3, :2]), ("light", a, b)):
+        monkeypatch.setenv("JITC_LLVM_PIPELINE", forced)
+        c = jitc.compile(f, fallback="error")
+        np.testing.assert_allclose(c(x, y), f(x, y), rtol=2e-5, atol=1e-4)
+        assert [i["pipeline"] for i in c.cache_info()] == [forced]

@@ -139,3 +139,36 @@ def test_python_int_argument_beyond_64_bits_runs_on_the_interpreter() -> None:
         np.testing.assert_array_equal(compiled(x, 3), compare_with_int(x, 3))
     with pytest.raises(jitc.IntegerOverflowError):
         jitc.compile(compare_with_int, fallback="error")(x, 2**70)
+
+
+def running_extremes(a):
+    hi, lo = -np.inf, np.inf
+    out = np.empty((2, a.shape[0]), a.dtype)
+    for i in range(a.shape[0]):
+        hi = max(hi, a[i])  # Python's max: `a[i] if a[i] > hi else hi`, so a NaN element is skipped here...
+        lo = min(a[i], lo)  # ...and kept here once it comes first (NaN < lo is False)
+        out[0, i], out[1, i] = hi, lo
+    return out
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64])
+def test_builtin_max_min_of_array_elements_mean_what_python_means(dtype, rng):
+    a = (rng.standard_normal(11) * 10).astype(dtype)
+    if a.dtype.kind == "f":
+        a[[2, 7]] = np.nan
+    got = jitc.compile(running_extremes, fallback="error")(a)
+    expected = running_extremes(a)
+    assert got.dtype == expected.dtype
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_builtin_max_of_a_many_element_array_raises_like_python():
+    def f(x):
+        return max(x, 0.0)
+
+    with pytest.raises(ValueError, match="ambiguous"):
+        f(np.ones(3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", jitc.FallbackWarning)
+        with pytest.raises(ValueError, match="ambiguous"):
+            jitc.compile(f)(np.ones(3))

@@ -9,7 +9,6 @@ error below 2^-96 (so a few ULP more only within 2^-44 of a multiple of pi/2, fo
 
 import functools
 import math
-from fractions import Fraction
 
 from llvmlite import ir
 
@@ -44,6 +43,8 @@ def _pi_fixed(bits: int) -> int:
 @functools.cache
 def reduction_table() -> tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]]:
     """For each biased exponent E = 8i: (2^(E - 1075) * 2/pi) mod 4 as a triple-double (hi, mid, lo)."""
+    from fractions import Fraction  # here: its import costs 1.5 ms of every first compile
+
     two_over_pi = (1 << (2 * _TABLE_BITS + 1)) // _pi_fixed(_TABLE_BITS)  # floor(2/pi * 2^_TABLE_BITS)
     hi, mid, lo = [], [], []
     for i in range(256):
@@ -197,6 +198,7 @@ def _float32_steps() -> tuple[tuple[float, float, int], ...]:
     """For j = 0..4: 2^(25 j) mod pi/2 as a double-double, and floor(2^(25 j) / (pi/2)) mod 4; and pi/2 as a
     triple-double."""
     bits = 400
+    from fractions import Fraction
     pio2 = Fraction(_pi_fixed(bits), 1 << (bits + 1))
     steps = []
     for j in range(5):
@@ -209,6 +211,7 @@ def _float32_steps() -> tuple[tuple[float, float, int], ...]:
 
 def _pio2_parts() -> tuple[float, float, float]:
     bits = 400
+    from fractions import Fraction
     pio2 = Fraction(_pi_fixed(bits), 1 << (bits + 1))
     c1 = float(pio2)
     c2 = float(pio2 - Fraction(c1))

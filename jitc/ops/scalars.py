@@ -1,10 +1,11 @@
-"""Scalar helpers the script compiler emits: range arithmetic, len/ndim, min/max and `not` on Python scalars."""
+"""Scalar helpers the script compiler emits: range arithmetic, len/ndim, min/max and `not` on Python scalars, and
+`is None` on a variable that may be None."""
 from __future__ import annotations
 
 import numpy as np
 
 from ..symbolic import SymbolicError, is_symbolic
-from ..types import BOOL, FLOAT, INT, NONE
+from ..types import BOOL, FLOAT, INT, NONE, OptionalType
 from .registry import OPERANDS, REQUIRED, RESULT, SCALAR, OpDef, register
 
 R = REQUIRED
@@ -42,6 +43,13 @@ _scalar_op("aten::len", len, (("a", R),), INT, "len({0})")
 _scalar_op("aten::dim", np.ndim, (("a", R),), INT, "np.ndim({0})")
 _scalar_op("aten::__not__", lambda a: not a, (("a", R),), BOOL, "not {0}", lambda b, a: b.logical_not(a),
            OPERANDS)
+# `x is None` on a variable bound to an array on one path and None on another (its type is `Tensor?`), and x
+# itself where the code knows it is not None; specialization folds both (jitc/passes/fold.py) once x's type is
+# decided: a `Tensor?` that survives it means a data-dependent choice, which compiled code does not take.
+_scalar_op("aten::__is__", lambda a, b: a is b, (("a", R), ("b", R)), BOOL, "{0} is {1}")
+_scalar_op("aten::__isnot__", lambda a, b: a is not b, (("a", R), ("b", R)), BOOL, "{0} is not {1}")
+register(OpDef("prim::unchecked_cast", SCALAR, lambda a: a, (("a", R),),
+               lambda op, a: a.elem if isinstance(a, OptionalType) else a, "{0}"))
 # A placeholder for a value that is assigned on some paths only (e.g. the result of an early return in a loop);
 # the compiler gives the node its real type.
 _scalar_op("prim::Uninitialized", lambda: None, (), NONE, "None")

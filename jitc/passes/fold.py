@@ -7,7 +7,7 @@ from ..ir import Block, Graph, Node
 from ..ops import OPS
 from ..ops.registry import SCALAR, on_python_scalars
 from ..symbolic import Sym, SymbolicError, is_symbolic
-from ..types import ScalarType, TensorType, TupleType
+from ..types import NONE, ScalarType, TensorType, TupleType
 
 _MAX_FOLDED_ELEMENTS = 64
 SIZE_ARITHMETIC = ("aten::add", "aten::sub", "aten::mul", "aten::floor_divide", "aten::neg", "aten::__range_length",
@@ -78,6 +78,12 @@ def fold_node(graph: Graph, node: Node) -> None:
         node.destroy()
     elif known and any(is_symbolic(a) for a in args):
         _fold_symbolic(graph, node, args)
+    elif kind in ("aten::__is__", "aten::__isnot__") and _decided(node.inputs[0]) and consts[1] == (True, None):
+        is_none = node.inputs[0].type == NONE
+        _replace(graph, node, [is_none if kind == "aten::__is__" else not is_none])
+    elif kind == "prim::unchecked_cast" and _decided(node.inputs[0]):
+        node.output.replace_all_uses_with(node.inputs[0])
+        node.destroy()
     elif kind == "prim::If" and known:
         _inline_branch(graph, node, node.blocks[0] if args[0] else node.blocks[1])
     elif kind in OPS and known and node.inputs and node.outputs and on_python_scalars(OPS[kind], args):
@@ -134,3 +140,9 @@ def _inline_branch(graph: Graph, node: Node, block: Block) -> None:
     for out, ret in zip(node.outputs, block.returns):
         out.replace_all_uses_with(ret)
     node.destroy()
+
+
+def _decided(v) -> bool:
+    """Whether a value's type says if it is None (a `Tensor?` does not; an unknown or uninitialized one neither)."""
+    return v.type == NONE or isinstance(v.type, (TensorType, ScalarType)) and not (
+        v.node is not None and v.node.kind == "prim::Uninitialized")

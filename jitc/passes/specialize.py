@@ -177,6 +177,9 @@ def _loop(node: Node) -> None:
     if _promote_scalars(node):
         _block(body)
     for p, r in zip(body.params[1:], body.returns[1:]):
+        if _unknown(r.type) and not _unknown(p.type):  # a shape from the counter: retried with it a symbol
+            raise RuntimeShapeError(f"the shape of a loop-carried value depends on a value known only at run "
+                                    f"time{_at(node)}")
         if not _same(p.type, r.type):
             raise CompileError(f"a loop-carried value changes type from {p.type} to {r.type}{_at(node)}: "
                                "the compiled code needs one static type")

@@ -299,7 +299,7 @@ class Executor:
     def cache_info(self) -> list[dict]:
         return [{"signature": key, "compiled": c is not _INTERPRET,
                  "compile_seconds": getattr(c, "compile_seconds", None), "hits": getattr(c, "hits", 0),
-                 "stages": dict(getattr(c, "stages", {}))}
+                 "stages": dict(getattr(c, "stages", {})), "pipeline": getattr(c, "pipeline", None)}
                 for key, c in self.cache.items()]
 
 

@@ -75,6 +75,7 @@ class Compiled:
     key: tuple | None = None  # a symbolic specialization's signature (with symbols), its cache key
     by_value: tuple = ()    # the by-value arguments it was compiled for
     sizes_slots: int = 0    # the length of the sizes array the entry takes after the outputs (0: none)
+    pipeline: str = "O3"    # the LLVM pipeline its code got: "O3", or "light" for a tiny graph (codegen/tiers.py)
 
     @property
     def hits(self) -> int:
@@ -89,18 +90,21 @@ def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = N
     """Native code for a specialized graph (self-free; inputs: user arguments, then parameters and lifted
     constants): from the on-disk cache when it has it, else lowered and JIT-compiled. `stages` holds the
     seconds of earlier stages (specialization) and receives this function's."""
-    from codegen import engine
+    from codegen import engine, tiers
     from codegen.interrupt import ensure_handler
     from codegen.symbols import fill
 
     from . import disk_cache
 
     start = time.perf_counter()
-    ensure_handler()  # Ctrl-C reaches compiled loops (codegen/interrupt.py)
+    if tiers.has_loops(graph):
+        ensure_handler()  # Ctrl-C reaches compiled loops (codegen/interrupt.py)
     stages = {} if stages is None else stages
     debug(2, "optimized graph", lambda: str(graph))
     facts = "".join(f"\n# size fact: {f} >= 0" for f in getattr(graph, "size_facts", ()))  # guards the code has
-    digest = disk_cache.key(str(graph) + facts, name, n_user) if use_cache and disk_cache.enabled() else None
+    pipeline = tiers.pipeline(graph)
+    digest = (disk_cache.key(f"{graph}{facts}\n# {pipeline}", name, n_user)
+              if use_cache and disk_cache.enabled() else None)
     hit = disk_cache.load(digest, name) if digest else None
     cached = _from_cache(hit, name) if hit is not None else None
     if cached is not None:
@@ -116,7 +120,7 @@ def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = N
         lowering, llvm_ir = lower(graph, name, n_user=n_user)
         stages["lower"] = time.perf_counter() - start
         debug(3, "LLVM IR", llvm_ir)
-        library = engine.compile_ir(llvm_ir, name, stages)
+        library = engine.compile_ir(llvm_ir, name, stages, light=pipeline == "light")
         debug(4, "optimized LLVM IR", lambda: library.optimized_ir)
         specs, template, has_py = lowering.specs, lowering.template, lowering.has_fastcall
         sizes_slots = lowering.sizes_slots
@@ -127,7 +131,7 @@ def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = N
                         None if s.room is None else [str(d) for d in s.room]] for s in specs]
             disk_cache.store(digest, name, {"exports": list(library.symbols), "symbols": symbols, "fastcall": has_py,
                                             "template": template, "errors": errors, "outputs": outputs,
-                                            "sizes_slots": sizes_slots},
+                                            "sizes_slots": sizes_slots, "imports": library.imports},
                              library.object_code)
         debug(5, "assembly", lambda: library.asm)
         if symbols:
@@ -136,8 +140,7 @@ def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = N
     entry = ENTRY(library.address(name))
     seconds = stages.get("specialize", 0.0) + time.perf_counter() - start
     return Compiled(graph, library, entry, specs, template, fastcall, name, seconds, llvm_ir, stages=stages,
-                    sizes_slots=sizes_slots,
-                    errors=errors)
+                    sizes_slots=sizes_slots, errors=errors, pipeline=pipeline)
 
 
 def _show_cached(graph: Graph, name: str, n_user: int | None) -> None:
@@ -146,14 +149,14 @@ def _show_cached(graph: Graph, name: str, n_user: int | None) -> None:
     level = debug_level()
     if level < 3:
         return
-    from codegen import engine
+    from codegen import engine, tiers
     from codegen.lower import lower
 
     note = " (regenerated: the code came from the disk cache)"
     llvm_ir = lower(graph, name, n_user=n_user)[1]
     debug(3, "LLVM IR" + note, llvm_ir)
     if level >= 4:
-        library = engine.compile_ir(llvm_ir, name)
+        library = engine.compile_ir(llvm_ir, name, light=tiers.pipeline(graph) == "light")
         debug(4, "optimized LLVM IR" + note, library.optimized_ir)
         debug(5, "assembly" + note, lambda: library.asm)
 
@@ -168,7 +171,7 @@ def _from_cache(hit: tuple, name: str):
 
     meta, object_code = hit
     try:
-        library = engine.load_object(object_code, meta["exports"])
+        library = engine.load_object(object_code, meta["exports"], imports=meta["imports"])
         specs = [OutputSpec(np.dtype(d), _sizes(shape), bool(scalar), bool(numpy_scalar), room and _sizes(room))
                  for d, shape, scalar, numpy_scalar, room in meta["outputs"]]
         if meta["symbols"]:

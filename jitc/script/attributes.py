@@ -9,7 +9,7 @@ import ast
 from ..arguments import CallBinder, flatten
 from ..ir import Node, Value
 from ..script_module import ScriptModule
-from ..types import TensorType
+from ..types import OptionalType, TensorType
 from .objects import method, parts
 from .values import ModuleRef
 
@@ -55,11 +55,12 @@ class AttributeMemory:
         return hoisted
 
     def call_method(self, ref: ModuleRef, name: str, args: list, kwargs: dict, node: ast.AST) -> Value:
-        """A method called with None, a string or a tuple is compiled for those arguments and inlined (its
+        """A method called with None (or a value that may be None), a string or a tuple is compiled for those
+        arguments and inlined (its
         attribute reads and writes become the caller's); other calls stay prim::CallMethod (inlined when the
         graph is frozen, its write-backs included)."""
         fn = None if kwargs or isinstance(ref.module, ScriptModule) else method(ref.module, name)
-        if fn is None or not any(a is None or isinstance(a, (str, tuple)) for a in args):
+        if fn is None or not any(a is None or isinstance(a, (str, tuple)) or _maybe_none(a) for a in args):
             return super().call_method(ref, name, args, kwargs, node)
         binder = CallBinder(fn, skip_self=True)
         if len(args) != len(binder.params):
@@ -88,3 +89,7 @@ class AttributeMemory:
             elif attr in p.params and isinstance(n.output.type, TensorType):
                 n.output.replace_all_uses_with(self.get_attr(ModuleRef(obj, n.inputs[0]), attr, TensorType(), node))
                 n.destroy()
+
+
+def _maybe_none(a) -> bool:
+    return isinstance(a, Value) and isinstance(a.type, OptionalType)

@@ -197,6 +197,12 @@ class CallCompiler(Emitter):
         a, b = self.expect_args(which, args, 2, node)
         if is_constant(a) and is_constant(b):
             return (min if which == "min" else max)(a, b)
+        if any(isinstance(x, Value) and isinstance(x.type, TensorType) for x in (a, b)):
+            # Python's max(a, b) is `b if b > a else a` (min: b < a), so NaN goes as it does there; an array
+            # of more than one element raises NumPy's ambiguous-truth error, as in Python
+            beats = self.call_op(DUNDERS["__gt__" if which == "max" else "__lt__"], [b, a], {}, node)
+            pick = self.call_op(OPS["aten::Bool"], [beats], {}, node)
+            return self.call_op(OPS["aten::where"], [pick, b, a], {}, node)
         for x in (a, b):
             if not (isinstance(x, (int, float)) or isinstance(x, Value) and x.type in (INT, FLOAT, BOOL)):
                 raise self.error(node, f"{which}() works on int/float scalars in scripted code, got "

@@ -15,7 +15,7 @@ from ..arguments import ConstKind
 from ..ir import Graph, Value
 from ..ops import OPS
 from ..ops.decomp import TUPLES
-from ..types import BOOL, FLOAT, INT, STR, TENSOR, ListType, ModuleType, TensorType, TupleType
+from ..types import BOOL, FLOAT, INT, STR, TENSOR, ListType, ModuleType, OptionalType, TensorType, TupleType
 from .analysis import always_exits, suffix_reads
 from .attributes import AttributeMemory
 from .expressions import BINARY
@@ -136,9 +136,28 @@ class FunctionCompiler(AttributeMemory, MutationCompiler, LoopCompiler):
             body, orelse = (body, orelse + rest) if always_exits(body) else (body + rest, orelse)
             consumed = True
         after = live if consumed else self.live
-        self.emit_if(cond, lambda: self.compile_stmts(body, after), lambda: self.compile_stmts(orelse, after),
-                     after, stmt)
+        refined = self.refinement(stmt.test)
+
+        def branch(stmts, taken: bool):
+            if refined is not None and refined[1] == taken:  # `if x is not None:` x is its array in here
+                name, x = refined[0], self.env[refined[0]]
+                self.env[name] = self.call_op(OPS["prim::unchecked_cast"], [x], {}, stmt.test)
+            self.compile_stmts(stmts, after)
+
+        self.emit_if(cond, lambda: branch(body, True), lambda: branch(orelse, False), after, stmt)
         return consumed
+
+    def refinement(self, test: ast.expr) -> tuple[str, bool] | None:
+        """For `name is not None` / `name is None` on a variable that may be None: the name, and in which
+        branch (True: the body) it is not None."""
+        if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Name)
+                and isinstance(test.ops[0], (ast.Is, ast.IsNot)) and isinstance(test.comparators[0], ast.Constant)
+                and test.comparators[0].value is None):
+            return None
+        x = self.env.get(test.left.id)
+        if not (isinstance(x, Value) and isinstance(x.type, OptionalType)):
+            return None
+        return test.left.id, isinstance(test.ops[0], ast.IsNot)
 
     def emit_if(self, cond: Value, then_fn, else_fn, live: frozenset[str], node: ast.AST) -> None:
         """A prim::If whose blocks run then_fn/else_fn on copies of env; live names that differ become outputs."""

@@ -18,7 +18,7 @@ from ..ops.decomp.indexing import getitem, index_spec
 from ..ops.decomp.symbolic import basic_index
 from ..ops.registry import ufunc_method
 from ..script_module import ScriptModule
-from ..types import INT, NONE, TENSOR, ListType, TensorType, TupleType
+from ..types import INT, NONE, TENSOR, ListType, OptionalType, TensorType, TupleType
 from .calls import CallCompiler
 from .emitter import is_int, module_type
 from .objects import children, parts
@@ -154,6 +154,9 @@ class ExpressionCompiler(CallCompiler):
         if isinstance(op, (ast.Is, ast.IsNot)):
             if a is None or b is None:
                 other = b if a is None else a
+                if isinstance(other, Value) and isinstance(other.type, OptionalType):  # decided by specialization
+                    kind = "aten::__is__" if isinstance(op, ast.Is) else "aten::__isnot__"
+                    return self.call_op(OPS[kind], [other, None], {}, node)
                 result = other is None or isinstance(other, Value) and other.type == NONE
                 return result if isinstance(op, ast.Is) else not result
             raise self.error(node, "'is' is only supported with None (use == to compare values)")

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..ir import Value
-from ..types import TENSOR, TensorType, TupleType, Type
+from ..types import NONE, TENSOR, OptionalType, TensorType, TupleType, Type
 
 CONSTANT_TYPES = (bool, int, float, complex, str, type(None))
 
@@ -56,10 +56,16 @@ def unify(a: Type, b: Type) -> Type | None:
     if isinstance(a, TupleType) and isinstance(b, TupleType) and len(a.elems) == len(b.elems):
         elems = tuple(unify(x, y) for x, y in zip(a.elems, b.elems))
         return None if None in elems else TupleType(elems)
+    if NONE in (a, b) or isinstance(a, OptionalType) or isinstance(b, OptionalType):  # `mask = None` on one path
+        elems = [t.elem if isinstance(t, OptionalType) else t for t in (a, b) if t != NONE]
+        elem = elems[0] if len(elems) == 1 else unify(*elems) if elems else NONE
+        return None if elem is None or isinstance(elem, OptionalType) else OptionalType(elem) if elem != NONE else NONE
     return a if a == b else None
 
 
 def describe(t: Type) -> str:
+    if isinstance(t, OptionalType):
+        return f"{describe(t.elem)} or None"
     return "a Tensor" if isinstance(t, TensorType) else f"a tuple {generic(t)}" if isinstance(t, TupleType) \
         else f"{'an' if str(t)[0] in 'aeiou' else 'a'} {t}"
 

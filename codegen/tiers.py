@@ -1,0 +1,51 @@
+"""Which LLVM pipeline a graph's code gets. O3 costs about 30 ms of compile for even the smallest graph; on a
+graph that touches a few hundred elements, with no loops, it can save only tens of nanoseconds per call, so such
+a graph gets engine's light pipeline (inline, registers, fold) and its first call returns that much sooner.
+JITC_LLVM_PIPELINE=O3 or =light forces one pipeline for every graph (the tests run both on small graphs)."""
+from __future__ import annotations
+
+import math
+import os
+
+from jitc.ir import Graph
+from jitc.symbolic import is_symbolic
+from jitc.types import TensorType
+
+LIGHT_WORK = 512  # elements read, written or multiplied in all; the tutorial cell's is about 150
+_PRODUCTS = ("aten::matmul", "aten::linear")
+
+
+def pipeline(graph: Graph) -> str:
+    """"light" or "O3" for this graph's code."""
+    forced = os.environ.get("JITC_LLVM_PIPELINE", "")
+    if forced in ("light", "O3"):
+        return forced
+    return "light" if _small(graph) else "O3"
+
+
+def _small(graph: Graph) -> bool:
+    """Whether the graph is small enough for the light pipeline: statically sized, loop-free, and its nodes'
+    tensors plus the elements its fused operations and products compute add up to at most LIGHT_WORK."""
+    work = 0
+    for node in graph.block.walk():
+        if node.kind == "prim::Loop":
+            return False
+        tensors = [v.type for v in (*node.inputs, *node.outputs) if isinstance(v.type, TensorType)]
+        if any(t.shape is None or is_symbolic(t.shape) for t in tensors):
+            return False
+        work += sum(math.prod(t.shape) for t in tensors)
+        outputs = [v.type for v in node.outputs if isinstance(v.type, TensorType)]
+        if node.kind == "prim::FusionGroup" and outputs:  # each member computes about one output's elements
+            members = [n for n in node.attrs["subgraph"].block.nodes if n.kind != "prim::Constant"]
+            work += len(members) * max(math.prod(t.shape) for t in outputs)
+        if node.kind in _PRODUCTS and tensors:
+            a, out = node.inputs[0].type, node.output.type
+            if isinstance(a, TensorType) and isinstance(out, TensorType) and a.shape:
+                work += math.prod(out.shape) * a.shape[-1]
+        if work > LIGHT_WORK:
+            return False
+    return True
+
+
+def has_loops(graph: Graph) -> bool:
+    return any(node.kind == "prim::Loop" for node in graph.block.walk())
