@@ -9,17 +9,18 @@ from llvmlite import ir
 
 from jitc.errors import CompileError
 from jitc.ir import Node
+from jitc.ops.shapes import slice_key
 from jitc.symbolic import Sym, bound, register_unbacked
 
 from .abi import EMPTY_REDUCTION
-from .dims import size, size_slot
+from .dims import same, size, size_slot
 from .kernel import call_kernel, kernel_function
 from .loops import Buf, i64, loop_nest, numel
 from .scalar import I8, I64
 
 
 def data_symbols(nodes) -> set[str]:
-    """The sizes masked selections set. Their ranges are registered again: alloc() bounds buffers by them, and
+    """The sizes masked selections (and slices with bounds known at run time) set. Their ranges are registered again: alloc() bounds buffers by them, and
     the loop counters' ranges (the same registry) may have been reset since this graph was specialized."""
     names = set()
     for node in nodes:
@@ -27,6 +28,11 @@ def data_symbols(nodes) -> set[str]:
             rows, mask = node.output.type.shape[0], node.inputs[1].type
             register_unbacked(rows.name, 0, numel(mask.shape))
             names.add(rows.name)
+        elif node.kind == "aten::slice" and slice_key(node.inputs) is not None:  # bounds read at run time
+            for d, (n, k) in enumerate(zip(node.inputs[0].type.shape, node.output.type.shape)):
+                if isinstance(k, Sym) and k.name is not None and k.name[0] == "u" and not same(n, k):
+                    register_unbacked(k.name, 0, n)
+                    names.add(k.name)
     return names
 
 

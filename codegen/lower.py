@@ -344,7 +344,7 @@ class Lowering:
             self.env[node.output] = out
         elif op.name in VIEWS:
             self.env[node.output] = VIEWS[op.name](self, node)
-        elif op.name in ("aten::Bool", "aten::Int", "aten::Float"):
+        elif op.name in ("aten::Bool", "aten::Int", "aten::Float", "aten::__index__"):
             src = self.buf(node.inputs[0])
             if src.size != 1:
                 raise CompileError(f"converting an array of {src.size} elements to a Python scalar{_at(node)}")

@@ -135,3 +135,26 @@ def test_an_exported_function_may_select_but_not_return_a_selection(tmp_path):
     x = signed((3, 4), F32)
     with pytest.raises(jitc.JitcError, match="depends on the data"):
         jitc.export(jitc.trace(mask_read, (x, x > 0)), (x, x > 0), tmp_path / "masked")
+
+
+def segment_sums(p, a):
+    total = 0.0
+    for i in range(p.size - 1):
+        total = total + len(a[p[i]:p[i + 1]]) * 10 + a[p[i]:p[i + 1]].sum()
+    return total
+
+
+def runtime_slices(p, a):
+    return a[p[0]:p[1]] * 2, a[p[2]:], a[:p[3]], a[-p[1]:p[0]], a[p[0]:p[1]] @ a[p[0]:p[1]]
+
+
+@pytest.mark.parametrize("p", [[0, 3, 3, 7, 9], [2, 1, -3, 20, 0], [-20, 30, 0, -1, 5]])
+def test_slice_bounds_read_from_an_int_array(p):
+    """`a[p[i]:p[i + 1]]` (CSR rows): bounds known only at run time, clamped as Python does, with a length the
+    code computes; slices with the same bounds line up (their product)."""
+    p, a = np.array(p, dtype=np.int64), signed((10,), F64)
+    for fn in (segment_sums, runtime_slices):
+        for compiled in (jitc.script(fn), jitc.compile(fn, fallback="error")):
+            assert_same(compiled(p, a), fn(p, a), fn.__name__)
+    with pytest.raises(TypeError):
+        jitc.script(runtime_slices)(p.astype(F64), a)

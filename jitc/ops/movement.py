@@ -8,7 +8,7 @@ import numpy as np
 from ..errors import BooleanIndexError, ShapeError
 from ..symbolic import Sym, SymbolicError, same, unbacked, unbacked_for
 from ..types import TENSOR, TensorType
-from .abstract import is_unknown, normalize_axes, tensor
+from .abstract import expression_key, is_unknown, normalize_axes, tensor
 from .registry import KERNEL, REQUIRED, OpDef, register
 
 R = REQUIRED
@@ -76,19 +76,9 @@ def infer_masked_select(op, a, mask, key=None):
     return tensor(a.dtype, (rows,) + tuple(a.shape[m:]))
 
 
-def count_key(inputs: list, depth: int = 6):
-    """A key for the count of a mask's true elements: the expression it is computed by (so two recordings of
-    `x > 0` agree), through reshapes and transposes (the same elements, so the same count)."""
-    v = inputs[-1]
-    while v.node is not None and v.node.kind in ("aten::reshape", "aten::transpose"):
-        v = v.node.inputs[0]
-    node = v.node
-    if node is None or depth == 0 or node.blocks or len(node.outputs) != 1:
-        return v
-    if node.kind == "prim::Constant":
-        value = node.attrs.get("value")
-        return value if isinstance(value, (bool, int, float, complex, str)) else v
-    return node.kind, tuple(count_key([x], depth - 1) for x in node.inputs)
+def count_key(inputs: list):
+    """A key for the count of the mask's true elements (the last input): the mask's expression."""
+    return expression_key(inputs[-1])
 
 
 def _arange(start, stop, step, dtype):

@@ -1,9 +1,11 @@
 """Dead-code elimination: a reverse walk dropping nodes whose outputs nobody uses. Ops are pure; the only effects
 are the write-back of a mutated input (`aten::copy_`), which stays, and the length a boolean mask selection
-sets (`aten::masked_select`): that one stays while its size symbol is still read (`len(x[mask])`)."""
+(`aten::masked_select`) or a slice with run-time bounds sets: those stay while the size symbol is still read
+(`len(x[mask])`)."""
 from __future__ import annotations
 
 from ..ir import Block, Graph
+from ..ops.shapes import slice_key
 from ..symbolic import Sym
 
 
@@ -22,18 +24,20 @@ def _block(block: Block, read: set) -> None:
 
 
 def _sets_read_size(node, read: set) -> bool:
-    if node.kind != "aten::masked_select":
-        return False
-    rows = getattr(node.output.type, "shape", None)
-    return bool(rows) and isinstance(rows[0], Sym) and rows[0].name in read
+    if node.kind not in SETS_SIZES or node.kind == "aten::slice" and slice_key(node.inputs) is None:
+        return False  # (a slice by loop counters or sizes sets nothing)
+    return any(isinstance(d, Sym) and d.name in read for d in getattr(node.output.type, "shape", None) or ())
+
+
+SETS_SIZES = ("aten::masked_select", "aten::slice")  # a selection's length; a slice's with run-time bounds
 
 
 def _symbols_read(graph: Graph) -> set:
     """The size symbols the other nodes mention, in their output types or constant values (a superset of what
-    stays alive: enough to never drop a selection whose length is read)."""
+    stays alive: enough to never drop a selection or slice whose length is read)."""
     names: set = set()
     for node in graph.nodes():
-        if node.kind == "aten::masked_select":
+        if node.kind in SETS_SIZES:
             continue
         if node.kind == "prim::Constant":
             _collect(node.attrs.get("value"), names)

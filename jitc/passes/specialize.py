@@ -23,7 +23,8 @@ def specialize(graph: Graph, input_types: list[Type], symbolic_counters: bool = 
     RuntimeShapeError when an array's shape still depends on a value known only at run time. With
     `symbolic_counters`, the counter of a loop with a known trip count is a symbol ranging over its iterations
     (jitc/symbolic.py), so `A[k + 1:]` in `for k in range(n)` has a shape: `n - u0 - 1` rows."""
-    reset_unbacked()  # loop counters and selections' lengths are numbered per graph (its text is the cache key)
+    if symbolic_counters:  # (not for every graph: specialization may specialize a graph within one)
+        reset_unbacked()
     _counters["symbolic"] = symbolic_counters
     try:
         for v, t in zip(graph.inputs, input_types):

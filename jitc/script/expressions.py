@@ -310,6 +310,8 @@ class ExpressionCompiler(CallCompiler):
         b = self.visit(expr)
         if b is None or is_int(b):
             return b
+        if isinstance(b, Value) and isinstance(b.type, TensorType):  # `p[i]:p[i + 1]`: an int read from an array
+            return self.call_op(OPS["aten::__index__"], [b], {}, expr)
         raise self.error(expr, f"slice bounds must be ints, got {self.describe(b)}")
 
     def advanced_index(self, x: Value, bindings: list, is_tuple: bool, node: ast.AST) -> Value:

@@ -34,7 +34,6 @@ def wrong(reason: str, **only):
 KNOWN_FAILING: dict[str, tuple] = {
     "cross_entropy": refused("[decomp] np.arange; [mathops] x[arange, y] gather/scatter; [mutation] dx /= N"),
     "mandelbrot": refused("[decomp] np.linspace with run-time bounds; [mathops] mask reads Z[I]; [mutation] N[I] = n"),
-    "spmv_csr": refused("[values] .size, slice bounds read from an int array; [mathops] x[cols] gather"),
 }
 
 
