@@ -104,7 +104,10 @@ class InPlacePlan:
         reused, roots = set(), set()
         for k, (init, p) in enumerate(zip(node.inputs[2:], body.params[1:])):
             root = self.root.get(init)
-            if isinstance(init.type, TensorType) and root not in (None, ANY) and root not in roots and \
+            # an input's buffer only for the input itself: a view of it (`out = E[:, 1]` carried next to E) would
+            # live in memory the input's write-back overwrites at the end
+            whole = root not in (None, ANY) and (root[0] != "in" or init is self.graph.inputs[root[1]])
+            if isinstance(init.type, TensorType) and whole and root not in roots and \
                     self._writable(root) and self._dead_after(root, node, {node}):
                 reused.add(k)
                 roots.add(root)

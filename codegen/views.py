@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from jitc.errors import CompileError
 from jitc.ir import Node
 from jitc.ops.abstract import normalize_axes
 from jitc.symbolic import Sym, is_symbolic, slice_indices
@@ -12,7 +13,7 @@ from jitc.types import TensorType
 from .dims import size, size_slot
 from .elementwise import emit_copy
 from .loops import Buf, i64
-from .scalar import cast
+from .scalar import cast, load
 
 
 def view_transpose(lw, node: Node, src: Buf, axes=None) -> Buf:
@@ -25,6 +26,10 @@ def view_select(lw, node: Node, src: Buf, dim, x) -> Buf:
     node's line)."""
     (dim,) = normalize_axes(dim, len(src.shape), "select")
     n, b = src.shape[dim], lw.b
+    if isinstance(x, Buf):  # a 0-d integer array read from data (`E[:, obs[t]]`): its element
+        if x.dtype.kind not in "iu" or x.size != 1:
+            raise CompileError(f"only integers can index an array, got a {x.dtype} array")
+        x = (load(b, x.ptr, x.dtype), x.dtype, None)
     if isinstance(x, (int, Sym)):  # (a loop counter's symbol: the shape rule checked its range)
         index = size(b, x + n if x < 0 else x)
     else:

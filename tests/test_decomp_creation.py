@@ -5,6 +5,8 @@ import numpy as np
 import pytest
 from decomp_check import check, functions, noncontig, samples, signed
 
+import jitc
+
 F32, F64, I32, I64, B = np.float32, np.float64, np.int32, np.int64, np.bool_
 
 SAMPLES = (
@@ -36,3 +38,20 @@ def fns(tmp_path_factory):
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda s: s.id)
 def test_creation(sample, fns):
     check(sample, fns[(sample.expr, len(sample.inputs))])
+
+
+def grid_walk(lo, hi, n, steps):
+    """np.linspace over float and int arguments in a function with a loop (so it is scripted, not traced)."""
+    x = np.linspace(lo, hi, n)
+    y = np.linspace(0, n, n + 1, endpoint=False)
+    for _ in range(steps):
+        x = x * 0.5 + 1.0
+    return x[:, None] + y
+
+
+def test_linspace_of_scalar_arguments_in_scripted_code():
+    cf = jitc.compile(grid_walk, fallback="error")
+    for args in ((-1.25, 2.5, 5, 3), (0.0, 1.0, 2, 1), (3, -4, 6, 2), (1.5, 1.5, 1, 0)):
+        got, want = cf(*args), grid_walk(*args)
+        assert got.dtype == want.dtype
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)

@@ -158,3 +158,26 @@ def test_slice_bounds_read_from_an_int_array(p):
             assert_same(compiled(p, a), fn(p, a), fn.__name__)
     with pytest.raises(TypeError):
         jitc.script(runtime_slices)(p.astype(F64), a)
+
+
+def pick_by_data(E, obs):
+    """Indices read from data in a loop: a 0-d int array as an int index, next to an int value and in a list."""
+    out = E[:, obs[0]]
+    for t in range(1, obs.shape[0]):
+        out = out + E[:, obs[t]] + E[t, obs[t]]
+        E[[t, obs[t]]] = E[[obs[t], t]]  # swap two rows, as pivoting does
+    return out
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64])
+def test_indices_read_from_data_index_like_numpy(rng, dtype):
+    E = (rng.standard_normal((6, 6)) * 10).astype(dtype)
+    cf = jitc.compile(pick_by_data, fallback="error")
+    for obs in (np.array([1, 3, 5, 0]), np.array([1, -3, 5, -6], np.int32), np.array([2])):
+        mine, ref = E.copy(), E.copy()
+        got, want = cf(mine, obs), pick_by_data(ref, obs)
+        assert got.dtype == want.dtype
+        np.testing.assert_allclose(got, want, rtol=1e-6)
+        np.testing.assert_array_equal(mine, ref)
+    with pytest.raises(IndexError, match="out of bounds"):
+        cf(E.copy(), np.array([1, 6]))

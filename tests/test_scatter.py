@@ -209,3 +209,46 @@ def test_a_count_that_may_differ_runs_through_numpy(rng):
     with pytest.warns(jitc.FallbackWarning, match="depends on the size"):
         got = jitc.compile(write_other_mask)(x.copy(), y)
     np.testing.assert_array_equal(got, write_other_mask(x.copy(), y))
+
+
+def set_pairs(x, i, j, v):
+    x[i, j] = v
+
+
+def sub_pairs(x, i, j, v):
+    x[i, j] -= v
+    return x
+
+
+def scale_column_picks(x, j, s):
+    x[np.arange(x.shape[0]), j] *= s
+    return x.sum()
+
+
+def bump_fixed_column(x, i, v):
+    x[i, -2, ...] += v
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
+def test_several_index_arrays_write_like_numpy(rng, dtype):
+    """`x[i, j] = v` / `x[i, j] op= v` (the cross-entropy gradient's `dx[np.arange(n), y] -= 1`): the index arrays
+    broadcast together, each wraps and is checked against its own axis, a repeated pair takes its last write."""
+    i, j = np.array([0, 3, 3, -1, 2, -4]), np.array([1, -1, -1, 0, 4, 1])  # (0, 1) and (3, 4) repeat
+    for fn in (set_pairs, sub_pairs):
+        run(fn, arrays(rng, dtype, (4, 5)), i, j, arrays(rng, dtype, 6))
+        run(fn, arrays(rng, dtype, (4, 5, 3)), i, j, arrays(rng, dtype, (6, 3)))  # rows of the trailing axis
+        run(fn, arrays(rng, dtype, (4, 5)), i[:, None], j[None, :2], arrays(rng, dtype, 1))  # broadcast indices
+        run(fn, arrays(rng, dtype, (8, 5))[::2], i, j, arrays(rng, dtype, 6))  # a strided argument, in place
+    run(scale_column_picks, arrays(rng, dtype, (6, 7)), rng.integers(-7, 7, 6), 3)
+    run(bump_fixed_column, arrays(rng, dtype, (4, 5, 2)), np.array([1, -1, 1]), arrays(rng, dtype, 2))
+
+
+def test_several_index_arrays_out_of_bounds_raise_index_error_and_write_nothing(rng):
+    x = rng.standard_normal((4, 5))
+    i, j = np.array([0, 2]), np.array([1, 5])  # 5 is past axis 1 although the flat position 2 * 5 + 5 is not
+    with pytest.raises(IndexError):
+        set_pairs(x.copy(), i, j, 1.0)
+    mine = x.copy()
+    with pytest.raises(IndexError, match="out of bounds"):
+        jitc.compile(set_pairs, fallback="error")(mine, i, j, 1.0)
+    np.testing.assert_array_equal(mine, x)

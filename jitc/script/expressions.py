@@ -12,7 +12,7 @@ import numpy as np
 from ..errors import JitcError
 from ..indexing import index_steps
 from ..ir import Value
-from ..ops import DUNDERS, METHODS, OPS
+from ..ops import DUNDERS, METHODS, OPS, op_for_function
 from ..ops.decomp import TUPLES, NeedsShapes, Symbolic, SymbolicGraph
 from ..ops.decomp.indexing import getitem, index_spec
 from ..ops.decomp.symbolic import basic_index
@@ -330,7 +330,8 @@ class ExpressionCompiler(CallCompiler):
         except NeedsShapes:  # e.g. x[i, j]: kept as one composite node, expanded once shapes are known
             sg.rollback()
             spec, arrays = index_spec(items)
-            if any(not isinstance(a, Symbolic) or not isinstance(a.ir.type, TensorType) for a in arrays):
+            if any(not isinstance(a, Symbolic) or not isinstance(a.ir.type, TensorType) and a.ir.type != INT
+                   for a in arrays):
                 raise self.error(node, "indexing with int values together with index arrays is not supported "
                                        "in scripted code") from None
             return self.call_op(OPS["np::index"], [x, spec, *(a.ir for a in arrays)], {}, node)
@@ -338,11 +339,17 @@ class ExpressionCompiler(CallCompiler):
             raise self.error(node, str(e)) from None
         return result.ir
 
+    def index_list(self, b, node: ast.AST):
+        """An index list holding values (`A[[k, p]]` in a pivoting loop) is the array np.array makes of it."""
+        if isinstance(b, tuple) and _holds_values(b):
+            return self.call_op(op_for_function(np.array), [b], {}, node)
+        return b
+
     def index_array(self, x: Value, index_node: ast.expr, node: ast.AST) -> Value:
         """Basic indexing (ints, int values, slices, None, ...) as select/slice/unsqueeze, shared with the tracer."""
         items = index_node.elts if isinstance(index_node, ast.Tuple) else [index_node]
         index = []
-        bindings = [self.visit(item) for item in items]
+        bindings = [self.index_list(self.visit(item), item) for item in items]
         if any(isinstance(b, tuple) or isinstance(b, Value) and isinstance(b.type, TensorType) for b in bindings):
             return self.advanced_index(x, bindings, isinstance(index_node, ast.Tuple), node)
         for item, b in zip(items, bindings):
@@ -357,3 +364,7 @@ class ExpressionCompiler(CallCompiler):
         for name, dim, *args in steps:
             x = self.call_op(OPS[name], [x, dim, *args], {}, node)
         return x
+
+
+def _holds_values(b) -> bool:
+    return any(isinstance(x, Value) or isinstance(x, tuple) and _holds_values(x) for x in b)

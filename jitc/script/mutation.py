@@ -21,6 +21,7 @@ from ..builder import insert_op
 from ..indexing import index_steps
 from ..ir import Block, Node, Value
 from ..ops import OPS, op_for_function
+from ..ops.decomp.indexing import index_spec
 from ..ops.mutation import PART_OPS, WRITE_STEPS
 from ..ops.registry import ELEMENTWISE, VIEW
 from ..ops.scatter import UFUNCS
@@ -52,6 +53,7 @@ class MutationCompiler:
         self.origins: dict[str, Value] = {}        # root key -> its first version
         self.external: dict[str, Value] = {}       # root key -> the graph input it is (written back at the end)
         self.ambiguous: set[Value] = set()         # arrays that may alias an input depending on control flow
+        self.may_alias: dict[Value, dict] = {}     # ambiguous array -> {root key: its version when it was made}
         self.view_cache: dict = {}                 # (key, steps, version) -> view Value
         self.serial = itertools.count()
 
@@ -133,7 +135,7 @@ class MutationCompiler:
         base = value.node.inputs[0]
         ref = self.ref_of(base) if isinstance(base.type, TensorType) else None
         if ref is None:
-            self.ambiguous.add(value)
+            self.make_ambiguous(value, [base])
             return
         args = tuple(v.node.attrs.get("value") if v.node is not None and v.node.kind == "prim::Constant" else v
                      for v in value.node.inputs[1:])
@@ -164,7 +166,22 @@ class MutationCompiler:
         return value
 
     def visit_Name(self, node: ast.Name):
-        return self.resolve(super().visit_Name(node))
+        b = super().visit_Name(node)
+        if isinstance(b, Value) and any(self.version(k) is not v for k, v in self.may_alias.get(b, {}).items()):
+            raise self.error(node, f"'{node.id}' is a view of an array or a copy of it depending on the path taken, "
+                                   "and that array was written since: NumPy's value depends on the path")
+        return self.resolve(b)
+
+    def make_ambiguous(self, value: Value, bindings) -> None:
+        """value may be any of bindings: remember which roots it may be a view of, at their current versions."""
+        self.ambiguous.add(value)
+        roots = self.may_alias.setdefault(value, {})
+        for b in bindings:
+            if isinstance(b, Value):
+                roots.update(self.may_alias.get(b, {}))
+                b = self.value_refs.get(b)
+            if isinstance(b, MemRef):
+                roots.setdefault(b.key, self.version(b.key))
 
     def array_attr(self, x: Value, attr: str, node: ast.AST):
         if attr == "fill":
@@ -260,17 +277,23 @@ class MutationCompiler:
         """`target[index] = value`, or with augment=(fold, dunder) `target[index] op= value`."""
         ref = self.target_ref(target, node)
         items = index_node.elts if isinstance(index_node, ast.Tuple) else [index_node]
-        index = [self.resolve(self.visit(item)) for item in items]
+        index = [self.resolve(self.index_list(self.visit(item), item)) for item in items]
         if len(index) == 1 and isinstance(index[0], Value) and isinstance(index[0].type, TensorType):
             # a boolean mask or an integer index array: which one is known once the graph is specialized
             how = "set" if augment is None else augment[1]
             new = self.call_op(OPS["aten::index_assign"], [self.derive(ref), index[0], value, how], {}, node)
             self.write(ref, (), new, node)  # a mask's where() is then computed straight into the array
             return
+        if len(index) > 1 and any(isinstance(b, Value) and isinstance(b.type, TensorType) for b in index):
+            spec, arrays = index_spec(index)  # `dx[np.arange(n), y] -= 1`: expanded once shapes are known
+            how = "set" if augment is None else augment[1]
+            new = self.call_op(OPS["np::index_set"], [self.derive(ref), value, how, spec, *arrays], {}, node)
+            self.write(ref, (), new, node)
+            return
         for item, b in zip(items, index):
             if not (b is None or b is Ellipsis or isinstance(b, slice) or is_int(b)):
-                raise self.error(item, f"only basic indexing (ints, slices, None, ...) or a boolean mask can be "
-                                       f"assigned to in scripted code, got {self.describe(b)}")
+                raise self.error(item, f"only basic indexing (ints, slices, None, ...), index arrays or a boolean "
+                                       f"mask can be assigned to in scripted code, got {self.describe(b)}")
         try:
             steps = index_steps(tuple(index) if isinstance(index_node, ast.Tuple) else index[0], None)
         except Exception as e:  # noqa: BLE001  (JitcError from the shared index parser)
@@ -320,7 +343,7 @@ class MutationCompiler:
         if is_mem(name):
             self.value_refs[value] = self.ref(name)
         elif isinstance(value.type, TensorType) and any(self.preexisting(b, serial) for b in bindings):
-            self.ambiguous.add(value)
+            self.make_ambiguous(value, bindings)
 
     def preexisting(self, b, serial: int) -> bool:
         """Whether a binding refers to memory that existed before (or views other memory)."""
@@ -364,7 +387,7 @@ class MutationCompiler:
             self.value_refs[value] = self.ref(name)
         elif isinstance(value.type, TensorType) and isinstance(binding_before, MemRef) and \
                 binding_before.key in self.external:
-            self.ambiguous.add(value)
+            self.make_ambiguous(value, [binding_before])
 
 
 def _is_aug_target(name: ast.Name, stmt: ast.stmt) -> bool:

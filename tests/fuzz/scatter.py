@@ -1,4 +1,5 @@
-"""Fuzzed writes through index arrays: `np.<ufunc>.at(x, idx, v)`, `x[idx] = v`, `x[idx] op= v` and boolean masks,
+"""Fuzzed writes through index arrays: `np.<ufunc>.at(x, idx, v)`, `x[idx] = v`, `x[idx] op= v`, the same through
+two index arrays (`x[i, j] op= v`) and boolean masks,
 with repeated, negative and (sometimes) out-of-range indices, several dtypes, layouts and value shapes. The
 compiled call must leave x exactly as NumPy does (to a float tolerance), return the same, and raise the same
 exception type when NumPy raises (then x is unchanged, as in NumPy). One known difference is allowed: a program
@@ -48,8 +49,17 @@ def generate(seed: int) -> ScatterCase:
         big = _values(rng, dtype, (2 * n,) + shape[1:])
         x = big[::2] if rng.random() < 0.5 or len(shape) == 1 else np.asfortranarray(x)
     mask = rng.random() < 0.15
+    pairs = not mask and len(shape) > 1 and rng.random() < 0.3
     k = int(rng.integers(0, 8))
-    if mask:
+    if pairs:  # x[idx[0], idx[1]] op= v: two index arrays, each wrapped and checked on its own axis
+        rows = [rng.integers(-d - extra, d + extra, k) for d, extra in
+                zip(shape[:2], (3 if rng.random() < 0.1 else 0, 3 if rng.random() < 0.1 else 0))]
+        idx = np.stack(rows).astype(rng.choice(["int64", "int32"]))
+        stmt = str(rng.choice(["x[idx[0], idx[1]] = v", "x[idx[0], idx[1]] += v", "x[idx[0], idx[1]] -= v",
+                               "x[idx[0], idx[1]] *= v"]))
+        region = (k,) + shape[2:]
+        v_shape = tuple(region[int(rng.integers(0, len(region) + 1)):]) if rng.random() < 0.7 else ()
+    elif mask:
         idx = rng.random(shape) < 0.5
         stmt = str(rng.choice(["x[idx] = v", "x[idx] += v", "x[idx] *= v"]))
         v_shape = ()

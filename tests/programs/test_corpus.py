@@ -31,10 +31,7 @@ def wrong(reason: str, **only):
     return (WrongResult, "WRONG RESULT (bug): " + reason, only)
 
 
-KNOWN_FAILING: dict[str, tuple] = {
-    "cross_entropy": refused("[decomp] np.arange; [mathops] x[arange, y] gather/scatter; [mutation] dx /= N"),
-    "mandelbrot": refused("[decomp] np.linspace with run-time bounds; [mathops] mask reads Z[I]; [mutation] N[I] = n"),
-}
+KNOWN_FAILING: dict[str, tuple] = {}
 
 
 def expected_failure(table: dict, name: str, dtype_name: str, n: int):

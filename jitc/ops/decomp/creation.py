@@ -34,6 +34,13 @@ def _scalar_dtype(v) -> np.dtype:
     return np.asarray(v).dtype
 
 
+def _is_scalar(v) -> bool:
+    """A Python number, or a scripted scalar value (a float argument)."""
+    from .symbolic import Symbolic
+
+    return isinstance(v, (int, float)) or isinstance(v, Symbolic) and isinstance(v.ir.type, ScalarType)
+
+
 def _fill_dtype(fill_value):
     if isinstance(fill_value, (bool, int, float)):
         return np.asarray(fill_value).dtype.name
@@ -65,14 +72,14 @@ def arange(start, stop=None, step=None, dtype=None, *, device=None, like=None):
 
 @decomposition(np.linspace)
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0, *, device=None):
-    if retstep or axis != 0 or not all(isinstance(v, (int, float)) for v in (start, stop)):
+    if retstep or axis != 0 or not all(_is_scalar(v) for v in (start, stop)):
         raise unsupported("np.linspace with retstep, axis or array bounds")
     div = num - 1 if endpoint else num
     step = (stop - start) / div if div > 0 else np.nan
     i = prims.arange(0, num, 1, "float64")
     y = i * step + start if div > 0 else i * 0.0 + start
     if endpoint and num > 1:
-        y = np.where(i == num - 1, float(stop), y)
+        y = np.where(i == num - 1, float(stop) if isinstance(stop, (int, float)) else stop * 1.0, y)
     return y.astype(_dtype_name(dtype) or "float64")
 
 

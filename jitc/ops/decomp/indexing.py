@@ -8,6 +8,8 @@ import math
 import numpy as np
 
 from ...errors import JitcError
+from ...types import INT, TensorType
+from ..mutation import check_cast
 from . import prims
 from .table import decomposition, unsupported
 
@@ -51,8 +53,8 @@ def getitem(x, index, basic):
     masks = [k for k, i in enumerate(items) if _is_mask(i)]
     if masks:
         return _select(x, items, masks, basic)
-    arrays = [k for k, i in enumerate(items) if is_array_index(i)]
-    ints = [k for k, i in enumerate(items) if isinstance(i, int) and not isinstance(i, bool)]
+    arrays = [k for k, i in enumerate(items) if not _is_int(i) and is_array_index(i)]
+    ints = [k for k, i in enumerate(items) if _is_int(i)]
     if not arrays:
         return basic(x, tuple(items))
     # an int before the array is part of the advanced index; adjacent, it is the same as selecting first
@@ -60,13 +62,13 @@ def getitem(x, index, basic):
         raise unsupported("an integer and an index array separated by a slice")
     if len(arrays) == 1:
         k = arrays[0]
-        dim = sum(1 for i in items[:k] if not (isinstance(i, int) and not isinstance(i, bool)))
+        dim = sum(1 for i in items[:k] if not _is_int(i))
         view = basic(x, tuple(slice(None) if j == k else i for j, i in enumerate(items)))
         return np.take(view, _as_index(items[k]), axis=dim)
     if arrays != list(range(arrays[0], arrays[-1] + 1)):
         raise unsupported("index arrays separated by slices")
     first = arrays[0]
-    dim = sum(1 for i in items[:first] if not (isinstance(i, int) and not isinstance(i, bool)))
+    dim = sum(1 for i in items[:first] if not _is_int(i))
     view = basic(x, tuple(slice(None) if j in arrays else i for j, i in enumerate(items)))
     sizes = view.shape[dim:dim + len(arrays)]
     flat = 0
@@ -199,3 +201,51 @@ def index_with_spec(x, spec, *arrays):
 
 
 decomposition(index_with_spec, name="index")(index_with_spec)
+
+
+def index_set_with_spec(a, value, augment, spec, *arrays):
+    """`a[index] = value` (augment "set") or `a[index] op= value` (augment the operator's dunder, "__sub__") for
+    an index of several items with index arrays among them (`dx[np.arange(n), y] -= 1`), held as index_spec()
+    gives it: a's new content, as NumPy leaves it (a repeated position takes its last write)."""
+    out = np.array(a, copy=True)
+    index = _rebuild(spec, arrays)
+    out[index] = value if augment == "set" else getattr(out[index], augment.replace("__", "__i", 1))(value)
+    return out
+
+
+@decomposition(index_set_with_spec, name="index_set")
+def _index_set(a, value, augment, spec, *arrays):
+    """Index arrays (and ints) as the leading items, then full slices: one position in `a` flattened over those
+    dimensions, each item wrapped and bounds-checked on its own (NumPy's IndexError), then a scatter there."""
+    items = list(_rebuild(spec, arrays))
+    while items and (items[-1] is Ellipsis or isinstance(items[-1], slice) and items[-1] == slice(None)):
+        items.pop()
+    lead = items
+    if not lead or len(lead) > a.ndim or not all(_is_int(i) or is_array_index(i) for i in lead):
+        raise unsupported("writing through index arrays that are not the leading items of the index")
+    sizes = a.shape[:len(lead)]
+    flat = 0
+    for axis, (size, item) in enumerate(zip(sizes, lead)):
+        if _is_int(item):
+            if not -size <= item < size:
+                raise IndexError(f"index {item} is out of bounds for axis {axis} with size {size}")
+            checked = item % size
+        else:
+            checked = prims.take(np.arange(size), _as_index(item), 0)  # wraps negatives, raises IndexError
+        flat = flat * size + checked
+    merged = np.reshape(a, (math.prod(sizes),) + a.shape[len(lead):])
+    if augment != "set":
+        value = getattr(prims.take(merged, flat, 0), augment)(value)
+        check_cast(value.dtype, a.dtype, "same_kind")
+    return np.reshape(prims.index_scatter(merged, flat, value, "set"), a.shape)
+
+
+def _is_int(item) -> bool:
+    """An int index: a Python int, a scripted int value or a 0-d integer array (NumPy indexes with it as an int)."""
+    from .symbolic import Symbolic
+
+    if isinstance(item, Symbolic):
+        t = item.ir.type
+        return t == INT or isinstance(t, TensorType) and t.shape == () and t.dtype is not None and \
+            np.dtype(t.dtype).kind in "iu"
+    return isinstance(item, int) and not isinstance(item, bool)
