@@ -363,6 +363,9 @@ def scalar_cases() -> list[Case]:
         Case("aten::dim", None, (x,), "array"),
         Case("aten::dim", None, (np.asarray(x[0, 0]),), "0d"),
         Case("prim::Uninitialized", None, ()),
+        Case("aten::__is__", None, (x, None), "array"),  # `mask is None` on a Tensor?, decided by then
+        Case("aten::__isnot__", None, (x, None), "array"),
+        Case("prim::unchecked_cast", None, (x,), "array"),
     ]
     script_scalars = {
         "aten::__range_length": [(0, 10, 3), (5, -1, -2)], "aten::__derive_index": [(3, 1, 2)],

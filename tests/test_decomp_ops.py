@@ -24,12 +24,13 @@ def test_every_new_op_has_samples():
     samples = [s for family in FAMILIES for s in family.SAMPLES]
     # np::index is scripted x[i, j] (test_decomp_indexing); np.array is scripting-only (below: a trace reads
     # np.array(proxy) through __array__, which NumPy does not dispatch); index writes are statements, not
-    # expressions (np.add.at(x, i, v), x[i] += v): test_scatter.py and the index-write fuzz cover them; x.item()
+    # expressions (np.add.at(x, i, v), x[i] += v, x[i, j] -= v): test_scatter.py and the index-write fuzz cover
+    # them; x.item()
     # too (a trace bakes the scalar: test_decomp_ufuncs.test_item_is_a_python_scalar)
     # aten::masked_select is spelled x[mask] (test_decomp_indexing.MASKS)
     samples += test_decomp_indexing.MASKS
     missing = uncovered(samples) - {"np::index", "np::array", "aten::index_scatter", "aten::index_assign", "np::item",
-                                    "aten::masked_select"}
+                                    "np::index_set", "aten::masked_select"}
     assert missing == set(), f"ops without samples: {sorted(missing)}"
 
 

@@ -250,3 +250,23 @@ def test_an_int_argument_that_sets_shapes_becomes_a_symbol():
     x = RNG.standard_normal(8)
     np.testing.assert_allclose(fn(big, x, 20), decode_step(big_ref, x, 20))  # NumPy: an empty write
     np.testing.assert_array_equal(big, big_ref)
+
+
+def grid(lo, hi, xn, yn, steps):
+    X = np.linspace(lo, hi, xn)
+    Y = np.linspace(lo, hi, yn)
+    C = X + Y[:, None] * 2.0
+    for _ in range(steps):
+        C = C * 0.5
+    return C
+
+
+def test_int_arguments_that_fail_as_symbols_compile_by_value():
+    """np.linspace's num from an int argument cannot be a symbol yet (arange's length): that specialization is
+    compiled by value and keyed by value. It was once keyed as a symbol and served every later size with the
+    second call's shapes."""
+    fn = jitc.compile(grid, fallback="error")
+    for n in (8, 9, 12, 33, 17):
+        got, want = fn(-2.0, 0.75, n, n + 1, 3), grid(-2.0, 0.75, n, n + 1, 3)
+        assert got.shape == want.shape
+        np.testing.assert_allclose(got, want, rtol=1e-12)

@@ -47,6 +47,8 @@ NOT_TRACEABLE = {
        for name in ("aten::__range_length", "aten::__derive_index", "aten::len", "aten::dim", "aten::__not__",
                     "aten::numel", "prim::dtype", "aten::__getitem__.t", "aten::slice.t", "aten::add.t",
                     "prim::Uninitialized", "prim::min", "prim::max")},
+    **{name: "the script compiler emits it for `x is None` on a variable that may be None; a trace never does"
+       for name in ("aten::__is__", "aten::__isnot__", "prim::unchecked_cast")},
 }
 
 
@@ -299,6 +301,10 @@ def script_scalar_samples() -> list[Sample]:
         Sample("prim::min", None, (2, 1.5), note="int-float"),
         Sample("prim::max", None, (2.5, 3), note="float-int"),
         Sample("prim::max", None, (-1, -4), note="int"),
+        Sample("aten::__is__", None, (x, None), note="array"),
+        Sample("aten::__is__", None, (None, None), note="none"),
+        Sample("aten::__isnot__", None, (x, None), note="array"),
+        Sample("prim::unchecked_cast", None, (x,)),
     ]
 
 

@@ -122,6 +122,8 @@ class Executor:
         try:
             graph = self._specialized(values, self.by_value, types, scalars)
         except CompileError:
+            if scalars:  # int arguments as symbols did not work: the caller compiles by value (and keys it so)
+                raise
             candidates = frozenset(i for i, a in enumerate(values[:self.n_user(values)])
                                    if isinstance(a, (bool, int)) and i not in self.by_value)
             if not candidates:
