@@ -12,13 +12,7 @@ AT_MOST_TWO = ("gemm", "jacobi_2d", "heat_1d", "lu", "cholesky", "trisolv", "sof
                "conv2d_valid", "lstm_loop", "gru_loop", "durbin", "gramschmidt", "seidel_2d", "power_iteration")
 
 
-# silently wrong on main too (/work/wt/FINDINGS.md, api11b 15:25): strict, so a fix shows
-WRONG = {"mandelbrot": "the symbolic specialization for np.linspace's int num arguments (xn, yn) keeps the "
-                       "first call's shapes"}
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=WRONG[n]))
-                                  if n in WRONG else n for n in names()])
+@pytest.mark.parametrize("name", names())
 def test_sweep_matches_numpy(name):
     count = sweep(name)
     if name in AT_MOST_TWO:
