@@ -131,10 +131,13 @@ class ComplexBuilder(ScalarBuilder):
 
     def pow(self, x, y, uniform_exponent: bool = False):
         """npy_cpow for an exponent known when compiling that is an integer n with |n| < 100: square-and-multiply
-        (1 for n = 0, 0 for a zero base and n > 0, the reciprocal for n < 0); other exponents are not native."""
+        (1 for n = 0, 0 for a zero base and n > 0, the reciprocal for n < 0); other exponents: complex_math.cpow."""
+        if _constant_exponent(y) == 0.5:  # `z ** 0.5` is np.sqrt in NumPy (ndarray.__pow__'s fast path)
+            return _sqrt(self, x)
         n = _integer_exponent(y)
         if n is None:
-            self._unsupported("power (other than to a constant integer below 100)")
+            from .complex_math import cpow
+            return cpow(self, x, y)
         if n == 0:
             return self.const(1)
         bb, p = self.b, self.part
@@ -160,10 +163,17 @@ class ComplexBuilder(ScalarBuilder):
         return self._pack(bb.fsub(bb.fmul(a, c), bb.fmul(b, d)), bb.fadd(bb.fmul(a, d), bb.fmul(b, c)))
 
     def maximum(self, x, y):
-        self._unsupported("maximum")
+        """NumPy's complex maximum: x when x has a NaN part or x >= y lexicographically, else y (so a NaN
+        propagates, the first one when reducing)."""
+        return self._extreme(x, y, ">")
 
     def minimum(self, x, y):
-        self._unsupported("minimum")
+        return self._extreme(x, y, "<")
+
+    def _extreme(self, x, y, op: str):
+        bb = self.b
+        keep = bb.or_(self.ufunc("isnan", x), self.cmp(op + "=", x, y))
+        return bb.select(keep, x, y)
 
     def clip(self, x, lo, hi):
         self._unsupported("clip")
@@ -179,7 +189,9 @@ class ComplexBuilder(ScalarBuilder):
 
     # ---- math
     def math(self, name: str, *args):
-        emit = _MATH.get(name)
+        from .complex_math import MATH
+
+        emit = _MATH.get(name) or MATH.get(name)
         if emit is None or len(args) != 1:
             self._unsupported(name)
         return emit(self, args[0])
@@ -209,14 +221,22 @@ class ComplexBuilder(ScalarBuilder):
         return cast_complex(self.b, x, self.dtype, np.dtype(np.bool_))
 
 
-def _integer_exponent(y) -> int | None:
-    """The exponent as an int when it is a compile-time constant n + 0j with |n| < 100 (npy_cpow's fast case)."""
+def _constant_exponent(y) -> complex | None:
+    """The exponent's value when it is a compile-time constant."""
     while isinstance(y, ir.CastInstr):
         y = y.operands[0]
     if not isinstance(y, ir.Constant) or not isinstance(y.constant, (list, tuple)):
         return None
     re, im = (float(c.constant) for c in y.constant)
-    return int(re) if im == 0 and re == int(re) and abs(re) < 100 else None
+    return complex(re, im)
+
+
+def _integer_exponent(y) -> int | None:
+    """The exponent as an int when it is a compile-time constant n + 0j with |n| < 100 (npy_cpow's fast case)."""
+    value = _constant_exponent(y)
+    if value is None or value.imag != 0 or not math.isfinite(value.real) or value.real != int(value.real):
+        return None
+    return int(value.real) if abs(value.real) < 100 else None
 
 
 def _exp(cb: ComplexBuilder, z):

@@ -4,8 +4,9 @@ from __future__ import annotations
 from jitc.ir import Node
 from jitc.ops.abstract import normalize_axes
 
+from .dims import is_symbolic, size
 from .elementwise import emit_copy
-from .loops import Buf, i64
+from .loops import Buf
 
 
 def lower_concatenate(lw, node: Node) -> Buf:
@@ -14,8 +15,8 @@ def lower_concatenate(lw, node: Node) -> Buf:
     (axis,) = normalize_axes(lw.const(node.inputs[1]), len(out.shape), "concatenate")
     offset = 0
     for part in parts:
-        if part.shape[axis] and out.size:
-            ptr = out.at(lw.b, i64(offset * out.strides[axis]))
+        if is_symbolic((part.shape[axis], out.size)) or (part.shape[axis] and out.size):  # (an empty copy is a no-op)
+            ptr = out.at(lw.b, size(lw.b, offset * out.strides[axis]))
             emit_copy(lw.module, lw.b, part, Buf(ptr, out.dtype, part.shape, out.strides))
         offset += part.shape[axis]
     return out

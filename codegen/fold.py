@@ -7,13 +7,14 @@ from __future__ import annotations
 import numpy as np
 from llvmlite import ir
 
-from jitc.errors import CompileError
 from jitc.ir import Node
 from jitc.ops.abstract import normalize_axes
 from jitc.ops.folds import ARG_REDUCTIONS
 from jitc.types import TensorType
 
 from .argreduce import lower_arg_reduction
+from .compact import check_nonempty
+from .complex import parts
 from .kernel import call_kernel, kernel_function
 from .loops import Buf, i64, loop_nest
 from .scalar import I1, I64, ScalarBuilder, cast, load, store, value_type
@@ -29,10 +30,9 @@ def _permuted(buf: Buf, order: list[int]) -> Buf:
 def lower_fold(lw, node: Node) -> Buf:
     kind = node.kind.split("::")[1]
     src = lw.buf(node.inputs[0])
-    if kind in ("argmax", "argmin") and src.dtype.kind == "c":
-        raise CompileError(f"{kind} of {src.dtype} is not supported by the native backend")
     ndim = len(src.shape)
     axes = normalize_axes(lw.const(node.inputs[1]), ndim, kind)
+    check_nonempty(lw, kind, src.shape, axes)
     out = lw.result_buf(node.output)
     kept = [d for d in range(ndim) if d not in axes]
     view = _permuted(src, kept + sorted(axes))
@@ -43,7 +43,7 @@ def lower_fold(lw, node: Node) -> Buf:
         out_kept = TensorType.contiguous(out.dtype, tuple(src.shape[d] for d in kept)).strides
         out_inner = (0,) * len(axes)
     k = len(kept)
-    if kind in ARG_REDUCTIONS and lower_arg_reduction(lw, kind, view, k, out, out_kept):
+    if kind in ARG_REDUCTIONS and src.dtype.kind != "c" and lower_arg_reduction(lw, kind, view, k, out, out_kept):
         return out
     fn, (ps, po), _ = kernel_function(lw.module, kind, [view, out], [])
     kb = ir.IRBuilder(fn.append_basic_block("entry"))
@@ -97,6 +97,12 @@ def _step(kb: ir.IRBuilder, sb: ScalarBuilder, kind: str, acc, x):
 def _better(kb: ir.IRBuilder, sb: ScalarBuilder, kind: str, x, current):
     """x replaces the running extreme: strictly better, or the first NaN."""
     op = ">" if kind == "argmax" else "<"
+    if sb.dtype.kind == "c":  # NumPy's complex argmax: real part, then imaginary; nothing replaces a NaN
+        (a, b), (c, d) = parts(kb, x), parts(kb, current)
+        nan_x = kb.or_(kb.fcmp_unordered("uno", a, a), kb.fcmp_unordered("uno", b, b))
+        nan_current = kb.or_(kb.fcmp_unordered("uno", c, c), kb.fcmp_unordered("uno", d, d))
+        better = kb.or_(kb.fcmp_ordered(op, a, c), kb.and_(kb.fcmp_ordered("==", a, c), kb.fcmp_ordered(op, b, d)))
+        return kb.and_(kb.not_(nan_current), kb.or_(better, nan_x))
     better = kb.icmp_unsigned(op, x, current) if sb.is_bool else sb.cmp(op, x, current)
     if sb.is_float:
         better = kb.or_(better, kb.and_(kb.fcmp_unordered("uno", x, x), kb.fcmp_ordered("ord", current, current)))

@@ -9,6 +9,7 @@ from llvmlite import ir
 from jitc.ir import Node
 from jitc.ops.abstract import normalize_axes
 
+from .dims import SIZES_TYPE, bind_sizes, symbolic_bufs
 from .kernel import kernel_args
 from .loops import Buf, i64, loop_nest, pointer_type
 from .scalar import I32, cast, load, store
@@ -19,11 +20,14 @@ def lower_take(lw, node: Node) -> Buf:
     (axis,) = normalize_axes(lw.const(node.inputs[2]), len(src.shape), "take")
     out = lw.result_buf(node.output)
     bufs = [src, idx, out]
-    fnty = ir.FunctionType(I32, [pointer_type(b.dtype) for b in bufs])
+    symbolic = symbolic_bufs(bufs)  # (an index array of data-dependent length: `x[np.nonzero(m)]`)
+    fnty = ir.FunctionType(I32, [pointer_type(b.dtype) for b in bufs] + [SIZES_TYPE] * symbolic)
     fn = ir.Function(lw.module, fnty, lw.module.get_unique_name("take"))
     fn.linkage = "internal"
     for a in fn.args:
         a.add_attribute("noalias")
+    if symbolic:
+        bind_sizes(fn, fn.args[len(bufs)])
     ps, pi, po = (b.with_ptr(a) for b, a in zip(bufs, fn.args))
     kb = ir.IRBuilder(fn.append_basic_block("entry"))
     oob = fn.append_basic_block("out_of_range")

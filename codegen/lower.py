@@ -25,6 +25,7 @@ from jitc.types import NONE, SCALAR_DTYPES, ScalarType, TensorType
 
 from . import weak
 from .abi import FIRST_SITE_CODE
+from .compact import check_nonempty, data_symbols
 from .constants import constant_array
 from .control import lower_if, lower_loop, writes_fresh_buffer
 from .dims import SIZES_TYPE, bind_sizes, same, size, size_slot, slots_needed
@@ -75,7 +76,7 @@ class Lowering:
         self.sized_workspace_size = 0  # bytes (a symbolic size) of the buffers whose size is symbolic
         names = {s for v in graph.inputs if isinstance(v.type, TensorType)
                  for d in (*v.type.shape, *v.type.strides) if isinstance(d, Sym) for s in d.symbols}
-        names |= {n.attrs["counter"].name for n in _all_nodes(graph) if "counter" in n.attrs}
+        names |= {n.attrs["counter"].name for n in _all_nodes(graph) if "counter" in n.attrs} | data_symbols(graph.nodes())
         self.scalar_symbols = getattr(graph, "scalar_symbols", {})  # int input index -> its symbol (p0, ...)
         names |= set(self.scalar_symbols.values())
         self.sizes_slots = slots_needed(names)  # the length of the sizes array callers pass (0: none)
@@ -343,7 +344,7 @@ class Lowering:
             self.env[node.output] = out
         elif op.name in VIEWS:
             self.env[node.output] = VIEWS[op.name](self, node)
-        elif op.name in ("aten::Bool", "aten::Int", "aten::Float"):
+        elif op.name in ("aten::Bool", "aten::Int", "aten::Float", "aten::__index__"):
             src = self.buf(node.inputs[0])
             if src.size != 1:
                 raise CompileError(f"converting an array of {src.size} elements to a Python scalar{_at(node)}")
@@ -376,6 +377,7 @@ class Lowering:
             src = self.buf(node.inputs[0])
             shape, inputs = src.shape, [src]
         axes = normalize_axes(self.const(node.inputs[1]), len(shape), op.short)
+        check_nonempty(self, op.short, shape, axes)
         out = self.result_buf(node.output)
         emit_reduction(self.module, self.b, op.short, axes, out, shape,
                        [x for x in inputs if isinstance(x, Buf)], [x for x in inputs if not isinstance(x, Buf)],
@@ -502,10 +504,10 @@ def lower(graph: Graph, name: str = "jitc_entry", n_user: int | None = None) -> 
     lw = Lowering(graph, name)
     module = lw.run()
     types = [v.type for v in graph.inputs]
-    python_types = all(isinstance(t, TensorType) or (isinstance(t, ScalarType) and t.name in ("int", "float", "bool"))
+    python_types = all(isinstance(t, TensorType) or (isinstance(t, ScalarType) and t.name in ("int", "float", "complex", "bool"))
                        for t in types)
     lw.has_fastcall = n_user is not None and lw.symbols is not None and layout_ok() and python_types and \
-        not (lw.symbolic and lw.plan.written_back)
+        not (lw.symbolic and lw.plan.written_back) and not any(s.room for s in lw.specs)  # the runtime trims
     if lw.has_fastcall:
         written = [i for i, v in enumerate(graph.inputs) if v in lw.plan.written_back]
         emit_fastcall(module, module.get_global(name), f"{name}_fastcall", types, n_user, lw.specs,

@@ -117,6 +117,28 @@ def _at_least(stride, n) -> bool:
         return False
 
 
+def _half_product(module, b, a: Buf, w: Buf, out: Buf, accumulate: bool, symbols, threads: int, alloc) -> None:
+    """A float16 product as NumPy's half matmul loop: float32 products summed in float32, rounded to half once
+    at the end. The float16 operands are widened into float32 scratch, the product is a float32 one."""
+    from .elementwise import emit_copy
+
+    if alloc is None:
+        raise CompileError("a float16 matrix product needs scratch memory here")
+
+    def single(x: Buf, fill: bool) -> Buf:
+        if x.dtype != np.float16:
+            return x
+        wide = alloc(np.float32, x.shape)
+        if fill:
+            emit_copy(module, b, x, wide)
+        return wide
+
+    a32, w32, out32 = single(a, True), single(w, True), single(out, accumulate)
+    emit_matmul(module, b, a32, w32, out32, accumulate, symbols, threads, alloc)
+    if out32 is not out:
+        emit_copy(module, b, out32, out)
+
+
 def emit_matmul(module: ir.Module, b: ir.IRBuilder, a: Buf, w: Buf, out: Buf, accumulate: bool,
                 symbols=None, threads: int = 1, alloc=None, w_value: np.ndarray | None = None) -> None:
     """out[..., i, j] (+)= sum_k a[..., i, k] * w[..., k, j]; all three are 2-D or batched with equal batch dims
@@ -124,7 +146,8 @@ def emit_matmul(module: ir.Module, b: ir.IRBuilder, a: Buf, w: Buf, out: Buf, ac
     products call NumPy's BLAS through the process-symbol table; without, our GEMM (gemm.py, given `alloc` for
     its scratch) or plain loops. `w_value`: w's value when it is a constant (laid out for the GEMM up front)."""
     if np.float16 in (a.dtype, w.dtype, out.dtype):
-        raise CompileError("float16 matrix products are not supported by the native backend")
+        _half_product(module, b, a, w, out, accumulate, symbols, threads, alloc)
+        return
     m, k = a.shape[-2:]
     n = w.shape[-1]
     batch = out.shape[:-2]

@@ -10,6 +10,7 @@ from jitc.ops.results import numpy_gives_scalar
 from jitc.types import NONE, SCALAR_DTYPES, ScalarType, TensorType, TupleType
 
 from .abi import OutputSpec
+from .compact import output_room
 from .views import VIEWS
 
 
@@ -72,7 +73,7 @@ def views_as_bases(template):
 def output_spec(v: Value) -> OutputSpec:
     t = v.type
     if isinstance(t, TensorType):
-        return OutputSpec(np.dtype(t.dtype), tuple(t.shape), False, numpy_gives_scalar(v))
+        return OutputSpec(np.dtype(t.dtype), tuple(t.shape), False, numpy_gives_scalar(v), output_room(t.shape))
     return OutputSpec(SCALAR_DTYPES[t.name] if isinstance(t, ScalarType) and t.name in SCALAR_DTYPES else
                       _fail(f"cannot return a value of type {t} from compiled code"), (), True)
 

@@ -118,11 +118,15 @@ class _Emitter:
         return b.icmp_signed(">=", actual, i64(MIN_SIZE))
 
     def scalar(self, obj, t: ScalarType) -> ir.Value:
-        """Guard an exact Python int/float/bool and store it in a stack slot (the entry reads 0-d arrays)."""
+        """Guard an exact Python int/float/complex/bool and store it in a stack slot (the entry reads 0-d arrays)."""
         b = self.b
         with b.goto_entry_block():
-            slot = b.alloca(F64 if t.name == "float" else I64)
-        if t.name == "float":
+            slot = b.alloca(ir.ArrayType(F64, 2) if t.name == "complex" else F64 if t.name == "float" else I64)
+        if t.name == "complex":  # PyComplexObject's cval: two doubles, as a complex128 0-d array holds them
+            self.check(self.is_type(obj, "type", "complex"))
+            for k in range(2):
+                b.store(self.load(obj, FLOAT_VALUE + 8 * k, F64), b.gep(slot, [i64(0), ir.Constant(I32, k)]))
+        elif t.name == "float":
             self.check(self.is_type(obj, "type", "float"))
             b.store(self.load(obj, FLOAT_VALUE, F64), slot)
         elif t.name == "int":

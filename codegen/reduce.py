@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 from llvmlite import ir
 
-from jitc.errors import CompileError
 from jitc.symbolic import Sym
 
+from .complex import ComplexBuilder
 from .dims import size
 from .kernel import call_kernel, kernel_args, kernel_function
 from .loops import Buf, broadcast_strides, collapse, for_range, i64, loop_nest, numel
@@ -40,8 +40,8 @@ def identity(b: ir.IRBuilder, kind: str, dtype: np.dtype) -> ir.Constant:
         return ir.Constant(I1, int(kind == "min"))
     if kind in ("sum", "mean"):
         value = 0
-    elif dtype.kind == "c":
-        raise CompileError(f"{kind} of {dtype} is not supported by the native backend")
+    elif dtype.kind == "c":  # below (above) every value: maximum (minimum) keeps the first element
+        return ComplexBuilder(b, dtype).const(complex(-np.inf, -np.inf) if kind == "max" else complex(np.inf, np.inf))
     elif dtype.kind == "f":
         value = -np.inf if kind == "max" else np.inf
     else:
@@ -61,6 +61,9 @@ def combine(b: ir.IRBuilder, kind: str, dtype: np.dtype, acc, x):
         return new
     if dtype.kind == "b":
         return b.or_(acc, x) if kind == "max" else b.and_(acc, x)
+    if dtype.kind == "c":  # NumPy's complex maximum/minimum, in order (the first NaN wins)
+        complex_builder = ComplexBuilder(b, dtype)
+        return complex_builder.maximum(acc, x) if kind == "max" else complex_builder.minimum(acc, x)
     if dtype.kind == "f":
         name = "llvm.maximum" if kind == "max" else "llvm.minimum"
     else:

@@ -11,6 +11,7 @@ from jitc.ir import Node
 from jitc.ops import OPS
 from jitc.ops.scatter import loop_dtype
 
+from .dims import SIZES_TYPE, bind_sizes, size, sizes_of, symbolic_bufs
 from .elementwise import emit_copy
 from .loops import Buf, broadcast_strides, i64, loop_nest, pointer_type
 from .mutation import settable
@@ -37,9 +38,12 @@ def lower_index_scatter(lw, node: Node) -> Buf:
         bufs.append(settable(value, Buf(None, base.dtype, region, ())) if reduce == "set" else value)
     else:
         scalars.append(lw.scalar(node.inputs[2])[:2])
-    arg_types = [pointer_type(b.dtype) for b in bufs] + [value_type(dt) for _, dt in scalars]
+    symbolic = symbolic_bufs(bufs)  # (a boolean mask's positions: `x[mask] = values`, a length set by the data)
+    arg_types = [pointer_type(b.dtype) for b in bufs] + [SIZES_TYPE] * symbolic + [value_type(dt) for _, dt in scalars]
     fn = ir.Function(lw.module, ir.FunctionType(I32, arg_types), lw.module.get_unique_name("index_scatter"))
     fn.linkage = "internal"
+    if symbolic:
+        bind_sizes(fn, fn.args[len(bufs)])
     params = [b.with_ptr(a) for b, a in zip(bufs, fn.args)]
     kb = ir.IRBuilder(fn.append_basic_block("entry"))
     oob = fn.append_basic_block("out_of_range")
@@ -48,11 +52,11 @@ def lower_index_scatter(lw, node: Node) -> Buf:
 
     def row(offset):
         j = cast(kb, load(kb, pi.at(kb, offset), pi.dtype), pi.dtype, np.int64)
-        return kb.select(kb.icmp_signed("<", j, i64(0)), kb.add(j, i64(n)), j) if pi.dtype.kind == "i" else j
+        return kb.select(kb.icmp_signed("<", j, i64(0)), kb.add(j, size(kb, n)), j) if pi.dtype.kind == "i" else j
 
     with loop_nest(kb, idx.shape, [pi.strides]) as (io,):
         ok = fn.append_basic_block("in_range")
-        kb.cbranch(kb.icmp_unsigned(">=", row(io), i64(n)), oob, ok)
+        kb.cbranch(kb.icmp_unsigned(">=", row(io), size(kb, n)), oob, ok)
         kb.position_at_end(ok)
     trailing = len(base.shape) - 1
     strides = [pi.strides + (0,) * trailing, (0,) * len(idx.shape) + pt.strides[1:]]
@@ -60,11 +64,11 @@ def lower_index_scatter(lw, node: Node) -> Buf:
         strides.append(broadcast_strides(params[2].shape, params[2].strides, region))
     sb = ScalarBuilder(kb, compute)
     with loop_nest(kb, region, strides) as offsets:
-        slot = pt.at(kb, kb.add(offsets[1], kb.mul(row(offsets[0]), i64(pt.strides[0]))))
+        slot = pt.at(kb, kb.add(offsets[1], kb.mul(row(offsets[0]), size(kb, pt.strides[0]))))
         if len(params) > 2:
             v = cast(kb, load(kb, params[2].at(kb, offsets[2]), params[2].dtype), params[2].dtype, compute)
         else:
-            v = cast(kb, fn.args[len(bufs)], scalars[0][1], compute)
+            v = cast(kb, fn.args[len(bufs) + symbolic], scalars[0][1], compute)
         if reduce != "set":
             old = cast(kb, load(kb, slot, pt.dtype), pt.dtype, compute)
             v = OPS[f"aten::{reduce}"].emit(sb, old, v)
@@ -72,7 +76,8 @@ def lower_index_scatter(lw, node: Node) -> Buf:
     kb.ret(ir.Constant(I32, 0))
     with kb.goto_block(oob):
         kb.ret(ir.Constant(I32, 1))
-    args = [lw.b.bitcast(b.ptr, pointer_type(b.dtype)) for b in bufs] + [x for x, _ in scalars]
+    args = [lw.b.bitcast(b.ptr, pointer_type(b.dtype)) for b in bufs] + ([sizes_of(lw.b)] if symbolic else []) + \
+        [x for x, _ in scalars]
     status = lw.b.call(fn, args)
     lw.error(lw.index_error(0, n, node), lw.b.icmp_signed("!=", status, ir.Constant(I32, 0)))
     return target

@@ -52,7 +52,7 @@ NUMPY_API_INDEX = {"PyArray_Type": 2, "PyArray_Return": 76, "PyArray_Empty": 184
 def resolve(kind: str, what: str) -> int:
     """The address of a symbol in this process (0 when unavailable)."""
     if kind == "type":
-        return id({"ndarray": np.ndarray, "float": float, "int": int, "bool": bool}[what])
+        return id({"ndarray": np.ndarray, "float": float, "complex": complex, "int": int, "bool": bool}[what])
     if kind == "object":
         return id({"True": True, "None": None, "KeyboardInterrupt": KeyboardInterrupt}[what])
     if kind == "descr":

@@ -10,7 +10,7 @@ from jitc.ops.abstract import normalize_axes
 from jitc.symbolic import Sym, is_symbolic, slice_indices
 from jitc.types import TensorType
 
-from .dims import size
+from .dims import size, size_slot
 from .elementwise import emit_copy
 from .loops import Buf, i64
 from .scalar import cast, load
@@ -43,6 +43,8 @@ def view_select(lw, node: Node, src: Buf, dim, x) -> Buf:
 
 def view_slice(lw, node: Node, src: Buf, dim, start=None, stop=None, step=None) -> Buf:
     (dim,) = normalize_axes(dim, len(src.shape), "slice")
+    if isinstance(start, tuple) or isinstance(stop, tuple):
+        return _runtime_slice(lw, node, src, dim, start, stop)
     begin, step, n = slice_indices(start, stop, step, src.shape[dim])
     if is_symbolic((begin, n, src.strides[dim])):  # (an empty view's pointer is never read)
         ptr = lw.b.gep(src.ptr, [size(lw.b, begin * src.strides[dim])])
@@ -50,6 +52,28 @@ def view_slice(lw, node: Node, src: Buf, dim, start=None, stop=None, step=None) 
         ptr = lw.b.gep(src.ptr, [i64(begin * src.strides[dim] if n else 0)], inbounds=True)
     return Buf(ptr, src.dtype, src.shape[:dim] + (n,) + src.shape[dim + 1:],
                src.strides[:dim] + (src.strides[dim] * step,) + src.strides[dim + 1:])
+
+
+def _runtime_slice(lw, node: Node, src: Buf, dim: int, start, stop) -> Buf:
+    """A unit-step slice whose bounds are scalars known only at run time: Python's clamping computed here, and
+    the length stored in its symbol's slot (jitc.ops.shapes._runtime_slice) for the kernels that follow."""
+    b, n = lw.b, size(lw.b, src.shape[dim])
+
+    def clamped(x, default):
+        if x is None:
+            return default
+        v = cast(b, x[0], x[1], np.int64) if isinstance(x, tuple) else size(b, x)
+        wrapped = b.add(v, n)
+        below = b.select(b.icmp_signed("<", wrapped, i64(0)), i64(0), wrapped)
+        return b.select(b.icmp_signed("<", v, i64(0)), below, b.select(b.icmp_signed(">", v, n), n, v))
+
+    begin, end = clamped(start, i64(0)), clamped(stop, n)
+    length = b.sub(end, begin)
+    length = b.select(b.icmp_signed("<", length, i64(0)), i64(0), length)
+    rows = node.output.type.shape[dim]
+    b.store(length, size_slot(b, rows.name))
+    ptr = b.gep(src.ptr, [b.mul(begin, size(b, src.strides[dim]))])  # (an empty view's pointer is never read)
+    return Buf(ptr, src.dtype, src.shape[:dim] + (rows,) + src.shape[dim + 1:], src.strides)
 
 
 def view_unsqueeze(lw, node: Node, src: Buf, dim) -> Buf:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import SignatureError
-from .types import BOOL, FLOAT, INT, TENSOR, TupleType, Type
+from .types import BOOL, COMPLEX, FLOAT, INT, TENSOR, TupleType, Type
 
 FIXED_ANNOTATIONS = ("int", "float", "bool", "str")  # annotations that fix a parameter's kind
 
@@ -30,12 +30,14 @@ def kind_of(a, name: str = "argument") -> Type | ConstKind:
         return INT
     if isinstance(a, float):
         return FLOAT
+    if isinstance(a, complex):
+        return COMPLEX
     if isinstance(a, (tuple, list)):
         return TupleType(tuple(kind_of(x, name) for x in a))
     if a is None or isinstance(a, str):
         return ConstKind(a)
     raise SignatureError(f"argument '{name}' is a {type(a).__name__}: compiled code takes NumPy arrays, Python "
-                         "int/float/bool scalars, None, strings and tuples or lists of them")
+                         "int/float/complex/bool scalars, None, strings and tuples or lists of them")
 
 
 def flatten(args: list, kinds: tuple) -> list:
@@ -86,7 +88,7 @@ class CallBinder:
         kinds = []
         for p in self.params:
             d = p.default
-            scalar = isinstance(d, (bool, int, float)) or d is None or isinstance(d, str)
+            scalar = isinstance(d, (bool, int, float, complex)) or d is None or isinstance(d, str)
             kinds.append((kind_of(d) if scalar else TENSOR) if p.name in self.free else None)
         return tuple(kinds)
 

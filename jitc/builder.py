@@ -17,6 +17,8 @@ def infer(op: OpDef, inputs: list) -> Type:
     args = [abstract(v) for v in inputs]
     if op.kind in (SCALAR, ELEMENTWISE):  # a symbolic size is an int known at run time: for types, an int
         args = [INT if isinstance(a, Sym) else a for a in args]
+    if op.input_key is not None:
+        return op.infer(op, *args, op.input_key(inputs))
     return op.infer(op, *args)
 
 

@@ -157,10 +157,10 @@ class CompiledFunction:
 
     def _trace(self, bound: list, kinds: tuple, script_error: ScriptError):
         from .trace import trace
-        from .types import BOOL, FLOAT, INT, TENSOR
+        from .types import BOOL, COMPLEX, FLOAT, INT, TENSOR
 
         reason = f"scripting failed ({script_error})"
-        if all(k in (TENSOR, INT, FLOAT, BOOL) or k is None or isinstance(k, ConstKind) for k in kinds):
+        if all(k in (TENSOR, INT, FLOAT, COMPLEX, BOOL) or k is None or isinstance(k, ConstKind) for k in kinds):
             consts = {i: a for i, (a, k) in enumerate(zip(bound, kinds)) if isinstance(k, ConstKind)}
 
             def with_constants(*values):  # None/str arguments are constants of the trace, as in scripting

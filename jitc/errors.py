@@ -14,6 +14,10 @@ class ShapeError(JitcError, ValueError):
     """Shapes that do not broadcast or otherwise fit the op."""
 
 
+class BooleanIndexError(JitcError, IndexError):
+    """A boolean index whose shape does not match the dimensions it indexes (NumPy raises IndexError)."""
+
+
 class ScriptError(JitcError):
     """Python source outside the scriptable subset; the message shows file, line, source and a caret."""
 

@@ -22,7 +22,7 @@ def numel(shape: tuple):
         total = total * d
     return total
 
-C_TYPES = {"f4": "float", "f8": "double", "i1": "int8_t", "i2": "int16_t", "i4": "int32_t", "i8": "int64_t",
+C_TYPES = {"f2": "uint16_t", "f4": "float", "f8": "double",  # float16: its IEEE binary16 bits "i1": "int8_t", "i2": "int16_t", "i4": "int32_t", "i8": "int64_t",
            "u1": "uint8_t", "u2": "uint16_t", "u4": "uint32_t", "u8": "uint64_t", "b1": "bool"}
 SCALAR_C_TYPES = {int: "int64_t", float: "double", bool: "bool"}
 # C11 and C++ keywords (and the <stdbool.h> macros): not usable as the function's or an argument's name
@@ -102,6 +102,9 @@ def export(fn_or_module, example_inputs, path_prefix, dynamic=False, threads: bo
     embedded = dict(zip(specialized.inputs[n_user:], values[n_user:]))
     lowering = Lowering(specialized, f"{name}_graph", in_process=False, dedupe_outputs=False,  # out0, out1...
                         embedded=embedded, own_pool=threads)
+    if any(s.room for s in lowering.specs):
+        raise CompileError("export: an output's shape depends on the data (a boolean mask selection); the C "
+                           "caller allocates every output, so return a reduction of it or a fixed-size array")
     llvm_module = lowering.run()
     user_types = [v.type if isinstance(v.type, TensorType) else type(a) for v, a in
                   zip(specialized.inputs[:n_user], args)]
@@ -217,7 +220,8 @@ def _shape_defines(macro: str, dtype, shape: tuple, what: str) -> list[str]:
 
     dims = ", ".join(c(d) for d in shape)
     total = numel(shape)
-    return [f"/* {what}: {_c_type(dtype)}[{']['.join(str(d) for d in shape) or ''}] */",
+    half = " (float16: IEEE binary16 bits)" if np.dtype(dtype) == np.float16 else ""
+    return [f"/* {what}: {_c_type(dtype)}[{']['.join(str(d) for d in shape) or ''}]{half} */",
             f"#define {macro}_NDIM {len(shape)}",
             f"#define {macro}_SHAPE {{{dims}}}" if shape else f"#define {macro}_SHAPE {{0}}",
             f"#define {macro}_SIZE {c(total) if isinstance(total, Sym) else total}", ""]

@@ -273,8 +273,27 @@ def unbacked(lo, hi) -> Sym:
     return Sym.symbol(name)
 
 
+def unbacked_for(key, lo, hi) -> Sym:
+    """The unbacked symbol of a hashable key that stands for equal sizes (the expression of a selection's mask),
+    made on first use since the last reset."""
+    known = _KEYED.get(key)
+    if known is not None and _RANGES.get(known.name) == (lo, hi):
+        return known
+    _KEYED[key] = sym = unbacked(lo, hi)
+    return sym
+
+
+_KEYED: dict = {}
+
+
+def register_unbacked(name: str, lo, hi) -> None:
+    """The range of an existing unbacked symbol (a masked selection's row count, known again to codegen)."""
+    _RANGES[name] = (lo, hi)
+
+
 def reset_unbacked() -> None:
     _RANGES.clear()
+    _KEYED.clear()
 
 
 def bound(x, low: bool, depth: int = 8):

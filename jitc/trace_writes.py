@@ -75,7 +75,10 @@ def write(tracer, target, index, value, casting: str = "unsafe") -> None:
         if index.dtype != np.bool_:
             raise tracer.unsupported("assigning through an integer index array")
         target.value[index.value] = concrete
-        masked = tracer.record(OPS["aten::masked_put"], (index, value, target), {})
+        if any(n != 1 for n in np.shape(concrete)):  # values for the selected elements, in C order (scatter.py)
+            masked = tracer.record(OPS["aten::index_assign"], (target, index, value), {})
+        else:
+            masked = tracer.record(OPS["aten::masked_put"], (index, value, target), {})
         _put(tracer, root, mem.steps, masked, "unsafe")
         return
     items = index if isinstance(index, tuple) else (index,)

@@ -161,10 +161,10 @@ class Tracer:
             a = a.value
         if isinstance(a, np.generic):
             a = np.asarray(a)
-        if isinstance(a, (bool, int, float)):
+        if isinstance(a, (bool, int, float, complex)):
             return ScalarProxy(self, a, graph.add_input(type_of_constant(a), name), frozenset({i}))
         if not isinstance(a, np.ndarray):
-            raise SignatureError(f"trace: example input {i} must be a NumPy array or a Python int/float/bool, got "
+            raise SignatureError(f"trace: example input {i} must be a NumPy array or a Python int/float/complex/bool, got "
                                  f"{type(a).__name__}")
         refuse_subclass(a, f"trace: example input {i}")
         value = graph.add_input(TensorType.of(a), name)

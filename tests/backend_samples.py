@@ -353,6 +353,7 @@ def scalar_cases() -> list[Case]:
         Case("aten::Bool", None, (np.asarray(x[0, 0] > 0),), "0d"),
         Case("aten::Int", None, (np.asarray(np.float64(-2.75)),), "0d-truncates"),
         Case("aten::Float", None, (np.asarray(np.int32(7)),), "0d"),
+        Case("aten::__index__", None, (np.asarray(np.int64(-3)),), "0d"),
         Case("aten::len", None, (x,), "array"),
         Case("aten::numel", None, (x,), "array"),
         Case("aten::__getitem__.t", None, ((3, 4, 5), -1), "shape"),

@@ -231,6 +231,11 @@ def complex_samples(dtype) -> list[MathSample]:
         ("ge", "a0 >= a1", (a, np.where(r > 0, a, b)), "ge"), ("isfinite", "np.isfinite(a0)", (a,), "isfinite"),
         ("isnan", "np.isnan(a0)", (a,), "isnan"), ("logical_not", "np.logical_not(a0)", (a * (r > 0),), "not"),
         ("where", "np.where(a0, a1, 1j)", (r > 0, a, 1j), "where"),
+        ("sin", "np.sin(a0)", (a,), "sin"), ("cos", "np.cos(a0)", (a.T,), "cos"), ("tan", "np.tan(a0)", (a,), "tan"),
+        ("sinh", "np.sinh(a0)", (a[::2],), "sinh"), ("cosh", "np.cosh(a0)", (a,), "cosh"),
+        ("tanh", "np.tanh(a0)", (a,), "tanh"), ("pow", "a0 ** 1.5", (a, 1.5), "pow-float"),
+        ("pow", "np.power(a0, a1)", (a, b), "pow-complex"), ("pow", "a0 ** a1", (a, np.int64(3) + 0 * r), "pow-int"),
+        ("maximum", "np.maximum(a0, a1)", (a, b), "maximum"), ("minimum", "np.minimum(a0, a1)", (a, b[:1]), "min"),
     )]
     return out
 

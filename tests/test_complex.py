@@ -1,7 +1,8 @@
 """complex64/complex128 in compiled code (codegen/complex.py) against eager NumPy: accuracy of the complex math
-functions, special values (NaN, ±inf, ±0, overflow), reductions, products, the frontends' spellings (`1j`,
-`.real`, `.imag`, np.angle), and what stays NumPy's (writes into `.real`, orderings NumPy defines but the
-backend does not compile). The elementwise ops' OpInfo samples are in math_samples.py (complex_samples)."""
+functions (exp, log, sqrt, the trigonometric and hyperbolic ones, powers), special values (NaN, ±inf, ±0,
+overflow), reductions (max/min/argmax in NumPy's lexicographic order), products, the frontends' spellings (`1j`,
+`.real`, `.imag`, np.angle), Python complex arguments, and what stays NumPy's (writes into `.real`, functions
+the backend does not compile). The elementwise ops' OpInfo samples are in math_samples.py (complex_samples)."""
 from __future__ import annotations
 
 import warnings
@@ -15,6 +16,10 @@ COMPLEX = (np.complex64, np.complex128)
 PART = {np.dtype(np.complex64): np.float32, np.dtype(np.complex128): np.float64}
 # the largest error relative to |NumPy's result|, in eps of the part dtype, measured over 20,000 random values
 ACCURACY_EPS = {"div": 0.5, "mul": 0.5, "abs": 2, "exp": 2, "sqrt": 2, "log": 3, "log near |z| = 1": 2}
+# the same for the functions of complex_math.py (|z| in [e^-3, e^3]; a power's error grows with |y log x|, as
+# NumPy's own cpow's: e^(y log x) amplifies the last bit of y log x)
+TRIG_EPS = {"sin": 4, "cos": 4, "tan": 4, "sinh": 4, "cosh": 4, "tanh": 4, "z ** 0.5": 2, "z ** (1.5 - 0.5j)": 24,
+            "np.power(z, w)": 24, "z ** 2.5": 24}
 
 
 def compiled(fn):
@@ -46,6 +51,21 @@ def test_accuracy_of_complex_math(dtype):
 
     for name, got, want in zip(ACCURACY_EPS, compiled(fn)(z, w, unit), fn(z, w, unit)):
         assert_close(got, want, dtype, ACCURACY_EPS[name], f"{name} {np.dtype(dtype).name}")
+
+
+def trig_and_powers(z, w):
+    return (np.sin(z), np.cos(z), np.tan(z), np.sinh(z), np.cosh(z), np.tanh(z), z ** 0.5, z ** (1.5 - 0.5j),
+            np.power(z, w), z ** 2.5)
+
+
+@pytest.mark.parametrize("dtype", COMPLEX)
+def test_accuracy_of_complex_trigonometry_and_powers(dtype):
+    rng = np.random.default_rng(15)
+    magnitude, phase = np.exp(rng.uniform(-3, 3, 20000)), rng.uniform(-np.pi, np.pi, 20000)
+    z, w = (magnitude * np.exp(1j * phase)).astype(dtype), random_complex(rng, 20000, dtype) / 60
+    w[:100] = rng.integers(-9, 9, 100)  # integral exponents: NumPy's square-and-multiply
+    for name, got, want in zip(TRIG_EPS, compiled(trig_and_powers)(z, w), trig_and_powers(z, w)):
+        assert_close(got, want, dtype, TRIG_EPS[name], f"{name} {np.dtype(dtype).name}")
 
 
 def _specials(dtype) -> tuple[np.ndarray, np.ndarray]:
@@ -85,10 +105,45 @@ def test_special_values_match_numpy(dtype):
                 a != b, a < b, a >= b, np.isnan(a), np.isinf(a), np.isfinite(a), np.logical_not(a), np.angle(a))
 
     with np.errstate(all="ignore"):
-        want = fn(z, w)
-        got = compiled(fn)(z, w)
+        want = fn(z, w) + trig_and_powers(z, w)
+        got = compiled(fn)(z, w) + compiled(trig_and_powers)(z, w)
     for k, (g, e) in enumerate(zip(got, want)):
         _same_specials(g, e, f"output {k} {np.dtype(dtype).name}")
+
+
+def extremes(z, w):
+    return (z.max(), np.min(z, axis=0), np.max(z, axis=1, keepdims=True), np.argmax(z), np.argmin(z, axis=1),
+            z.T.argmax(axis=0), np.amax(z[:, ::2], axis=(0, 1)), np.maximum(z, w), np.minimum(z, 1j))
+
+
+def _same_parts(got, want, what: str) -> None:
+    got, want = np.asarray(got), np.asarray(want)
+    assert got.dtype == want.dtype and got.shape == want.shape, what
+    for part in (np.real, np.imag):
+        np.testing.assert_array_equal(part(got), part(want), err_msg=what)
+
+
+@pytest.mark.parametrize("dtype", COMPLEX)
+def test_complex_max_min_and_argmax_order_lexicographically(dtype):
+    """NumPy's order: the real parts, then the imaginary ones; a value with a NaN part is the extreme (the first
+    one), and nothing replaces it. Ties on the real part are decided by the imaginary part."""
+    rng = np.random.default_rng(16)
+    z = random_complex(rng, 7 * 6, dtype).reshape(7, 6)
+    z[1, 2], z[1, 3], z[4, 0] = 3 + 7j, 3 + 9j, 3 - 9j
+    w = z[::-1].copy()
+    with_nans = z.copy()
+    with_nans[2, 4], with_nans[5, 1], with_nans[6, 5] = complex(np.nan, 1), complex(2, np.nan), complex(np.nan, 5)
+    for x in (z, with_nans, z.T.copy().T):
+        for k, (g, e) in enumerate(zip(compiled(extremes)(x, w), extremes(x, w))):
+            _same_parts(g, e, f"output {k}")
+    big = random_complex(rng, 300_000, dtype)  # split over the thread pool, partials combined in order
+    big[[1000, 200_000]] = complex(np.nan, 1), complex(np.nan, 2)
+    for x in (big[::3], big):
+        _same_parts(compiled(whole_extremes)(x), whole_extremes(x), "large")
+
+
+def whole_extremes(x):
+    return np.max(x), np.min(x), np.argmax(x), np.argmin(x)
 
 
 @pytest.mark.parametrize("dtype", COMPLEX)
@@ -199,7 +254,7 @@ def test_writes_into_real_or_imag_run_through_numpy(fn):
         jitc.trace(fn, (x.copy(),))
 
 
-@pytest.mark.parametrize("spelling", ["np.max(x)", "x ** 2.5", "np.maximum(x, x)", "np.argmax(x)", "np.sin(x)"])
+@pytest.mark.parametrize("spelling", ["np.arcsin(x)", "np.log10(x)", "np.fmax(x, x)", "np.log1p(x)", "np.sign(x)"])
 def test_complex_ops_the_backend_lacks_fall_back_clearly(spelling):
     fn = eval(f"lambda x: {spelling}", {"np": np})
     x = random_complex(np.random.default_rng(12), 4, np.complex128)
@@ -226,3 +281,22 @@ def test_integer_powers_are_square_and_multiply(dtype):
         finite = np.isfinite(e)
         assert g.dtype == e.dtype and (np.isnan(g) == np.isnan(e)).all(), f"output {k}"
         assert_close(g[finite], e[finite], dtype, 64, f"output {k}")
+
+
+def scale_and_shift(a, c):
+    return a * c + c, np.exp(a * (c / 4))
+
+
+def test_python_complex_arguments_compile_natively():
+    """A Python complex is a weak scalar as in NumPy 2 (float32 * 2j is complex64); each call reads its value."""
+    rng = np.random.default_rng(14)
+    arrays = [rng.standard_normal((3, 4)).astype(np.float32), rng.standard_normal(5)[::2],
+              np.arange(1, 7, dtype=np.int32).reshape(2, 3), random_complex(rng, 4, np.complex64)]
+    fn = compiled(scale_and_shift)
+    for a in arrays:
+        for c in (2j, 1.5 - 0.25j, complex(-3, 0)):
+            want = scale_and_shift(a, c)
+            for got in (fn(a, c), jitc.trace(scale_and_shift, (a, 1j))(a, c), jitc.script(scale_and_shift)(a, c)):
+                for g, e in zip(got, want):
+                    assert g.dtype == e.dtype, f"{a.dtype} {c}: {g.dtype} != {e.dtype}"
+                    np.testing.assert_allclose(g, e, rtol=4e-6 if e.dtype == np.complex64 else 1e-12)

@@ -27,8 +27,10 @@ def test_every_new_op_has_samples():
     # expressions (np.add.at(x, i, v), x[i] += v, x[i, j] -= v): test_scatter.py and the index-write fuzz cover
     # them; x.item()
     # too (a trace bakes the scalar: test_decomp_ufuncs.test_item_is_a_python_scalar)
+    # aten::masked_select is spelled x[mask] (test_decomp_indexing.MASKS)
+    samples += test_decomp_indexing.MASKS
     missing = uncovered(samples) - {"np::index", "np::array", "aten::index_scatter", "aten::index_assign", "np::item",
-                                    "np::index_set"}
+                                    "np::index_set", "aten::masked_select"}
     assert missing == set(), f"ops without samples: {sorted(missing)}"
 
 

@@ -186,3 +186,44 @@ def test_exported_products_with_transposed_inputs_equal_numpy(tmp_path, shapes):
     files = jitc.export(jitc.compile(product), (x, w), tmp_path / "product")
     got = _run_exported(files, tmp_path, (x, w), (shapes[0][0], shapes[1][0]))
     np.testing.assert_allclose(got, product(x, w), rtol=1e-5, atol=1e-5)
+
+
+def half_and_selected(x, y):
+    return np.tanh(x) * 2 + x @ x.T[:, :1], y[y > 0].sum()
+
+
+@needs_cc
+def test_float16_arrays_and_a_selection_inside_an_exported_function(tmp_path):
+    """float16 crosses the C boundary as its IEEE binary16 bits (uint16_t); a boolean mask selection inside the
+    function (its length set by the data) needs nothing from the caller."""
+    rng = np.random.default_rng(5)
+    x, y = rng.standard_normal((3, 4)).astype(np.float16), rng.standard_normal(9).astype(np.float32)
+    files = jitc.export(jitc.trace(half_and_selected, (x, y)), (x, y), tmp_path / "half")
+    header = (tmp_path / "half.h").read_text()
+    assert "int half(const uint16_t *x, const float *y, uint16_t *out0, float *out1);" in header
+    assert "float16: IEEE binary16 bits" in header
+    source = tmp_path / "main.c"
+    source.write_text("""
+#include <stdio.h>
+#include "half.h"
+int main(void) {
+    uint16_t x[HALF_X_SIZE], out0[HALF_OUT0_SIZE];
+    float y[HALF_Y_SIZE], out1[1];
+    if (fread(x, sizeof x, 1, stdin) != 1 || fread(y, sizeof y, 1, stdin) != 1) return 3;
+    if (half(x, y, out0, out1) != 0) return 1;
+    fwrite(out0, sizeof out0, 1, stdout);
+    fwrite(out1, sizeof out1, 1, stdout);
+    return 0;
+}
+""")
+    binary = tmp_path / "main"
+    subprocess.run([c_compiler(), f"-I{tmp_path}", str(source), files.shared_library, "-o", str(binary),
+                    f"-Wl,-rpath,{tmp_path}"], check=True)
+    for sign in (1, -1):
+        ys = (sign * np.abs(y)).astype(np.float32)
+        out = subprocess.run([str(binary)], input=x.tobytes() + ys.tobytes(), capture_output=True, check=True).stdout
+        want0, want1 = half_and_selected(x, ys)
+        got0 = np.frombuffer(out[:want0.nbytes], np.float16).reshape(want0.shape)
+        np.testing.assert_array_equal(got0, jitc.compile(half_and_selected)(x, ys)[0])
+        assert (np.abs(got0.astype(np.float64) - want0) <= np.spacing(np.abs(want0))).all()
+        np.testing.assert_allclose(np.frombuffer(out[want0.nbytes:], np.float32)[0], want1, rtol=1e-6)

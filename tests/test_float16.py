@@ -1,7 +1,7 @@
 """float16 arrays in compiled code: stored as half, each op computed in float32 and rounded to half (NumPy's half
 loops do the same), against eager NumPy: arithmetic bit for bit, math functions within one half ULP (our float32
 kernels and NumPy's libm round a few near-ties differently), reductions, casts (double -> half correctly rounded),
-and the matrix product, which is not native."""
+and matrix products (summed in float32, as NumPy's half matmul loop)."""
 from __future__ import annotations
 
 import warnings
@@ -113,8 +113,20 @@ def test_casts_to_and_from_half():
         assert_bits(g, e, f"output {k}")
 
 
-def test_half_matrix_products_run_through_numpy():
-    a = np.random.default_rng(4).standard_normal((4, 3)).astype(H)
-    with pytest.warns(jitc.FallbackWarning, match="float16 matrix products"):
-        got = jitc.trace(lambda x: x @ x.T, (a,), check_trace=False)(a)
-    assert_bits(got, a @ a.T, "matmul")
+def half_products(a, b, v, c32):
+    return a @ b, np.matmul(a, v), v @ b, np.dot(a, b) * 2, a[None] @ b[:, :3], a.T[:, ::2].T @ b, a @ c32
+
+
+@pytest.mark.parametrize("m,k,n", [(3, 4, 5), (1, 7, 1), (64, 128, 48)])
+def test_half_matrix_products_sum_in_float32(m, k, n):
+    """NumPy's half matmul loop sums float32 products in float32 and rounds to half once; so do we (BLAS's
+    float32 order for large products may round a half-way sum the other way: within one half ULP)."""
+    rng = np.random.default_rng(4)
+    a, b = rng.standard_normal((m, k)).astype(H), rng.standard_normal((k, n)).astype(H)
+    v, c32 = rng.standard_normal(k).astype(H), rng.standard_normal((k, 2)).astype(np.float32)
+    for g, e in zip(compiled(half_products)(a, b, v, c32), half_products(a, b, v, c32)):
+        assert g.dtype == e.dtype and g.shape == e.shape
+        if e.dtype == H:
+            assert (np.abs(g.astype(np.float64) - e) <= np.spacing(np.abs(e))).all()
+        else:  # half @ float32 is a float32 product (of the half operand made float32)
+            np.testing.assert_allclose(g, e, rtol=1e-5, atol=1e-6 * k)

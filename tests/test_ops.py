@@ -42,6 +42,7 @@ NOT_TRACEABLE = {
     "aten::Bool": "bool(x) while tracing bakes the value in (TracerWarning)",
     "aten::Int": "int(x) while tracing bakes the value in (TracerWarning)",
     "aten::Float": "float(x) while tracing bakes the value in (TracerWarning)",
+    "aten::__index__": "a slice bound read from an array bakes the value in while tracing (TracerWarning)",
     **{name: "the script compiler emits it for Python scalars (loops, len, not, min/max); a trace never does"
        for name in ("aten::__range_length", "aten::__derive_index", "aten::len", "aten::dim", "aten::__not__",
                     "aten::numel", "prim::dtype", "aten::__getitem__.t", "aten::slice.t", "aten::add.t",
@@ -251,6 +252,7 @@ def scalar_samples(dtype) -> list[Sample]:
         Sample("aten::Bool", None, (np.asarray(x[0, 0] > 0),)),
         Sample("aten::Int", None, (np.asarray(x[0, 0]),)),
         Sample("aten::Float", None, (np.asarray(x[0, 0]),)),
+        Sample("aten::__index__", None, (np.asarray(np.int32(-3)),)),
     ]
 
 

@@ -407,10 +407,14 @@ def test_failed_module_trace_leaves_eager_mode_working(rng):
     np.testing.assert_allclose(model(x), np.linalg.inv(model.lin(x)), rtol=1e-5)
 
 
-def test_boolean_mask_indexing_is_rejected(rng):
+def test_a_zero_d_boolean_mask_adds_an_axis_of_its_truth(rng):
+    """NumPy's x[True] is x[None], x[False] an empty such array: the trace follows the data, not the example."""
     x = rng.standard_normal((3, 4))
-    with pytest.raises(jitc.JitcError, match="boolean mask indexing"):
-        jitc.trace(lambda a: a[a.sum() > 0], (x,))
+    traced = jitc.trace(lambda a: a[a.sum() > 0], (x,))
+    for sign in (1.0, -1.0):
+        a = x - x.mean() + sign  # its sum has the sign
+        np.testing.assert_array_equal(traced(a), a[a.sum() > 0])
+        assert traced(a).shape == (int(sign > 0), 3, 4)
 
 
 def test_shape_errors_while_tracing_are_numpy_errors(rng):

@@ -102,5 +102,19 @@ def as_int(value) -> int:
     return int(value)
 
 
+def expression_key(v, depth: int = 6):
+    """A hashable key for the value a graph Value computes: its expression (so two recordings of `x > 0`, or of
+    `p[i]`, agree), through reshapes and transposes (the same elements)."""
+    while v.node is not None and v.node.kind in ("aten::reshape", "aten::transpose"):
+        v = v.node.inputs[0]
+    node = v.node
+    if node is None or depth == 0 or node.blocks or len(node.outputs) != 1:
+        return v
+    if node.kind == "prim::Constant":
+        value = node.attrs.get("value")
+        return value if value is None or isinstance(value, (bool, int, float, complex, str, Sym)) else v
+    return node.kind, tuple(expression_key(x, depth - 1) for x in node.inputs)
+
+
 __all__ = ["BOOL", "FLOAT", "INT", "TENSOR", "as_int", "broadcast", "infer_elementwise", "normalize_axes",
            "result_dtype", "stand_in", "tensor"]

@@ -39,7 +39,8 @@ def markdown() -> str:
         "indexing and slicing."),
         (f"- Decompositions ({len(decomposed_f)} functions, written once in `jitc/ops/decomp/` over the native "
         f"ops): {code(decomposed_f)}; methods {code(decomposed_m)}; integer-array indexing (`x[idx]`, "
-        "`x[:, [0, 2]]`, `x[i, j]`), `np.mgrid`/`np.ogrid` with constant bounds."),
+        "`x[:, [0, 2]]`, `x[i, j]`), boolean mask reads (`x[mask]`, `x[:, mask]`: a length the data sets), "
+        "`np.mgrid`/`np.ogrid` with constant bounds."),
         END])
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ShapeError
+from ..symbolic import Sym, SymbolicError
 from ..types import TENSOR, TensorType
 from .abstract import broadcast, is_unknown, result_dtype, tensor
 from .registry import MATMUL, REQUIRED, OpDef, register, traceable
@@ -15,6 +16,8 @@ def matmul_shape(a: tuple, b: tuple, what: str) -> tuple[int, ...]:
     a2 = (1,) + a if len(a) == 1 else a
     b2 = b + (1,) if len(b) == 1 else b
     if a2[-1] != b2[-2]:
+        if isinstance(a2[-1], Sym) or isinstance(b2[-2], Sym):  # equal or not at run time: not decided here
+            raise SymbolicError(f"{what}: whether shapes {a} and {b} align depends on the size")
         raise ShapeError(f"{what}: shapes {a} and {b} are not aligned ({a2[-1]} != {b2[-2]})")
     batch = broadcast([a2[:-2], b2[:-2]], what)
     out = batch + (a2[-2], b2[-1])

@@ -46,6 +46,7 @@ class OpDef:
     zero_error: tuple[int, int] | None = None   # (operand, status code in codegen.abi.ERRORS) raised when it is 0
     overflow: str | None = None                 # LLVM's overflow-checked int op ("sadd"): compiled ints are 64-bit
     decompose: Callable[..., Any] | None = None  # COMPOSITE only: NumPy code over primitives, run on symbolic arrays
+    input_key: Callable[..., Any] | None = None  # (input Values) -> a last infer argument (masked_select's mask)
 
     @property
     def short(self) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..ir import Value
+from ..symbolic import MIN_SIZE, Sym
 from ..types import ScalarType, TensorType
 from .abstract import _STAND_IN
 from .registry import OPS, REDUCTION
@@ -44,5 +45,5 @@ def _stand_in(v: Value, reduced: bool):
         return _STAND_IN[t.name]
     if not isinstance(t, TensorType) or t.dtype is None or t.shape is None:
         raise TypeError("no stand-in")
-    shape = (1,) * len(t.shape) if reduced else t.shape
+    shape = (1,) * len(t.shape) if reduced else tuple(MIN_SIZE if isinstance(d, Sym) else d for d in t.shape)
     return np.broadcast_to(np.zeros((), t.dtype), shape)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import CompileError, ShapeError
+from ..symbolic import broadcast_symbolic
 from ..types import TENSOR, TensorType
 from .abstract import is_unknown, result_dtype
 from .decomp import prims
@@ -60,11 +61,8 @@ def infer_index_scatter(op, a, indices, values, reduce="set"):
         if reduce == "set":
             while len(shape) > len(region) and shape[0] == 1:  # setitem drops the value's leading 1s
                 shape = shape[1:]
-        try:
-            ok = np.broadcast_shapes(shape, region) == region
-        except ValueError:
-            ok = False
-        if not ok:
+        # a symbolic length: the same symbol matches; another one raises SymbolicError (not decided here)
+        if broadcast_symbolic([shape, region]) != region:
             raise ShapeError(f"shape mismatch: value array of shape {tuple(values.shape)} could not be broadcast "
                              f"to indexing result of shape {region}")
     return TensorType.contiguous(a.dtype, a.shape)  # np.<ufunc>.at casts its result to a's dtype unsafely
@@ -84,9 +82,11 @@ def _assign_decomposition(a, index, value, augment="set"):
     kind = np.dtype(index.dtype).kind
     if kind not in "biu":
         raise IndexError("arrays used as indices must be of integer (or boolean) type")
-    if kind == "b":  # one value for every selected element; an array of them has a count known at run time
-        if any(n != 1 for n in _shape(value)) or tuple(index.shape) != tuple(a.shape):
-            raise unsupported("assigning an array through a boolean mask (or a mask of another shape)")
+    if kind == "b" and any(n != 1 for n in _shape(value)):  # values for the selected elements, in C order
+        return _masked_scatter(a, index, value, augment)
+    if kind == "b":  # one value for every selected element
+        if tuple(index.shape) != tuple(a.shape):
+            raise unsupported("assigning through a boolean mask of another shape than the array's")
         if augment != "set":
             value = getattr(a, augment)(value)
             check_cast(value.dtype, a.dtype, "same_kind")
@@ -95,6 +95,23 @@ def _assign_decomposition(a, index, value, augment="set"):
         value = getattr(prims.take(a, index, 0), augment)(value)
         check_cast(value.dtype, a.dtype, "same_kind")
     return prims.index_scatter(a, index, value, "set")
+
+
+def _masked_scatter(a, mask, value, augment: str):
+    """`a[mask] = values` (`a[mask] op= values`): the mask's true positions, in C order, written with
+    index_scatter along the mask's dimensions flattened into one; the values' length must be the selection's."""
+    m = mask.ndim
+    if tuple(mask.shape) != tuple(a.shape[:m]):
+        raise unsupported("assigning through a boolean mask that does not match the array's leading dimensions")
+    rows = 1
+    for n in mask.shape:
+        rows = rows * n
+    flat = np.reshape(a, (rows,) + tuple(a.shape[m:]))
+    positions = prims.masked_select(prims.arange(0, rows, 1, "int64"), np.reshape(mask, -1))
+    if augment != "set":
+        value = getattr(prims.take(flat, positions, 0), augment)(value)
+        check_cast(value.dtype, a.dtype, "same_kind")
+    return np.reshape(prims.index_scatter(flat, positions, value, "set"), a.shape)
 
 
 def _shape(value) -> tuple:

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import math
+import operator
 
 import numpy as np
 
-from ..errors import ShapeError
-from ..symbolic import Sym, SymbolicError, slice_indices
+from ..errors import CastingError, ShapeError
+from ..symbolic import Sym, SymbolicError, slice_indices, unbacked, unbacked_for
 from ..types import BOOL, FLOAT, INT, STR, TENSOR, ListType, TensorType
-from .abstract import is_unknown, normalize_axes, stand_in, tensor
+from .abstract import expression_key, is_unknown, normalize_axes, stand_in, tensor
 from .registry import CREATION, REQUIRED, SCALAR, VIEW, OpDef, register
 
 R = REQUIRED
@@ -87,7 +88,10 @@ def _slice(a, dim, start, stop, step):
     return a[_index(dim, slice(start, stop, step))]
 
 
-def infer_slice(op, a, dim, start, stop, step):
+def infer_slice(op, a, dim, start, stop, step, key=None):
+    known = _known_ints(tuple(b for b in (start, stop) if b is not None and b != INT))
+    if key is not None and not is_unknown(a) and step in (None, 1) and known:
+        return _runtime_slice(a, dim, key)
     if is_unknown(a) or not _known_ints(tuple(b for b in (start, stop, step) if b is not None)):
         return TENSOR  # bounds computed at run time: the shape is known once they are
     (d,) = normalize_axes(dim, len(a.shape), "slice")
@@ -96,6 +100,46 @@ def infer_slice(op, a, dim, start, stop, step):
     _, step, n = slice_indices(start, stop, step, a.shape[d])
     strides = None if a.strides is None else a.strides[:d] + (a.strides[d] * step,) + a.strides[d + 1:]
     return _view(a, a.shape[:d] + (n,) + a.shape[d + 1:], strides)
+
+
+def _runtime_slice(a, dim, key):
+    """`a[p[i]:p[i + 1]]`: a slice whose bounds are ints known only at run time has a length the code computes
+    (Python's clamping) and stores where later kernels read sizes; slices with the same bounds of equally long
+    axes share it (key: their expressions), so `vals @ x[cols]` lines up."""
+    (d,) = normalize_axes(dim, len(a.shape), "slice")
+    n = a.shape[d]
+    length = unbacked(0, n) if key is None else unbacked_for(key, 0, n)
+    return _view(a, a.shape[:d] + (length,) + a.shape[d + 1:], a.strides)
+
+
+def slice_key(inputs: list):
+    """infer_slice's key for a slice with a bound read from an array (`p[i]`), else None: bounds from loop
+    counters become symbols themselves (specialize.py), which relate the slices' lengths exactly."""
+    a, dim, start, stop = inputs[:4]
+    if not any(_reads_an_array(b) for b in (start, stop)):
+        return None
+    return "slice", getattr(a.type, "shape", None), expression_key(dim), expression_key(start), expression_key(stop)
+
+
+def _reads_an_array(v, depth: int = 4) -> bool:
+    node = v.node
+    if node is None or depth == 0:
+        return False
+    return node.kind == "aten::__index__" or any(_reads_an_array(x, depth - 1) for x in node.inputs)
+
+
+def _as_index(a):
+    return operator.index(np.asarray(a)[()])
+
+
+def infer_as_index(op, a):
+    """operator.index of a 0-d integer array (a slice bound read from an array); other arrays are NumPy's
+    TypeError."""
+    known = isinstance(a, TensorType) and not is_unknown(a)
+    if known and (a.shape != () or np.dtype(a.dtype).kind not in "iub"):
+        raise CastingError(f"only integer scalar arrays can be converted to a scalar index, got a "
+                           f"{np.dtype(a.dtype)} array of shape {tuple(a.shape)}")
+    return INT
 
 
 def _unsqueeze(a, dim):
@@ -153,7 +197,7 @@ register(OpDef("aten::reshape", VIEW, np.reshape, (("a", R), ("shape", R)), infe
 register(OpDef("aten::select", VIEW, _select, (("a", R), ("dim", R), ("index", R)), infer_select,
                "{0}[(slice(None),) * {1} + ({2},)]"))
 register(OpDef("aten::slice", VIEW, _slice, (("a", R), ("dim", R), ("start", None), ("stop", None), ("step", None)),
-               infer_slice, "{0}[(slice(None),) * {1} + (slice({2}, {3}, {4}),)]"))
+               infer_slice, "{0}[(slice(None),) * {1} + (slice({2}, {3}, {4}),)]", input_key=slice_key))
 register(OpDef("aten::unsqueeze", VIEW, _unsqueeze, (("a", R), ("axis", R)), infer_unsqueeze,
                "np.expand_dims({0}, {1})", functions=(np.expand_dims,)))
 for _name, _fill in (("zeros", 0), ("ones", 1)):
@@ -163,6 +207,7 @@ for _name, _fill in (("zeros", 0), ("ones", 1)):
     _impl, _infer = _creation_like(_fill)
     register(OpDef(f"aten::{_name}_like", CREATION, _impl, (("a", R), ("dtype", None)), _infer,
                    f"np.{_name}_like({{0}}, dtype={{1}})", functions=(getattr(np, f"{_name}_like"),)))
+register(OpDef("aten::__index__", SCALAR, _as_index, (("a", R),), infer_as_index, "{0}.__index__()"))
 register(OpDef("aten::numel", SCALAR, np.size, (("a", R),), lambda op, a: INT, "np.size({0})"))
 register(OpDef("prim::dtype", SCALAR, lambda a: np.asarray(a).dtype.name, (("a", R),), lambda op, a: STR,
                "np.asarray({0}).dtype.name"))

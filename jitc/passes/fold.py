@@ -127,7 +127,8 @@ def _foldable(node: Node) -> bool:
     t = node.output.type
     if OPS[node.kind].kind == SCALAR or isinstance(t, ScalarType):
         return True
-    return isinstance(t, TensorType) and t.shape is not None and int(np.prod(t.shape)) <= _MAX_FOLDED_ELEMENTS \
+    return isinstance(t, TensorType) and t.shape is not None and not is_symbolic(t.shape) and \
+        int(np.prod(t.shape)) <= _MAX_FOLDED_ELEMENTS \
         and OPS[node.kind].kind not in ("view", "creation")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..builder import infer, insert_op
-from ..errors import CompileError, JitcError, RuntimeShapeError
+from ..errors import CompileError, JitcError, RuntimeShapeError, ShapeError
 from ..ir import Block, Graph, Node
 from ..ops import OPS
 from ..ops.decomp import expand
@@ -23,7 +23,7 @@ def specialize(graph: Graph, input_types: list[Type], symbolic_counters: bool = 
     RuntimeShapeError when an array's shape still depends on a value known only at run time. With
     `symbolic_counters`, the counter of a loop with a known trip count is a symbol ranging over its iterations
     (jitc/symbolic.py), so `A[k + 1:]` in `for k in range(n)` has a shape: `n - u0 - 1` rows."""
-    if symbolic_counters:
+    if symbolic_counters:  # (not for every graph: specialization may specialize a graph within one)
         reset_unbacked()
     _counters["symbolic"] = symbolic_counters
     try:
@@ -102,6 +102,9 @@ def _node(node: Node) -> None:
     elif kind == "prim::TupleConstruct":
         node.output.type = TupleType(tuple(v.type for v in node.inputs))
     elif kind == "prim::TupleUnpack":
+        if len(node.outputs) != len(node.inputs[0].type.elems):
+            raise ShapeError(f"cannot unpack {len(node.inputs[0].type.elems)} values into {len(node.outputs)} names"
+                             f"{_at(node)}")
         for v, t in zip(node.outputs, node.inputs[0].type.elems):
             v.type = t
     elif kind == "prim::TupleIndex":

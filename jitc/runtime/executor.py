@@ -351,7 +351,7 @@ def run_compiled(compiled: Compiled, values: list):
             keep.append(a)
         slots[i] = a.ctypes.data
     if compiled.sizes_slots:  # the symbols' sizes, and room for the loop counters (codegen/dims.py)
-        outs = [np.empty(tuple(d.evaluate(sizes) if isinstance(d, Sym) else d for d in s.shape), s.dtype)
+        outs = [np.empty(tuple(d.evaluate(sizes) if isinstance(d, Sym) else d for d in s.room or s.shape), s.dtype)
                 for s in compiled.outputs]
         keep.append(np.zeros(compiled.sizes_slots, np.int64))
         for name, value in sizes.items():
@@ -373,6 +373,10 @@ def run_compiled(compiled: Compiled, values: list):
             raise IndexError(compiled.errors[code])
         exc, msg = ERRORS.get(code, (JitcError, f"native code failed with code {code}"))
         raise exc(msg)
+    for o, s in zip(outs, compiled.outputs):
+        if s.room:  # a selection's length, set by the data (codegen/compact.py): keep that prefix
+            values_of = {name: int(keep[-1][slot_of(name)]) for d in s.shape if isinstance(d, Sym) for name in d.symbols}
+            o.resize(tuple(d.evaluate(values_of) if isinstance(d, Sym) else d for d in s.shape), refcheck=False)
     flat = [o.item() if s.scalar else o[()] if s.numpy_scalar else o for o, s in zip(outs, compiled.outputs)]
     return _rebuild(compiled.template, flat, values)
 

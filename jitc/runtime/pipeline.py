@@ -15,7 +15,7 @@ from ..passes.dce import eliminate_dead_code
 from ..passes.fold import fold_constants
 from ..passes.fuse import fuse_elementwise
 from ..symbolic import parse_size
-from ..types import BOOL, FLOAT, INT, TensorType, Type
+from ..types import BOOL, COMPLEX, FLOAT, INT, TensorType, Type
 
 ENTRY = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_void_p))
 
@@ -41,7 +41,7 @@ def arg_type(a) -> Type:
         return BOOL
     if isinstance(a, int):
         return INT
-    return FLOAT
+    return COMPLEX if isinstance(a, complex) else FLOAT
 
 
 def optimize(graph: Graph) -> None:
@@ -127,7 +127,8 @@ def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = N
         errors = lowering.errors
         symbols = [list(k) for k in lowering.symbols.keys] if lowering.symbols is not None else []
         if digest:
-            outputs = [[s.dtype.str, [str(d) for d in s.shape], s.scalar, s.numpy_scalar] for s in specs]
+            outputs = [[s.dtype.str, [str(d) for d in s.shape], s.scalar, s.numpy_scalar,
+                        None if s.room is None else [str(d) for d in s.room]] for s in specs]
             disk_cache.store(digest, name, {"exports": list(library.symbols), "symbols": symbols, "fastcall": has_py,
                                             "template": template, "errors": errors, "outputs": outputs,
                                             "sizes_slots": sizes_slots, "imports": library.imports},
@@ -171,8 +172,8 @@ def _from_cache(hit: tuple, name: str):
     meta, object_code = hit
     try:
         library = engine.load_object(object_code, meta["exports"], imports=meta["imports"])
-        specs = [OutputSpec(np.dtype(d), tuple(parse_size(str(n)) for n in shape), bool(scalar), bool(numpy_scalar))
-                 for d, shape, scalar, numpy_scalar in meta["outputs"]]
+        specs = [OutputSpec(np.dtype(d), _sizes(shape), bool(scalar), bool(numpy_scalar), room and _sizes(room))
+                 for d, shape, scalar, numpy_scalar, room in meta["outputs"]]
         if meta["symbols"]:
             fill(library.address(f"{name}.symbols"), [tuple(k) for k in meta["symbols"]])
         library.address(name)
@@ -180,6 +181,10 @@ def _from_cache(hit: tuple, name: str):
         return library, specs, _template(meta["template"]), fastcall
     except Exception:  # noqa: BLE001  (a foreign or stale entry is a miss, never an error)
         return None
+
+
+def _sizes(shape: list) -> tuple:
+    return tuple(parse_size(str(n)) for n in shape)
 
 
 def _template(t):

@@ -14,6 +14,7 @@ import functools
 from ..arguments import ConstKind
 from ..ir import Graph, Value
 from ..ops import OPS
+from ..ops.decomp import TUPLES
 from ..types import BOOL, FLOAT, INT, STR, TENSOR, ListType, ModuleType, OptionalType, TensorType, TupleType
 from .analysis import always_exits, suffix_reads
 from .attributes import AttributeMemory
@@ -299,6 +300,9 @@ class FunctionCompiler(AttributeMemory, MutationCompiler, LoopCompiler):
             if len(value) != n:
                 raise self.error(target, f"cannot unpack {len(value)} values into {n} names")
             return list(value)
+        if isinstance(value, Value) and value.type == TENSOR and value.node is not None and value.node.kind in TUPLES:
+            value.type = TupleType((TENSOR,) * n)  # a count known once shapes are (np.nonzero): specialization checks
+            return self.emit("prim::TupleUnpack", [value], list(value.type.elems), target).outputs
         raise self.error(target, f"cannot unpack {self.describe(value)} (tuples and x.shape can be unpacked)")
 
     def visit_Return(self, node: ast.Return) -> None:

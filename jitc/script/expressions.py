@@ -13,7 +13,7 @@ from ..errors import JitcError
 from ..indexing import index_steps
 from ..ir import Value
 from ..ops import DUNDERS, METHODS, OPS, op_for_function
-from ..ops.decomp import NeedsShapes, Symbolic, SymbolicGraph
+from ..ops.decomp import TUPLES, NeedsShapes, Symbolic, SymbolicGraph
 from ..ops.decomp.indexing import getitem, index_spec
 from ..ops.decomp.symbolic import basic_index
 from ..ops.registry import ufunc_method
@@ -256,6 +256,12 @@ class ExpressionCompiler(CallCompiler):
 
     def visit_Subscript(self, node: ast.Subscript):
         base = self.visit(node.value)
+        if isinstance(base, Value) and base.type == TENSOR and base.node is not None and base.node.kind in TUPLES:
+            k = self.visit(node.slice)  # np.nonzero(x)[1]: a tuple whose length its shapes give
+            if not (is_int(k) and is_constant(k)):
+                raise self.error(node, f"{base.node.kind} returns a tuple: index it with a constant int")
+            k = self.graph.insert_constant(k, self.src.location(node))
+            return self.emit("prim::TupleIndex", [base, k], [TENSOR], node).output
         if isinstance(base, Value) and isinstance(base.type, TensorType):
             return self.index_array(base, node.slice, node)
         index = self.visit(node.slice)
@@ -304,6 +310,8 @@ class ExpressionCompiler(CallCompiler):
         b = self.visit(expr)
         if b is None or is_int(b):
             return b
+        if isinstance(b, Value) and isinstance(b.type, TensorType):  # `p[i]:p[i + 1]`: an int read from an array
+            return self.call_op(OPS["aten::__index__"], [b], {}, expr)
         raise self.error(expr, f"slice bounds must be ints, got {self.describe(b)}")
 
     def advanced_index(self, x: Value, bindings: list, is_tuple: bool, node: ast.AST) -> Value:

@@ -2,8 +2,8 @@
 
 A program is `def prog(a0, ..., s)`: array inputs with broadcast-compatible shapes and float32/float64 dtypes (a
 float16 first input in test_fuzz_half), an optional Python float `s`, then a chain of statements (elementwise ops,
-Python scalars, comparisons + where, reductions with axis/keepdims, matmul, complex numbers, and, for scripting,
-`if x.sum() > 0` and `for i in range(n)` loops that carry arrays). The generator tracks every variable's shape
+Python scalars, comparisons + where, boolean mask reads, reductions with axis/keepdims, matmul, complex numbers,
+and, for scripting, `if x.sum() > 0` and `for i in range(n)` loops that carry arrays). The generator tracks every variable's shape
 and dtype (NumPy's promotion decides), so the programs it writes are valid NumPy. Everything derives from one
 seed: the same seed gives the same program.
 """
@@ -129,8 +129,10 @@ class Generator:
         x = self.pick(self.float_vars()[-4:])
         others = [v for v in self.float_vars() if _broadcast(v.shape, x.shape) is not None]
         y = self.pick(others)
-        shape = _broadcast(x.shape, y.shape)
-        z = self.new(self.pick(TO_COMPLEX).format(x.name, y.name), shape, _promote(x.dtype, y.dtype, np.complex64))
+        form = self.pick(TO_COMPLEX)
+        shape = _broadcast(x.shape, y.shape) if "{0}" in form else y.shape
+        dtype = _promote(x.dtype, y.dtype, np.complex64) if "{0}" in form else _promote(y.dtype, np.complex64)
+        z = self.new(form.format(x.name, y.name), shape, dtype)
         for _ in range(int(self.rng.integers(1, 4))):
             w = self.pick([v for v in self.vars if v.dtype.kind == "c" and v.shape == z.shape])
             z = self.new(self.pick(COMPLEX_OPS).format(z.name, w.name), shape, _promote(z.dtype, w.dtype))
@@ -182,8 +184,21 @@ class Generator:
         self.new(expr, shape, x.dtype, x.exact and name in ("max", "min"))
         self.accumulates = self.accumulates or name in ("sum", "mean")
 
+    def select(self) -> None:
+        """A boolean mask read (its length is the data's) reduced back to a shape the generator knows: the sum of
+        the selected elements, or of the selected rows over the last axis's mask."""
+        c = self.pick([v for v in self.float_vars() if v.exact])
+        x = self.pick([v for v in self.float_vars() if v.shape == c.shape])
+        cond = f"({c.name} {self.pick(('>', '<', '>='))} {self.pick(('0.0', '0.5', '-1.0'))})"
+        self.accumulates = True
+        if len(x.shape) >= 2 and x.shape[-1] > 0 and self.chance(0.5):
+            last = ", ".join([":"] * (len(x.shape) - 1) + ["0"])  # (scripting needs the rank for `...`)
+            self.new(f"np.sum({x.name}[{cond}[{last}]], axis=0)", x.shape[-1:], x.dtype)
+        else:
+            self.new(self.pick(("{}[{}].sum()", "np.sum({}[{}] * 2.0)")).format(x.name, cond), (), x.dtype)
+
     def matmul(self) -> None:
-        two = [v for v in self.float_vars() if len(v.shape) in (2, 3) and v.dtype != np.float16]  # not native
+        two = [v for v in self.float_vars() if len(v.shape) in (2, 3)]
         if not two:
             return self.elementwise()
         x = self.pick(two)
@@ -293,8 +308,10 @@ class Generator:
             params.append("s: float")
         for _ in range(int(self.rng.integers(2, 8))):
             r = self.rng.random()
-            if r < 0.42:
+            if r < 0.4:
                 self.elementwise()
+            elif r < 0.42:
+                self.select()
             elif r < 0.5:
                 self.view()
             elif r < 0.62:

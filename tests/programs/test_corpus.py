@@ -31,11 +31,7 @@ def wrong(reason: str, **only):
     return (WrongResult, "WRONG RESULT (bug): " + reason, only)
 
 
-KNOWN_FAILING: dict[str, tuple] = {
-    "kmeans_step": refused("[mathops] np.argmin, X[labels == k] mask read; [decomp] np.empty_like"),
-    "mandelbrot": refused("[mathops] mask reads Z[I] and an array assigned through the mask: Z[I] = Z[I] ** 2 + C[I]"),
-    "spmv_csr": refused("[values] .size, slice bounds read from an int array; [mathops] x[cols] gather"),
-}
+KNOWN_FAILING: dict[str, tuple] = {}
 
 
 def expected_failure(table: dict, name: str, dtype_name: str, n: int):

@@ -1,6 +1,6 @@
 """Decompositions: NumPy functions written once over the primitives (see table.py); importing registers them."""
-from . import creation, indexing, manipulation, products, reductions, ufuncs  # noqa: F401  (registration side effects)
+from . import creation, indexing, manipulation, products, reductions, selection, ufuncs  # noqa: F401  (registration side effects)
 from .symbolic import NeedsShapes, Symbolic, SymbolicGraph, expand
-from .table import ARITY, UnsupportedError, decomposition
+from .table import ARITY, TUPLES, UnsupportedError, decomposition
 
-__all__ = ["ARITY", "NeedsShapes", "Symbolic", "SymbolicGraph", "UnsupportedError", "decomposition", "expand"]
+__all__ = ["ARITY", "TUPLES", "NeedsShapes", "Symbolic", "SymbolicGraph", "UnsupportedError", "decomposition", "expand"]

@@ -1,6 +1,6 @@
 """Integer-array indexing written over basic indexing (views) and the gather primitive `take`: `x[idx]`,
-`x[:, [0, 2]]`, `x[i, j]`, `np.take`, `np.take_along_axis`. Boolean masks are not decomposed (their result size
-depends on the data)."""
+`x[:, [0, 2]]`, `x[i, j]`, `np.take`, `np.take_along_axis`; boolean masks (`x[mask]`, `x[:, mask]`) over the
+`masked_select` primitive, whose result has a data-dependent length."""
 from __future__ import annotations
 
 import math
@@ -21,10 +21,14 @@ def is_array_index(item) -> bool:
     if isinstance(item, np.ndarray) or hasattr(item, "__jitc_dispatch__"):
         # a scripted array raises NeedsShapes here: ints or a boolean mask is known once specialized (np::index waits)
         shape, kind = item.shape, np.dtype(item.dtype).kind
-        if kind == "b":
-            raise unsupported("boolean mask indexing x[mask] (its size depends on the data)")
-        return len(shape) > 0 or isinstance(item, np.ndarray)
+        return len(shape) > 0 or isinstance(item, np.ndarray) or kind == "b"
     return False
+
+
+def _is_mask(item) -> bool:
+    if isinstance(item, list):
+        return np.asarray(item).dtype.kind == "b"
+    return is_array_index(item) and np.dtype(item.dtype).kind == "b"
 
 
 def is_advanced(index) -> bool:
@@ -34,8 +38,6 @@ def is_advanced(index) -> bool:
 def _as_index(item):
     if isinstance(item, list):
         item = np.asarray(item)
-        if item.dtype.kind == "b":
-            raise unsupported("boolean mask indexing x[mask] (its size depends on the data)")
         if item.dtype.kind not in "iu":
             raise JitcError(f"arrays used as indices must be of integer type, got {item.dtype}")
     return item
@@ -48,6 +50,9 @@ def getitem(x, index, basic):
         pos = next(k for k, i in enumerate(items) if i is Ellipsis)
         rest = sum(1 for i in items[pos + 1:] if i is not None)
         items[pos:pos + 1] = [slice(None)] * (x.ndim - (pos - items[:pos].count(None)) - rest)
+    masks = [k for k, i in enumerate(items) if _is_mask(i)]
+    if masks:
+        return _select(x, items, masks, basic)
     arrays = [k for k, i in enumerate(items) if not _is_int(i) and is_array_index(i)]
     ints = [k for k, i in enumerate(items) if _is_int(i)]
     if not arrays:
@@ -72,6 +77,28 @@ def getitem(x, index, basic):
         flat = flat * size + checked
     merged = np.reshape(view, view.shape[:dim] + (math.prod(sizes),) + view.shape[dim + len(arrays):])
     return prims.take(merged, flat, dim)
+
+
+def _select(x, items: list, masks: list, basic):
+    """`x[..., mask, ...]`: the other items (slices before the mask, basic items after it) applied as a view, the
+    mask's dimensions moved first, their true rows selected, and the selected axis moved back where NumPy puts it."""
+    if len(masks) > 1 or any(is_array_index(i) for k, i in enumerate(items) if k != masks[0]):
+        raise unsupported("a boolean mask together with other index arrays")
+    k = masks[0]
+    mask, lead, after = items[k], items[:k], items[k + 1:]
+    mask = np.asarray(mask) if isinstance(mask, list) else mask
+    if any(not isinstance(i, slice) for i in lead):
+        raise unsupported("a boolean mask after an integer or None index")
+    if lead and any(isinstance(i, int) and not isinstance(i, bool) for i in after):
+        raise unsupported("a boolean mask between slices and an integer index")
+    n, m = len(lead), mask.ndim
+    view = basic(x, tuple(lead) + (slice(None),) * m + tuple(after))
+    if n:
+        view = np.transpose(view, tuple(range(n, n + m)) + tuple(range(n)) + tuple(range(n + m, view.ndim)))
+    out = prims.masked_select(view, mask)
+    if n:
+        out = np.transpose(out, tuple(range(1, n + 1)) + (0,) + tuple(range(n + 1, out.ndim)))
+    return out
 
 
 @decomposition(np.take, methods=("take",))
@@ -166,7 +193,10 @@ def _rebuild(spec: tuple, arrays: tuple) -> tuple:
 
 
 def index_with_spec(x, spec, *arrays):
-    """`x[index]` for an index held as index_spec() gives it: a scripted read whose expansion needs shapes."""
+    """`x[index]` for an index held as index_spec() gives it: a scripted read whose expansion needs shapes. A lone
+    item that turns out to be a tuple of arrays (`x[np.nonzero(m)]`) is the whole index, as in NumPy."""
+    if len(spec) == 1 and spec[0][0] == "array" and isinstance(arrays[0], tuple):
+        return x[arrays[0]]
     return x[_rebuild(spec, arrays)]
 
 

@@ -34,6 +34,7 @@ def primitive(op_name: str):
 
 concatenate = primitive("aten::concatenate")
 take = primitive("aten::take")
+masked_select = primitive("aten::masked_select")
 masked_put = primitive("aten::masked_put")
 index_scatter = primitive("aten::index_scatter")
 arange = primitive("aten::arange")

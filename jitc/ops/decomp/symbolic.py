@@ -59,7 +59,8 @@ class SymbolicGraph:
         if op.kind == COMPOSITE:
             return decompose(op, bound)
         inputs = [self.value(a) for a in bound]
-        out = self.insert(op.name, inputs, op.infer(op, *(abstract_input(v) for v in inputs)))
+        key = (op.input_key(inputs),) if op.input_key is not None else ()
+        out = self.insert(op.name, inputs, op.infer(op, *(abstract_input(v) for v in inputs), *key))
         return Symbolic(self, out)
 
     def result(self, r) -> Value:

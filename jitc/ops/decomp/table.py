@@ -16,12 +16,14 @@ from ..registry import COMPOSITE, REQUIRED, OpDef, is_default, numpy_name, regis
 
 ARITY: dict[str, Callable[..., int | None]] = {}  # op name -> how many arrays it returns as a tuple (None: one)
 EAGER: dict[str, Callable] = {}  # op name -> the NumPy function or ndarray method it stands for
+TUPLES: set[str] = set()  # ops that always return a tuple, of a length their shapes give (np.nonzero)
 
 
 def decomposition(*functions, methods: tuple[str, ...] = (), name: str | None = None,
-                  arity: Callable[..., int] | None = None):
+                  arity: Callable[..., int] | None = None, tuples: bool = False):
     """Register fn (with NumPy's signature) as the decomposition of `functions` and the ndarray `methods`.
-    `arity` gives, from the bound arguments, how many arrays a tuple-returning function gives (np.split)."""
+    `arity` gives, from the bound arguments, how many arrays a tuple-returning function gives (np.split);
+    `tuples`: it always returns a tuple, also when arity cannot tell its length yet (scripting indexes it)."""
 
     def register_fn(fn):
         params = tuple((p.name, () if p.kind is p.VAR_POSITIONAL else REQUIRED if p.default is p.empty
@@ -34,6 +36,8 @@ def decomposition(*functions, methods: tuple[str, ...] = (), name: str | None = 
         EAGER[op.name] = eager
         if arity is not None:
             ARITY[op.name] = arity
+        if tuples:
+            TUPLES.add(op.name)
         return fn
 
     return register_fn
