@@ -52,8 +52,8 @@ class MutationCompiler:
         self.value_refs: dict[Value, MemRef] = {}  # versions and views -> what they are
         self.origins: dict[str, Value] = {}        # root key -> its first version
         self.external: dict[str, Value] = {}       # root key -> the graph input it is (written back at the end)
-        self.ambiguous: set[Value] = set()         # arrays that may alias an input depending on control flow
-        self.may_alias: dict[Value, dict] = {}     # ambiguous array -> {root key: its version when it was made}
+        # arrays that may alias memory depending on control flow -> {root key: its version when they were made}
+        self.ambiguous: dict[Value, dict] = {}
         self.view_cache: dict = {}                 # (key, steps, version) -> view Value
         self.serial = itertools.count()
 
@@ -167,18 +167,17 @@ class MutationCompiler:
 
     def visit_Name(self, node: ast.Name):
         b = super().visit_Name(node)
-        if isinstance(b, Value) and any(self.version(k) is not v for k, v in self.may_alias.get(b, {}).items()):
+        if isinstance(b, Value) and any(self.version(k) is not v for k, v in self.ambiguous.get(b, {}).items()):
             raise self.error(node, f"'{node.id}' is a view of an array or a copy of it depending on the path taken, "
                                    "and that array was written since: NumPy's value depends on the path")
         return self.resolve(b)
 
     def make_ambiguous(self, value: Value, bindings) -> None:
         """value may be any of bindings: remember which roots it may be a view of, at their current versions."""
-        self.ambiguous.add(value)
-        roots = self.may_alias.setdefault(value, {})
+        roots = self.ambiguous.setdefault(value, {})
         for b in bindings:
             if isinstance(b, Value):
-                roots.update(self.may_alias.get(b, {}))
+                roots.update(self.ambiguous.get(b, {}))
                 b = self.value_refs.get(b)
             if isinstance(b, MemRef):
                 roots.setdefault(b.key, self.version(b.key))

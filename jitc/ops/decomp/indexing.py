@@ -71,10 +71,7 @@ def getitem(x, index, basic):
     dim = sum(1 for i in items[:first] if not _is_int(i))
     view = basic(x, tuple(slice(None) if j in arrays else i for j, i in enumerate(items)))
     sizes = view.shape[dim:dim + len(arrays)]
-    flat = 0
-    for size, item in zip(sizes, (items[k] for k in arrays)):
-        checked = prims.take(np.arange(size), _as_index(item), 0)  # wraps negatives, raises IndexError
-        flat = flat * size + checked
+    flat = _flat_index(sizes, [items[k] for k in arrays])
     merged = np.reshape(view, view.shape[:dim] + (math.prod(sizes),) + view.shape[dim + len(arrays):])
     return prims.take(merged, flat, dim)
 
@@ -224,20 +221,27 @@ def _index_set(a, value, augment, spec, *arrays):
     if not lead or len(lead) > a.ndim or not all(_is_int(i) or is_array_index(i) for i in lead):
         raise unsupported("writing through index arrays that are not the leading items of the index")
     sizes = a.shape[:len(lead)]
+    flat = _flat_index(sizes, lead)
+    merged = np.reshape(a, (math.prod(sizes),) + a.shape[len(lead):])
+    if augment != "set":
+        value = getattr(prims.take(merged, flat, 0), augment)(value)
+        check_cast(value.dtype, a.dtype, "same_kind")
+    return np.reshape(prims.index_scatter(merged, flat, value, "set"), a.shape)
+
+
+def _flat_index(sizes: tuple, items: list):
+    """The positions `items` (index arrays, ints) select over axes of these sizes, in those axes flattened: each
+    item wrapped and bounds-checked against its own axis (NumPy's IndexError names it)."""
     flat = 0
-    for axis, (size, item) in enumerate(zip(sizes, lead)):
-        if _is_int(item):
+    for axis, (size, item) in enumerate(zip(sizes, items)):
+        if isinstance(item, int):
             if not -size <= item < size:
                 raise IndexError(f"index {item} is out of bounds for axis {axis} with size {size}")
             checked = item % size
         else:
             checked = prims.take(np.arange(size), _as_index(item), 0)  # wraps negatives, raises IndexError
         flat = flat * size + checked
-    merged = np.reshape(a, (math.prod(sizes),) + a.shape[len(lead):])
-    if augment != "set":
-        value = getattr(prims.take(merged, flat, 0), augment)(value)
-        check_cast(value.dtype, a.dtype, "same_kind")
-    return np.reshape(prims.index_scatter(merged, flat, value, "set"), a.shape)
+    return flat
 
 
 def _is_int(item) -> bool:
