@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from jitc.errors import IntegerOverflowError
+from jitc.errors import IntegerOverflowError, LinAlgError
 
 # status codes the entry returns besides 0, and the exception the runtime raises for each
 ERRORS = {1: (IndexError, "index out of range in compiled code"),
@@ -19,6 +19,8 @@ ERRORS = {1: (IndexError, "index out of range in compiled code"),
                                     "big ints; compute it outside the compiled function)"))}
 EMPTY_REDUCTION = 9  # max/min/argmax/argmin over a length known only at run time that is 0
 ERRORS[EMPTY_REDUCTION] = (ValueError, "zero-size array to reduction operation which has no identity")
+SVD_DID_NOT_CONVERGE = 10  # a NaN in a matrix given to np.linalg.svd/norm (NumPy's LAPACK fails the same way)
+ERRORS[SVD_DID_NOT_CONVERGE] = (LinAlgError, "SVD did not converge")
 SIZE_ERROR = 8  # an exported function's size parameter is below 2 (symbolic sizes stand for sizes >= 2)
 FIRST_SITE_CODE = 16  # codes from here on are IndexErrors of one indexing site each (Lowering.errors says where)
 

@@ -7,6 +7,7 @@ from .concat import lower_concatenate
 from .fold import lower_fold
 from .gather import lower_take
 from .scatter import lower_index_scatter
+from .svd import lower_svdvals
 
 KERNELS = {
     "aten::concatenate": lower_concatenate,
@@ -14,5 +15,6 @@ KERNELS = {
     "aten::masked_select": lower_masked_select,
     "aten::index_scatter": lower_index_scatter,
     "aten::arange": lower_arange,
+    "aten::svdvals": lower_svdvals,
     **{f"aten::{k}": lower_fold for k in ("prod", "any", "all", "argmax", "argmin", "cumsum", "cumprod")},
 }
