@@ -97,24 +97,23 @@ def _one_matrix(kb: ir.IRBuilder, ps: Buf, po: Buf, pw: Buf, so, oo, failed) -> 
     kb.cbranch(kb.icmp_signed("<", sweep, i64(MAX_SWEEPS)), sweep_body, sweep_done)
     kb.position_at_end(sweep_body)
     kb.store(ir.Constant(I1, 0), any_rotation)
-    with for_range(kb, cols, "ci") as i:
-        with for_range(kb, cols, "cj", kb.add(i, i64(1))) as j:
-            for acc in (alpha, beta, gamma):
-                kb.store(sb.const(0.0), acc)
-            with for_range(kb, rows, "k") as k:
+    with for_range(kb, cols, "ci") as i, for_range(kb, cols, "cj", kb.add(i, i64(1))) as j:
+        for acc in (alpha, beta, gamma):
+            kb.store(sb.const(0.0), acc)
+        with for_range(kb, rows, "k") as k:
+            x, y = kb.load(work(k, i)), kb.load(work(k, j))
+            kb.store(kb.fadd(kb.load(alpha), kb.fmul(x, x)), alpha)
+            kb.store(kb.fadd(kb.load(beta), kb.fmul(y, y)), beta)
+            kb.store(kb.fadd(kb.load(gamma), kb.fmul(x, y)), gamma)
+        a, b, g = kb.load(alpha), kb.load(beta), kb.load(gamma)
+        bound = kb.fmul(tolerance, kb.fmul(sb.math("sqrt", a), sb.math("sqrt", b)))
+        with kb.if_then(kb.fcmp_ordered(">", sb.abs(g), bound)):
+            kb.store(ir.Constant(I1, 1), any_rotation)
+            c, s = _rotation(kb, sb, a, b, g)
+            with for_range(kb, rows, "r") as k:
                 x, y = kb.load(work(k, i)), kb.load(work(k, j))
-                kb.store(kb.fadd(kb.load(alpha), kb.fmul(x, x)), alpha)
-                kb.store(kb.fadd(kb.load(beta), kb.fmul(y, y)), beta)
-                kb.store(kb.fadd(kb.load(gamma), kb.fmul(x, y)), gamma)
-            a, b, g = kb.load(alpha), kb.load(beta), kb.load(gamma)
-            bound = kb.fmul(tolerance, kb.fmul(sb.math("sqrt", a), sb.math("sqrt", b)))
-            with kb.if_then(kb.fcmp_ordered(">", sb.abs(g), bound)):
-                kb.store(ir.Constant(I1, 1), any_rotation)
-                c, s = _rotation(kb, sb, a, b, g)
-                with for_range(kb, rows, "r") as k:
-                    x, y = kb.load(work(k, i)), kb.load(work(k, j))
-                    kb.store(kb.fsub(kb.fmul(c, x), kb.fmul(s, y)), work(k, i))
-                    kb.store(kb.fadd(kb.fmul(s, x), kb.fmul(c, y)), work(k, j))
+                kb.store(kb.fsub(kb.fmul(c, x), kb.fmul(s, y)), work(k, i))
+                kb.store(kb.fadd(kb.fmul(s, x), kb.fmul(c, y)), work(k, j))
     sweep.add_incoming(kb.add(sweep, i64(1)), kb.block)
     kb.cbranch(kb.load(any_rotation), sweep_header, sweep_done)
     kb.position_at_end(sweep_done)
@@ -159,17 +158,15 @@ def _sort_descending(kb: ir.IRBuilder, po: Buf, oo, step, count) -> None:
     def at(j):
         return po.at(kb, kb.add(oo, kb.mul(j, step)))
 
-    with for_range(kb, count, "si") as i:
-        with for_range(kb, count, "sj", kb.add(i, i64(1))) as j:
-            x, y = load(kb, at(i), po.dtype), load(kb, at(j), po.dtype)
-            swap = kb.fcmp_ordered("<", x, y)
-            store(kb, kb.select(swap, y, x), at(i), po.dtype)
-            store(kb, kb.select(swap, x, y), at(j), po.dtype)
+    with for_range(kb, count, "si") as i, for_range(kb, count, "sj", kb.add(i, i64(1))) as j:
+        x, y = load(kb, at(i), po.dtype), load(kb, at(j), po.dtype)
+        swap = kb.fcmp_ordered("<", x, y)
+        store(kb, kb.select(swap, y, x), at(i), po.dtype)
+        store(kb, kb.select(swap, x, y), at(j), po.dtype)
 
 
 @contextlib.contextmanager
 def _each(kb: ir.IRBuilder, rows, cols):
     """for j in range(cols): for k in range(rows): the workspace's memory order."""
-    with for_range(kb, cols, "wj") as j:
-        with for_range(kb, rows, "wk") as k:
-            yield k, j
+    with for_range(kb, cols, "wj") as j, for_range(kb, rows, "wk") as k:
+        yield k, j

@@ -67,9 +67,8 @@ def infer_svdvals(op, a):
     if is_unknown(a):
         return TENSOR
     *batch, m, n = a.shape
-    if isinstance(m, Sym) or isinstance(n, Sym):
-        if not (isinstance(m, Sym) and isinstance(n, Sym) and m == n):
-            raise SymbolicError("svdvals: which of a matrix's sizes is smaller depends on the sizes")
+    if (isinstance(m, Sym) or isinstance(n, Sym)) and not (isinstance(m, Sym) and isinstance(n, Sym) and m == n):
+        raise SymbolicError("svdvals: which of a matrix's sizes is smaller depends on the sizes")
     return tensor(np.float32 if a.dtype == np.float32 else np.float64, (*batch, m if m == n else min(m, n)))
 
 

@@ -55,4 +55,4 @@ def cond(x, p=None):
     top, bottom = (s[..., -1], s[..., 0]) if p == -2 else (s[..., 0], s[..., -1])
     zero = bottom == 0
     r = np.where(zero, np.inf, top / np.where(zero, 1, bottom))  # NumPy divides with errors ignored
-    return np.where(r != r, np.inf, r).astype(s.dtype)  # NaN (an infinity in x): inf, as NumPy
+    return np.where(np.not_equal(r, r), np.inf, r).astype(s.dtype)  # NaN (an infinity in x): inf, as NumPy

@@ -178,9 +178,7 @@ def _matrix_norm(x, ord, axes, keepdims):
         result = (np.max if ord == np.inf else np.min)(np.sum(np.abs(x), axis=col), axis=row)
     elif ord in (2, -2, "nuc"):
         s = singular_values(np.moveaxis(x, (row, col), (-2, -1)))
-        if ord == "nuc":
-            result = np.sum(s, axis=-1)
-        elif ord == 2 and s.shape[-1] == 0:  # NumPy's amax(initial=0): an empty matrix has norm 0
+        if ord == "nuc" or ord == 2 and s.shape[-1] == 0:
             result = np.sum(s, axis=-1)
         else:
             result = (np.max if ord == 2 else np.min)(s, axis=-1)
