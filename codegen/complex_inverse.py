@@ -249,8 +249,9 @@ def _swapped(fn):
 def _cacosh(f: _F, x, y):
     rx, ry = _cacos(f, x, y)
     both = f.and_(f.isnan(rx), f.isnan(ry))
+    # cacos(±0 + i NaN) = pi/2 + i NaN gives NaN + i pi/2 (glibc's, which NumPy calls; catrig.c gives NaN + i NaN)
     re = f.cases(f.abs(ry), (both, ry), (f.isnan(rx), f.abs(ry)), (f.isnan(ry), ry))
-    im = f.cases(f.copysign(rx, y), (both, rx), (f.isnan(rx), rx), (f.isnan(ry), ry))
+    im = f.cases(f.copysign(rx, y), (both, rx), (f.isnan(rx), rx), (f.isnan(ry), rx))
     return re, im
 
 

@@ -17,7 +17,7 @@ def _sign(cb, z):
     magnitude = p.math("hypot", a, b)
     re, im = bb.fdiv(a, magnitude), bb.fdiv(b, magnitude)
     one, zero, nan = p.const(1.0), p.const(0.0), p.const(math.nan)
-    unit = lambda v: bb.select(bb.fcmp_ordered(">", v, zero), one, p.const(-1.0))  # noqa: E731
+    unit = lambda v: bb.select(bb.fcmp_ordered(">", v, zero), one, p.const(-1.0))
     inf_a, inf_b = p.ufunc("isinf", a), p.ufunc("isinf", b)
     huge = p.ufunc("isinf", magnitude)
     re = bb.select(huge, bb.select(inf_a, bb.select(inf_b, nan, unit(a)), zero), re)
@@ -52,14 +52,23 @@ def _fmax_fmin(op: str):
 
 
 def clip(cb, x, lo, hi):
-    """NumPy's complex clip: minimum(maximum(x, lo), hi), each keeping its first operand when it has a NaN part
-    or is >= (<=) the other, so a NaN bound wins over a value that has none; a None bound is left out."""
+    """NumPy's complex clip: minimum(maximum(x, lo), hi), each keeping its first operand when that has a NaN part
+    or compares >= (<=) by C's plain order (the imaginary parts when the real parts are equal, else the real
+    parts: a NaN imaginary part in a bound is ignored unless the real parts tie). With one bound None, NumPy
+    calls np.minimum or np.maximum instead (NaN-propagating, lexicographic)."""
     bb = cb.b
-    if lo is not None:
-        x = bb.select(bb.or_(cb.ufunc("isnan", x), cb.cmp(">=", x, lo)), x, lo)
-    if hi is not None:
-        x = bb.select(bb.or_(cb.ufunc("isnan", x), cb.cmp("<=", x, hi)), x, hi)
-    return x
+    if lo is None:
+        return cb.minimum(x, hi)
+    if hi is None:
+        return cb.maximum(x, lo)
+    x = bb.select(bb.or_(cb.ufunc("isnan", x), _plain_order(cb, ">=", x, lo)), x, lo)
+    return bb.select(bb.or_(cb.ufunc("isnan", x), _plain_order(cb, "<=", x, hi)), x, hi)
+
+
+def _plain_order(cb, op: str, x, y):
+    (a, b), (c, d) = cb._parts(x), cb._parts(y)
+    bb = cb.b
+    return bb.select(bb.fcmp_ordered("==", a, c), bb.fcmp_ordered(op, b, d), bb.fcmp_ordered(op, a, c))
 
 
 def _by_parts(name: str):
