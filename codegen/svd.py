@@ -22,6 +22,7 @@ from .loops import Buf, for_range, i64, loop_nest, pointer_type
 from .scalar import I1, I32, I64, ScalarBuilder, cast, load, store
 
 F64 = np.dtype(np.float64)
+_FAST = ("reassoc", "contract", "nsz")
 MAX_SWEEPS = 60  # Jacobi converges quadratically: 6-15 sweeps in practice; this bounds a pathological input
 
 
@@ -29,7 +30,7 @@ def lower_svdvals(lw, node: Node) -> Buf:
     src = lw.buf(node.inputs[0])
     out = lw.result_buf(node.output)
     m, n = src.shape[-2], src.shape[-1]
-    work = lw.alloc(F64, (m * n,))
+    work = lw.alloc(F64, (m * n + m + n,))  # the matrix, then its squared column norms
     bufs = [src, out, work]
     symbolic = symbolic_bufs(bufs)
     fnty = ir.FunctionType(I32, [pointer_type(b.dtype) for b in bufs] + [SIZES_TYPE] * symbolic)
@@ -68,8 +69,11 @@ def _one_matrix(kb: ir.IRBuilder, ps: Buf, po: Buf, pw: Buf, so, oo, failed) -> 
     def work(k, j):  # W[k, j] in the column-major workspace
         return pw.at(kb, kb.add(kb.mul(j, rows), k))
 
+    def norm2(j):  # |W[:, j]|^2, after the matrix
+        return pw.at(kb, kb.add(kb.mul(rows, cols), j))
+
     with kb.goto_entry_block():
-        largest, alpha, beta, gamma = (kb.alloca(sb.ty) for _ in range(4))
+        largest, alpha, gamma = (kb.alloca(sb.ty) for _ in range(3))
         any_rotation = kb.alloca(I1)
     kb.store(sb.const(0.0), largest)
     with _each(kb, rows, cols) as (k, j):
@@ -97,23 +101,28 @@ def _one_matrix(kb: ir.IRBuilder, ps: Buf, po: Buf, pw: Buf, so, oo, failed) -> 
     kb.cbranch(kb.icmp_signed("<", sweep, i64(MAX_SWEEPS)), sweep_body, sweep_done)
     kb.position_at_end(sweep_body)
     kb.store(ir.Constant(I1, 0), any_rotation)
-    with for_range(kb, cols, "ci") as i, for_range(kb, cols, "cj", kb.add(i, i64(1))) as j:
-        for acc in (alpha, beta, gamma):
-            kb.store(sb.const(0.0), acc)
+    with for_range(kb, cols, "cn") as j:  # each sweep starts from exact norms; rotations update them
+        kb.store(sb.const(0.0), alpha)
         with for_range(kb, rows, "k") as k:
-            x, y = kb.load(work(k, i)), kb.load(work(k, j))
-            kb.store(kb.fadd(kb.load(alpha), kb.fmul(x, x)), alpha)
-            kb.store(kb.fadd(kb.load(beta), kb.fmul(y, y)), beta)
-            kb.store(kb.fadd(kb.load(gamma), kb.fmul(x, y)), gamma)
-        a, b, g = kb.load(alpha), kb.load(beta), kb.load(gamma)
+            x = kb.load(work(k, j))
+            kb.store(_sum(kb, kb.load(alpha), x, x), alpha)
+        kb.store(kb.load(alpha), norm2(j))
+    with for_range(kb, cols, "ci") as i, for_range(kb, cols, "cj", kb.add(i, i64(1))) as j:
+        kb.store(sb.const(0.0), gamma)
+        with for_range(kb, rows, "k") as k:
+            kb.store(_sum(kb, kb.load(gamma), kb.load(work(k, i)), kb.load(work(k, j))), gamma)
+        a, b, g = kb.load(norm2(i)), kb.load(norm2(j)), kb.load(gamma)
         bound = kb.fmul(tolerance, kb.fmul(sb.math("sqrt", a), sb.math("sqrt", b)))
         with kb.if_then(kb.fcmp_ordered(">", sb.abs(g), bound)):
             kb.store(ir.Constant(I1, 1), any_rotation)
-            c, s = _rotation(kb, sb, a, b, g)
+            c, s, t = _rotation(kb, sb, a, b, g)
             with for_range(kb, rows, "r") as k:
                 x, y = kb.load(work(k, i)), kb.load(work(k, j))
                 kb.store(kb.fsub(kb.fmul(c, x), kb.fmul(s, y)), work(k, i))
                 kb.store(kb.fadd(kb.fmul(s, x), kb.fmul(c, y)), work(k, j))
+            moved = kb.fmul(t, g)  # Rutishauser: the rotated columns' norms^2 are a - t g and b + t g
+            kb.store(kb.fsub(a, moved), norm2(i))
+            kb.store(kb.fadd(b, moved), norm2(j))
     sweep.add_incoming(kb.add(sweep, i64(1)), kb.block)
     kb.cbranch(kb.load(any_rotation), sweep_header, sweep_done)
     kb.position_at_end(sweep_done)
@@ -130,6 +139,15 @@ def _one_matrix(kb: ir.IRBuilder, ps: Buf, po: Buf, pw: Buf, so, oo, failed) -> 
     _sort_descending(kb, po, oo, out_step, cols)
 
 
+def _sum(kb: ir.IRBuilder, acc, x, y):
+    """acc + x * y, reassociable: LLVM vectorizes the dot products (in lanes, then summed, as BLAS does)."""
+    product = kb.fmul(x, y)
+    total = kb.fadd(acc, product)
+    product.flags.extend(_FAST)
+    total.flags.extend(_FAST)
+    return total
+
+
 def _power_of_two_scale(kb: ir.IRBuilder, top):
     """2^-e for the exponent e of `top` (clamped to normal numbers): top * 2^-e lies in [1, 2), exactly."""
     field = kb.and_(kb.lshr(kb.bitcast(top, I64), i64(52)), i64(0x7FF))
@@ -142,7 +160,7 @@ def _power_of_two_scale(kb: ir.IRBuilder, top):
 
 
 def _rotation(kb: ir.IRBuilder, sb: ScalarBuilder, a, b, g):
-    """(cos, sin) of the Jacobi rotation that makes columns with norms^2 a, b and product g orthogonal: the
+    """(cos, sin, tan) of the Jacobi rotation that makes columns with norms^2 a, b and product g orthogonal: the
     smaller root t of t^2 + 2 zeta t - 1 = 0 for zeta = (b - a) / 2g (1 / 2zeta where zeta^2 would overflow)."""
     zeta = kb.fdiv(kb.fsub(b, a), kb.fmul(sb.const(2.0), g))
     magnitude = sb.abs(zeta)
@@ -150,7 +168,7 @@ def _rotation(kb: ir.IRBuilder, sb: ScalarBuilder, a, b, g):
     t = kb.fdiv(sb._intrinsic("llvm.copysign", sb.const(1.0), zeta), kb.fadd(magnitude, root))
     t = kb.select(kb.fcmp_ordered(">", magnitude, sb.const(2.0 ** 500)), kb.fdiv(sb.const(0.5), zeta), t)
     c = kb.fdiv(sb.const(1.0), sb.math("sqrt", kb.fadd(sb.const(1.0), kb.fmul(t, t))))
-    return c, kb.fmul(c, t)
+    return c, kb.fmul(c, t), t
 
 
 def _sort_descending(kb: ir.IRBuilder, po: Buf, oo, step, count) -> None:
