@@ -50,8 +50,13 @@ SAMPLES = (
               (signed((5,), F32),), (signed((6,), F64),))
     + samples(["np.linalg.norm(x, 2)", "np.linalg.norm(x, -2)", "np.linalg.norm(x, 'nuc')",
                "np.linalg.norm(x, ord=2, keepdims=True)", "np.linalg.svd(x, compute_uv=False)",
-               "np.linalg.matrix_rank(x)", "np.linalg.cond(x)", "np.linalg.cond(x, -2)"],
+               "np.linalg.matrix_rank(x)", "np.linalg.cond(x)", "np.linalg.cond(x, -2)", "np.linalg.svdvals(x)",
+               "np.linalg.matrix_norm(x, ord=2)", "np.linalg.matrix_norm(x, ord='nuc', keepdims=True)",
+               "np.linalg.matrix_norm(x)", "np.linalg.vector_norm(x)", "np.linalg.vector_norm(x, axis=1, ord=1)",
+               "np.linalg.vector_norm(x, axis=(1, 0), keepdims=True, ord=np.inf)"],
               *SVD_INPUTS)
+    + samples(["np.linalg.vector_norm(x, axis=(0, 2))", "np.linalg.matrix_norm(x, ord=-2)",
+               "np.linalg.vector_norm(x, ord=3, keepdims=True)"], (signed((3, 4, 2), F64),), (signed((2, 5, 3), F32),))
     + samples(["np.linalg.norm(x, ord=2, axis=(2, 0))", "np.linalg.norm(x, ord=-2, axis=(-1, 1), keepdims=True)",
                "np.linalg.norm(x, 'nuc', axis=(0, 1))", "np.linalg.svd(x, compute_uv=False)",
                "np.linalg.matrix_rank(x)", "np.linalg.cond(x, 2)"],

@@ -1,6 +1,6 @@
-"""Linear algebra over the singular-values primitive (codegen/svd.py): np.linalg.svd without u and v,
+"""Linear algebra over the singular-values primitive (codegen/svd.py): np.linalg.svd without u and v, svdvals,
 matrix_rank, cond (p = None, 2, -2), and the matrix norms ord=2, -2, 'nuc' (reductions.py calls
-`singular_values`)."""
+`singular_values`); the array-API norms matrix_norm and vector_norm over np.linalg.norm."""
 from __future__ import annotations
 
 import numpy as np
@@ -28,6 +28,30 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     if compute_uv:
         raise unsupported("np.linalg.svd(compute_uv=True)")
     return singular_values(a)
+
+
+@decomposition(np.linalg.svdvals)
+def svdvals(x):
+    return singular_values(x)
+
+
+@decomposition(np.linalg.matrix_norm)
+def matrix_norm(x, *, keepdims=False, ord="fro"):
+    return np.linalg.norm(x, ord=ord, axis=(-2, -1), keepdims=keepdims)
+
+
+@decomposition(np.linalg.vector_norm)
+def vector_norm(x, *, axis=None, keepdims=False, ord=2):
+    """NumPy's: the norm of the flattened array, or of the given axes moved first and merged."""
+    shape = x.shape
+    axes = tuple(range(x.ndim)) if axis is None else (axis,) if isinstance(axis, int) else tuple(axis)
+    axes = tuple(a % max(x.ndim, 1) for a in axes)
+    rest = tuple(d for d in range(x.ndim) if d not in axes)
+    merged = np.reshape(np.transpose(x, axes + rest), (-1,) + tuple(shape[d] for d in rest))
+    result = np.linalg.norm(merged, ord=ord, axis=0)
+    if keepdims:
+        result = np.reshape(result, tuple(1 if d in axes else shape[d] for d in range(x.ndim)))
+    return result
 
 
 @decomposition(np.linalg.matrix_rank)
