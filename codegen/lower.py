@@ -496,9 +496,11 @@ def _batched(buf: Buf, batch: tuple) -> Buf:
     return Buf(buf.ptr, buf.dtype, batch + shape[-2:], strides)
 
 
-def lower(graph: Graph, name: str = "jitc_entry", n_user: int | None = None) -> tuple[Lowering, str]:
+def lower(graph: Graph, name: str = "jitc_entry", n_user: int | None = None,
+          tier_up_at: int | None = None) -> tuple[Lowering, str]:
     """LLVM IR text of a specialized graph for this process, plus the lowering (output specs, symbols to fill).
-    With n_user (the number of user arguments; the rest are parameters), also the CPython entry `NAME_fastcall`."""
+    With n_user (the number of user arguments; the rest are parameters), also the CPython entry `NAME_fastcall`,
+    which leaves calls to the general path once it has run `tier_up_at` times (see tiers.py)."""
     from .pyentry import emit_fastcall, layout_ok
 
     lw = Lowering(graph, name)
@@ -512,5 +514,5 @@ def lower(graph: Graph, name: str = "jitc_entry", n_user: int | None = None) -> 
         written = [i for i, v in enumerate(graph.inputs) if v in lw.plan.written_back]
         emit_fastcall(module, module.get_global(name), f"{name}_fastcall", types, n_user, lw.specs,
                       views_as_bases(lw.template), lw.symbols, written, lw.sizes_slots,  # the runtime makes views
-                      getattr(graph, "size_facts", ()), lw.scalar_symbols)
+                      getattr(graph, "size_facts", ()), lw.scalar_symbols, tier_up_at)
     return lw, str(module)
