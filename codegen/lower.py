@@ -32,7 +32,7 @@ from .dims import SIZES_TYPE, bind_sizes, same, size, size_slot, slots_needed
 from .elementwise import emit_copy, emit_fill, emit_fusion_group, emit_scalar_node, python_dtype
 from .inplace import InPlacePlan
 from .kernel import declare
-from .kernels import KERNELS
+from .kernels import kernel
 from .loops import Buf, i64, numel, pointer_type
 from .matmul import calls_blas, emit_matmul
 from .mutation import lower_copy_into, lower_index_put, write_view
@@ -333,7 +333,7 @@ class Lowering:
             emit_scalar_node(self.b, node, env)
             self.env[node.output] = env[node.output]
         elif op.kind == KERNEL:
-            self.env[node.output] = KERNELS[op.name](self, node)
+            self.env[node.output] = kernel(op.name)(self, node)
         elif op.kind == REDUCTION:
             self.reduction(node, op)
         elif op.kind == MATMUL:
