@@ -4,6 +4,8 @@ the real and imaginary axes), special values (±0, ±inf, NaN, the largest finit
 ufuncs' NaN rules, all compiled with fallback='error'."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -125,3 +127,18 @@ def test_isclose_with_complex_tolerances_runs_through_numpy():
     z = np.array([1 + 1j, 2 - 1j])
     with pytest.warns(jitc.FallbackWarning, match="complex tolerances"):
         np.testing.assert_array_equal(jitc.compile(fn)(z, z + 1e-9), fn(z, z + 1e-9))
+
+
+@pytest.mark.parametrize("dtype", COMPLEX)
+def test_complex_loops_are_vectorized_without_libm_calls(dtype):
+    from test_math_ops import LIBM
+
+    def chain(a):
+        return (np.arcsin(a) + np.arccos(a) + np.arctan(a) + np.arcsinh(a) + np.arccosh(a) + np.arctanh(a)
+                + np.log1p(a) + np.expm1(a) + np.log2(a) + np.log10(a) + np.exp2(a) + np.sign(a) + np.reciprocal(a))
+
+    x = regions(dtype)["box"][:4096]
+    traced = jitc.trace(chain, (x,))
+    llvm_ir = traced.inspect_llvm(x)
+    assert re.search(r"<\d+ x (float|double)>", llvm_ir), "the complex math loop is not vectorized"
+    assert not LIBM.search(llvm_ir), LIBM.search(llvm_ir).group(0)
