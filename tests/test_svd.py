@@ -144,3 +144,13 @@ def test_complex_matrices():
         for g, w in zip(got, want):
             assert g.dtype == w.dtype
             np.testing.assert_allclose(g, w, rtol=rtol)
+
+
+def test_matrices_past_a_few_rows_get_o3_code():
+    """Jacobi's work grows as rows * cols^2 per sweep: past tiny matrices the light pipeline would cost far more per
+    call than O3's compile (codegen/tiers.py counts it)."""
+    compiled = jitc.compile(norms, fallback="error")
+    for shape in [(3, 3), (8, 8), (4, 12)]:
+        a = _rng.standard_normal(shape)
+        np.testing.assert_allclose(compiled(a), norms(a), rtol=1e-12)
+    assert [i["pipeline"] for i in compiled.cache_info()] == ["light", "O3", "O3"]
