@@ -101,11 +101,13 @@ def test_norms_of_batches_and_axes():
 
 
 def test_dynamic_shapes():
-    """A symbolic batch size is compiled once; matrix sizes whose order only the call knows stay specialized."""
+    """Square stacks of any size run one symbolic kernel (its sizes read at run time); matrix sizes whose order only
+    the call knows stay specialized."""
     compiled = jitc.compile(batched_norms, fallback="error", dynamic=True)
-    for shape in [(2, 5, 3), (4, 5, 3), (3, 4, 6), (3, 7, 7)]:
+    for shape in [(2, 5, 5), (3, 6, 6), (4, 7, 7), (2, 3, 9), (2, 9, 3)]:
         a = _rng.standard_normal(shape)
         np.testing.assert_allclose(compiled(a), batched_norms(a), rtol=1e-12)
+    assert len(compiled.cache_info()) == 3  # (s0, s1, s1), then (2, 3, 9) and (2, 9, 3) as they are
 
 
 def batched_norms(a):
