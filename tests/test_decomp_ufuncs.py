@@ -1,5 +1,5 @@
 """Ufunc decompositions (np.angle, np.divmod, np.<ufunc>.outer/.reduce/.accumulate, x.item(), allclose,
-array_equal, isreal, iscomplex) and complex samples
+array_equal, isreal, iscomplex, positive) and complex samples
 of the reductions and products written over the primitives (norm, var, vdot, dot, mean): eager == traced ==
 scripted == compiled (decomp_check.check); x.item() scripted and compiled (a trace bakes it, with a warning)."""
 from __future__ import annotations
@@ -37,7 +37,7 @@ SAMPLES = (
               *MATRICES)
     + samples(["np.allclose(x, y)", "np.allclose(x, y * (1 + 1e-6), rtol=1e-3)", "np.array_equal(x, y)",
                "np.array_equal(x, x)", "np.array_equal(x, y[:1])", "np.isreal(x)", "np.iscomplex(y)",
-               "np.isreal(x * 1j)", "np.allclose(x, x + 1, atol=2, equal_nan=True)"],
+               "np.isreal(x * 1j)", "np.allclose(x, x + 1, atol=2, equal_nan=True)", "np.positive(x) - y"],
               (signed((3, 4), F32), signed((3, 4), F32)), (signed((2, 3), C128), signed((2, 3), C128)),
               (signed((3, 4), I32), signed((1, 4), I32)))
     + samples(["np.array_equal(x, y, equal_nan=True)", "np.array_equal(x, y)", "np.allclose(x, y, equal_nan=True)",
