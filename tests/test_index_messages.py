@@ -1,6 +1,7 @@
 """NumPy's IndexError messages from compiled code ("index 7 is out of bounds for axis 0 with size 5", the axis of
 the array, the offending index) for reads and writes through index arrays and run-time scalar indices; and
-index arrays next to a loop counter (`x[t, idx] += v` in a loop) compiled natively."""
+index arrays next to a loop counter (`x[t, idx] += v`, `x[t, idx, :]` in a loop) compiled natively (the read was
+taken along the wrong axis before: a silently wrong result when the shapes still fit)."""
 from __future__ import annotations
 
 import re
@@ -109,6 +110,13 @@ def sum_rows(x, idx):
     return total
 
 
+def sum_planes(x, idx):  # x[t, idx, :] of square planes: taken along the wrong axis, the shape was still right
+    total = np.zeros(x.shape[1:], x.dtype)
+    for t in range(x.shape[0]):
+        total = total + x[t, idx, :]
+    return total
+
+
 def past_the_end(x, idx):
     for t in range(x.shape[0] + 1):
         x[t, idx] = 1.0
@@ -121,7 +129,8 @@ LOOPS = [(add_each_row, lambda: (np.random.default_rng(1).random((5, 6)), np.arr
                                  np.arange(3, dtype=np.float32))),
          (shift_rows, lambda: (np.random.default_rng(3).random((5, 6)), np.array([0, 3]), 1.5)),
          (from_the_end, lambda: (np.random.default_rng(4).random((5, 6, 2)), np.array([5, 0]), 1)),
-         (sum_rows, lambda: (np.random.default_rng(5).random((5, 6))[:, ::-1], np.array([0, 2, 5])))]
+         (sum_rows, lambda: (np.random.default_rng(5).random((5, 6))[:, ::-1], np.array([0, 2, 5]))),
+         (sum_planes, lambda: (np.arange(16.0).reshape(4, 2, 2), np.array([1, 0])))]
 
 
 @pytest.mark.parametrize("fn, make", LOOPS, ids=[f"{fn.__name__}-{k}" for k, (fn, _) in enumerate(LOOPS)])
