@@ -384,14 +384,15 @@ def run_compiled(compiled: Compiled, values: list):
         slots[n_in + j] = o.ctypes.data
     code = compiled.entry(slots)
     if code:
-        from codegen.abi import ERRORS
+        from codegen.abi import ERRORS, site_error_message
         from codegen.interrupt import INTERRUPTED, raise_pending
 
         if code == INTERRUPTED:
             raise_pending()
 
-        if code in compiled.errors:
-            raise IndexError(compiled.errors[code])
+        message = site_error_message(code, compiled.errors)
+        if message is not None:
+            raise IndexError(message)
         exc, msg = ERRORS.get(code, (JitcError, f"native code failed with code {code}"))
         raise exc(msg)
     for o, s in zip(outs, compiled.outputs):
