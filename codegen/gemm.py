@@ -1,7 +1,8 @@
 """Our own GEMM: out[..., i, j] (+)= sum_k a[..., i, k] * w[..., k, j] for float32/float64, register- and
 cache-blocked, for code with no BLAS (exported libraries) and products too small for a BLAS call.
 
-The columns of the output split into strips of NR = 2 vectors. A strip of w is read with rows NR wide: in place
+The columns of the output split into strips of NR = 2 vectors (a last strip of at most one vector runs a one-vector
+kernel, not FMAs on padding). A strip of w is read with rows NR wide: in place
 when w's rows are contiguous, else (and for the last, partial strip) from a zero-padded copy made once per call
 (`x @ W.T`), or laid out when the module is built when w is a constant (an exported model's weights). The
 micro-kernel keeps an MR x NR tile of the output in 2*MR vector registers and, for each k, broadcasts MR
@@ -58,6 +59,7 @@ class _Shape:
         self.strips = -(-self.n // self.nr)
         self.full_strips = self.n // self.nr
         self.tiles = -(-self.m // self.mr)
+        self.narrow_tail = 0 < self.n % self.nr <= self.lanes  # the last strip fits one vector
         self.row_blocks, self.tiles_per_block = 1, self.tiles
 
     def split_rows(self, threads: int) -> None:
@@ -112,6 +114,7 @@ def emit_gemm(module: ir.Module, b: ir.IRBuilder, a: Buf, w: Buf, out: Buf, accu
     pp = params[3] if packed is not None else None
     ps = params[-1] if scratch is not None else None
     micro = _micro_kernel(module, s, a.strides[-2:])
+    narrow = _micro_kernel(module, s, a.strides[-2:], vectors=1) if s.narrow_tail else None
     with kb.goto_entry_block():
         tile = kb.alloca(ir.ArrayType(value_type(s.dtype), s.mr * s.nr))
     tile.align = VECTOR_BYTES
@@ -136,16 +139,30 @@ def emit_gemm(module: ir.Module, b: ir.IRBuilder, a: Buf, w: Buf, out: Buf, accu
                 rows = _min(kb, i64(s.mr), kb.sub(i64(s.m), row))
                 a_at = pa.at(kb, kb.add(oa, kb.add(kb.mul(row, i64(pa.strides[-2])), kb.mul(p0, i64(pa.strides[-1])))))
                 c_at = po.at(kb, kb.add(oo, kb.add(kb.mul(row, i64(po.strides[-2])), col)))
-                whole = kb.and_(kb.icmp_unsigned("==", rows, i64(s.mr)), kb.icmp_unsigned("==", cols, i64(s.nr)))
-                with kb.if_else(whole) as (direct, edge):
-                    with direct:
-                        kb.call(micro, [a_at, rows, b_at, row_stride, c_at, i64(po.strides[-2]), kc, fresh])
-                    with edge:
-                        _copy_tile(kb, c_at, po.strides[-2], tile, s.nr, rows, cols)
-                        kb.call(micro, [a_at, rows, b_at, row_stride, tile, i64(s.nr), kc, fresh])
-                        _copy_tile(kb, tile, s.nr, c_at, po.strides[-2], rows, cols)
+                args = [a_at, rows, b_at, row_stride, c_at, po.strides[-2], kc, fresh, tile, cols]
+                if narrow is None:
+                    _tile(kb, s, micro, s.nr, *args)
+                else:  # the last strip's few columns: one vector wide, not half of the FMAs on padding
+                    with kb.if_else(kb.icmp_unsigned("<=", cols, i64(s.lanes))) as (last, other):
+                        with last:
+                            _tile(kb, s, narrow, s.lanes, *args)
+                        with other:
+                            _tile(kb, s, micro, s.nr, *args)
     kb.ret_void()
     emit_parallel_call(module, b, fn, kernel_args(b, bufs, []), s.items, threads, symbols, chunks=s.items)
+
+
+def _tile(kb, s: _Shape, micro, width: int, a_at, rows, b_at, row_stride, c_at, ldc: int, kc, fresh, tile,
+          cols) -> None:
+    """One tile `width` columns wide: in place when whole, else on the scratch tile (its valid part copied)."""
+    whole = kb.and_(kb.icmp_unsigned("==", rows, i64(s.mr)), kb.icmp_unsigned("==", cols, i64(width)))
+    with kb.if_else(whole) as (direct, edge):
+        with direct:
+            kb.call(micro, [a_at, rows, b_at, row_stride, c_at, i64(ldc), kc, fresh])
+        with edge:
+            _copy_tile(kb, c_at, ldc, tile, s.nr, rows, cols)
+            kb.call(micro, [a_at, rows, b_at, row_stride, tile, i64(s.nr), kc, fresh])
+            _copy_tile(kb, tile, s.nr, c_at, ldc, rows, cols)
 
 
 def _min(kb, x, y):
@@ -215,11 +232,12 @@ def _copy_tile(kb, src, src_stride: int, dst, dst_stride: int, rows, cols) -> No
         kb.store(x, kb.gep(dst, [kb.add(kb.mul(i, i64(dst_stride)), j)]))
 
 
-def _micro_kernel(module: ir.Module, s: _Shape, a_strides: tuple) -> ir.Function:
-    """`void micro(T* a, i64 rows, T* w, i64 w_row_stride, T* c, i64 ldc, i64 kc, i1 fresh)`: the MR x NR tile at
-    c (+)= a[:MR, :kc] @ w[:kc, :NR], a's rows past `rows` clamped to its last one. One per dtype and a layout."""
+def _micro_kernel(module: ir.Module, s: _Shape, a_strides: tuple, vectors: int = 2) -> ir.Function:
+    """`void micro(T* a, i64 rows, T* w, i64 w_row_stride, T* c, i64 ldc, i64 kc, i1 fresh)`: the MR x (vectors *
+    lanes) tile at c (+)= a[:MR, :kc] @ w[:kc, :vectors * lanes], a's rows past `rows` clamped to its last one. One
+    per dtype, width and a layout."""
     ra, ca = a_strides
-    name = f"gemm.micro.{s.dtype.str[1:]}.{s.mr}.{ra}.{ca}"
+    name = f"gemm.micro.{s.dtype.str[1:]}.{s.mr}x{vectors}.{ra}.{ca}"
     if name in module.globals:
         return module.globals[name]
     elem = value_type(s.dtype)
@@ -235,7 +253,7 @@ def _micro_kernel(module: ir.Module, s: _Shape, a_strides: tuple) -> ir.Function
     fma = declare(module, f"llvm.fma.v{s.lanes}f{s.dtype.itemsize * 8}", vty, [vty, vty, vty])
     last = kb.sub(rows, i64(1))
     row_at = [kb.gep(a, [kb.mul(_min(kb, i64(i), last), i64(ra))]) for i in range(s.mr)]
-    width = [(i, v) for i in range(s.mr) for v in range(2)]
+    width = [(i, v) for i in range(s.mr) for v in range(vectors)]
 
     def c_vector(i, v):
         return kb.bitcast(kb.gep(c, [kb.add(kb.mul(i64(i), ldc), i64(v * s.lanes))]), vty.as_pointer())
@@ -250,12 +268,12 @@ def _micro_kernel(module: ir.Module, s: _Shape, a_strides: tuple) -> ir.Function
     with for_range(kb, kc, "p") as pk:
         b_row = kb.gep(w, [kb.mul(pk, rw)])
         bv = [kb.load(kb.bitcast(kb.gep(b_row, [i64(v * s.lanes)]), vty.as_pointer()), align=s.dtype.itemsize)
-              for v in range(2)]
+              for v in range(vectors)]
         for i in range(s.mr):
             x = kb.load(kb.gep(row_at[i], [kb.mul(pk, i64(ca))]))
             one = kb.insert_element(ir.Constant(vty, ir.Undefined), x, ir.Constant(I32, 0))
             splat = kb.shuffle_vector(one, ir.Constant(vty, ir.Undefined), zero_mask)
-            for v in range(2):
+            for v in range(vectors):
                 kb.store(kb.call(fma, [splat, bv[v], kb.load(slots[i, v])]), slots[i, v])
     for i, v in width:
         kb.store(kb.load(slots[i, v]), c_vector(i, v), align=s.dtype.itemsize)
