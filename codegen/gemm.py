@@ -43,12 +43,13 @@ def gemm_fits(a: Buf, w: Buf, out: Buf) -> bool:
     return m * n * k >= GEMM_MIN_FLOPS and n >= lanes(out.dtype) // 2 and k >= 4
 
 
-class _Shape:
+class Blocking:
     """The blocking of one product."""
 
     def __init__(self, a: Buf, w: Buf, out: Buf):
         self.dtype = out.dtype
         self.m, self.k = a.shape[-2:]
+        self.a_strides = tuple(a.strides[-2:])
         self.n = w.shape[-1]
         self.batch = out.shape[:-2]
         self.nbatch = int(np.prod(self.batch, dtype=np.int64)) if self.batch else 1
@@ -96,7 +97,7 @@ def emit_gemm(module: ir.Module, b: ir.IRBuilder, a: Buf, w: Buf, out: Buf, accu
               threads: int = 1, symbols=None, packed: Buf | None = None) -> None:
     """out (+)= a @ w; all three 2-D or batched with equal batch dims (zero strides broadcast). `packed`: w
     already laid out by pack_constant (2-D only). `alloc(dtype, shape)` gives the caller's scratch memory."""
-    s = _Shape(a, w, out)
+    s = Blocking(a, w, out)
     if s.nbatch * s.m * s.n * s.k < PARALLEL_MIN_FLOPS:
         threads = 1
     if has_pool(module, symbols):
@@ -113,8 +114,7 @@ def emit_gemm(module: ir.Module, b: ir.IRBuilder, a: Buf, w: Buf, out: Buf, accu
     pa, pw, po = params[:3]
     pp = params[3] if packed is not None else None
     ps = params[-1] if scratch is not None else None
-    micro = _micro_kernel(module, s, a.strides[-2:])
-    narrow = _micro_kernel(module, s, a.strides[-2:], vectors=1) if s.narrow_tail else None
+    kernels = micro_kernels(module, s, a.strides[-2:])
     with kb.goto_entry_block():
         tile = kb.alloca(ir.ArrayType(value_type(s.dtype), s.mr * s.nr))
     tile.align = VECTOR_BYTES
@@ -139,21 +139,54 @@ def emit_gemm(module: ir.Module, b: ir.IRBuilder, a: Buf, w: Buf, out: Buf, accu
                 rows = _min(kb, i64(s.mr), kb.sub(i64(s.m), row))
                 a_at = pa.at(kb, kb.add(oa, kb.add(kb.mul(row, i64(pa.strides[-2])), kb.mul(p0, i64(pa.strides[-1])))))
                 c_at = po.at(kb, kb.add(oo, kb.add(kb.mul(row, i64(po.strides[-2])), col)))
-                args = [a_at, rows, b_at, row_stride, c_at, po.strides[-2], kc, fresh, tile, cols]
-                if narrow is None:
-                    _tile(kb, s, micro, s.nr, *args)
-                else:  # the last strip's few columns: one vector wide, not half of the FMAs on padding
-                    with kb.if_else(kb.icmp_unsigned("<=", cols, i64(s.lanes))) as (last, other):
-                        with last:
-                            _tile(kb, s, narrow, s.lanes, *args)
-                        with other:
-                            _tile(kb, s, micro, s.nr, *args)
+                _tile(kb, s, kernels, [a_at, rows, b_at, row_stride, c_at, po.strides[-2], kc, fresh, tile, cols])
     kb.ret_void()
     emit_parallel_call(module, b, fn, kernel_args(b, bufs, []), s.items, threads, symbols, chunks=s.items)
 
 
-def _tile(kb, s: _Shape, micro, width: int, a_at, rows, b_at, row_stride, c_at, ldc: int, kc, fresh, tile,
-          cols) -> None:
+def micro_kernels(module: ir.Module, s: Blocking, a_strides: tuple) -> tuple:
+    """(the NR-wide micro-kernel, the one-vector one for a narrow last strip or None) for a's layout."""
+    narrow = _micro_kernel(module, s, a_strides, vectors=1) if s.narrow_tail else None
+    return _micro_kernel(module, s, a_strides), narrow
+
+
+def _tile(kb, s: Blocking, kernels: tuple, args: list) -> None:
+    """One tile: args are (a, rows, w, w_row_stride, c, ldc (an int), kc, fresh, scratch tile, cols)."""
+    micro, narrow = kernels
+    if narrow is None:
+        _tile_of_width(kb, s, micro, s.nr, *args)
+        return
+    with kb.if_else(kb.icmp_unsigned("<=", args[-1], i64(s.lanes))) as (last, other):
+        with last:  # the last strip's few columns: one vector wide, not half of the FMAs on padding
+            _tile_of_width(kb, s, narrow, s.lanes, *args)
+        with other:
+            _tile_of_width(kb, s, micro, s.nr, *args)
+
+
+def emit_panel(kb, s: Blocking, kernels: tuple, a_at, a_rows, packed, c_at, ldc: int, tile) -> None:
+    """c[:a_rows, :n] = a[:a_rows, :k] @ w (c at `c_at`, rows `ldc` apart; a at `a_at` in the layout `kernels`
+    were made for), w laid out by pack_strip at `packed` as [strip][k][NR]."""
+    ra, ca = s.a_strides
+    with for_range(kb, s.strips, "panel.strip") as strip:
+        source = kb.gep(packed, [kb.mul(strip, i64(s.k * s.nr))])
+        col = kb.mul(strip, i64(s.nr))
+        cols = _min(kb, i64(s.nr), kb.sub(i64(s.n), col))
+        with for_range(kb, -(-s.k // s.kc), "panel.kblock") as kblock:
+            p0 = kb.mul(kblock, i64(s.kc))
+            kc = _min(kb, i64(s.kc), kb.sub(i64(s.k), p0))
+            fresh = kb.icmp_unsigned("==", kblock, i64(0))
+            b_at = kb.gep(source, [kb.mul(p0, i64(s.nr))])
+            tiles = kb.udiv(kb.add(a_rows, i64(s.mr - 1)), i64(s.mr))
+            with for_range(kb, tiles, "panel.tile") as t:
+                row = kb.mul(t, i64(s.mr))
+                rows = _min(kb, i64(s.mr), kb.sub(a_rows, row))
+                a_t = kb.gep(a_at, [kb.add(kb.mul(row, i64(ra)), kb.mul(p0, i64(ca)))])
+                c_t = kb.gep(c_at, [kb.add(kb.mul(row, i64(ldc)), col)])
+                _tile(kb, s, kernels, [a_t, rows, b_at, i64(s.nr), c_t, ldc, kc, fresh, tile, cols])
+
+
+def _tile_of_width(kb, s: Blocking, micro, width: int, a_at, rows, b_at, row_stride, c_at, ldc: int, kc, fresh, tile,
+                   cols) -> None:
     """One tile `width` columns wide: in place when whole, else on the scratch tile (its valid part copied)."""
     whole = kb.and_(kb.icmp_unsigned("==", rows, i64(s.mr)), kb.icmp_unsigned("==", cols, i64(width)))
     with kb.if_else(whole) as (direct, edge):
@@ -169,7 +202,7 @@ def _min(kb, x, y):
     return kb.select(kb.icmp_signed("<", x, y), x, y)
 
 
-def _strip_source(kb, s: _Shape, pw: Buf, ow, pp, ps, slot, strip, in_place: bool):
+def _strip_source(kb, s: Blocking, pw: Buf, ow, pp, ps, slot, strip, in_place: bool):
     """(pointer to k=0 of the strip, its row stride): w in place, the constant layout, or a packed copy."""
     if pp is not None:
         return pp.at(kb, kb.mul(strip, i64(s.k * s.nr))), i64(s.nr)
@@ -179,28 +212,34 @@ def _strip_source(kb, s: _Shape, pw: Buf, ow, pp, ps, slot, strip, in_place: boo
     if ps is None:  # in place, every strip whole
         return direct, i64(rw)
     dst = ps.at(kb, kb.mul(slot, i64(s.k * s.nr)))
-    copy = kb.not_(whole) if in_place else ir.Constant(I1, 1)
+    with kb.if_then(kb.not_(whole) if in_place else ir.Constant(I1, 1)):
+        pack_strip(kb, s, pw.at(kb, ow), rw, cw, strip, dst)
+    if not in_place:
+        return dst, i64(s.nr)
+    return kb.select(whole, direct, dst), kb.select(whole, i64(rw), i64(s.nr))
+
+
+def pack_strip(kb, s: Blocking, src, rw: int, cw: int, strip, dst) -> None:
+    """dst[p][j] = w[p, strip * NR + j] for the strip's columns, zeros past n (w at `src`, strides rw, cw)."""
+    whole = kb.icmp_unsigned("<", strip, i64(s.full_strips))
     first = kb.mul(strip, i64(s.nr))
     cols = _min(kb, i64(s.nr), kb.sub(i64(s.n), first))
     zero = ir.Constant(value_type(s.dtype), 0.0)
     done = i64(0)
     if rw == 1:  # w's rows contiguous, its columns apart (`x @ W.T`): whole strips by vector transposes
         done = kb.select(whole, i64(s.k // s.lanes * s.lanes), i64(0))
-        with kb.if_then(kb.and_(copy, whole)):
-            _transpose_strip(kb, s, pw.at(kb, kb.add(ow, kb.mul(first, i64(cw)))), cw, dst)
-    with kb.if_then(copy), for_range(kb, s.k, "pack.k", done) as p:
+        with kb.if_then(whole):
+            _transpose_strip(kb, s, kb.gep(src, [kb.mul(first, i64(cw))], inbounds=True), cw, dst)
+    with for_range(kb, s.k, "pack.k", done) as p:
         row = kb.gep(dst, [kb.mul(p, i64(s.nr))])
-        src = pw.at(kb, kb.add(ow, kb.add(kb.mul(p, i64(rw)), kb.mul(first, i64(cw)))))
+        at = kb.gep(src, [kb.add(kb.mul(p, i64(rw)), kb.mul(first, i64(cw)))], inbounds=True)
         with for_range(kb, cols, "pack.j") as j:
-            kb.store(kb.load(kb.gep(src, [kb.mul(j, i64(cw))])), kb.gep(row, [j]))
+            kb.store(kb.load(kb.gep(at, [kb.mul(j, i64(cw))])), kb.gep(row, [j]))
         with for_range(kb, s.nr, "pack.pad", cols) as j:
             kb.store(zero, kb.gep(row, [j]))
-    if not in_place:
-        return dst, i64(s.nr)
-    return kb.select(whole, direct, dst), kb.select(whole, i64(rw), i64(s.nr))
 
 
-def _transpose_strip(kb, s: _Shape, src, column_stride: int, dst) -> None:
+def _transpose_strip(kb, s: Blocking, src, column_stride: int, dst) -> None:
     """dst[p][j] = src[j * column_stride + p] for the strip's NR columns and the whole vectors of k: blocks of
     lanes x lanes loaded as rows, transposed in registers (log2(lanes) rounds of shuffles), stored as rows."""
     vty = ir.VectorType(value_type(s.dtype), s.lanes)
@@ -232,7 +271,7 @@ def _copy_tile(kb, src, src_stride: int, dst, dst_stride: int, rows, cols) -> No
         kb.store(x, kb.gep(dst, [kb.add(kb.mul(i, i64(dst_stride)), j)]))
 
 
-def _micro_kernel(module: ir.Module, s: _Shape, a_strides: tuple, vectors: int = 2) -> ir.Function:
+def _micro_kernel(module: ir.Module, s: Blocking, a_strides: tuple, vectors: int = 2) -> ir.Function:
     """`void micro(T* a, i64 rows, T* w, i64 w_row_stride, T* c, i64 ldc, i64 kc, i1 fresh)`: the MR x (vectors *
     lanes) tile at c (+)= a[:MR, :kc] @ w[:kc, :vectors * lanes], a's rows past `rows` clamped to its last one. One
     per dtype, width and a layout."""
