@@ -26,13 +26,13 @@ from jitc.types import NONE, SCALAR_DTYPES, ScalarType, TensorType
 from . import weak
 from .abi import FIRST_SITE_CODE
 from .attention import is_attention
+from .c_entry import ALIGN, emit_entry
 from .compact import check_nonempty, data_symbols
 from .constants import constant_array
 from .control import lower_if, lower_loop, writes_fresh_buffer
 from .dims import SIZES_TYPE, bind_sizes, same, size, size_slot, slots_needed
 from .elementwise import emit_copy, emit_fill, emit_fusion_group, emit_scalar_node, python_dtype
 from .inplace import InPlacePlan
-from .kernel import declare
 from .kernels import KERNELS
 from .loops import Buf, i64, numel, pointer_type
 from .lower_products import lower_attention, lower_matmul, lower_matmul_epilogue
@@ -45,9 +45,6 @@ from .rows import emit_row_kernel, is_row_kernel
 from .scalar import I8, I32, I64, ScalarBuilder, cast, load
 from .symbols import ProcessSymbols
 from .views import VIEWS
-
-ALIGN = 64
-STACK_WORKSPACE = 64 * 1024  # larger workspaces come from the heap: threads may have small stacks
 
 
 class Lowering:
@@ -171,7 +168,7 @@ class Lowering:
         graph = self.graph
         self.n_inputs = len(graph.inputs)
         if self.symbolic:
-            bind_sizes(self.fn, self._sizes_pointer(self.b, self.args))
+            bind_sizes(self.fn, self.sizes_pointer(self.b, self.args))
         seen = set()
         for j, v in enumerate(self.outputs):
             producer = v.node
@@ -206,64 +203,13 @@ class Lowering:
                 self.b.store(cast(self.b, value, dt, spec.dtype) if spec.dtype.kind != "b"
                              else self.b.zext(cast(self.b, value, dt, spec.dtype), I8), dst.ptr)
         self.b.ret(ir.Constant(I32, 0))
-        self._emit_entry()
+        emit_entry(self)
         return self.module
 
-    def _sizes_pointer(self, b: ir.IRBuilder, args) -> ir.Value:
+    def sizes_pointer(self, b: ir.IRBuilder, args) -> ir.Value:
         """The symbols' values: the pointer after the outputs' in args."""
         slot = b.load(b.gep(args, [i64(self.n_inputs + len(self.outputs))], inbounds=True))
         return b.bitcast(slot, SIZES_TYPE)
-
-    def _emit_entry(self) -> None:
-        """`i32 NAME(i8** args)`: allocate the workspaces (each on the stack up to STACK_WORKSPACE, else with
-        aligned_alloc; the one of symbolic size decides at run time), run the body, free, return its status."""
-        fn = ir.Function(self.module, ir.FunctionType(I32, [I8.as_pointer().as_pointer()]), self.name)
-        b = ir.IRBuilder(fn.append_basic_block("entry"))
-        alloc = declare(self.module, "aligned_alloc", I8.as_pointer(), [I64, I64])
-        free = declare(self.module, "free", ir.VoidType(), [I8.as_pointer()])
-        null = ir.Constant(I8.as_pointer(), None)
-        owned = []
-
-        def heap(nbytes) -> ir.Value:
-            ws = b.call(alloc, [i64(ALIGN), b.and_(b.add(nbytes, i64(ALIGN - 1)), i64(-ALIGN))])
-            with b.if_then(b.icmp_unsigned("==", ws, null), likely=False):
-                for other in owned:
-                    b.call(free, [other])
-                b.ret(ir.Constant(I32, 2))
-            owned.append(ws)
-            return ws
-
-        nbytes = max(self.workspace_size, ALIGN)
-        if nbytes <= STACK_WORKSPACE:
-            ws = b.alloca(ir.ArrayType(I8, nbytes))
-            ws.align = ALIGN
-            ws = b.bitcast(ws, I8.as_pointer())
-        else:
-            ws = heap(i64(nbytes))
-        sized, from_heap = null, None
-        if not same(self.sized_workspace_size, 0):  # its size is known now: the stack when small, else the heap
-            bind_sizes(fn, self._sizes_pointer(b, fn.args[0]))
-            want = size(b, self.sized_workspace_size)
-            with b.if_else(b.icmp_unsigned("<=", want, i64(STACK_WORKSPACE))) as (small, large):
-                with small:
-                    on_stack, stack_block = b.alloca(I8, size=want), b.block
-                with large:
-                    on_heap = heap(want)
-                    owned.pop()  # freed below, only when it was used
-                    heap_block = b.block
-            sized = b.phi(I8.as_pointer())
-            sized.add_incoming(on_stack, stack_block)
-            sized.add_incoming(on_heap, heap_block)
-            from_heap = b.phi(ir.IntType(1))
-            from_heap.add_incoming(ir.Constant(ir.IntType(1), 0), stack_block)
-            from_heap.add_incoming(ir.Constant(ir.IntType(1), 1), heap_block)
-        status = b.call(self.fn, [fn.args[0], ws, sized])
-        for block in owned:
-            b.call(free, [block])
-        if from_heap is not None:
-            with b.if_then(from_heap):
-                b.call(free, [sized])
-        b.ret(status)
 
     def block(self, block: Block) -> None:
         for node in block.nodes:
