@@ -227,3 +227,22 @@ int main(void) {
         np.testing.assert_array_equal(got0, jitc.compile(half_and_selected)(x, ys)[0])
         assert (np.abs(got0.astype(np.float64) - want0) <= np.spacing(np.abs(want0))).all()
         np.testing.assert_allclose(np.frombuffer(out[want0.nbytes:], np.float32)[0], want1, rtol=1e-6)
+
+
+@needs_cc
+def test_exported_attention_equals_numpy(tmp_path):
+    """The fused attention kernel (codegen/attention.py) in a library with no BLAS and no process pool."""
+    rng = np.random.default_rng(8)
+    q, k, v = (rng.standard_normal((3, 20, 12)).astype(np.float32) for _ in range(3))
+
+    def attend(q, k, v):
+        s = q @ k.transpose(0, 2, 1) * 0.25
+        e = np.exp(s - s.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True) @ v
+
+    compiled = jitc.compile(attend)
+    assert [n.kind for n in compiled.graph_for(q, k, v).nodes() if n.kind != "prim::Constant"][-1:] == \
+        ["prim::FusionGroup"]
+    files = jitc.export(compiled, (q, k, v), tmp_path / "attend")
+    np.testing.assert_allclose(_run_exported(files, tmp_path, (q, k, v), (3, 20, 12)), attend(q, k, v), rtol=1e-5,
+                               atol=1e-6)
