@@ -2,7 +2,8 @@
 (batch, block of query rows). An item computes its rows of the scores with our GEMM's micro-kernels (gemm.py),
 runs the row group on them in place (rows.py: softmax's passes find the rows in L1), and multiplies them by v,
 while they are still in cache. b and v are laid out as strips for the micro-kernels once per batch: inside the
-item when one item covers a batch's rows, else by a first parallel pass. Threads split the items."""
+item when one item covers a batch's rows, else by a first parallel pass; read in place when their rows are
+contiguous and their strips whole (gemm.strips_in_place). Threads split the items."""
 from __future__ import annotations
 
 import numpy as np
@@ -11,7 +12,7 @@ from llvmlite import ir
 from jitc.ir import Graph
 from jitc.types import TensorType
 
-from .gemm import PARALLEL_MIN_FLOPS, Blocking, batch_offsets, emit_panel, micro_kernels, pack_strip
+from .gemm import PARALLEL_MIN_FLOPS, Blocking, batch_offsets, emit_panel, micro_kernels, pack_strip, strips_in_place
 from .kernel import kernel_args, kernel_function
 from .loops import Buf, for_range, i64
 from .parallel import emit_parallel_call, has_pool
@@ -42,12 +43,13 @@ def emit_attention(module: ir.Module, b: ir.IRBuilder, a: Buf, w: Buf, v: Buf, s
     if not has_pool(module, symbols) or nbatch * m * (first.n * first.k + second.n * second.k) < PARALLEL_MIN_FLOPS:
         threads = 1
     rows_per_block, row_blocks = _row_blocks(m, first.mr, nbatch, first.n * scores.dtype.itemsize, threads)
-    w_size, v_size = first.strips * first.k * first.nr, second.strips * second.k * second.nr
-    packed_w, packed_v = alloc(w.dtype, (nbatch * w_size,)), alloc(v.dtype, (nbatch * v_size,))
+    direct = strips_in_place(first, w.strides[-2:]), strips_in_place(second, v.strides[-2:])
+    w_size, v_size = (0 if d else s.strips * s.k * s.nr for d, s in zip(direct, (first, second)))
+    packed_w, packed_v = alloc(w.dtype, (max(nbatch * w_size, 1),)), alloc(v.dtype, (max(nbatch * v_size, 1),))
     extra = [x for x in row_inputs if isinstance(x, Buf) and x is not scores]
     scalars = [x for x in row_inputs if not isinstance(x, Buf)]
     bufs = [a, w, v, scores, out, packed_w, packed_v] + extra
-    if row_blocks > 1:
+    if row_blocks > 1 and w_size + v_size:
         _emit_packing(module, b, bufs[:7], first, second, w_size, v_size, threads, symbols)
     fn, params, args = kernel_function(module, "attention", bufs, [dt for _, dt in scalars] + [_INDEX, _INDEX])
     pa, pw, pv, ps, po, pkw, pkv = params[:7]
@@ -66,20 +68,26 @@ def emit_attention(module: ir.Module, b: ir.IRBuilder, a: Buf, w: Buf, v: Buf, s
     with for_range(kb, hi, "item", lo) as item:
         bi, block = kb.udiv(item, i64(row_blocks)), kb.urem(item, i64(row_blocks))
         oa, ow, ov, os_, oo = batch_offsets(kb, bi, first.batch, [pa, pw, pv, ps, po])
-        w_strips, v_strips = pkw.at(kb, kb.mul(bi, i64(w_size))), pkv.at(kb, kb.mul(bi, i64(v_size)))
-        if row_blocks == 1:
-            _pack(kb, first, pw.at(kb, ow), pw.strides[-2:], w_strips)
-            _pack(kb, second, pv.at(kb, ov), pv.strides[-2:], v_strips)
+        sources = []  # (where the micro-kernels read w and v, their row stride: None when packed)
+        for s, src, at, packed, packed_size in ((first, pw, ow, pkw, w_size), (second, pv, ov, pkv, v_size)):
+            if not packed_size:
+                sources.append((src.at(kb, at), src.strides[-2]))
+                continue
+            strips = packed.at(kb, kb.mul(bi, i64(packed_size)))
+            if row_blocks == 1:
+                _pack(kb, s, src.at(kb, at), src.strides[-2:], strips)
+            sources.append((strips, None))
+        (w_strips, w_rows), (v_strips, v_rows) = sources
         r0 = kb.mul(block, i64(rows_per_block))
         rows = kb.select(kb.icmp_signed("<", kb.sub(i64(m), r0), i64(rows_per_block)), kb.sub(i64(m), r0),
                          i64(rows_per_block))
         s_at = ps.at(kb, kb.add(os_, kb.mul(r0, i64(first.n))))
         emit_panel(kb, first, k1, pa.at(kb, kb.add(oa, kb.mul(r0, i64(pa.strides[-2])))), rows, w_strips, s_at,
-                   first.n, tile)
+                   first.n, tile, w_rows)
         with for_range(kb, rows, "query") as i:
             row_kernel.emit(kb, kb.add(kb.add(kb.mul(bi, i64(m)), r0), i))
         emit_panel(kb, second, k2, s_at, rows, v_strips, po.at(kb, kb.add(oo, kb.mul(r0, i64(second.n)))),
-                   second.n, tile)
+                   second.n, tile, v_rows)
     kb.ret_void()
     items = nbatch * row_blocks
     emit_parallel_call(module, b, fn, kernel_args(b, bufs, [x for x, _ in scalars]), items, threads, symbols,
@@ -98,9 +106,10 @@ def _emit_packing(module, b, bufs: list[Buf], first: Blocking, second: Blocking,
     fn, (_, pw, pv, _, _, pkw, pkv), (lo, hi) = kernel_function(module, "attention.pack", bufs, [_INDEX, _INDEX])
     kb = ir.IRBuilder(fn.append_basic_block("entry"))
     with for_range(kb, hi, "batch", lo) as bi:
-        _, ow, ov = batch_offsets(kb, bi, first.batch, [pw, pw, pv])
-        _pack(kb, first, pw.at(kb, ow), pw.strides[-2:], pkw.at(kb, kb.mul(bi, i64(w_size))))
-        _pack(kb, second, pv.at(kb, ov), pv.strides[-2:], pkv.at(kb, kb.mul(bi, i64(v_size))))
+        ow, ov = batch_offsets(kb, bi, first.batch, [pw, pv])
+        for s, src, at, packed, packed_size in ((first, pw, ow, pkw, w_size), (second, pv, ov, pkv, v_size)):
+            if packed_size:
+                _pack(kb, s, src.at(kb, at), src.strides[-2:], packed.at(kb, kb.mul(bi, i64(packed_size))))
     kb.ret_void()
     emit_parallel_call(module, b, fn, kernel_args(b, bufs, []), first.nbatch, threads if first.nbatch > 1 else 1,
                        symbols)

@@ -163,26 +163,36 @@ def _tile(kb, s: Blocking, kernels: tuple, args: list) -> None:
             _tile_of_width(kb, s, micro, s.nr, *args)
 
 
-def emit_panel(kb, s: Blocking, kernels: tuple, a_at, a_rows, packed, c_at, ldc: int, tile) -> None:
+def strips_in_place(s: Blocking, w_strides: tuple) -> bool:
+    """Whether the micro-kernels can read every strip of w where it is: rows contiguous, and each strip whole or
+    (the last) exactly one vector wide."""
+    rest = s.n % s.nr
+    return w_strides[1] == 1 and (rest == 0 or (s.narrow_tail and rest == s.lanes))
+
+
+def emit_panel(kb, s: Blocking, kernels: tuple, a_at, a_rows, w_at, c_at, ldc: int, tile, w_row_stride=None) -> None:
     """c[:a_rows, :n] = a[:a_rows, :k] @ w (c at `c_at`, rows `ldc` apart; a at `a_at` in the layout `kernels`
-    were made for), w laid out by pack_strip at `packed` as [strip][k][NR]."""
+    were made for). w at `w_at`: laid out by pack_strip as [strip][k][NR], or (given its row stride) read in place
+    (strips_in_place)."""
     ra, ca = s.a_strides
+    packed = w_row_stride is None
     with for_range(kb, s.strips, "panel.strip") as strip:
-        source = kb.gep(packed, [kb.mul(strip, i64(s.k * s.nr))])
+        source = kb.gep(w_at, [kb.mul(strip, i64(s.k * s.nr if packed else s.nr))])
+        row_stride = i64(s.nr if packed else w_row_stride)
         col = kb.mul(strip, i64(s.nr))
         cols = _min(kb, i64(s.nr), kb.sub(i64(s.n), col))
         with for_range(kb, -(-s.k // s.kc), "panel.kblock") as kblock:
             p0 = kb.mul(kblock, i64(s.kc))
             kc = _min(kb, i64(s.kc), kb.sub(i64(s.k), p0))
             fresh = kb.icmp_unsigned("==", kblock, i64(0))
-            b_at = kb.gep(source, [kb.mul(p0, i64(s.nr))])
+            b_at = kb.gep(source, [kb.mul(p0, row_stride)])
             tiles = kb.udiv(kb.add(a_rows, i64(s.mr - 1)), i64(s.mr))
             with for_range(kb, tiles, "panel.tile") as t:
                 row = kb.mul(t, i64(s.mr))
                 rows = _min(kb, i64(s.mr), kb.sub(a_rows, row))
                 a_t = kb.gep(a_at, [kb.add(kb.mul(row, i64(ra)), kb.mul(p0, i64(ca)))])
                 c_t = kb.gep(c_at, [kb.add(kb.mul(row, i64(ldc)), col)])
-                _tile(kb, s, kernels, [a_t, rows, b_at, i64(s.nr), c_t, ldc, kc, fresh, tile, cols])
+                _tile(kb, s, kernels, [a_t, rows, b_at, row_stride, c_t, ldc, kc, fresh, tile, cols])
 
 
 def _tile_of_width(kb, s: Blocking, micro, width: int, a_at, rows, b_at, row_stride, c_at, ldc: int, kc, fresh, tile,

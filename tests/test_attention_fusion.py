@@ -83,13 +83,15 @@ def test_softmax_attention_matches_numpy(monkeypatch, threads, dtype, batch, m, 
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_operand_layouts(dtype):
-    """q transposed, k given as k.T's contiguous copy (rows of b contiguous), v in Fortran order and strided."""
+@pytest.mark.parametrize("n", [29, 32])
+def test_operand_layouts(dtype, n):
+    """q transposed, k given as k.T's contiguous copy (rows of b contiguous: read in place when its strips are
+    whole), v in Fortran order and strided."""
     rng = np.random.default_rng(7)
     q = np.swapaxes(rng.standard_normal((3, 20, 17)).astype(dtype), -1, -2)  # (3, 17, 20), columns apart
-    kt = rng.standard_normal((3, 20, 29)).astype(dtype)
-    v_f = np.asfortranarray(rng.standard_normal((29, 11)).astype(dtype))  # one v for every batch
-    v_s = rng.standard_normal((3, 58, 22)).astype(dtype)[:, ::2, ::2]
+    kt = rng.standard_normal((3, 20, n)).astype(dtype)
+    v_f = np.asfortranarray(rng.standard_normal((n, 11)).astype(dtype))  # one v for every batch
+    v_s = rng.standard_normal((3, 2 * n, 22)).astype(dtype)[:, ::2, ::2]
 
     def with_kt(q, kt, v):
         s = q @ kt
