@@ -36,7 +36,7 @@ def _row_blocks(m: int, mr: int, nbatch: int, row_bytes: int, threads: int) -> t
 def emit_attention(module: ir.Module, b: ir.IRBuilder, a: Buf, w: Buf, v: Buf, scores: Buf, out: Buf,
                    row_sub: Graph, row_inputs: list, alloc, threads: int = 1, symbols=None) -> None:
     """out = rows(a @ w) @ v, a (..., M, K), w (..., K, N), v (..., N, D) batched to out's batch dims (zero
-    strides broadcast). `scores` (..., M, N), contiguous, holds each item's rows; `row_inputs` are the row
+    strides broadcast); out's rows contiguous. `scores` (..., M, N), contiguous, holds each item's rows; `row_inputs` are the row
     group's inputs (Bufs, (llvm scalar, dtype) pairs), `scores` standing for the product."""
     first, second = Blocking(a, w, scores), Blocking(scores, v, out)
     nbatch, m = first.nbatch, first.m
@@ -86,8 +86,8 @@ def emit_attention(module: ir.Module, b: ir.IRBuilder, a: Buf, w: Buf, v: Buf, s
                    first.n, tile, w_rows)
         with for_range(kb, rows, "query") as i:
             row_kernel.emit(kb, kb.add(kb.add(kb.mul(bi, i64(m)), r0), i))
-        emit_panel(kb, second, k2, s_at, rows, v_strips, po.at(kb, kb.add(oo, kb.mul(r0, i64(second.n)))),
-                   second.n, tile, v_rows)
+        emit_panel(kb, second, k2, s_at, rows, v_strips, po.at(kb, kb.add(oo, kb.mul(r0, i64(po.strides[-2])))),
+                   po.strides[-2], tile, v_rows)
     kb.ret_void()
     items = nbatch * row_blocks
     emit_parallel_call(module, b, fn, kernel_args(b, bufs, [x for x, _ in scalars]), items, threads, symbols,

@@ -6,7 +6,7 @@ import numpy as np
 
 from jitc.ir import Graph, Node, Value
 from jitc.ops import OPS
-from jitc.ops.abstract import broadcast
+from jitc.ops.abstract import broadcast, normalize_axes
 from jitc.types import TensorType
 
 from .attention import emit_attention
@@ -61,13 +61,14 @@ def lower_attention(lw, node: Node, sub: Graph) -> None:
     for n in sub.block.nodes:
         if n.kind == "prim::Constant":
             lw.node(n)
-    out = lw.result_buf(node.output)
     if lw.symbols is not None and (calls_blas(first) or calls_blas(second)):
+        out = lw.result_buf(node.output)
         lw.node(first)
         lw.node(group)
         lower_matmul(lw, second, OPS[second.kind], None, out)
         lw.env[node.output] = out
         return
+    out = _transposed_layout(lw, node) or lw.result_buf(node.output)
     s_type = first.output.type
     scores = lw.alloc(s_type.dtype, s_type.shape)
     batch = tuple(s_type.shape[:-2])
@@ -77,6 +78,22 @@ def lower_attention(lw, node: Node, sub: Graph) -> None:
     emit_attention(lw.module, lw.b, a, w, v, scores, out, group.attrs["subgraph"], row_inputs, lw.alloc,
                    lw.threads, lw.symbols)
     lw.env[node.output] = out
+
+
+def _transposed_layout(lw, node: Node) -> Buf | None:
+    """Where an attention group writes its output when its one user is a transpose that keeps the last axis last
+    (heads back between tokens): in that view's row-major order, so the view is contiguous and a reshape after it
+    (heads concatenated) copies nothing. None otherwise."""
+    uses = node.output.uses
+    if node.output in lw.out_slot or len(uses) != 1 or not isinstance(uses[0], Node) or \
+            uses[0].kind != "aten::transpose" or len(uses[0].inputs) < 2:
+        return None
+    t = node.output.type
+    axes = normalize_axes(lw.static(uses[0].inputs[1]), len(t.shape), "transpose")
+    if axes[-1] != len(t.shape) - 1:
+        return None
+    dense = lw.alloc(t.dtype, tuple(t.shape[a] for a in axes))
+    return Buf(dense.ptr, dense.dtype, tuple(t.shape), tuple(dense.strides[axes.index(d)] for d in range(len(axes))))
 
 
 def _as_matrix(buf: Buf, left: bool) -> Buf:

@@ -154,3 +154,20 @@ def test_products_large_enough_for_blas_run_one_after_another():
     v = rng.standard_normal((512, 64)).astype(np.float32)
     _check(softmax_attention, (q, k, v), np.float32)
     assert not _has_attention_kernel(softmax_attention, (q, k, v))
+
+
+@pytest.mark.parametrize("axes", [(1, 0, 2), (0, 2, 1), (2, 1, 0)])
+def test_output_read_through_a_transpose(axes):
+    """A transpose keeping the last axis last gets the output written in its order (the view is then dense);
+    others read the plain layout. Returned as is or reshaped, the values are NumPy's."""
+    rng = np.random.default_rng(13)
+    q, k, v = (rng.standard_normal((3, 10, 8)).astype(np.float32) for _ in range(3))
+
+    def transposed(q, k, v):
+        return softmax_attention(q, k, v).transpose(axes)
+
+    def reshaped(q, k, v):
+        return softmax_attention(q, k, v).transpose(axes).reshape(-1, 24) + 1.0
+
+    _check(transposed, (q, k, v), np.float32)
+    _check(reshaped, (q, k, v), np.float32)
