@@ -246,3 +246,18 @@ def test_exported_attention_equals_numpy(tmp_path):
     files = jitc.export(compiled, (q, k, v), tmp_path / "attend")
     np.testing.assert_allclose(_run_exported(files, tmp_path, (q, k, v), (3, 20, 12)), attend(q, k, v), rtol=1e-5,
                                atol=1e-6)
+
+
+@needs_cc
+@pytest.mark.parametrize("env_threads, threads, pooled", [("2", None, True), ("1", None, False), ("2", False, False),
+                                                          ("2", True, True)])
+def test_exported_threads_default_to_what_jitc_does_in_process(tmp_path, monkeypatch, env_threads, threads, pooled):
+    """threads=None (the default) embeds a pool when jitc would use more than one thread here; False never."""
+    monkeypatch.setenv("JITC_NUM_THREADS", env_threads)
+    x = np.random.default_rng(9).standard_normal((300, 300)).astype(np.float32)
+    kwargs = {} if threads is None else {"threads": threads}
+    files = jitc.export(jitc.compile(lambda a: np.tanh(a) * 2), (x,), tmp_path / "pooled", **kwargs)
+    undefined = subprocess.run(["nm", "-D", "--undefined-only", files.shared_library], capture_output=True, text=True,
+                               check=True).stdout
+    assert ("pthread_create" in undefined) == pooled
+    np.testing.assert_allclose(_run_exported(files, tmp_path, (x,), x.shape), np.tanh(x) * 2, rtol=1e-6, atol=1e-6)
