@@ -126,6 +126,8 @@ def test_multi_head_block_is_one_fused_group(dtype):
     assert len(groups) == 1
     inner = [n.kind for n in groups[0].attrs["subgraph"].block.nodes if n.kind != "prim::Constant"]
     assert inner == ["aten::matmul", "prim::FusionGroup", "aten::matmul"]
+    text = str(graph)  # the nested row group is numbered after the attention group, and printed after it
+    assert text.count("with prim::FusionGroup_0 = ") == 1 and text.count("with prim::FusionGroup_1 = ") == 1
     assert _has_attention_kernel(lambda x, a, b, c: multi_head(x, a, b, c, 4), (x, *ws))
 
 
