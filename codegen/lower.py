@@ -18,23 +18,25 @@ from llvmlite import ir
 from jitc.errors import CompileError
 from jitc.ir import Block, Graph, Node, Value
 from jitc.ops import OPS
-from jitc.ops.abstract import broadcast, normalize_axes
+from jitc.ops.abstract import normalize_axes
 from jitc.ops.registry import CREATION, ELEMENTWISE, KERNEL, MATMUL, REDUCTION, SCALAR
 from jitc.symbolic import Sym, SymbolicError, bound, is_symbolic
 from jitc.types import NONE, SCALAR_DTYPES, ScalarType, TensorType
 
 from . import weak
 from .abi import FIRST_SITE_CODE, site_error_code
+from .attention import is_attention
+from .c_entry import ALIGN, emit_entry
 from .compact import check_nonempty, data_symbols
 from .constants import constant_array
 from .control import lower_if, lower_loop, writes_fresh_buffer
 from .dims import SIZES_TYPE, bind_sizes, same, size, size_slot, slots_needed
 from .elementwise import emit_copy, emit_fill, emit_fusion_group, emit_scalar_node, python_dtype
 from .inplace import InPlacePlan
-from .kernel import declare
 from .kernels import kernel
 from .loops import Buf, i64, numel, pointer_type
-from .matmul import calls_blas, emit_matmul
+from .lower_products import lower_attention, lower_matmul, lower_matmul_epilogue
+from .matmul import calls_blas
 from .mutation import lower_copy_into, lower_index_put, write_view
 from .outputs import flatten_outputs, output_spec, views_as_bases
 from .parallel import has_pool, thread_count, use_own_pool
@@ -43,9 +45,6 @@ from .rows import emit_row_kernel, is_row_kernel
 from .scalar import I8, I32, I64, ScalarBuilder, cast, load
 from .symbols import ProcessSymbols
 from .views import VIEWS
-
-ALIGN = 64
-STACK_WORKSPACE = 64 * 1024  # larger workspaces come from the heap: threads may have small stacks
 
 
 class Lowering:
@@ -169,7 +168,7 @@ class Lowering:
         graph = self.graph
         self.n_inputs = len(graph.inputs)
         if self.symbolic:
-            bind_sizes(self.fn, self._sizes_pointer(self.b, self.args))
+            bind_sizes(self.fn, self.sizes_pointer(self.b, self.args))
         seen = set()
         for j, v in enumerate(self.outputs):
             producer = v.node
@@ -204,64 +203,13 @@ class Lowering:
                 self.b.store(cast(self.b, value, dt, spec.dtype) if spec.dtype.kind != "b"
                              else self.b.zext(cast(self.b, value, dt, spec.dtype), I8), dst.ptr)
         self.b.ret(ir.Constant(I32, 0))
-        self._emit_entry()
+        emit_entry(self)
         return self.module
 
-    def _sizes_pointer(self, b: ir.IRBuilder, args) -> ir.Value:
+    def sizes_pointer(self, b: ir.IRBuilder, args) -> ir.Value:
         """The symbols' values: the pointer after the outputs' in args."""
         slot = b.load(b.gep(args, [i64(self.n_inputs + len(self.outputs))], inbounds=True))
         return b.bitcast(slot, SIZES_TYPE)
-
-    def _emit_entry(self) -> None:
-        """`i32 NAME(i8** args)`: allocate the workspaces (each on the stack up to STACK_WORKSPACE, else with
-        aligned_alloc; the one of symbolic size decides at run time), run the body, free, return its status."""
-        fn = ir.Function(self.module, ir.FunctionType(I32, [I8.as_pointer().as_pointer()]), self.name)
-        b = ir.IRBuilder(fn.append_basic_block("entry"))
-        alloc = declare(self.module, "aligned_alloc", I8.as_pointer(), [I64, I64])
-        free = declare(self.module, "free", ir.VoidType(), [I8.as_pointer()])
-        null = ir.Constant(I8.as_pointer(), None)
-        owned = []
-
-        def heap(nbytes) -> ir.Value:
-            ws = b.call(alloc, [i64(ALIGN), b.and_(b.add(nbytes, i64(ALIGN - 1)), i64(-ALIGN))])
-            with b.if_then(b.icmp_unsigned("==", ws, null), likely=False):
-                for other in owned:
-                    b.call(free, [other])
-                b.ret(ir.Constant(I32, 2))
-            owned.append(ws)
-            return ws
-
-        nbytes = max(self.workspace_size, ALIGN)
-        if nbytes <= STACK_WORKSPACE:
-            ws = b.alloca(ir.ArrayType(I8, nbytes))
-            ws.align = ALIGN
-            ws = b.bitcast(ws, I8.as_pointer())
-        else:
-            ws = heap(i64(nbytes))
-        sized, from_heap = null, None
-        if not same(self.sized_workspace_size, 0):  # its size is known now: the stack when small, else the heap
-            bind_sizes(fn, self._sizes_pointer(b, fn.args[0]))
-            want = size(b, self.sized_workspace_size)
-            with b.if_else(b.icmp_unsigned("<=", want, i64(STACK_WORKSPACE))) as (small, large):
-                with small:
-                    on_stack, stack_block = b.alloca(I8, size=want), b.block
-                with large:
-                    on_heap = heap(want)
-                    owned.pop()  # freed below, only when it was used
-                    heap_block = b.block
-            sized = b.phi(I8.as_pointer())
-            sized.add_incoming(on_stack, stack_block)
-            sized.add_incoming(on_heap, heap_block)
-            from_heap = b.phi(ir.IntType(1))
-            from_heap.add_incoming(ir.Constant(ir.IntType(1), 0), stack_block)
-            from_heap.add_incoming(ir.Constant(ir.IntType(1), 1), heap_block)
-        status = b.call(self.fn, [fn.args[0], ws, sized])
-        for block in owned:
-            b.call(free, [block])
-        if from_heap is not None:
-            with b.if_then(from_heap):
-                b.call(free, [sized])
-        b.ret(status)
 
     def block(self, block: Block) -> None:
         for node in block.nodes:
@@ -308,9 +256,12 @@ class Lowering:
         sub = node.attrs["subgraph"]
         for v, dt, what in weak.narrow_int_uses(sub):  # NumPy: int8_array + 300 raises OverflowError
             self.error(3, weak.range_check(self.b, inputs[sub.inputs.index(v)][0], dt, what))
+        if is_attention(sub):
+            lower_attention(self, node, sub)
+            return
         first = next(n for n in sub.block.nodes if n.kind != "prim::Constant")
         if OPS.get(first.kind) is not None and OPS[first.kind].kind == MATMUL:  # a product and its epilogue
-            self.matmul_epilogue(node, sub, first, inputs)
+            lower_matmul_epilogue(self, node, sub, first, inputs)
             return
         last = sub.block.nodes[-1]
         if OPS.get(last.kind) is not None and OPS[last.kind].kind == REDUCTION and not is_row_kernel(sub):  # elementwise chain + reduction
@@ -337,7 +288,7 @@ class Lowering:
         elif op.kind == REDUCTION:
             self.reduction(node, op)
         elif op.kind == MATMUL:
-            self.matmul(node, op)
+            lower_matmul(self, node, op)
         elif op.kind == CREATION:
             out = self.result_buf(node.output)
             emit_fill(self.module, self.b, out, 1 if "ones" in op.name else 0)
@@ -382,41 +333,6 @@ class Lowering:
         emit_reduction(self.module, self.b, op.short, axes, out, shape,
                        [x for x in inputs if isinstance(x, Buf)], [x for x in inputs if not isinstance(x, Buf)],
                        element, self.alloc, self.threads, self.symbols)
-        self.env[node.output] = out
-
-    def matmul_epilogue(self, node: Node, sub: Graph, product: Node, inputs: list) -> None:
-        """The product goes straight into the group's output buffer; the elementwise rest of the group then
-        runs over that buffer in place, reading each product element just before overwriting it."""
-        outer = dict(zip(sub.inputs, node.inputs))
-        for v in product.inputs:
-            if v.node is not None and v.node.kind == "prim::Constant":
-                self.env[v] = v.node.attrs.get("value")
-        out = self.result_buf(node.output)
-        self.matmul(product, OPS[product.kind], [outer.get(v, v) for v in product.inputs], out)
-        rest = [n for n in sub.block.nodes if n is not product]
-        kernel_inputs = [x if any(u is not product for u in v.uses) else None for v, x in zip(sub.inputs, inputs)]
-        emit_fusion_group(self.module, self.b, sub, kernel_inputs, [out], self.symbols, self.threads, rest,
-                          product.output)
-        self.env[node.output] = out
-
-    def matmul(self, node: Node, op, operands: list | None = None, out: Buf | None = None) -> None:
-        """A matmul/linear node; for an epilogue group, its operands are outer values and out is given."""
-        operands = node.inputs if operands is None else operands
-        a, w = self.buf(operands[0]), self.buf(operands[1])
-        bias = self.env[operands[2]] if op.name == "aten::linear" and len(operands) > 2 else None
-        if op.name == "aten::linear":
-            w = Buf(w.ptr, w.dtype, w.shape[::-1], w.strides[::-1])
-        out = self.result_buf(node.output) if out is None else out
-        # 1-d operands take part as a row (left) or a column (right), as in NumPy
-        a2 = _as_matrix(a, left=True)
-        w2 = _as_matrix(w, left=False)
-        out_shape = _broadcast_batch(a2.shape[:-2], w2.shape[:-2]) + (a2.shape[-2], w2.shape[-1])
-        o2 = Buf(out.ptr, out.dtype, out_shape, TensorType.contiguous(out.dtype, out_shape).strides)
-        if isinstance(bias, Buf):
-            emit_copy(self.module, self.b, bias, out)
-        emit_matmul(self.module, self.b, _batched(a2, out_shape[:-2]), _batched(w2, out_shape[:-2]), o2,
-                    accumulate=isinstance(bias, Buf), symbols=self.symbols, threads=self.threads, alloc=self.alloc,
-                    w_value=_constant_matrix(operands[1], self.embedded, transposed=op.name == "aten::linear"))
         self.env[node.output] = out
 
     # ---- control flow
@@ -468,34 +384,6 @@ def _all_nodes(graph: Graph):
 
 def _at(node: Node) -> str:
     return f" (at {node.source})" if node.source else ""
-
-
-def _as_matrix(buf: Buf, left: bool) -> Buf:
-    if len(buf.shape) != 1:
-        return buf
-    if left:
-        return Buf(buf.ptr, buf.dtype, (1,) + buf.shape, (0,) + buf.strides)
-    return Buf(buf.ptr, buf.dtype, buf.shape + (1,), buf.strides + (0,))
-
-
-def _constant_matrix(v: Value, embedded: dict, transposed: bool) -> np.ndarray | None:
-    """The value of a constant 2-D right operand (an exported model's weight), as the product reads it."""
-    value = v.node.attrs.get("value") if v.node is not None and v.node.kind == "prim::Constant" else embedded.get(v)
-    if not isinstance(value, np.ndarray) or value.ndim != 2:
-        return None
-    return value.T if transposed else value
-
-
-def _broadcast_batch(a: tuple, b: tuple) -> tuple:
-    return broadcast((a, b), "matmul")
-
-
-def _batched(buf: Buf, batch: tuple) -> Buf:
-    pad = len(batch) - (len(buf.shape) - 2)
-    shape = (1,) * pad + buf.shape
-    strides = (0,) * pad + buf.strides
-    strides = tuple(0 if i < len(batch) and same(shape[i], 1) else s for i, s in enumerate(strides))
-    return Buf(buf.ptr, buf.dtype, batch + shape[-2:], strides)
 
 
 def lower(graph: Graph, name: str = "jitc_entry", n_user: int | None = None,

@@ -41,7 +41,9 @@ def _shape(v: Value) -> tuple:
     return tuple(v.type.shape)
 
 
-class _RowKernel:
+class RowKernel:
+    """The code of one row of a row group (emit), given its buffers and scalars as kernel parameters."""
+
     def __init__(self, sub: Graph, rows: tuple, in_params: list[Buf], out_params: list[Buf], scalar_args: list,
                  scalar_in: list):
         self.sub, self.rows, self.n = sub, rows, rows[-1]
@@ -192,7 +194,7 @@ def emit_row_kernel(module: ir.Module, b: ir.IRBuilder, sub: Graph, inputs: list
     body = fn.append_basic_block("rows")
     kb.branch(body)
     kb.position_at_end(body)
-    kernel = _RowKernel(sub, rows, params[:len(tensor_in)], params[len(tensor_in):], scalar_args[:-2], scalar_in)
+    kernel = RowKernel(sub, rows, params[:len(tensor_in)], params[len(tensor_in):], scalar_args[:-2], scalar_in)
     lo, hi = scalar_args[-2:]
     with for_range(kb, hi, "row", lo) as r:
         kernel.emit(kb, r)

@@ -67,7 +67,7 @@ def _target(fn_or_module, args):
     return compiled._target(args)
 
 
-def export(fn_or_module, example_inputs, path_prefix, dynamic=False, threads: bool = False) -> ExportedFiles:
+def export(fn_or_module, example_inputs, path_prefix, dynamic=False, threads: bool | None = None) -> ExportedFiles:
     """Write `{prefix}.o`, `{prefix}.so` (when a C compiler is found) and `{prefix}.h` for the signature of
     example_inputs (arrays are taken as dense row-major). Parameters are embedded in the code.
 
@@ -76,10 +76,12 @@ def export(fn_or_module, example_inputs, path_prefix, dynamic=False, threads: bo
     symbol's size must be at least 2 (the function returns 8 otherwise).
     `threads`: True runs large kernels on a thread pool inside the library (as many threads as jitc uses here,
     JITC_NUM_THREADS; started on the first large call, then sleeping between calls); False runs everything on the
-    calling thread."""
+    calling thread; None (the default) does what the compiled function does in this process: a pool when jitc
+    would use more than one thread here."""
     from codegen import engine
     from codegen.cabi import emit_c_entry, export_only
     from codegen.lower import Lowering
+    from codegen.parallel import thread_count
 
     from .runtime.executor import Executor
     from .script_module import check_args
@@ -101,7 +103,7 @@ def export(fn_or_module, example_inputs, path_prefix, dynamic=False, threads: bo
     specialized = executor.prepare(values, types)
     embedded = dict(zip(specialized.inputs[n_user:], values[n_user:]))
     lowering = Lowering(specialized, f"{name}_graph", in_process=False, dedupe_outputs=False,  # out0, out1...
-                        embedded=embedded, own_pool=threads)
+                        embedded=embedded, own_pool=thread_count() > 1 if threads is None else threads)
     if any(s.room for s in lowering.specs):
         raise CompileError("export: an output's shape depends on the data (a boolean mask selection); the C "
                            "caller allocates every output, so return a reduction of it or a fixed-size array")

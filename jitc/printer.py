@@ -67,13 +67,17 @@ def _block_lines(block: Block, indent: str, subgraphs: list) -> list[str]:
     return lines
 
 
-def print_graph(graph: Graph) -> str:
-    subgraphs: list = []
+def print_graph(graph: Graph, subgraphs: list | None = None) -> str:
+    """TorchScript's text form. Subgraphs (of fusion groups, also nested ones: `subgraphs` is the outermost
+    graph's list) are numbered once across the whole text and printed after the outermost graph."""
+    outermost = subgraphs is None
+    subgraphs = [] if outermost else subgraphs
     params = (",\n" + " " * 6).join(_decl(p) for p in graph.inputs)
     lines = [f"graph({params}):"]
     lines.extend(_block_lines(graph.block, "  ", subgraphs))
     lines.append(f"  return ({_uses(graph.outputs)})")
     text = "\n".join(lines) + "\n"
-    for kind, sub in subgraphs:
-        text += f"with {kind} = " + print_graph(sub)
+    if outermost:
+        for kind, sub in subgraphs:  # a nested group's subgraphs join the list while it is walked
+            text += f"with {kind} = " + print_graph(sub, subgraphs)
     return text

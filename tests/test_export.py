@@ -227,3 +227,37 @@ int main(void) {
         np.testing.assert_array_equal(got0, jitc.compile(half_and_selected)(x, ys)[0])
         assert (np.abs(got0.astype(np.float64) - want0) <= np.spacing(np.abs(want0))).all()
         np.testing.assert_allclose(np.frombuffer(out[want0.nbytes:], np.float32)[0], want1, rtol=1e-6)
+
+
+@needs_cc
+def test_exported_attention_equals_numpy(tmp_path):
+    """The fused attention kernel (codegen/attention.py) in a library with no BLAS and no process pool."""
+    rng = np.random.default_rng(8)
+    q, k, v = (rng.standard_normal((3, 20, 12)).astype(np.float32) for _ in range(3))
+
+    def attend(q, k, v):
+        s = q @ k.transpose(0, 2, 1) * 0.25
+        e = np.exp(s - s.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True) @ v
+
+    compiled = jitc.compile(attend)
+    assert [n.kind for n in compiled.graph_for(q, k, v).nodes() if n.kind != "prim::Constant"][-1:] == \
+        ["prim::FusionGroup"]
+    files = jitc.export(compiled, (q, k, v), tmp_path / "attend")
+    np.testing.assert_allclose(_run_exported(files, tmp_path, (q, k, v), (3, 20, 12)), attend(q, k, v), rtol=1e-5,
+                               atol=1e-6)
+
+
+@needs_cc
+@pytest.mark.parametrize("env_threads, threads, pooled", [("2", None, True), ("1", None, False), ("2", False, False),
+                                                          ("2", True, True)])
+def test_exported_threads_default_to_what_jitc_does_in_process(tmp_path, monkeypatch, env_threads, threads, pooled):
+    """threads=None (the default) embeds a pool when jitc would use more than one thread here; False never."""
+    monkeypatch.setenv("JITC_NUM_THREADS", env_threads)
+    x = np.random.default_rng(9).standard_normal((300, 300)).astype(np.float32)
+    kwargs = {} if threads is None else {"threads": threads}
+    files = jitc.export(jitc.compile(lambda a: np.tanh(a) * 2), (x,), tmp_path / "pooled", **kwargs)
+    undefined = subprocess.run(["nm", "-D", "--undefined-only", files.shared_library], capture_output=True, text=True,
+                               check=True).stdout
+    assert ("pthread_create" in undefined) == pooled
+    np.testing.assert_allclose(_run_exported(files, tmp_path, (x,), x.shape), np.tanh(x) * 2, rtol=1e-6, atol=1e-6)

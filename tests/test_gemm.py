@@ -64,3 +64,14 @@ def test_products_split_across_threads_match_numpy(monkeypatch, dtype, sa, sb):
     tol = TOL[np.dtype(dtype)]
     for x, y in _layouts(a, b):
         np.testing.assert_allclose(fn(x, y, c), np.maximum(x @ y + c, 0), rtol=tol, atol=tol * sa[-1])
+
+
+@pytest.mark.parametrize("dtype, n, narrow", [(np.float32, 48, True), (np.float32, 64, False), (np.float32, 56, False),
+                                              (np.float64, 20, True), (np.float64, 32, False)])
+def test_a_last_strip_of_one_vector_runs_a_one_vector_kernel(dtype, n, narrow):
+    """n % (2 vectors) within one vector (a head of 48 float32): that strip's tiles skip the padding's FMAs."""
+    rng = np.random.default_rng(n)
+    a, b = rng.standard_normal((64, 40)).astype(dtype), rng.standard_normal((40, n)).astype(dtype)
+    fn = jitc.compile(lambda x, y: x @ y)
+    np.testing.assert_allclose(fn(a, b), a @ b, rtol=TOL[np.dtype(dtype)], atol=TOL[np.dtype(dtype)] * 40)
+    assert ("x1." in fn.inspect_llvm(a, b)) == narrow

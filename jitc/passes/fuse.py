@@ -18,11 +18,13 @@ MAX_GROUP = 256
 
 
 def fuse_elementwise(graph: Graph) -> None:
+    from .attnfuse import fuse_attention
     from .rowfuse import fuse_rows
 
     fuse_rows(graph)
     _block(graph, graph.block)
     _absorb_into_reductions(graph.block)
+    fuse_attention(graph)
     _absorb_products(graph.block)
 
 
