@@ -109,11 +109,11 @@ class Guard:
 
 
 def changed_values(values: list, compiled: list[tuple], by_value: list[int], sig: tuple) -> set[int]:
-    """Int arguments specialized by value (they set a shape) whose value differs from a compiled signature that
-    is otherwise the same: from now on they are symbols."""
+    """Int arguments specialized by value (they set a shape) whose value differs from a compiled signature of
+    the same structure (its sizes may differ too: `f(x, len(x) - 2)`): from now on they are symbols."""
     out, n_sig = set(), len(sig)
     for key in compiled:
-        if len(key) == n_sig + len(by_value) and key[:n_sig] == sig:
+        if len(key) >= n_sig + len(by_value) and all(_comparable(a, k) for a, k in zip(values, key[:n_sig])):
             out.update(i for i, old in zip(by_value, key[n_sig:])
                        if type(values[i]) is int and type(old) is int and old != values[i])
     return out
