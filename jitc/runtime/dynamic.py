@@ -122,25 +122,33 @@ def changed_values(values: list, compiled: list[tuple], by_value: list[int], sig
 def compile_symbolic(ex, values: list, dims: set, scalars: set = frozenset()):
     """Executor ex's specialization for this call with `dims` as symbols, or None when that is not possible (a
     shape rule or the backend needs a number): then the signature is compiled as it is, and ex stops trying.
-    When the graph needs one size as a number (a feature size matching a weight), that size is specialized."""
+    When the graph needs one size as a number (a feature size matching a weight), that size is specialized; when
+    the int arguments cannot be symbols (a slice's step, `x[::k]`), they stay by value."""
+    first = None
+    for symbols in (scalars, frozenset()) if scalars else (scalars,):
+        try:
+            return _compile_symbolic(ex, values, dims, symbols)
+        except (MemoryError, KeyboardInterrupt):
+            raise
+        except Exception as e:  # noqa: BLE001  (static code is always a correct answer)
+            first = first or e
+    if logging_recompiles():
+        log_recompile(ex.name, f"dynamic shapes not possible, compiling static code: {first}")
+    ex.dynamic, ex.dynamic_dims = False, set()
+    return None
+
+
+def _compile_symbolic(ex, values: list, dims: set, scalars: set):
     names = {i: f"p{k}" for k, i in enumerate(sorted(scalars))}
-    try:
-        start = time.perf_counter()
-        graph, types, assumed = _symbolic_graph(ex, values, dims, names)
-        if graph is None:
-            return None
-        facts = assumed.facts
-        graph.size_facts = facts  # the native entry's guard checks them too
-        with Assumptions(assumed.env, facts, frozen=True):
-            compiled = compile_graph(graph, f"jitc_{ex.name}", ex.n_user(values),
-                                     stages={"specialize": time.perf_counter() - start})
-    except (MemoryError, KeyboardInterrupt):
-        raise
-    except Exception as e:  # noqa: BLE001  (static code is always a correct answer)
-        if logging_recompiles():
-            log_recompile(ex.name, f"dynamic shapes not possible, compiling static code: {e}")
-        ex.dynamic, ex.dynamic_dims = False, set()
+    start = time.perf_counter()
+    graph, types, assumed = _symbolic_graph(ex, values, dims, names)
+    if graph is None:
         return None
+    facts = assumed.facts
+    graph.size_facts = facts  # the native entry's guard checks them too
+    with Assumptions(assumed.env, facts, frozen=True):
+        compiled = compile_graph(graph, f"jitc_{ex.name}", ex.n_user(values),
+                                 stages={"specialize": time.perf_counter() - start})
     compiled.guard = Guard(types, facts, names)
     compiled.by_value = tuple((i, values[i]) for i in sorted(ex.by_value) if i not in names)
     # the facts are part of the key: another example may decide the same comparisons the other way
