@@ -17,7 +17,8 @@ from .scalar import ScalarBuilder, cast, store
 def lower_arange(lw, node: Node) -> Buf:
     start, _, step, _ = (lw.const(v) for v in node.inputs)
     out = lw.result_buf(node.output)
-    compute = np.dtype(np.float64 if out.dtype.kind == "f" or isinstance(start + step, float) else np.int64)
+    floats = out.dtype.kind == "f" or isinstance(start, float) or isinstance(step, float)
+    compute = np.dtype(np.float64 if floats else np.int64)
     fn, (po,), (first,) = kernel_function(lw.module, "arange", [out], [compute])
     kb = ir.IRBuilder(fn.append_basic_block("entry"))
     sb = ScalarBuilder(kb, compute)

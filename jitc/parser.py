@@ -304,7 +304,7 @@ class _Parser:
         except ValueError:  # e.g. more digits than int() accepts
             raise self._error(f"bad number {tok[:20]!r}") from None
 
-    def _divides(self) -> bool:
+    def _starts_a_size(self) -> bool:
         """Whether the literal ahead is a size that starts with a bracket or a minus (`(s0 + 1)//2`, `-s0 + 4`,
         not a tuple or a negative number): a bracket followed by `//`, or a minus before a symbol or a bracket."""
         tok = self._peek()[1]
@@ -325,7 +325,7 @@ class _Parser:
             raise self._error("literal nested too deeply")
         kind, tok = self._peek()
         if _SYMBOL.fullmatch(tok or "") or (kind == "num" and self.pos + 1 < len(self.tokens)
-                                             and self.tokens[self.pos + 1][1] == "*") or self._divides():
+                                             and self.tokens[self.pos + 1][1] == "*") or self._starts_a_size():
             return self._size()  # a symbolic size: `s0`, `2*s0 - 1`, `(s0 + 1)//2`, `-s0 + 4`
         self._next()
         if kind == "num":

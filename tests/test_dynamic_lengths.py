@@ -2,6 +2,7 @@
 and np.linspace over an int argument or an input's size, strided writes. Each sweep compiles at most twice (the
 first size, then one symbolic specialization) unless a slice's clamping needs a size comparison (then the guard
 sends the sizes on the other side elsewhere), with results equal to NumPy at every size."""
+import ctypes
 import os
 import subprocess
 import sys
@@ -11,9 +12,16 @@ import numpy as np
 import pytest
 
 import jitc
+from jitc.export import c_compiler
 
 RNG = np.random.default_rng(1212)
 SIZES = [*range(1, 65), 1000, 4097]
+
+
+@pytest.fixture(autouse=True)
+def _say_why_it_compiles(monkeypatch):
+    """A failing count shows why each call compiled (the captured stderr)."""
+    monkeypatch.setenv("JITC_LOG", "recompiles")
 
 
 def values(dtype, shape):
@@ -160,7 +168,8 @@ def test_arange_and_linspace_over_int_arguments(fn, make):
 
 
 def index_ramp(x):
-    return x * np.arange(x.shape[0]), np.arange(x.shape[0] - 1, -1, -1) + x.shape[0]
+    return x * np.arange(x.shape[0]), np.arange(x.shape[0] - 1, -1, -1) + x.shape[0], \
+        np.arange(2.0, 2 * x.shape[0] + 2, 2.0)  # (integral float bounds and step: the length is exact)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.int64, np.bool_])
@@ -286,3 +295,38 @@ def test_floor_division_sizes_in_the_printed_graph_parse_back():
     text = str(fn.graph_for(x))
     assert "Double((s0 + 1)//2, strides=[-2])" in text and "Long(s0//3, strides=[1])" in text, text
     assert str(jitc.parse_ir(text)) == text
+
+
+def halves(x):
+    return x[::2] * 2.0 + np.arange((x.shape[0] + 1) // 2)
+
+
+MAIN = r"""
+#include <stdio.h>
+#include "halves.h"
+int main(void) {
+    int64_t s0 = 7;
+    long n[] = HALVES_OUT0_SHAPE;
+    printf("%ld %ld\n", n[0], (long)HALVES_OUT0_SIZE);
+    return 0;
+}
+"""
+
+
+@pytest.mark.skipif(c_compiler() is None, reason="no C compiler on this machine")
+def test_exported_strided_function_runs_at_several_sizes(tmp_path):
+    """The header's output shape is C (whose `/` truncates and `//` starts a comment): the floor division is
+    spelled out; one library serves every size."""
+    files = jitc.export(halves, (values(np.float64, 7),), tmp_path / "halves", dynamic={"x": [0]})
+    lib = ctypes.CDLL(files.shared_library)
+    ptr = ctypes.POINTER(ctypes.c_double)
+    lib.halves.argtypes = [ptr, ptr, ctypes.c_int64]
+    for n in (7, 2, 3, 10, 101):
+        x, out = values(np.float64, n), np.empty((n + 1) // 2)
+        assert lib.halves(x.ctypes.data_as(ptr), out.ctypes.data_as(ptr), n) == 0
+        np.testing.assert_allclose(out, halves(x), rtol=1e-12)
+    (tmp_path / "main.c").write_text(MAIN)
+    subprocess.run([c_compiler(), f"-I{tmp_path}", str(tmp_path / "main.c"), "-o", str(tmp_path / "main")],
+                   check=True, timeout=120)
+    out = subprocess.run([str(tmp_path / "main")], capture_output=True, text=True, check=True, timeout=60).stdout
+    assert out.split() == ["4", "4"]

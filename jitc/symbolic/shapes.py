@@ -81,10 +81,11 @@ def slice_indices(start, stop, step, n) -> tuple:
 
 
 def arange_length(start, stop, step):
-    """np.arange's length when a bound is symbolic: int bounds and an int step only (a float one would need the
-    value, as NumPy rounds its quotient)."""
+    """np.arange's length when a bound is symbolic: the bounds and the step must be ints or integral floats
+    (`np.arange(0.0, n)`); another float would need the value, as NumPy rounds its quotient."""
+    start, stop, step = (int(v) if isinstance(v, float) and v.is_integer() else v for v in (start, stop, step))
     if not all(isinstance(v, (int, Sym)) for v in (start, stop)) or not isinstance(step, int):
-        raise SymbolicError(f"np.arange({start}, {stop}, {step}) with a float or symbolic step")
+        raise SymbolicError(f"np.arange({start}, {stop}, {step}) with a fractional or symbolic step or bound")
     return _steps(start, stop, step)
 
 
