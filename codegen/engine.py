@@ -55,10 +55,10 @@ def host_cpu() -> str:
     return llvm.get_host_cpu_name()
 
 
-def _target_machine(reloc: str, codemodel: str, jit: bool) -> llvm.TargetMachine:
+def _target_machine(reloc: str, codemodel: str, jit: bool, opt: int = 3) -> llvm.TargetMachine:
     return llvm.Target.from_triple(target_triple()).create_target_machine(
         cpu=host_cpu(), features=llvm.get_host_cpu_features().flatten(),
-        opt=3, reloc=reloc, codemodel=codemodel, jit=jit)
+        opt=opt, reloc=reloc, codemodel=codemodel, jit=jit)
 
 
 # The large code model lets JIT code live anywhere relative to the libraries
@@ -66,6 +66,13 @@ def _target_machine(reloc: str, codemodel: str, jit: bool) -> llvm.TargetMachine
 _jit_tm = _target_machine("default", "jitdefault", jit=True)
 _aot_tm = _target_machine("pic", "default", jit=False)
 _jit = llvm.create_lljit_compiler(_jit_tm)
+
+
+@functools.cache
+def _quick_tm() -> llvm.TargetMachine:
+    """Instruction selection and register allocation at LLVM's -O0 (FastISel): a third of the time of -O3's on
+    a tiny graph's code, which the light pipeline has already inlined and folded."""
+    return _target_machine("default", "jitdefault", jit=True, opt=0)
 
 data_layout: str = str(_jit_tm.target_data)
 
@@ -78,9 +85,12 @@ class Library:
     """
 
     def __init__(self, object_code: bytes, symbols: Iterable[str],
-                 llvm_ir: str = "", optimized_ir: str = "", imports: Iterable[str] | None = None) -> None:
-        """`imports`: the registered imports the code calls (None: all of them)."""
+                 llvm_ir: str = "", optimized_ir: str = "", imports: Iterable[str] | None = None,
+                 light: bool = False) -> None:
+        """`imports`: the registered imports the code calls (None: all of them); `light`: made by the light
+        pipeline (its assembly comes from the quick code generator too)."""
         self.object_code = object_code
+        self.light = light
         self.llvm_ir = llvm_ir
         self.optimized_ir = optimized_ir
         self.symbols = tuple(symbols)
@@ -104,7 +114,7 @@ class Library:
         if not self.optimized_ir:
             return ""
         with _lock:
-            return _jit_tm.emit_assembly(_parse(self.optimized_ir))
+            return (_quick_tm() if self.light else _jit_tm).emit_assembly(_parse(self.optimized_ir))
 
 
 def _parse(llvm_ir: str) -> llvm.ModuleRef:
@@ -150,7 +160,8 @@ def _exported_functions(module: llvm.ModuleRef) -> list[str]:
 
 def compile_ir(llvm_ir: str, name: str = "jitc", stages: dict | None = None, imports: bool = True,
                light: bool = False) -> Library:
-    """Parse, verify and optimise `llvm_ir` (O3, or light=True: _optimise_light), then load it into the JIT.
+    """Parse, verify and optimise `llvm_ir` (O3, or light=True: _optimise_light and the quick code generator),
+    then load it into the JIT.
 
     All defined external functions are exported.  Raises RuntimeError on
     invalid IR.  `stages`, when given, receives the seconds each step took.
@@ -164,10 +175,10 @@ def compile_ir(llvm_ir: str, name: str = "jitc", stages: dict | None = None, imp
         clock("llvm_parse")
         _optimise(module, _jit_tm, light)
         clock("llvm_optimize")
-        object_code = _jit_tm.emit_object(module)
+        object_code = (_quick_tm() if light else _jit_tm).emit_object(module)
         clock("llvm_emit")
         called = [f.name for f in module.functions if f.is_declaration and f.name in _IMPORTS] if imports else []
-        library = Library(object_code, _exported_functions(module), llvm_ir, str(module), called)
+        library = Library(object_code, _exported_functions(module), llvm_ir, str(module), called, light)
         clock("link")
         return library
 

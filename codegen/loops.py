@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
 
 import numpy as np
 from llvmlite import ir
@@ -36,15 +35,18 @@ def for_range(b: ir.IRBuilder, count, name: str = "i", start=0):
     b.position_at_end(done)
 
 
-@dataclass(frozen=True)
 class Buf:
     """An array in native code: a typed pointer to its first element plus its shape and element strides (ints,
-    or symbolic sizes computed at run time, see dims.py)."""
+    or symbolic sizes computed at run time, see dims.py). Not a dataclass, which would cost ~0.5 ms of import,
+    nor a tuple: operand lists tell arrays from (value, dtype) scalars by `isinstance(x, tuple)`."""
 
-    ptr: ir.Value
-    dtype: np.dtype
-    shape: tuple[int, ...]
-    strides: tuple[int, ...]
+    __slots__ = ("dtype", "ptr", "shape", "strides")
+
+    def __init__(self, ptr: ir.Value, dtype: np.dtype, shape: tuple, strides: tuple):
+        self.ptr, self.dtype, self.shape, self.strides = ptr, dtype, shape, strides
+
+    def __repr__(self) -> str:
+        return f"Buf({self.dtype}, shape={self.shape}, strides={self.strides})"
 
     def at(self, b: ir.IRBuilder, offset) -> ir.Value:
         return b.gep(self.ptr, [offset], inbounds=True)

@@ -32,7 +32,7 @@ from .dims import SIZES_TYPE, bind_sizes, same, size, size_slot, slots_needed
 from .elementwise import emit_copy, emit_fill, emit_fusion_group, emit_scalar_node, python_dtype
 from .inplace import InPlacePlan
 from .kernel import declare
-from .kernels import KERNELS
+from .kernels import kernel
 from .loops import Buf, i64, numel, pointer_type
 from .matmul import calls_blas, emit_matmul
 from .mutation import lower_copy_into, lower_index_put, write_view
@@ -333,7 +333,7 @@ class Lowering:
             emit_scalar_node(self.b, node, env)
             self.env[node.output] = env[node.output]
         elif op.kind == KERNEL:
-            self.env[node.output] = KERNELS[op.name](self, node)
+            self.env[node.output] = kernel(op.name)(self, node)
         elif op.kind == REDUCTION:
             self.reduction(node, op)
         elif op.kind == MATMUL:
@@ -496,9 +496,11 @@ def _batched(buf: Buf, batch: tuple) -> Buf:
     return Buf(buf.ptr, buf.dtype, batch + shape[-2:], strides)
 
 
-def lower(graph: Graph, name: str = "jitc_entry", n_user: int | None = None) -> tuple[Lowering, str]:
+def lower(graph: Graph, name: str = "jitc_entry", n_user: int | None = None,
+          tier_up_at: int | None = None) -> tuple[Lowering, str]:
     """LLVM IR text of a specialized graph for this process, plus the lowering (output specs, symbols to fill).
-    With n_user (the number of user arguments; the rest are parameters), also the CPython entry `NAME_fastcall`."""
+    With n_user (the number of user arguments; the rest are parameters), also the CPython entry `NAME_fastcall`,
+    which leaves calls to the general path once it has run `tier_up_at` times (see tiers.py)."""
     from .pyentry import emit_fastcall, layout_ok
 
     lw = Lowering(graph, name)
@@ -512,5 +514,5 @@ def lower(graph: Graph, name: str = "jitc_entry", n_user: int | None = None) -> 
         written = [i for i, v in enumerate(graph.inputs) if v in lw.plan.written_back]
         emit_fastcall(module, module.get_global(name), f"{name}_fastcall", types, n_user, lw.specs,
                       views_as_bases(lw.template), lw.symbols, written, lw.sizes_slots,  # the runtime makes views
-                      getattr(graph, "size_facts", ()), lw.scalar_symbols)
+                      getattr(graph, "size_facts", ()), lw.scalar_symbols, tier_up_at)
     return lw, str(module)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ctypes
 import functools
-import glob
 import itertools
 import os
 
@@ -39,6 +38,8 @@ def blas_gemm(dtype) -> int | None:
     """Address of NumPy's bundled cblas_?gemm (ILP64), or None when this NumPy has none we can find."""
     name = {np.dtype(np.float32): "scipy_cblas_sgemm64_", np.dtype(np.float64): "scipy_cblas_dgemm64_"}.get(
         np.dtype(dtype))
+    import glob  # here: most compiles never look for BLAS
+
     libs_dir = os.path.join(os.path.dirname(os.path.dirname(np.__file__)), "numpy.libs")
     for path in glob.glob(os.path.join(libs_dir, "libscipy_openblas*.so")) if name else []:
         try:

@@ -86,25 +86,31 @@ class _Emitter:
         return self.b.icmp_unsigned("==", actual, self.symbols.load(self.b, kind, what))
 
     # ---- arguments
-    def array(self, obj, t: TensorType) -> ir.Value:
-        """Guard an ndarray against its specialized type; returns its data pointer."""
+    def arrays(self, arrays: list) -> list:
+        """Guard (object, TensorType) pairs of ndarrays against their specialized types; returns their data
+        pointers. Each kind of condition is checked for every array at once: three branches in all, however many
+        arrays (fewer blocks compile faster and make faster code at -O0, see tiers.py)."""
         b = self.b
-        self.check(self.is_type(obj, "type", "ndarray"))  # before reading any ndarray field
-        descr = b.ptrtoint(self.load(obj, ARR_DESCR, self.p8), I64)
-        flags = self.load(obj, ARR_FLAGS, I32)
-        self.check_all([b.icmp_unsigned("==", descr, self.symbols.load(b, "descr", np.dtype(t.dtype).str)),
-                        b.icmp_signed("==", self.load(obj, ARR_ND, I32), ir.Constant(I32, len(t.shape))),
-                        b.icmp_unsigned("!=", b.and_(flags, ir.Constant(I32, NPY_ARRAY_ALIGNED)), ir.Constant(I32, 0))])
-        dims, strides = self.load(obj, ARR_DIMS, self.p8), self.load(obj, ARR_STRIDES, self.p8)  # ndim is right
-        item = np.dtype(t.dtype).itemsize
+        self.check_all([self.is_type(obj, "type", "ndarray") for obj, _ in arrays])  # before any ndarray field
         conds = []
-        for d, n in enumerate(t.shape):
-            actual = self.load(dims, 8 * d, I64)
-            conds.append(self.bind_symbol(n, actual) if isinstance(n, Sym) else b.icmp_signed("==", actual, i64(n)))
-        for d, s in enumerate(t.strides):  # after the dims: strides are expressions of them
-            conds.append(b.icmp_signed("==", self.load(strides, 8 * d, I64), size(b, s * item)))
+        for obj, t in arrays:
+            descr = b.ptrtoint(self.load(obj, ARR_DESCR, self.p8), I64)
+            flags = self.load(obj, ARR_FLAGS, I32)
+            conds += [b.icmp_unsigned("==", descr, self.symbols.load(b, "descr", np.dtype(t.dtype).str)),
+                      b.icmp_signed("==", self.load(obj, ARR_ND, I32), ir.Constant(I32, len(t.shape))),
+                      b.icmp_unsigned("!=", b.and_(flags, ir.Constant(I32, NPY_ARRAY_ALIGNED)), ir.Constant(I32, 0))]
         self.check_all(conds)
-        return self.load(obj, ARR_DATA, self.p8)
+        conds = []
+        for obj, t in arrays:  # every ndim is right: the dims and strides can be read
+            dims, strides = self.load(obj, ARR_DIMS, self.p8), self.load(obj, ARR_STRIDES, self.p8)
+            item = np.dtype(t.dtype).itemsize
+            for d, n in enumerate(t.shape):
+                actual = self.load(dims, 8 * d, I64)
+                conds.append(self.bind_symbol(n, actual) if isinstance(n, Sym) else b.icmp_signed("==", actual, i64(n)))
+            for d, s in enumerate(t.strides):  # after the dims: strides are expressions of them
+                conds.append(b.icmp_signed("==", self.load(strides, 8 * d, I64), size(b, s * item)))
+        self.check_all(conds)
+        return [self.load(obj, ARR_DATA, self.p8) for obj, _ in arrays]
 
     def bind_symbol(self, sym: Sym, actual) -> ir.Value:
         """The condition on a dimension of a symbol: the first gives its size (at least 2), later ones must equal
@@ -197,11 +203,12 @@ def _check_no_overlap(e: _Emitter, input_types: list, objects: list, data: list,
 
 def emit_fastcall(module: ir.Module, entry: ir.Function, name: str, input_types: list, n_user: int,
                   specs: list, template, symbols, written=(), sizes_slots: int = 0, facts=(),
-                  scalar_symbols=None) -> None:
+                  scalar_symbols=None, tier_up_at: int | None = None) -> None:
     """Emit `NAME` (METH_FASTCALL) for a specialization whose inputs are n_user arguments then parameters;
     `written`: the inputs the code writes in place; `sizes_slots`: the length of its sizes array (dims.py);
     `facts`: expressions of the size symbols that must be >= 0 (symbolic.Assumptions); `scalar_symbols`: int
-    argument index -> the symbol it binds."""
+    argument index -> the symbol it binds; `tier_up_at`: after that many calls every call takes the slow path,
+    whose general path compiles better code (tiers.py)."""
     e = _Emitter(module, name, symbols)
     b = e.b
     with b.goto_entry_block():
@@ -212,11 +219,16 @@ def emit_fastcall(module: ir.Module, entry: ir.Function, name: str, input_types:
         slow_fn = e.load(e.self_tuple, TUPLE_ITEMS + 8, e.p8)
         b.ret(e.call("PyObject_Vectorcall", e.p8, [e.p8, e.p8.as_pointer(), I64, e.p8],
                      [slow_fn, e.args, e.nargsf, e.kwnames]))
+    hits = ir.GlobalVariable(module, I64, f"{name}.hits")  # read by cache_info()
+    hits.initializer = i64(0)
     nargs = b.and_(e.nargsf, i64(VECTORCALL_OFFSET_BIT - 1))
     expected_generation = e.call("PyLong_AsLongLong", I64, [e.p8], [e.load(e.self_tuple, TUPLE_ITEMS + 16, e.p8)])
     generation = b.load(b.inttoptr(symbols.load(b, "jitc", "generation"), I64.as_pointer()))
-    e.check_all([b.icmp_unsigned("==", e.kwnames, ir.Constant(e.p8, None)),  # keywords: the general path explains
-                 b.icmp_signed("==", nargs, i64(n_user)), b.icmp_signed("==", generation, expected_generation)])
+    conditions = [b.icmp_unsigned("==", e.kwnames, ir.Constant(e.p8, None)),  # keywords: the general path explains
+                  b.icmp_signed("==", nargs, i64(n_user)), b.icmp_signed("==", generation, expected_generation)]
+    if tier_up_at is not None:
+        conditions.append(b.icmp_signed("<", b.load_atomic(hits, "monotonic", 8), i64(tier_up_at)))
+    e.check_all(conditions)
     params = e.load(e.self_tuple, TUPLE_ITEMS, e.p8)
     slots = b.alloca(ir.ArrayType(e.p8, len(input_types) + len(specs) + 1))
     if sizes_slots:
@@ -225,14 +237,16 @@ def emit_fastcall(module: ir.Module, entry: ir.Function, name: str, input_types:
     def put(i: int, ptr) -> None:
         b.store(ptr, b.gep(slots, [ir.Constant(I32, 0), ir.Constant(I32, i)]))
 
-    arg_objects, data = [], []
+    arg_objects = [b.load(b.gep(e.args, [i64(i)])) if i < n_user else
+                   e.load(params, TUPLE_ITEMS + 8 * (i - n_user), e.p8) for i in range(len(input_types))]
+    tensors = [i for i, t in enumerate(input_types) if isinstance(t, TensorType)]
+    data = dict(zip(tensors, e.arrays([(arg_objects[i], input_types[i]) for i in tensors])))
     for i, t in enumerate(input_types):
-        obj = b.load(b.gep(e.args, [i64(i)])) if i < n_user else e.load(params, TUPLE_ITEMS + 8 * (i - n_user), e.p8)
-        arg_objects.append(obj)
-        data.append(e.array(obj, t) if isinstance(t, TensorType) else e.scalar(obj, t))
-        put(i, data[-1])
+        if i not in data:
+            data[i] = e.scalar(arg_objects[i], t)
+        put(i, data[i])
         if i in (scalar_symbols or {}):  # output shapes and the facts read it
-            b.store(b.load(b.bitcast(data[-1], I64.as_pointer())), size_slot(b, scalar_symbols[i]))
+            b.store(b.load(b.bitcast(data[i], I64.as_pointer())), size_slot(b, scalar_symbols[i]))
     e.check_all([b.icmp_signed(">=", size(b, fact), i64(0)) for fact in facts])  # once every symbol is bound
     _check_no_overlap(e, input_types, arg_objects, data, written)
     # outputs: arrays from NumPy, scalars in stack slots boxed after the run
@@ -289,8 +303,6 @@ def emit_fastcall(module: ir.Module, entry: ir.Function, name: str, input_types:
             address = symbols.load(b, "numpy", "PyArray_Return")
             to_scalar = b.inttoptr(address, ir.FunctionType(e.p8, [e.p8]).as_pointer())
             objects[j] = b.call(to_scalar, [objects[j]])
-    hits = ir.GlobalVariable(module, I64, f"{name}.hits")  # read by cache_info()
-    hits.initializer = i64(0)
     b.atomic_rmw("add", hits, i64(1), "monotonic")
     b.ret(_build(e, template, objects, arg_objects))
 

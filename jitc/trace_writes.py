@@ -1,4 +1,4 @@
-"""Mutation while tracing, functionalized as scripting does it (see jitc/script/mutation.py).
+"""Mutation while tracing, functionalized as scripting does it (see jitc/script/memory.py, writes.py).
 
 The concrete arrays really change (NumPy views alias), so the traced run computes what eager NumPy computes. In
 the graph, each proxy knows its root proxy and the view steps from it; a write makes a new version of the root

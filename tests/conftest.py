@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from trace_helpers import cell_inputs, gated_cell, trace_quietly
 
 from jitc import nn
 
@@ -38,6 +39,14 @@ def _seed_layers():
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(1234)
+
+
+@pytest.fixture
+def traced_cell(rng):
+    """The tracing tests' gated cell (tests/trace_helpers.py), its trace and the inputs it was traced with."""
+    cell = gated_cell()
+    x, h = cell_inputs(rng)
+    return cell, trace_quietly(cell, (x, h)), (x, h)
 
 
 @pytest.fixture

@@ -84,6 +84,13 @@ def test_every_op_has_a_case():
     assert all(FALLBACK.values())
 
 
+def test_every_kernel_op_has_a_lowering():
+    from codegen.kernels import kernel
+    from jitc.ops.registry import KERNEL
+
+    assert all(callable(kernel(name)) for name, op in OPS.items() if op.kind == KERNEL)
+
+
 @pytest.mark.parametrize("case", NATIVE, ids=lambda c: c.id)
 def test_compiled_matches_eager(case: Case):
     expected = case.eager()

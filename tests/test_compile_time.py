@@ -118,3 +118,69 @@ def test_jitc_llvm_pipeline_forces_one_pipeline(rng, monkeypatch):
         c = jitc.compile(f, fallback="error")
         np.testing.assert_allclose(c(x, y), f(x, y), rtol=2e-5, atol=1e-4)
         assert [i["pipeline"] for i in c.cache_info()] == [forced]
+
+
+def test_a_hot_light_specialization_tiers_up_to_o3(rng, monkeypatch, tmp_path):
+    """After TIER_UP_CALLS calls the light code's fast path hands the call to the general path, which compiles
+    the graph again with O3 and puts it in the light code's place: results, the call count and the first
+    compile's times carry over; a new compiled function of the same code then loads the O3 code from disk."""
+    from codegen import tiers
+    from jitc.demo import MyCell, MyDecisionGate
+
+    monkeypatch.setattr(tiers, "TIER_UP_CALLS", 40)
+    monkeypatch.setenv("JITC_CACHE_DIR", str(tmp_path))  # light code cached by other tests tiers up at 2**18
+    eager = MyCell(MyDecisionGate())
+    cell = jitc.script(eager)
+    x, h = _cell_inputs(rng)
+    expected = eager(x, h)
+    first = cell(x, h)
+    (info,) = cell.cache_info()
+    assert info["pipeline"] == "light" and "tier_up" not in info
+    for _ in range(59):
+        out = cell(x, h)
+    (after,) = cell.cache_info()
+    assert after["pipeline"] == "O3" and after["tier_up"]["after_calls"] == 41  # the first call + 40 native ones
+    assert after["hits"] == 60 and after["compile_seconds"] == info["compile_seconds"]
+    assert after["tier_up"]["stages"]["llvm_optimize"] > 0
+    np.testing.assert_allclose(cell(-x, h)[0], eager(-x, h)[0], rtol=1e-5, atol=1e-6)
+    for got in (first, out):
+        np.testing.assert_allclose(got[0], expected[0], rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(got[1], expected[1], rtol=1e-5, atol=1e-6)
+
+    again = jitc.script(MyCell(MyDecisionGate()))
+    again.linear.weight, again.linear.bias = eager.linear.weight, eager.linear.bias
+    np.testing.assert_allclose(again(x, h)[0], expected[0], rtol=1e-5, atol=1e-6)
+    assert [i["pipeline"] for i in again.cache_info()] == ["O3"]  # the disk cache kept the O3 code
+
+
+def test_calls_on_the_general_path_tier_up_too(rng, monkeypatch):
+    """Keyword calls never take the native fast path: the general path counts them and tiers up as well."""
+    from codegen import tiers
+
+    monkeypatch.setattr(tiers, "TIER_UP_CALLS", 25)
+    f = jitc.compile(lambda a, b: np.tanh(a * b + 1.0), fallback="error")
+    a, b = rng.standard_normal((2, 5, 7)).astype(np.float32)
+    for i in range(40):
+        got = f(a=a + i, b=b)
+        np.testing.assert_allclose(got, np.tanh((a + i) * b + 1.0), rtol=2e-6, atol=1e-6)
+        assert f.cache_info()[0]["pipeline"] == ("light" if i < 25 else "O3")
+    assert f.cache_info()[0]["hits"] == 40
+
+
+def test_tiering_up_keeps_in_place_updates(rng, monkeypatch):
+    from codegen import tiers
+
+    monkeypatch.setattr(tiers, "TIER_UP_CALLS", 10)
+
+    def bump(a, b):
+        a += b
+        return a.sum()
+
+    f = jitc.compile(bump, fallback="error")
+    a, b = rng.standard_normal((2, 4, 3))
+    mine = a.copy()
+    for _ in range(25):
+        got = f(mine, b)
+        np.testing.assert_allclose(got, bump(a, b), rtol=1e-12)
+        np.testing.assert_allclose(mine, a, rtol=1e-12)
+    assert f.cache_info()[0]["pipeline"] == "O3"

@@ -1,67 +1,15 @@
 """Mutation with NumPy's semantics: every program runs eagerly, compiled (first and cached call), scripted and
-traced, and the return value AND every argument after the call must equal NumPy's."""
-from __future__ import annotations
+traced, and the return value AND every argument after the call must equal NumPy's (mutation_check.py).
 
-import warnings
+Overlapping arguments and arrays that alias depending on the path taken: test_mutation_aliasing.py."""
+from __future__ import annotations
 
 import numpy as np
 import pytest
+from mutation_check import check, rand
 
 import jitc
 from jitc.interpreter import run_graph
-
-RTOL = {np.dtype(np.float32): 2e-6, np.dtype(np.float64): 1e-12}
-
-
-def rand(shape, dtype=np.float64, seed=0):
-    r = np.random.default_rng(seed)
-    if np.dtype(dtype) == np.bool_:
-        return r.random(shape) > 0.5
-    if np.dtype(dtype).kind in "iu":
-        return r.integers(1, 9, shape).astype(dtype)
-    return (r.uniform(0.5, 2.0, shape) * r.choice([-1.0, 1.0], shape)).astype(dtype)
-
-
-def same(got, expected, what):
-    if expected is None or type(expected) in (bool, int, float):
-        assert got == expected if expected is not None else got is None, what
-        return
-    if isinstance(expected, tuple):
-        assert isinstance(got, tuple) and len(got) == len(expected), what
-        for g, e in zip(got, expected):
-            same(g, e, what)
-        return
-    got, expected = np.asarray(got), np.asarray(expected)
-    assert got.dtype == expected.dtype and got.shape == expected.shape, f"{what}: {got.dtype}{got.shape}"
-    rtol = RTOL.get(expected.dtype, 0)
-    np.testing.assert_allclose(got, expected, rtol=rtol, atol=rtol, err_msg=what)
-
-
-def identities(result, args) -> list:
-    """Which argument each returned array is (NumPy returns the caller's object for `return x`)."""
-    flat = result if isinstance(result, tuple) else (result,)
-    return [next((i for i, a in enumerate(args) if r is a), None) for r in flat]
-
-
-def check(fn, *args, trace=True):
-    """eager == jitc.compile (twice: the fast path) == jitc.script == jitc.trace, on results and arguments."""
-    expected_args = [a.copy() for a in args]
-    expected = fn(*expected_args)
-    runners = [("compiled", jitc.compile(fn, fallback="error")), ("scripted", jitc.script(fn))]
-    if trace:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", jitc.TracerWarning)
-            runners.append(("traced", jitc.trace(fn, tuple(a.copy() for a in args))))
-    for name, runner in runners:
-        for call in ("first", "cached"):
-            got_args = [a.copy() for a in args]
-            got = runner(*got_args)
-            what = f"{fn.__name__} {name} ({call} call)"
-            same(got, expected, what + ": result")
-            for k, (g, e) in enumerate(zip(got_args, expected_args)):
-                same(g, e, f"{what}: argument {k}")
-            assert identities(got, got_args) == identities(expected, expected_args), what + ": returned objects"
-    return runners
 
 
 # ---- programs
@@ -267,26 +215,6 @@ def test_writes_in_branches_helpers_and_local_buffers():
     check(calls_a_helper, rand((4, 3)), rand((3,), seed=1))
 
 
-def test_overlapping_arguments_give_numpys_results():
-    def shift(A, B):
-        A[1:] = B[:-1] * 2
-        return A
-
-    for runner in (jitc.compile(shift, fallback="error"), jitc.script(shift)):
-        for _ in range(2):  # the second call takes the native fast path, which guards the overlap itself
-            a, e = np.arange(6.0), np.arange(6.0)
-            assert runner(a, a) is a
-            shift(e, e)
-            np.testing.assert_array_equal(a, e)
-            a, b, e = np.arange(6.0), np.arange(6.0) + 3, np.arange(6.0)
-            runner(a, b)
-            np.testing.assert_array_equal(a, shift(e, b))
-            a, e = np.arange(12.0), np.arange(12.0)
-            runner(a[:6], a[4:10])
-            shift(e[:6], e[4:10])
-            np.testing.assert_array_equal(a, e)
-
-
 def test_read_only_destination_raises_like_numpy():
     c = jitc.compile(set_row, fallback="error")
     A = rand((3, 4))
@@ -361,109 +289,3 @@ def test_stencil_loop_writes_in_place_without_copies():
     assert all(plan.written_by_producer(n) for n in writes)  # the fused stencil writes straight into A/B
     (loop,) = [n for n in graph.nodes() if n.kind == "prim::Loop"]
     assert plan.reuses_init(loop, 0) and plan.reuses_init(loop, 1)  # A and B themselves are the loop's buffers
-
-
-def test_write_through_ambiguous_alias():
-    def alias_in_loop(x):
-        h = x
-        for i in range(2):
-            h += 1  # the first iteration writes x
-            h = h * 2
-        return h
-
-    x = rand((3,))
-    with pytest.raises(jitc.ScriptError, match="depending on an earlier branch or loop"):
-        jitc.script(alias_in_loop)(x.copy())
-    got, expected = x.copy(), x.copy()
-    result = jitc.compile(alias_in_loop, fallback="error")(got)  # traced: the trace sees the alias
-    np.testing.assert_array_equal(result, alias_in_loop(expected))
-    np.testing.assert_array_equal(got, expected)
-
-
-def carry_a_column_view(E, n: int):
-    out = E[:, 1]  # a view of the argument, carried through a loop that writes the argument
-    for t in range(1, n):
-        out = out + E[:, 3]
-        E[t] = 7.0
-    return out
-
-
-def carry_a_transposed_view(E, n: int):
-    out = E.T
-    for t in range(n):
-        out = out * 0.5 + 1.0
-        E[t, :] -= 2.0
-    return out
-
-
-def carry_a_view_of_a_temporary(E, n: int):
-    tmp = E * 2.0
-    out = tmp[1:]
-    for t in range(n):
-        out = out + tmp[:-1]
-        tmp[t] = 3.0
-    return out, tmp
-
-
-@pytest.mark.parametrize("fn", [carry_a_column_view, carry_a_transposed_view, carry_a_view_of_a_temporary],
-                         ids=lambda f: f.__name__)
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_a_loop_carrying_a_view_of_a_written_array_keeps_both(rng, fn, dtype):
-    """The loop's first value aliases an array the loop writes: the carried value gets its own buffer (it once
-    lived in the argument's memory, which the argument's write-back then overwrote)."""
-    E = rng.standard_normal((5, 5)).astype(dtype)
-    cf = jitc.compile(fn, fallback="error")
-    for n in (3, 1, 4):
-        mine, ref = E.copy(), E.copy()
-        got, want = cf(mine, n), fn(ref, n)
-        for g, w in zip(got if isinstance(got, tuple) else (got,), want if isinstance(want, tuple) else (want,)):
-            assert g.dtype == w.dtype
-            np.testing.assert_allclose(g, w, rtol=1e-6)
-        np.testing.assert_allclose(mine, ref, rtol=1e-6)
-
-
-def view_read_after_a_write_in_the_loop(E, n: int):
-    out = E[:, 1]  # in the first iteration a view, so it sees E[1] = 7.0 (NumPy); later a fresh array
-    for t in range(1, n):
-        E[t] = 7.0
-        out = out + 1.0
-    return out
-
-
-def view_or_copy_by_flag(E, flag: bool):
-    out = E[:, 1]
-    if flag:
-        out = out + 1.0
-    E[1] = 7.0  # seen through `out` only when it is still the view
-    return out
-
-
-def view_or_copy_by_data(E):
-    out = E[:, 1]
-    if E.sum() > 0:
-        out = out + 1.0
-    E[1] = 7.0
-    return out * 1.0
-
-
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_a_value_that_is_a_view_on_some_paths_sees_later_writes_as_numpy_does(rng, dtype):
-    """An array that is a view of an argument on one path and a copy on another, read after the argument was
-    written: NumPy's value depends on the path, so the compiled code follows the path taken (tracing per flag
-    or trip count) or, when data decides, NumPy runs it (a FallbackWarning). It once read the stale copy."""
-    cases = [(view_read_after_a_write_in_the_loop, (3,)), (view_read_after_a_write_in_the_loop, (1,)),
-             (view_or_copy_by_flag, (False,)), (view_or_copy_by_flag, (True,)),
-             (view_or_copy_by_data, ())]
-    for fn, args in cases:
-        for sign in (1, -1):
-            E = sign * np.abs(rng.standard_normal((5, 5))).astype(dtype)
-            mine, ref = E.copy(), E.copy()
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", jitc.FallbackWarning)
-                got = jitc.compile(fn)(mine, *args)
-            want = fn(ref, *args)
-            assert got.dtype == want.dtype
-            np.testing.assert_allclose(got, want, rtol=1e-6)
-            np.testing.assert_allclose(mine, ref, rtol=1e-6)
-    with pytest.raises(jitc.JitcError, match="depending on the path"):
-        jitc.compile(view_or_copy_by_data, fallback="error")(np.ones((3, 3), dtype))

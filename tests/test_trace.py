@@ -1,50 +1,25 @@
-"""Tracing: golden `.graph`/`.code` of the tutorial cells, `.inlined_graph`, round trips, warnings, checks, errors."""
+"""Tracing: golden `.graph`/`.code` of the tutorial cells, `.inlined_graph`, round trips, modules, proxies.
+
+Warnings, check_trace and errors while tracing: test_trace_errors.py."""
 from __future__ import annotations
 
 import os
 import re
-import warnings
 
-import models
 import numpy as np
 import pytest
-from models import MLP, Counter, LinearCell, MyCell, MyDecisionGate, UsesWeightDirectly, col_of, line_of
+from models import MLP, MyCell, MyDecisionGate, UsesWeightDirectly, col_of, line_of
+from trace_helpers import cell_inputs, trace_quietly
 
 import jitc
 from jitc import nn
 from jitc.interpreter import run_graph
 from jitc.nn import functional as F
-from jitc.nn.module import HOOKS
 
 pytestmark = pytest.mark.usefixtures("interpreter_only")
 
 F34 = "Float(3, 4, strides=[4, 1])"
 HERE = os.path.basename(__file__)
-
-
-def _cell() -> MyCell:
-    """A cell whose gate takes the `return x` branch for positive inputs (deterministic weights)."""
-    cell = MyCell(MyDecisionGate())
-    cell.linear.weight[...] = np.eye(4, dtype=np.float32) * 0.5
-    cell.linear.bias[...] = 0.1
-    return cell
-
-
-def _inputs(rng, shape=(3, 4), dtype=np.float32):
-    return rng.uniform(0.5, 1.5, shape).astype(dtype), rng.uniform(0.5, 1.5, shape).astype(dtype)
-
-
-def _trace_quietly(model, inputs, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", jitc.TracerWarning)
-        return jitc.trace(model, inputs, **kwargs)
-
-
-@pytest.fixture
-def traced_cell(rng):
-    cell = _cell()
-    x, h = _inputs(rng)
-    return cell, _trace_quietly(cell, (x, h)), (x, h)
 
 
 def _loc(obj, text: str, sub: str) -> str:
@@ -119,7 +94,7 @@ def test_function_graph_and_code_golden(rng):
     def step(x, h):
         return np.tanh(x + 2.0 * h)
 
-    x, h = _inputs(rng)
+    x, h = cell_inputs(rng)
     traced = jitc.trace(step, (x, h))
     line = line_of(step, "return np.tanh")
     loc = f"{HERE}:{line}:{col_of(step, 'return np.tanh', '2.0 * h')}"
@@ -208,7 +183,7 @@ def test_parameters_are_shared_attributes(traced_cell):
 
 def test_traced_module_runs_on_new_inputs(traced_cell, rng):
     cell, traced, _ = traced_cell
-    x, h = _inputs(rng)
+    x, h = cell_inputs(rng)
     for got, want in zip(traced(x, h), cell(x, h)):
         np.testing.assert_allclose(got, want, rtol=1e-6)
     assert traced.forward(x, h)[0].shape == (3, 4)
@@ -250,183 +225,10 @@ def test_same_submodule_called_twice(rng):
     np.testing.assert_allclose(traced(x), model(x), rtol=1e-6)
 
 
-# ---------------------------------------------------------------------------------------------------- warnings
-def test_tracer_warning_names_the_line(rng):
-    x, h = _inputs(rng)
-    with pytest.warns(jitc.TracerWarning) as record:
-        jitc.trace(_cell(), (x, h))
-    (w,) = [w for w in record if issubclass(w.category, jitc.TracerWarning)]
-    line = line_of(MyDecisionGate.forward, "if x.sum() > 0")
-    assert os.path.abspath(w.filename) == os.path.abspath(models.__file__)
-    assert w.lineno == line
-    assert f"models.py:{line}:" in str(w.message) and "boolean" in str(w.message)
-
-
-def test_tracer_warning_for_python_conversions(rng):
-    x = rng.uniform(1, 2, (3, 4))
-
-    def fn(x):
-        scale = float(x.max())  # baked
-        return x / scale
-
-    with pytest.warns(jitc.TracerWarning, match="Python float") as record:
-        traced = jitc.trace(fn, (x,))
-    assert record[0].lineno == line_of(fn, "scale = float")
-    y = x * 3  # a different max: the trace still divides by the baked value
-    np.testing.assert_allclose(traced(y), y / x.max())
-
-
-def test_no_warning_without_data_dependence(rng):
-    x, h = _inputs(rng)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        jitc.trace(LinearCell(), (x, h))
-        jitc.trace(lambda a: a * a.shape[0] + len(a), (x,))
-
-
-def test_np_asarray_of_a_traced_array_warns(rng):
-    x = rng.standard_normal((2, 3))
-    with pytest.warns(jitc.TracerWarning, match="NumPy array"):
-        traced = jitc.trace(lambda a: np.asarray(a) + 1.0, (x,))
-    np.testing.assert_array_equal(traced(x), x + 1.0)
-
-
-# ---------------------------------------------------------------------------------------------------- check_trace
-def test_check_trace_catches_hidden_state(rng):
-    x = rng.standard_normal((2, 3))
-    with pytest.raises(jitc.TracingCheckError):
-        jitc.trace(Counter(), (x,))
-
-    calls = []
-
-    def uses_global(a):
-        calls.append(1)
-        return a * len(calls)
-
-    with pytest.raises(jitc.TracingCheckError):
-        jitc.trace(uses_global, (x,))
-
-
-def test_check_trace_can_be_disabled(rng):
-    x = rng.standard_normal((2, 3))
-    traced = jitc.trace(Counter(), (x,), check_trace=False)
-    np.testing.assert_array_equal(traced(x), x * 1)  # the count at trace time is baked in
-
-
-def test_tracing_checkerror_is_a_jitc_error():
-    assert issubclass(jitc.TracingCheckError, jitc.JitcError)
-
-
-# ---------------------------------------------------------------------------------------------------- errors
-def test_wrong_arity_names_expected_arguments(traced_cell):
-    _, traced, (x, _) = traced_cell
-    with pytest.raises(jitc.SignatureError, match=r"2 arguments \(x, h\), got 1"):
-        traced(x)
-
-    fn = jitc.trace(lambda a, b: a + b, (x, x))
-    with pytest.raises(jitc.SignatureError, match=r"\(a, b\)"):
-        fn(x, x, x)
-
-
-@pytest.mark.parametrize("bad", [1.0, [1.0, 2.0], "x", None])
-def test_non_array_input_is_a_signature_error(traced_cell, bad):
-    _, traced, (x, _) = traced_cell
-    with pytest.raises(jitc.SignatureError, match="argument 'h' must be a NumPy array"):
-        traced(x, bad)
-
-
-def test_non_array_example_input_is_a_signature_error():
-    with pytest.raises(jitc.SignatureError, match="example input 0"):
-        jitc.trace(lambda a: a, ("text",))
-    with pytest.raises(jitc.SignatureError):
-        jitc.trace(42, (np.ones(2),))
-
-
-def test_broadcast_failure_at_call_time_names_op_and_line(rng):
-    def add(a, b):
-        return a + b
-
-    x = rng.standard_normal((3, 4))
-    traced = jitc.trace(add, (x, x))
-    with pytest.raises(jitc.ShapeError, match=rf"add \(at {HERE}:{line_of(add, 'return a + b')}:\d+\)"):
-        traced(x, rng.standard_normal((5, 4)))
-    np.testing.assert_array_equal(traced(x, x), x + x)  # still works after the error
-
-
-def _fft(a):
-    return np.fft.fft(a)
-
-
-def _inv(a):
-    return np.linalg.inv(a)
-
-
-def _reduceat(a):
-    return np.add.reduceat(a, [0, 1])
-
-
-def _where(a):
-    return np.add(a, a, where=a > 0)
-
-
-def _sum_out(a):
-    return a.sum(out=a)
-
-
-def _sort(a):
-    return a.sort()
-
-
-@pytest.mark.parametrize("fn, what", [(_fft, "np.fft.fft"), (_inv, "np.linalg.inv"), (_reduceat, "np.add.reduceat"),
-                                      (_where, "np.add with keyword arguments ['where']"), (_sum_out, "out"),
-                                      (_sort, ".sort")])
-def test_unsupported_numpy_names_function_and_line(fn, what, rng):
-    x = rng.standard_normal((3, 3))
-    with pytest.raises(jitc.JitcError) as info:
-        jitc.trace(fn, (x,))
-    message = str(info.value)
-    assert what in message
-    assert f"{HERE}:{line_of(fn, 'return')}:" in message
-    assert HOOKS.call is None and HOOKS.getattr is None  # tracing state is cleaned up
-    np.testing.assert_array_equal(jitc.trace(lambda a: a - 1, (x,))(x), x - 1)  # and tracing still works
-
-
-def test_failed_module_trace_leaves_eager_mode_working(rng):
-    class Bad(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.lin = nn.Linear(3, 3)
-
-        def forward(self, x):
-            return np.linalg.inv(self.lin(x))
-
-    model, x = Bad(), rng.standard_normal((3, 3)).astype(np.float32)
-    with pytest.raises(jitc.JitcError, match="np.linalg.inv"):
-        jitc.trace(model, (x,))
-    assert isinstance(model.lin.weight, np.ndarray)
-    np.testing.assert_allclose(model(x), np.linalg.inv(model.lin(x)), rtol=1e-5)
-
-
-def test_a_zero_d_boolean_mask_adds_an_axis_of_its_truth(rng):
-    """NumPy's x[True] is x[None], x[False] an empty such array: the trace follows the data, not the example."""
-    x = rng.standard_normal((3, 4))
-    traced = jitc.trace(lambda a: a[a.sum() > 0], (x,))
-    for sign in (1.0, -1.0):
-        a = x - x.mean() + sign  # its sum has the sign
-        np.testing.assert_array_equal(traced(a), a[a.sum() > 0])
-        assert traced(a).shape == (int(sign > 0), 3, 4)
-
-
-def test_shape_errors_while_tracing_are_numpy_errors(rng):
-    x = rng.standard_normal((3, 4))
-    with pytest.raises(ValueError):
-        jitc.trace(lambda a: a + a.T, (x,))
-
-
 # ---------------------------------------------------------------------------------------------------- proxies
 def _trace_check(fn, *inputs):
     """Trace fn, then compare call, interpreter and `.code` with eager on the same inputs."""
-    traced = _trace_quietly(fn, inputs)
+    traced = trace_quietly(fn, inputs)
     expected = fn(*inputs)
     for got in (traced(*inputs), run_graph(traced.graph, list(inputs))[0],
                 run_code(traced.code, traced.name, *inputs)):

@@ -15,7 +15,7 @@ Accuracy: measured in tests/test_mathlib.py and tests/test_math_accuracy.py, the
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from llvmlite import ir
 
@@ -23,8 +23,7 @@ from . import explog, inverse, trig
 from .core import F32, F64, Emitter, Format, format_of
 
 
-@dataclass(frozen=True)
-class _Kernel:
+class _Kernel(NamedTuple):
     emit: Callable[..., ir.Value]
     arity: int = 1
     native_f32: bool = False  # a float32 kernel of its own; else float32 is computed in float64

@@ -13,6 +13,8 @@ from collections import OrderedDict
 
 import numpy as np
 
+from codegen import tiers
+
 from ..errors import (
     CompileError,
     FallbackWarning,
@@ -31,7 +33,7 @@ from ..symbolic import Sym, slot_of
 from ..types import SCALAR_DTYPES
 from .dynamic import changed_dims, changed_values, compile_symbolic
 from .explain import explain, log_recompile, logging_recompiles
-from .pipeline import Compiled, arg_type, compile_graph, debug, optimize
+from .pipeline import Compiled, arg_type, compile_graph, debug, optimize, tier_up
 
 _INTERPRET = "interpret"  # cache marker: this signature runs on the interpreter
 
@@ -268,11 +270,29 @@ class Executor:
         if compiled is _INTERPRET:
             result = self.interpret(values)
         else:
+            if compiled.pipeline == "light" and compiled.tier_up is None and compiled.hits >= tiers.TIER_UP_CALLS:
+                compiled = self._tiered_up(compiled, values)
             compiled.slow_hits += 1
             if owner is not None and compiled.fastcall is not None:
                 self._install_fast_path(owner, compiled, values, generation)
             result = run_compiled(compiled, values)
         return _written_back(args, values, result)
+
+    def _tiered_up(self, compiled: Compiled, values: list) -> Compiled:
+        """The O3 specialization that replaces a hot light one in the cache (codegen/tiers.py); the light one
+        itself if that compile fails (it then runs on, without its fast path: correct, a little slower)."""
+        with self.lock:
+            key = next((k for k, c in self.cache.items() if c is compiled), None)
+            if key is None:  # another thread replaced it, or it was evicted
+                return self.specialization(values)
+            try:
+                better = tier_up(compiled, self.n_user(values))
+            except Exception as e:  # noqa: BLE001  (the light code is correct: keep it)
+                compiled.tier_up = {"failed": f"{type(e).__name__}: {e}"}
+                return compiled
+            self.cache[key] = better
+            self.fits.clear()
+            return better
 
     def _install_fast_path(self, owner, compiled: Compiled, values: list, generation: int) -> None:
         """The native entry becomes owner's `_call`; its guards check types, and it returns a view's base in
@@ -301,7 +321,8 @@ class Executor:
     def cache_info(self) -> list[dict]:
         return [{"signature": key, "compiled": c is not _INTERPRET,
                  "compile_seconds": getattr(c, "compile_seconds", None), "hits": getattr(c, "hits", 0),
-                 "stages": dict(getattr(c, "stages", {})), "pipeline": getattr(c, "pipeline", None)}
+                 "stages": dict(getattr(c, "stages", {})), "pipeline": getattr(c, "pipeline", None),
+                 **({"tier_up": c.tier_up} if getattr(c, "tier_up", None) else {})}
                 for key, c in self.cache.items()]
 
 

@@ -76,6 +76,7 @@ class Compiled:
     by_value: tuple = ()    # the by-value arguments it was compiled for
     sizes_slots: int = 0    # the length of the sizes array the entry takes after the outputs (0: none)
     pipeline: str = "O3"    # the LLVM pipeline its code got: "O3", or "light" for a tiny graph (codegen/tiers.py)
+    tier_up: dict | None = None  # light code replaced by O3 code: after how many calls, in how many seconds
 
     @property
     def hits(self) -> int:
@@ -86,10 +87,12 @@ class Compiled:
 
 
 def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = None,
-                     use_cache: bool = True, stages: dict | None = None) -> Compiled:
+                     use_cache: bool = True, stages: dict | None = None, pipeline: str | None = None) -> Compiled:
     """Native code for a specialized graph (self-free; inputs: user arguments, then parameters and lifted
     constants): from the on-disk cache when it has it, else lowered and JIT-compiled. `stages` holds the
-    seconds of earlier stages (specialization) and receives this function's."""
+    seconds of earlier stages (specialization) and receives this function's. `pipeline`="O3" tiers up a light
+    graph (codegen/tiers.py): it is compiled again, and the disk cache keeps the O3 code in the light code's
+    place."""
     from codegen import engine, tiers
     from codegen.interrupt import ensure_handler
     from codegen.symbols import fill
@@ -102,22 +105,25 @@ def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = N
     stages = {} if stages is None else stages
     debug(2, "optimized graph", lambda: str(graph))
     facts = "".join(f"\n# size fact: {f} >= 0" for f in getattr(graph, "size_facts", ()))  # guards the code has
-    pipeline = tiers.pipeline(graph)
-    digest = (disk_cache.key(f"{graph}{facts}\n# {pipeline}", name, n_user)
+    first = tiers.pipeline(graph)
+    pipeline = pipeline or first
+    digest = (disk_cache.key(f"{graph}{facts}\n# {first}", name, n_user)
               if use_cache and disk_cache.enabled() else None)
-    hit = disk_cache.load(digest, name) if digest else None
+    hit = disk_cache.load(digest, name) if digest and pipeline == first else None
     cached = _from_cache(hit, name) if hit is not None else None
     if cached is not None:
         library, specs, template, fastcall = cached
+        pipeline = hit[0].get("pipeline", first)
         stages["disk_cache"] = time.perf_counter() - start
         llvm_ir = ""
         errors = {int(code): message for code, message in hit[0].get("errors", {}).items()}
         sizes_slots = int(hit[0].get("sizes_slots", 0))
-        _show_cached(graph, name, n_user)
+        _show_cached(graph, name, n_user, pipeline)
     else:
         from codegen.lower import lower  # only needed on a cache miss: keeps warm starts fast
 
-        lowering, llvm_ir = lower(graph, name, n_user=n_user)
+        lowering, llvm_ir = lower(graph, name, n_user=n_user,
+                                  tier_up_at=tiers.TIER_UP_CALLS if pipeline == "light" else None)
         stages["lower"] = time.perf_counter() - start
         debug(3, "LLVM IR", llvm_ir)
         library = engine.compile_ir(llvm_ir, name, stages, light=pipeline == "light")
@@ -131,7 +137,8 @@ def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = N
                         None if s.room is None else [str(d) for d in s.room]] for s in specs]
             disk_cache.store(digest, name, {"exports": list(library.symbols), "symbols": symbols, "fastcall": has_py,
                                             "template": template, "errors": errors, "outputs": outputs,
-                                            "sizes_slots": sizes_slots, "imports": library.imports},
+                                            "sizes_slots": sizes_slots, "imports": library.imports,
+                                            "pipeline": pipeline},
                              library.object_code)
         debug(5, "assembly", lambda: library.asm)
         if symbols:
@@ -143,20 +150,32 @@ def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = N
                     sizes_slots=sizes_slots, errors=errors, pipeline=pipeline)
 
 
-def _show_cached(graph: Graph, name: str, n_user: int | None) -> None:
+def tier_up(compiled: Compiled, n_user: int | None) -> Compiled:
+    """O3 code for a light specialization that became hot (codegen/tiers.py), to take its place: the same graph
+    compiled again, its guard, key, call count and first compile's times carried over."""
+    stages: dict = {}
+    better = compile_graph(compiled.graph, compiled.entry_name, n_user, stages=stages, pipeline="O3")
+    better.guard, better.key, better.by_value = compiled.guard, compiled.key, compiled.by_value
+    better.slow_hits = compiled.hits
+    better.tier_up = {"after_calls": compiled.hits, "seconds": better.compile_seconds, "stages": stages}
+    better.compile_seconds, better.stages = compiled.compile_seconds, compiled.stages
+    return better
+
+
+def _show_cached(graph: Graph, name: str, n_user: int | None, pipeline: str) -> None:
     """JITC_DEBUG >= 3 on a disk-cache hit: cached object code carries no IR, so lower (and for 4-5 optimize)
     the graph again just to print what the cached code was built from."""
     level = debug_level()
     if level < 3:
         return
-    from codegen import engine, tiers
+    from codegen import engine
     from codegen.lower import lower
 
     note = " (regenerated: the code came from the disk cache)"
     llvm_ir = lower(graph, name, n_user=n_user)[1]
     debug(3, "LLVM IR" + note, llvm_ir)
     if level >= 4:
-        library = engine.compile_ir(llvm_ir, name, light=tiers.pipeline(graph) == "light")
+        library = engine.compile_ir(llvm_ir, name, light=pipeline == "light")
         debug(4, "optimized LLVM IR" + note, library.optimized_ir)
         debug(5, "assembly" + note, lambda: library.asm)
 
@@ -192,4 +211,4 @@ def _template(t):
     return tuple(_template(x) for x in t) if isinstance(t, list) else t
 
 
-__all__ = ["Compiled", "arg_type", "compile_graph", "debug", "debug_level", "optimize"]
+__all__ = ["Compiled", "arg_type", "compile_graph", "debug", "debug_level", "optimize", "tier_up"]

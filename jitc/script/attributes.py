@@ -1,5 +1,5 @@
 """Array attributes of model objects are memory too (`self.cache_k[:B, pos:pos + L] = xk`, then a read of
-`self.cache_k`): each (object, attribute) is one external root of the mutation compiler (mutation.py), read once
+`self.cache_k`): each (object, attribute) is one external root of the array memory (memory.py), read once
 per function at its top, so every later read sees the writes before it and the final content is written back to
 the attribute's array with `aten::copy_`, as to a written argument."""
 from __future__ import annotations
@@ -15,7 +15,7 @@ from .values import ModuleRef
 
 
 class AttributeMemory:
-    """Mixin of the function compiler (after MutationCompiler in the bases): parameter reads as memory roots."""
+    """Mixin of the function compiler (before ArrayWrites in the bases): parameter reads as memory roots."""
 
     def init_attributes(self) -> None:
         self.attribute_roots: dict = {}  # (id(object), name) -> MemRef of the attribute's array

@@ -20,19 +20,20 @@ from .analysis import always_exits, suffix_reads
 from .attributes import AttributeMemory
 from .expressions import BINARY
 from .loops import GO, RESULT, RETURNED, SKIP, LoopCompiler
-from .mutation import MemRef, MutationCompiler, is_mem
+from .memory import MemRef, is_mem
 from .values import UNINIT, ModuleRef, ShapeOf, Undefined, describe, is_constant, same_binding, unify
+from .writes import ArrayWrites
 
 ANNOTATIONS = {"int": INT, "float": FLOAT, "bool": BOOL, "str": STR}
 _MISSING = object()
 
 
-class FunctionCompiler(AttributeMemory, MutationCompiler, LoopCompiler):
+class FunctionCompiler(AttributeMemory, ArrayWrites, LoopCompiler):
     """Compiles one function or method into a Graph. `owner` is (module, class name) when compiling a method."""
 
     def __init__(self, session, src, fn, owner=None, kinds: tuple = ()):
         super().__init__(session, src, fn)
-        self.init_mutation()
+        self.init_memory()
         self.init_attributes()
         self.fn, self.owner = fn, owner
         self.kinds = kinds              # per parameter (without self): its kind (see arguments.py), None if fixed

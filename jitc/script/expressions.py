@@ -196,7 +196,7 @@ class ExpressionCompiler(CallCompiler):
             if not hasattr(base, attr):
                 raise self.error(node, f"module '{base.__name__}' has no attribute '{attr}'")
             return self.python_object(getattr(base, attr), node, f"{base.__name__}.{attr}")
-        if isinstance(base, np.ufunc) and attr == "at":  # np.add.at(a, indices, b): a write (mutation.py)
+        if isinstance(base, np.ufunc) and attr == "at":  # np.add.at(a, indices, b): a write (writes.py)
             return base.at
         if isinstance(base, np.ufunc) and attr in UFUNC_METHOD_NAMES:  # np.add.outer: one callable per method
             return ufunc_method(base, attr)

@@ -1,0 +1,137 @@
+"""Aliasing with NumPy's semantics: overlapping arguments, and arrays that are views of an argument on some paths
+(branches, loop iterations) and copies on others, read or written after the argument changed."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from mutation_check import rand
+
+import jitc
+
+
+def test_overlapping_arguments_give_numpys_results():
+    def shift(A, B):
+        A[1:] = B[:-1] * 2
+        return A
+
+    for runner in (jitc.compile(shift, fallback="error"), jitc.script(shift)):
+        for _ in range(2):  # the second call takes the native fast path, which guards the overlap itself
+            a, e = np.arange(6.0), np.arange(6.0)
+            assert runner(a, a) is a
+            shift(e, e)
+            np.testing.assert_array_equal(a, e)
+            a, b, e = np.arange(6.0), np.arange(6.0) + 3, np.arange(6.0)
+            runner(a, b)
+            np.testing.assert_array_equal(a, shift(e, b))
+            a, e = np.arange(12.0), np.arange(12.0)
+            runner(a[:6], a[4:10])
+            shift(e[:6], e[4:10])
+            np.testing.assert_array_equal(a, e)
+
+
+def test_write_through_ambiguous_alias():
+    def alias_in_loop(x):
+        h = x
+        for i in range(2):
+            h += 1  # the first iteration writes x
+            h = h * 2
+        return h
+
+    x = rand((3,))
+    with pytest.raises(jitc.ScriptError, match="depending on an earlier branch or loop"):
+        jitc.script(alias_in_loop)(x.copy())
+    got, expected = x.copy(), x.copy()
+    result = jitc.compile(alias_in_loop, fallback="error")(got)  # traced: the trace sees the alias
+    np.testing.assert_array_equal(result, alias_in_loop(expected))
+    np.testing.assert_array_equal(got, expected)
+
+
+def carry_a_column_view(E, n: int):
+    out = E[:, 1]  # a view of the argument, carried through a loop that writes the argument
+    for t in range(1, n):
+        out = out + E[:, 3]
+        E[t] = 7.0
+    return out
+
+
+def carry_a_transposed_view(E, n: int):
+    out = E.T
+    for t in range(n):
+        out = out * 0.5 + 1.0
+        E[t, :] -= 2.0
+    return out
+
+
+def carry_a_view_of_a_temporary(E, n: int):
+    tmp = E * 2.0
+    out = tmp[1:]
+    for t in range(n):
+        out = out + tmp[:-1]
+        tmp[t] = 3.0
+    return out, tmp
+
+
+@pytest.mark.parametrize("fn", [carry_a_column_view, carry_a_transposed_view, carry_a_view_of_a_temporary],
+                         ids=lambda f: f.__name__)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_loop_carrying_a_view_of_a_written_array_keeps_both(rng, fn, dtype):
+    """The loop's first value aliases an array the loop writes: the carried value gets its own buffer (it once
+    lived in the argument's memory, which the argument's write-back then overwrote)."""
+    E = rng.standard_normal((5, 5)).astype(dtype)
+    cf = jitc.compile(fn, fallback="error")
+    for n in (3, 1, 4):
+        mine, ref = E.copy(), E.copy()
+        got, want = cf(mine, n), fn(ref, n)
+        for g, w in zip(got if isinstance(got, tuple) else (got,), want if isinstance(want, tuple) else (want,)):
+            assert g.dtype == w.dtype
+            np.testing.assert_allclose(g, w, rtol=1e-6)
+        np.testing.assert_allclose(mine, ref, rtol=1e-6)
+
+
+def view_read_after_a_write_in_the_loop(E, n: int):
+    out = E[:, 1]  # in the first iteration a view, so it sees E[1] = 7.0 (NumPy); later a fresh array
+    for t in range(1, n):
+        E[t] = 7.0
+        out = out + 1.0
+    return out
+
+
+def view_or_copy_by_flag(E, flag: bool):
+    out = E[:, 1]
+    if flag:
+        out = out + 1.0
+    E[1] = 7.0  # seen through `out` only when it is still the view
+    return out
+
+
+def view_or_copy_by_data(E):
+    out = E[:, 1]
+    if E.sum() > 0:
+        out = out + 1.0
+    E[1] = 7.0
+    return out * 1.0
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_value_that_is_a_view_on_some_paths_sees_later_writes_as_numpy_does(rng, dtype):
+    """An array that is a view of an argument on one path and a copy on another, read after the argument was
+    written: NumPy's value depends on the path, so the compiled code follows the path taken (tracing per flag
+    or trip count) or, when data decides, NumPy runs it (a FallbackWarning). It once read the stale copy."""
+    cases = [(view_read_after_a_write_in_the_loop, (3,)), (view_read_after_a_write_in_the_loop, (1,)),
+             (view_or_copy_by_flag, (False,)), (view_or_copy_by_flag, (True,)),
+             (view_or_copy_by_data, ())]
+    for fn, args in cases:
+        for sign in (1, -1):
+            E = sign * np.abs(rng.standard_normal((5, 5))).astype(dtype)
+            mine, ref = E.copy(), E.copy()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", jitc.FallbackWarning)
+                got = jitc.compile(fn)(mine, *args)
+            want = fn(ref, *args)
+            assert got.dtype == want.dtype
+            np.testing.assert_allclose(got, want, rtol=1e-6)
+            np.testing.assert_allclose(mine, ref, rtol=1e-6)
+    with pytest.raises(jitc.JitcError, match="depending on the path"):
+        jitc.compile(view_or_copy_by_data, fallback="error")(np.ones((3, 3), dtype))
