@@ -251,6 +251,34 @@ def test_strided_writes(fn, make):
     assert len(compiled.cache_info()) == 2, keys(compiled)
 
 
+def set_even_from(x, v):
+    x[::2] = v
+    return x * 1.0
+
+
+def add_columns(x, w):
+    x[:, 1::2] += w
+    return x.sum(axis=0)
+
+
+@pytest.mark.parametrize("fn,make", [
+    (set_even_from, lambda n: (values(np.float64, n), values(np.float64, (n + 1) // 2))),
+    (add_columns, lambda n: (values(np.float32, (3, n)), values(np.float32, (3, n // 2)))),
+], ids=["x[::2] = v", "x[:, 1::2] += w"])
+def test_strided_writes_of_arrays_whose_size_is_the_slice_length(fn, make):
+    """v has as many elements as x[::2]: its size symbol becomes (s0 + 1)//2, which the guards check (sizes 0
+    and 1 of v stay specialized, and a v of another size is NumPy's broadcasting error)."""
+    compiled = sweep(fn, make, [4, 6, *range(4, 65), 1000])  # (x and v change together from the first call)
+    assert len(compiled.cache_info()) == 2 and "//2" in str(keys(compiled)[1]), keys(compiled)
+    sweep(fn, make, [2, 3, 1])  # v or x[:, 1::2] with one element: other code, still NumPy's results
+    wrong = (values(np.float32, (3, 9)), values(np.float32, (3, 5))) if fn is add_columns else \
+        (values(np.float64, 9), values(np.float64, 4))
+    with pytest.raises(ValueError):
+        fn(*wrong)
+    with pytest.raises(ValueError):
+        compiled(*wrong)
+
+
 def tail_view(x, k):
     return x[k:]
 

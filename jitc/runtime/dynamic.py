@@ -84,6 +84,7 @@ class Guard:
         if len(values) != len(self.types):
             return None
         env: dict[str, int] = {}
+        derived = []  # (size, expression): dims that are expressions of the symbols, checked once they are bound
         for i, (a, t) in enumerate(zip(values, self.types)):
             if not isinstance(t, TensorType):
                 if isinstance(a, np.ndarray) or arg_type(a) != t:
@@ -94,16 +95,20 @@ class Guard:
             if not isinstance(a, np.ndarray) or a.dtype != t.dtype or a.ndim != len(t.shape):
                 return None
             for n, d in zip(a.shape, t.shape):
-                if isinstance(d, Sym):
+                if isinstance(d, Sym) and d.name is None:
+                    derived.append((n, d))
+                elif isinstance(d, Sym):
                     if n < MIN_SIZE or env.setdefault(d.name, n) != n:
                         return None
                 elif n != d:
                     return None
-            item = a.itemsize
-            for s, ts in zip(a.strides, t.strides):
-                if s != (ts.evaluate(env) if isinstance(ts, Sym) else ts) * item:
-                    return None
-        if any(f.evaluate(env) < 0 for f in self.facts):
+        for a, t in zip(values, self.types):  # strides are expressions of every array's dims
+            if isinstance(t, TensorType):
+                item = a.itemsize
+                for s, ts in zip(a.strides, t.strides):
+                    if s != (ts.evaluate(env) if isinstance(ts, Sym) else ts) * item:
+                        return None
+        if any(d.evaluate(env) != n for n, d in derived) or any(f.evaluate(env) < 0 for f in self.facts):
             return None
         return env
 
@@ -168,13 +173,35 @@ def _symbolic_graph(ex, values: list, dims: set, scalars: dict):
         types = symbolic_types(values, kept)
         if not scalars and not any(isinstance(t, TensorType) and is_symbolic(t.shape) for t in types):
             continue
-        try:
-            with Assumptions(Guard(types, scalars=scalars).sizes(values)) as assumed:
-                return ex.prepare(values, types, scalars), types, assumed
-        except (MemoryError, KeyboardInterrupt):
-            raise
-        except Exception as e:  # noqa: BLE001
-            first_error = first_error or e
+        for _ in range(MAX_REPLACEMENTS + 1):
+            assumed = None
+            try:
+                with Assumptions(Guard(types, scalars=scalars).sizes(values)) as assumed:
+                    return ex.prepare(values, types, scalars), types, assumed
+            except (MemoryError, KeyboardInterrupt):
+                raise
+            except Exception as e:  # noqa: BLE001
+                first_error = first_error or e
+                types = _replaced(types, assumed.equal if assumed is not None else [])
+                if types is None:
+                    break
     if first_error is not None:
         raise first_error
     return None, None, None
+
+
+MAX_REPLACEMENTS = 4
+
+
+def _replaced(types: list[Type], equal: list[tuple]) -> list[Type] | None:
+    """The input types with an input's size symbol replaced by an expression of the others that the graph needs
+    it to equal (`x[::2] = v`: v has (s0 + 1)//2 elements, and the guard checks that); None if there is none."""
+    for a, b in equal:
+        for sym, expr in ((a, b), (b, a)):
+            if sym.name is not None and sym.name[0] == "s" and sym.name not in expr.symbols:
+                def sub(d, name=sym.name, expr=expr):
+                    return d.subs({name: expr}) if isinstance(d, Sym) else d
+
+                return [TensorType(t.dtype, tuple(map(sub, t.shape)), tuple(map(sub, t.strides)))
+                        if isinstance(t, TensorType) else t for t in types]
+    return None

@@ -103,6 +103,15 @@ class Sym:
             total += c
         return total
 
+    def subs(self, values: dict):
+        """This expression with some symbols replaced by sizes (ints or Syms)."""
+        total = 0
+        for m, c in self.terms.items():
+            for f in m:
+                c = c * (floor_div(f.num.subs(values), f.den) if isinstance(f, FloorDiv) else values.get(f, Sym.symbol(f)))
+            total = total + c
+        return total
+
     # ---- arithmetic
     def __add__(self, other):
         if not isinstance(other, (int, Sym)) or isinstance(other, bool):

@@ -37,6 +37,7 @@ class Assumptions:
         """frozen: decide only what the facts already say (codegen repeats the shape rules' comparisons; a new
         decision there would not be part of the specialization's cache key)."""
         self.env, self.facts, self.frozen = env, [] if facts is None else facts, frozen
+        self.equal: list[tuple] = []  # different expressions of sizes equal in the example (see note_equal)
 
     def decide(self, diff: Sym, op: str) -> bool:
         value = diff.evaluate(self.env)
@@ -59,6 +60,14 @@ class Assumptions:
 
 
 _ASSUMING: list[Assumptions] = []
+
+
+def note_equal(a, b) -> None:
+    """Two different size expressions that must be equal (`x[::2] = v`: v's size s1 and (s0 + 1)//2): when the
+    example's sizes agree, the caller may retry with one replaced by the other (torch's replacements)."""
+    if _ASSUMING and isinstance(a, Sym) and isinstance(b, Sym) and a.symbols | b.symbols <= _ASSUMING[-1].env.keys() \
+            and a.evaluate(_ASSUMING[-1].env) == b.evaluate(_ASSUMING[-1].env):
+        _ASSUMING[-1].equal.append((a, b))
 
 
 def _size_bounds(x) -> tuple[float, float]:

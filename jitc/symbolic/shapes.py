@@ -3,6 +3,7 @@ sits in a call's sizes array."""
 from __future__ import annotations
 
 from .expr import Sym, SymbolicError
+from .order import note_equal
 
 SLOT_BASES = {"s": 0, "p": 24, "u": 32}  # where each kind of symbol's value sits in a call's sizes array
 
@@ -39,6 +40,7 @@ def broadcast_symbolic(shapes: list[tuple]) -> tuple | None:
                 d = x
             elif not same(d, x):
                 if isinstance(d, Sym) or isinstance(x, Sym):
+                    note_equal(d, x)
                     raise SymbolicError(f"whether sizes {d} and {x} broadcast depends on the size")
                 return None
         out.append(d)
