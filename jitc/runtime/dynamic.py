@@ -195,10 +195,12 @@ MAX_REPLACEMENTS = 4
 
 def _replaced(types: list[Type], equal: list[tuple]) -> list[Type] | None:
     """The input types with an input's size symbol replaced by an expression of the others that the graph needs
-    it to equal (`x[::2] = v`: v has (s0 + 1)//2 elements, and the guard checks that); None if there is none."""
+    it to equal (`x[::2] = v`: v has (s0 + 1)//2 elements, and the guard checks that); None if there is none.
+    Only of other input sizes: the native guard checks such a dim before it reads the int arguments."""
     for a, b in equal:
         for sym, expr in ((a, b), (b, a)):
-            if sym.name is not None and sym.name[0] == "s" and sym.name not in expr.symbols:
+            if sym.name is not None and sym.name[0] == "s" and sym.name not in expr.symbols and \
+                    all(s[0] == "s" for s in expr.symbols):
                 def sub(d, name=sym.name, expr=expr):
                     return d.subs({name: expr}) if isinstance(d, Sym) else d
 
