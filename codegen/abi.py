@@ -5,7 +5,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from jitc.errors import IntegerOverflowError
+from jitc.errors import IntegerOverflowError, LinAlgError
 
 # status codes the entry returns besides 0, and the exception the runtime raises for each
 ERRORS = {1: (IndexError, "index out of range in compiled code"),
@@ -19,8 +19,36 @@ ERRORS = {1: (IndexError, "index out of range in compiled code"),
                                     "big ints; compute it outside the compiled function)"))}
 EMPTY_REDUCTION = 9  # max/min/argmax/argmin over a length known only at run time that is 0
 ERRORS[EMPTY_REDUCTION] = (ValueError, "zero-size array to reduction operation which has no identity")
+SVD_DID_NOT_CONVERGE = 10  # a NaN in a matrix given to np.linalg.svd/norm (NumPy's LAPACK fails the same way)
+ERRORS[SVD_DID_NOT_CONVERGE] = (LinAlgError, "SVD did not converge")
 SIZE_ERROR = 8  # an exported function's size parameter is below 2 (symbolic sizes stand for sizes >= 2)
 FIRST_SITE_CODE = 16  # codes from here on are IndexErrors of one indexing site each (Lowering.errors says where)
+# A negative code is an IndexError with the offending index: -(1 + site + SITES * (index + INDEX_BIAS)), for the
+# first SITES sites and indices within ±INDEX_BIAS (others give the site's code, a message without the index).
+SITES, INDEX_BIAS = 1 << 9, 1 << 21
+
+
+def site_error_code(b, code: int, index):
+    """The i32 status of indexing site `code` (FIRST_SITE_CODE + site) failing at the i64 `index`."""
+    from llvmlite import ir
+
+    i64, site = ir.IntType(64), code - FIRST_SITE_CODE
+    if site >= SITES:
+        return ir.Constant(ir.IntType(32), code)
+    biased = b.add(index, ir.Constant(i64, INDEX_BIAS))
+    fits = b.icmp_unsigned("<", biased, ir.Constant(i64, 2 * INDEX_BIAS))
+    carried = b.sub(ir.Constant(i64, -1 - site), b.mul(biased, ir.Constant(i64, SITES)))
+    return b.trunc(b.select(fits, carried, ir.Constant(i64, code)), ir.IntType(32))
+
+
+def site_error_message(code: int, messages: dict) -> str | None:
+    """The IndexError message of an indexing site's status (NumPy's "index 7 is out of bounds for axis 0 with
+    size 5" when the code carries the index), or None for other statuses."""
+    if code >= 0:
+        return messages.get(code)
+    biased, site = divmod(-code - 1, SITES)
+    message = messages.get(FIRST_SITE_CODE + site)
+    return None if message is None else message.replace("index out", f"index {biased - INDEX_BIAS} is out", 1)
 
 
 class OutputSpec(NamedTuple):  # not a dataclass: those cost ~0.5 ms each to import

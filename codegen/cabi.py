@@ -7,7 +7,7 @@ from llvmlite import ir
 
 from jitc.symbolic import MIN_SIZE
 
-from .abi import SIZE_ERROR
+from .abi import FIRST_SITE_CODE, SIZE_ERROR
 from .loops import pointer_type
 from .scalar import I8, I32, I64, value_type
 
@@ -53,7 +53,9 @@ def emit_c_entry(module: ir.Module, entry: ir.Function, name: str, user_types: l
                 b.ret(ir.Constant(I32, SIZE_ERROR))
             b.store(arg, b.gep(sizes, [ir.Constant(I64, k)]))
         put(n_in + len(n_outputs_types), sizes)
-    b.ret(b.call(entry, [b.bitcast(slots, p8.as_pointer())]))
+    status = b.call(entry, [b.bitcast(slots, p8.as_pointer())])
+    site = b.or_(b.icmp_signed("<", status, ir.Constant(I32, 0)), b.icmp_signed(">=", status, ir.Constant(I32, FIRST_SITE_CODE)))
+    b.ret(b.select(site, ir.Constant(I32, 1), status))  # an indexing site's code: the header's 1
 
 
 def export_only(module: ir.Module, name: str) -> None:

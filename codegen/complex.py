@@ -176,7 +176,8 @@ class ComplexBuilder(ScalarBuilder):
         return bb.select(keep, x, y)
 
     def clip(self, x, lo, hi):
-        self._unsupported("clip")
+        from .complex_ufuncs import clip
+        return clip(self, x, lo, hi)
 
     def bitand(self, x, y):
         self._unsupported("bitwise and")
@@ -197,7 +198,9 @@ class ComplexBuilder(ScalarBuilder):
         return emit(self, args[0])
 
     def ufunc(self, name: str, *args):
-        emit = _UFUNCS.get(name)
+        from .complex_ufuncs import UFUNCS
+
+        emit = _UFUNCS.get(name) or UFUNCS.get(name)
         if emit is None:
             self._unsupported(name)
         return emit(self, *args)

@@ -14,6 +14,9 @@ import math
 import numpy as np
 from llvmlite import ir
 
+from .complex_exp_log import MATH as EXP_LOG
+from .complex_inverse import MATH as INVERSE
+
 
 def _scaled_e(cb, r, f, g):
     """(e^r / 2) f and (e^r / 2) g for r >= 0 without overflowing before the products (glibc's scaling)."""
@@ -177,4 +180,4 @@ def _mul_c99(cb, x, y):
     return cb._pack(bb.select(recover, big_re, re), bb.select(recover, big_im, im))
 
 
-MATH = {"sin": csin, "cos": ccos, "tan": ctan, "sinh": csinh, "cosh": ccosh, "tanh": ctanh}
+MATH = {"sin": csin, "cos": ccos, "tan": ctan, "sinh": csinh, "cosh": ccosh, "tanh": ctanh, **EXP_LOG, **INVERSE}

@@ -11,6 +11,7 @@ _LOWERINGS = {  # op name -> (module of codegen, function)
     "aten::masked_select": ("compact", "lower_masked_select"),
     "aten::index_scatter": ("scatter", "lower_index_scatter"),
     "aten::arange": ("arange", "lower_arange"),
+    "aten::svdvals": ("svd", "lower_svdvals"),
     **{f"aten::{k}": ("fold", "lower_fold") for k in ("prod", "any", "all", "argmax", "argmin", "cumsum", "cumprod")},
 }
 

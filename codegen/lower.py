@@ -24,7 +24,7 @@ from jitc.symbolic import Sym, SymbolicError, bound, is_symbolic
 from jitc.types import NONE, SCALAR_DTYPES, ScalarType, TensorType
 
 from . import weak
-from .abi import FIRST_SITE_CODE
+from .abi import FIRST_SITE_CODE, site_error_code
 from .compact import check_nonempty, data_symbols
 from .constants import constant_array
 from .control import lower_if, lower_loop, writes_fresh_buffer
@@ -420,22 +420,24 @@ class Lowering:
         self.env[node.output] = out
 
     # ---- control flow
-    def error(self, code: int, cond) -> None:
+    def error(self, code, cond) -> None:
+        """Stop the entry with `code` (an int, or an i32 computed here: index_error with the index) when cond."""
         if self.error_block is None:
             self.error_block = self.fn.append_basic_block("error")
             with self.b.goto_block(self.error_block):
                 self.error_phi = self.b.phi(I32, "code")
                 self.b.ret(self.error_phi)
         ok = self.fn.append_basic_block("ok")
-        self.error_phi.add_incoming(ir.Constant(I32, code), self.b.block)
+        self.error_phi.add_incoming(code if isinstance(code, ir.Value) else ir.Constant(I32, code), self.b.block)
         self.b.cbranch(cond, self.error_block, ok)
         self.b.position_at_end(ok)
 
-    def index_error(self, axis: int, size: int, node: Node) -> int:
-        """The error code of an indexing site: its message says which axis, its size and the user's line."""
+    def index_error(self, axis: int, size: int, node: Node, index=None):
+        """The error code of an indexing site: its message says which axis, its size and the user's line; given
+        the offending index (an i64), the code carries it too where it fits (codegen.abi.site_error_code)."""
         code = FIRST_SITE_CODE + len(self.errors)
         self.errors[code] = f"index out of bounds for axis {axis} with size {size}{_at(node)}"
-        return code
+        return code if index is None else site_error_code(self.b, code, index)
 
 class _Alias:
     """A subgraph's reduction node seen from the enclosing graph: its constant arguments, the group's output."""

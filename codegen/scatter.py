@@ -15,7 +15,7 @@ from .dims import SIZES_TYPE, bind_sizes, size, sizes_of, symbolic_bufs
 from .elementwise import emit_copy
 from .loops import Buf, broadcast_strides, i64, loop_nest, pointer_type
 from .mutation import settable
-from .scalar import I32, ScalarBuilder, cast, load, store, value_type
+from .scalar import I32, I64, ScalarBuilder, cast, load, store, value_type
 
 
 def lower_index_scatter(lw, node: Node) -> Buf:
@@ -40,6 +40,7 @@ def lower_index_scatter(lw, node: Node) -> Buf:
         scalars.append(lw.scalar(node.inputs[2])[:2])
     symbolic = symbolic_bufs(bufs)  # (a boolean mask's positions: `x[mask] = values`, a length set by the data)
     arg_types = [pointer_type(b.dtype) for b in bufs] + [SIZES_TYPE] * symbolic + [value_type(dt) for _, dt in scalars]
+    arg_types.append(I64.as_pointer())  # where an index out of range is reported
     fn = ir.Function(lw.module, ir.FunctionType(I32, arg_types), lw.module.get_unique_name("index_scatter"))
     fn.linkage = "internal"
     if symbolic:
@@ -50,13 +51,17 @@ def lower_index_scatter(lw, node: Node) -> Buf:
     pt, pi = params[0], params[1]
     n = base.shape[0]
 
-    def row(offset):
-        j = cast(kb, load(kb, pi.at(kb, offset), pi.dtype), pi.dtype, np.int64)
+    def row(offset, j=None):
+        j = cast(kb, load(kb, pi.at(kb, offset), pi.dtype), pi.dtype, np.int64) if j is None else j
         return kb.select(kb.icmp_signed("<", j, i64(0)), kb.add(j, size(kb, n)), j) if pi.dtype.kind == "i" else j
 
+    with kb.goto_block(oob):
+        bad_index = kb.phi(I64, "index")
     with loop_nest(kb, idx.shape, [pi.strides]) as (io,):
         ok = fn.append_basic_block("in_range")
-        kb.cbranch(kb.icmp_unsigned(">=", row(io), size(kb, n)), oob, ok)
+        given = cast(kb, load(kb, pi.at(kb, io), pi.dtype), pi.dtype, np.int64)
+        kb.cbranch(kb.icmp_unsigned(">=", row(io, given), size(kb, n)), oob, ok)
+        bad_index.add_incoming(given, kb.block)
         kb.position_at_end(ok)
     trailing = len(base.shape) - 1
     strides = [pi.strides + (0,) * trailing, (0,) * len(idx.shape) + pt.strides[1:]]
@@ -75,9 +80,12 @@ def lower_index_scatter(lw, node: Node) -> Buf:
         store(kb, cast(kb, v, compute, pt.dtype), slot, pt.dtype)
     kb.ret(ir.Constant(I32, 0))
     with kb.goto_block(oob):
+        kb.store(bad_index, fn.args[-1])
         kb.ret(ir.Constant(I32, 1))
+    with lw.b.goto_entry_block():
+        where = lw.b.alloca(I64)
     args = [lw.b.bitcast(b.ptr, pointer_type(b.dtype)) for b in bufs] + ([sizes_of(lw.b)] if symbolic else []) + \
-        [x for x, _ in scalars]
+        [x for x, _ in scalars] + [where]
     status = lw.b.call(fn, args)
-    lw.error(lw.index_error(0, n, node), lw.b.icmp_signed("!=", status, ir.Constant(I32, 0)))
+    lw.error(lw.index_error(0, n, node, lw.b.load(where)), lw.b.icmp_signed("!=", status, ir.Constant(I32, 0)))
     return target

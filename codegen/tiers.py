@@ -43,6 +43,9 @@ def _small(graph: Graph) -> bool:
         if node.kind == "prim::FusionGroup" and outputs:  # each member computes about one output's elements
             members = [n for n in node.attrs["subgraph"].block.nodes if n.kind != "prim::Constant"]
             work += len(members) * max(math.prod(t.shape) for t in outputs)
+        if node.kind == "aten::svdvals" and tensors:  # Jacobi: ~8 sweeps over every pair of columns
+            *batch, m, n = tensors[0].shape
+            work += 8 * math.prod(batch) * max(m, n) * min(m, n) ** 2
         if node.kind in _PRODUCTS and tensors:
             a, out = node.inputs[0].type, node.output.type
             if isinstance(a, TensorType) and isinstance(out, TensorType) and a.shape:

@@ -36,7 +36,7 @@ def view_select(lw, node: Node, src: Buf, dim, x) -> Buf:
         value, dt, _ = x
         value = cast(b, value, dt, np.int64)
         index = b.select(b.icmp_signed("<", value, i64(0)), b.add(value, size(b, n)), value)
-        lw.error(lw.index_error(dim, n, node), b.icmp_unsigned(">=", index, size(b, n)))  # unsigned: negatives too
+        lw.error(lw.index_error(dim, n, node, value), b.icmp_unsigned(">=", index, size(b, n)))  # negatives too
     ptr = b.gep(src.ptr, [b.mul(index, size(b, src.strides[dim]))], inbounds=True)
     return Buf(ptr, src.dtype, src.shape[:dim] + src.shape[dim + 1:], src.strides[:dim] + src.strides[dim + 1:])
 

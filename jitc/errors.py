@@ -1,4 +1,5 @@
 """Exceptions and warnings users see; every error names the problem and, where there is one, the source line."""
+import numpy as np
 from numpy._core._exceptions import _UFuncOutputCastingError
 
 
@@ -16,6 +17,10 @@ class ShapeError(JitcError, ValueError):
 
 class BooleanIndexError(JitcError, IndexError):
     """A boolean index whose shape does not match the dimensions it indexes (NumPy raises IndexError)."""
+
+
+class LinAlgError(JitcError, np.linalg.LinAlgError):
+    """NumPy's LinAlgError from compiled code (np.linalg.svd of a matrix with a NaN: "SVD did not converge")."""
 
 
 class ScriptError(JitcError):

@@ -23,7 +23,7 @@ def install(cf, compiled, params: tuple, generation: int, by_value: dict, nargs:
     """Make `cf._call` the fast path of this specialization, for calls shaped like the one that compiled it
     (`nargs` positional arguments, no keywords, argument kinds `kinds`); `watched`: the ModelState of a plain
     model object, checked at every call."""
-    from .runtime.executor import fast_path
+    from .runtime.native import fast_path
 
     general = cf._general_call
     defaults = tuple(p.default for p in cf.binder.params[nargs:])

@@ -49,9 +49,31 @@ def _jitc(t0: float) -> dict:
     cell.linear.weight, cell.linear.bias = W, b
     scripted = jitc.script(cell)
     out = scripted(x, h)[0]
+    done = time.perf_counter()
     (info,) = scripted.cache_info()
-    return {"import_s": t_import - t0, "out": out, "compile_s": info["compile_seconds"], "stages": info["stages"],
-            "pipeline": info["pipeline"]}
+    return {"import_s": t_import - t0, "out": out, "done": done, "compile_s": info["compile_seconds"], "stages": info["stages"],
+            "pipeline": info["pipeline"], **(_tiers(scripted, x, h) if info["pipeline"] == "light" else {})}
+
+
+def _tiers(scripted, x, h) -> dict:
+    """After the first call (timed above): seconds per call of the light tier, the calls until the cell is
+    compiled again with O3 (codegen/tiers.py) and that compile's seconds, then seconds per call of the O3 code."""
+    def per_call() -> float:
+        best = float("inf")
+        for _ in range(5):
+            start = time.perf_counter()
+            for _ in range(10_000):
+                scripted(x, h)
+            best = min(best, (time.perf_counter() - start) / 10_000)
+        return best
+
+    light = per_call()
+    while "tier_up" not in scripted.cache_info()[0]:
+        for _ in range(10_000):
+            scripted(x, h)
+    tier_up = scripted.cache_info()[0]["tier_up"]
+    return {"light_call_s": light, "tier_up_after_calls": tier_up["after_calls"], "tier_up_s": tier_up["seconds"],
+            "o3_call_s": per_call()}
 
 
 def _torch_script(t0: float) -> dict:
@@ -86,13 +108,17 @@ def child(name: str) -> dict:
     """Runs in the fresh process: times import + build + first call, then checks the result against NumPy."""
     t0 = time.perf_counter()
     got = CHILDREN[name](t0)
-    first_call_s = time.perf_counter() - t0
+    first_call_s = got.get("done", time.perf_counter()) - t0  # jitc's child goes on to time its tiers
     import numpy as np
 
     expected = _eager(np, *_data(np))
     return {"first_call_s": first_call_s, "import_s": got["import_s"], "compile_s": got.get("compile_s"),
             "stages": got.get("stages"), "pipeline": got.get("pipeline"),
+            "tiers": {k: got[k] for k in _TIER_KEYS if k in got},
             "correct": bool(np.allclose(got["out"], expected, rtol=RTOL, atol=ATOL))}
+
+
+_TIER_KEYS = ("light_call_s", "tier_up_after_calls", "tier_up_s", "o3_call_s")
 
 
 def _spawn(name: str, cache: str) -> dict:
@@ -114,8 +140,9 @@ def _summary(runs: list[dict]) -> dict:
     stages = {}
     if runs[0]["stages"]:  # jitc's compile stages: the median of each (so they need not add up to compile_s)
         stages = {k: statistics.median(r["stages"].get(k, 0.0) for r in runs) for k in runs[0]["stages"]}
+    tiers = {k: statistics.median(r["tiers"][k] for r in runs) for k in runs[0]["tiers"]}
     return {"status": "ok", "seconds": median.pop("first_call_s"), **median, "stages": stages,
-            "pipeline": runs[0]["pipeline"]}
+            "pipeline": runs[0]["pipeline"], "tiers": tiers}
 
 
 def measure(names: list[str], repeats: int) -> dict[str, dict]:

@@ -93,6 +93,11 @@ def _print_first_call(run: dict) -> None:
         if row.get("stages"):
             stages = ", ".join(f"{k} {_time(v)}" for k, v in row["stages"].items())
             print(f"  {name} compile stages ({row['pipeline']} LLVM pipeline): {stages}")
+        tiers = row.get("tiers")
+        if tiers:
+            print(f"  {name} then: {_time(tiers['light_call_s'])} a call on the light tier; after "
+                  f"{tiers['tier_up_after_calls']:.0f} calls compiled again with O3 in {_time(tiers['tier_up_s'])}; "
+                  f"then {_time(tiers['o3_call_s'])} a call")
 
 
 CSV_FIELDS = ["workload", "size", "contender", "status", "seconds", "best", "speedup", "gbs", "gflops", "variant",

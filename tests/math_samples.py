@@ -236,6 +236,16 @@ def complex_samples(dtype) -> list[MathSample]:
         ("tanh", "np.tanh(a0)", (a,), "tanh"), ("pow", "a0 ** 1.5", (a, 1.5), "pow-float"),
         ("pow", "np.power(a0, a1)", (a, b), "pow-complex"), ("pow", "a0 ** a1", (a, np.int64(3) + 0 * r), "pow-int"),
         ("maximum", "np.maximum(a0, a1)", (a, b), "maximum"), ("minimum", "np.minimum(a0, a1)", (a, b[:1]), "min"),
+        *((name, f"np.{name}(a0)", (a,), name) for name in ("arcsin", "arccos", "arctan", "arcsinh", "arctanh",
+                                                             "log1p", "expm1", "log2", "log10", "exp2", "sign",
+                                                             "reciprocal", "rint")),
+        ("arccosh", "np.arccosh(a0)", (a.T,), "arccosh"), ("fmax", "np.fmax(a0, a1)", (a, b), "fmax"),
+        ("fmin", "np.fmin(a0, a1)", (a, r), "fmin-real"), ("clip", "np.clip(a0, a1, a2)", (a, b, b + 1), "clip"),
+        ("clip", "a0.clip(None, 0.5)", (a, None, 0.5), "clip-none"), ("round", "np.round(a0, 1)", (a * 10, 1), "round"),
+        ("nan_to_num", "np.nan_to_num(a0)", (a, True, 0.0, None, None), "nan_to_num"),
+        ("logical_xor", "np.logical_xor(a0, a1)", (a * (r > 0), b), "xor"),
+        ("isclose", "np.isclose(a0, a1)", (a, np.where(r > 0, a, b), 1e-05, 1e-08, False), "isclose"),
+        ("isclose", "np.isclose(a0, a1, rtol=0.5, equal_nan=True)", (a, b, 0.5, 1e-08, True), "isclose-rtol"),
     )]
     return out
 

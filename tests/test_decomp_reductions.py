@@ -15,6 +15,13 @@ WITH_NAN[0, 1] = WITH_NAN[2, 2] = np.nan
 ALL_NAN_ROW = signed((3, 4), F32)
 ALL_NAN_ROW[1] = np.nan
 
+SVD_INPUTS = [(signed((3, 4), F32),), (signed((5, 3), F64),), (noncontig((4, 4), F64),), (signed((3, 4), I64),),
+              (signed((3, 3), B) | np.eye(3, dtype=bool),), (signed((1, 5), F64),), (signed((6, 1), F32),),
+              (signed((4, 3), np.complex64),), (signed((3, 3), np.complex128),)]
+RANK_ONE = np.outer(signed((4,)), signed((3,)))
+WITH_INF = signed((3, 3), F64)
+WITH_INF[1, 2] = np.inf
+
 LONG_NAN = signed((4, 70), F64)
 LONG_NAN[1, 50] = LONG_NAN[1, 60] = LONG_NAN[3, 3] = np.nan
 
@@ -41,6 +48,25 @@ SAMPLES = (
     + samples(["np.linalg.norm(x)", "np.linalg.norm(x, 1)", "np.linalg.norm(x, np.inf)", "np.linalg.norm(x, 3)",
                "np.linalg.norm(x, 0)", "np.diag(x)", "np.diag(x, -1)", "x.argmax()", "np.cumsum(x)"],
               (signed((5,), F32),), (signed((6,), F64),))
+    + samples(["np.linalg.norm(x, 2)", "np.linalg.norm(x, -2)", "np.linalg.norm(x, 'nuc')",
+               "np.linalg.norm(x, ord=2, keepdims=True)", "np.linalg.svd(x, compute_uv=False)",
+               "np.linalg.matrix_rank(x)", "np.linalg.cond(x)", "np.linalg.cond(x, -2)", "np.linalg.svdvals(x)",
+               "np.linalg.matrix_norm(x, ord=2)", "np.linalg.matrix_norm(x, ord='nuc', keepdims=True)",
+               "np.linalg.matrix_norm(x)", "np.linalg.vector_norm(x)", "np.linalg.vector_norm(x, axis=1, ord=1)",
+               "np.linalg.vector_norm(x, axis=(1, 0), keepdims=True, ord=np.inf)"],
+              *SVD_INPUTS)
+    + samples(["np.linalg.vector_norm(x, axis=(0, 2))", "np.linalg.matrix_norm(x, ord=-2)",
+               "np.linalg.vector_norm(x, ord=3, keepdims=True)"], (signed((3, 4, 2), F64),), (signed((2, 5, 3), F32),))
+    + samples(["np.linalg.norm(x, ord=2, axis=(2, 0))", "np.linalg.norm(x, ord=-2, axis=(-1, 1), keepdims=True)",
+               "np.linalg.norm(x, 'nuc', axis=(0, 1))", "np.linalg.svd(x, compute_uv=False)",
+               "np.linalg.matrix_rank(x)", "np.linalg.cond(x, 2)"],
+              (signed((3, 4, 2), F64),), (signed((2, 5, 3), F32),), (noncontig((2, 3, 4), F64),),
+              ((signed((2, 3, 4)) + 1j * signed((2, 3, 4))).astype(np.complex128),))
+    + samples(["np.linalg.norm(x, 2)", "np.linalg.norm(x, 'nuc')", "np.linalg.svd(x, compute_uv=False)",
+               "np.linalg.matrix_rank(x)"], (signed((0, 3), F64),), (signed((4, 0), F32),))
+    + samples(["np.linalg.norm(x, 2)", "np.linalg.svd(x, compute_uv=False)", "np.linalg.matrix_rank(x)"],
+              (RANK_ONE,), (np.zeros((3, 3)),), (WITH_INF,))
+    + samples(["np.linalg.cond(x)"], (np.zeros((3, 3)),), (WITH_INF,))
     + samples(["np.nansum(x)", "np.nansum(x, axis=1)", "np.nanmean(x, axis=0)", "np.nanmax(x, axis=1)",
                "np.nanmin(x)", "x.argmax(axis=1)", "np.argmin(x)", "np.max(x, axis=1)"],
               (WITH_NAN,), (ALL_NAN_ROW,), (signed((3, 4), I32),))

@@ -1,4 +1,5 @@
-"""Ufunc decompositions (np.angle, np.divmod, np.<ufunc>.outer/.reduce/.accumulate, x.item()) and complex samples
+"""Ufunc decompositions (np.angle, np.divmod, np.<ufunc>.outer/.reduce/.accumulate, x.item(), allclose,
+array_equal, isreal, iscomplex, positive) and complex samples
 of the reductions and products written over the primitives (norm, var, vdot, dot, mean): eager == traced ==
 scripted == compiled (decomp_check.check); x.item() scripted and compiled (a trace bakes it, with a warning)."""
 from __future__ import annotations
@@ -15,6 +16,8 @@ MATRICES = [(signed((3, 4), F32),), (noncontig((3, 4), F64),), (signed((3, 4), I
 PAIRS = [(signed(3, F32), signed((2, 2), F64)), (signed(4, I32), noncontig((2, 3), I32)), (signed(3, B), signed(2, B)),
          (signed((0, 2), F32), signed(3, F32)), (np.asarray(signed((), F64)), signed(2, F32))]
 UFUNCS = ("add", "multiply", "maximum", "minimum")
+WITH_NAN = signed((2, 3), F64)
+WITH_NAN[1, 1] = np.nan
 
 SAMPLES = (
     samples(["np.angle(x)", "np.angle(x, deg=True)", "np.angle(x * 1j + 1)"], *COMPLEX, (signed((3, 4), F32),),
@@ -32,6 +35,13 @@ SAMPLES = (
                "np.add.accumulate(x)", "np.multiply.accumulate(x, axis=1)", "np.add.accumulate(x, axis=-1, dtype=np.float64)",
                "np.minimum.reduce(x, axis=-1)", "np.divmod(x, 3)", "np.divmod(x, x.T[:1].T)"],
               *MATRICES)
+    + samples(["np.allclose(x, y)", "np.allclose(x, y * (1 + 1e-6), rtol=1e-3)", "np.array_equal(x, y)",
+               "np.array_equal(x, x)", "np.array_equal(x, y[:1])", "np.isreal(x)", "np.iscomplex(y)",
+               "np.isreal(x * 1j)", "np.allclose(x, x + 1, atol=2, equal_nan=True)", "np.positive(x) - y"],
+              (signed((3, 4), F32), signed((3, 4), F32)), (signed((2, 3), C128), signed((2, 3), C128)),
+              (signed((3, 4), I32), signed((1, 4), I32)))
+    + samples(["np.array_equal(x, y, equal_nan=True)", "np.array_equal(x, y)", "np.allclose(x, y, equal_nan=True)",
+               "np.isreal(x)"], (WITH_NAN, WITH_NAN.copy()))
     + samples(["np.add.accumulate(x, axis=None)", "np.divmod(x, 0.75)", "np.add.reduce(x, axis=0)"],
               (signed(5, F32),), (signed((0,), F64),))
 )

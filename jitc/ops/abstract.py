@@ -17,6 +17,8 @@ def stand_in(arg, ndim: int = 0):
         return np.ones((1,) * ndim, arg.dtype)
     if isinstance(arg, ScalarType):
         return _STAND_IN[arg.name]
+    if isinstance(arg, Sym):  # a symbolic size or loop counter: a Python int known at run time
+        return 1
     return arg
 
 

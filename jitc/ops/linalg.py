@@ -1,4 +1,5 @@
-"""Matrix products: matmul (`@`) and linear (x @ weight.T + bias), the backend's blocked-kernel ops."""
+"""Matrix products: matmul (`@`) and linear (x @ weight.T + bias), the backend's blocked-kernel ops; and the
+singular values of stacked matrices (codegen/svd.py), which the matrix norms, rank and condition number use."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,7 +8,7 @@ from ..errors import ShapeError
 from ..symbolic import Sym, SymbolicError
 from ..types import TENSOR, TensorType
 from .abstract import broadcast, is_unknown, result_dtype, tensor
-from .registry import MATMUL, REQUIRED, OpDef, register, traceable
+from .registry import KERNEL, MATMUL, REQUIRED, OpDef, register, traceable
 
 
 def matmul_shape(a: tuple, b: tuple, what: str) -> tuple[int, ...]:
@@ -58,3 +59,18 @@ register(OpDef("aten::matmul", MATMUL, np.matmul, (("x1", REQUIRED), ("x2", REQU
 register(OpDef("aten::linear", MATMUL, _linear, (("input", REQUIRED), ("weight", REQUIRED), ("bias", None)),
                infer_linear, "jitc.nn.functional.linear({0}, {1}, {2})", tensor_params=(0, 1, 2),
                functions=(linear,)))
+
+
+def infer_svdvals(op, a):
+    """Real input of two or more dimensions (the decomposition turns complex and rejects the rest): float32 stays
+    float32, everything else computes in float64, as NumPy's linalg; the values of each matrix on the last axis."""
+    if is_unknown(a):
+        return TENSOR
+    *batch, m, n = a.shape
+    if (isinstance(m, Sym) or isinstance(n, Sym)) and not (isinstance(m, Sym) and isinstance(n, Sym) and m == n):
+        raise SymbolicError("svdvals: which of a matrix's sizes is smaller depends on the sizes")
+    return tensor(np.float32 if a.dtype == np.float32 else np.float64, (*batch, m if m == n else min(m, n)))
+
+
+register(OpDef("aten::svdvals", KERNEL, lambda a: np.linalg.svd(a, compute_uv=False), (("a", REQUIRED),),
+               infer_svdvals, "np.linalg.svd({0}, compute_uv=False)"))

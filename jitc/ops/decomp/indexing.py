@@ -8,6 +8,7 @@ import math
 import numpy as np
 
 from ...errors import JitcError
+from ...symbolic import Sym, SymbolicError
 from ...types import INT, TensorType
 from ..mutation import check_cast
 from . import prims
@@ -71,7 +72,7 @@ def getitem(x, index, basic):
     dim = sum(1 for i in items[:first] if not _is_int(i))
     view = basic(x, tuple(slice(None) if j in arrays else i for j, i in enumerate(items)))
     sizes = view.shape[dim:dim + len(arrays)]
-    flat = _flat_index(sizes, [items[k] for k in arrays])
+    flat = _flat_index(sizes, [items[k] for k in arrays], sum(1 for i in items[:first] if i is not None))
     merged = np.reshape(view, view.shape[:dim] + (math.prod(sizes),) + view.shape[dim + len(arrays):])
     return prims.take(merged, flat, dim)
 
@@ -229,25 +230,46 @@ def _index_set(a, value, augment, spec, *arrays):
     return np.reshape(prims.index_scatter(merged, flat, value, "set"), a.shape)
 
 
-def _flat_index(sizes: tuple, items: list):
-    """The positions `items` (index arrays, ints) select over axes of these sizes, in those axes flattened: each
-    item wrapped and bounds-checked against its own axis (NumPy's IndexError names it)."""
+def _flat_index(sizes: tuple, items: list, first_axis: int = 0):
+    """The positions `items` (index arrays, ints) select over axes of these sizes (the array's axes from
+    first_axis on), in those axes flattened: each item wrapped and bounds-checked against its own axis (NumPy's
+    IndexError names it: the check is a take along that axis)."""
     flat = 0
-    for axis, (size, item) in enumerate(zip(sizes, items)):
+    for axis, (size, item) in enumerate(zip(sizes, items), first_axis):
         if isinstance(item, int):
             if not -size <= item < size:
                 raise IndexError(f"index {item} is out of bounds for axis {axis} with size {size}")
             checked = item % size
-        else:
-            checked = prims.take(np.arange(size), _as_index(item), 0)  # wraps negatives, raises IndexError
+        elif isinstance(item, Sym):
+            checked = _symbolic_position(item, size, axis)
+        else:  # wraps negatives, raises IndexError
+            index = _as_index(item)
+            positions = np.reshape(np.arange(size), (1,) * axis + (size,))
+            checked = prims.take(positions, index, axis)[(0,) * axis]
         flat = flat * size + checked
     return flat
 
 
+def _symbolic_position(item: Sym, size, axis: int):
+    """A symbolic int index (a loop counter) as a position in [0, size): decided from its range, or refused (the
+    call then runs through NumPy, which raises its IndexError if the index leaves the axis)."""
+    try:
+        if item >= 0 and item < size:
+            return item
+        if item < 0 and item >= -size:
+            return item + size
+    except SymbolicError:
+        pass
+    raise unsupported(f"an int index ({item}) that may be out of bounds for axis {axis} with size {size}")
+
+
 def _is_int(item) -> bool:
-    """An int index: a Python int, a scripted int value or a 0-d integer array (NumPy indexes with it as an int)."""
+    """An int index: a Python int, a scripted int value, a size symbol (a loop counter: `x[t, idx]` in a loop) or
+    a 0-d integer array (NumPy indexes with it as an int)."""
     from .symbolic import Symbolic
 
+    if isinstance(item, Sym):
+        return True
     if isinstance(item, Symbolic):
         t = item.ir.type
         return t == INT or isinstance(t, TensorType) and t.shape == () and t.dtype is not None and \

@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from . import prims
+from .linalg import singular_values
 from .table import decomposition, no_out, unsupported
 
 
@@ -175,8 +176,14 @@ def _matrix_norm(x, ord, axes, keepdims):
     elif ord in (np.inf, -np.inf):
         row = row - 1 if row > col else row
         result = (np.max if ord == np.inf else np.min)(np.sum(np.abs(x), axis=col), axis=row)
+    elif ord in (2, -2, "nuc"):
+        s = singular_values(np.moveaxis(x, (row, col), (-2, -1)))
+        if ord == "nuc" or ord == 2 and s.shape[-1] == 0:
+            result = np.sum(s, axis=-1)
+        else:
+            result = (np.max if ord == 2 else np.min)(s, axis=-1)
     else:
-        raise unsupported(f"np.linalg.norm(ord={ord!r}) of a matrix (it needs singular values)")
+        raise unsupported(f"np.linalg.norm(ord={ord!r}) of a matrix")
     if keepdims:
         result = result.reshape(tuple(1 if i in axes else d for i, d in enumerate(x.shape)))
     return result

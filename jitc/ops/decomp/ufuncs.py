@@ -1,4 +1,4 @@
-"""Ufunc spellings written over other ops: np.angle, np.divmod, `x.item()`, and the ufunc methods
+"""Ufunc spellings written over other ops: np.angle, np.divmod, np.positive, `x.item()`, and the ufunc methods
 `np.<ufunc>.outer/.reduce/.accumulate` of add, multiply, maximum and minimum (over broadcasting, the reductions
 and the scans)."""
 from __future__ import annotations
@@ -22,6 +22,14 @@ def angle(z, deg=False):
 @decomposition(np.divmod, name="divmod", arity=lambda x1, x2: 2)
 def divmod_(x1, x2):
     return np.floor_divide(x1, x2), np.remainder(x1, x2)
+
+
+@decomposition(np.positive)
+def positive(x):
+    """A copy (NumPy has no bool loop for it: that raises NumPy's TypeError through NumPy)."""
+    if x.dtype == np.bool_:
+        raise unsupported("np.positive of a bool array")
+    return np.copy(x)
 
 
 _ITEM = {"b": prims.to_bool, "i": prims.to_int, "u": prims.to_int, "f": prims.to_float}
