@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from llvmlite import ir
 
-from jitc.symbolic import Sym, SymbolicError, is_symbolic, same, slot_of  # noqa: F401  (same: for codegen)
+from jitc.symbolic import FloorDiv, Sym, SymbolicError, is_symbolic, same, slot_of  # noqa: F401  (same: codegen's)
 
 from .scalar import I64
 
@@ -34,11 +34,18 @@ def size(b: ir.IRBuilder, x) -> ir.Value:
     total = None
     for monomial, coef in x.terms.items():
         term = ir.Constant(I64, coef) if not monomial or coef != 1 else None
-        for name in monomial:
-            value = b.load(size_slot(b, name), name=name)
+        for factor in monomial:
+            value = _floor_div(b, factor) if isinstance(factor, FloorDiv) else b.load(size_slot(b, factor), name=factor)
             term = value if term is None else b.mul(term, value, flags=("nsw",))
         total = term if total is None else b.add(total, term, flags=("nsw",))
     return total
+
+
+def _floor_div(b: ir.IRBuilder, factor: FloorDiv) -> ir.Value:
+    """floor(num / den) for den >= 2: the truncated quotient, less one when the remainder is negative."""
+    num, den = size(b, factor.num), ir.Constant(I64, factor.den)
+    quotient = b.sdiv(num, den)
+    return b.sub(quotient, b.zext(b.icmp_signed("<", b.srem(num, den), ir.Constant(I64, 0)), I64))
 
 
 def size_slot(b: ir.IRBuilder, name: str) -> ir.Value:

@@ -7,6 +7,7 @@ import numpy as np
 from jitc.errors import CompileError
 from jitc.ir import Graph, Value
 from jitc.ops.results import numpy_gives_scalar
+from jitc.symbolic import SymbolicError, is_symbolic
 from jitc.types import NONE, SCALAR_DTYPES, ScalarType, TensorType, TupleType
 
 from .abi import OutputSpec
@@ -50,6 +51,8 @@ def _view_of_input(graph: Graph, v: Value) -> dict | None:
         if any(a.node is None or a.node.kind != "prim::Constant" for a in args):
             return None
         steps.append([v.node.kind.split("::")[1], *(a.node.attrs.get("value") for a in args)])
+        if is_symbolic(steps[-1]):  # the runtime makes the view from numbers (such code stays static)
+            raise SymbolicError(f"returning a view of an input whose bounds are sizes ({steps[-1]})")
         v = v.node.inputs[0]
     if not steps or v.block is not graph.block or not isinstance(v.type, TensorType):
         return None

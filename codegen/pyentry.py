@@ -100,15 +100,20 @@ class _Emitter:
                       b.icmp_signed("==", self.load(obj, ARR_ND, I32), ir.Constant(I32, len(t.shape))),
                       b.icmp_unsigned("!=", b.and_(flags, ir.Constant(I32, NPY_ARRAY_ALIGNED)), ir.Constant(I32, 0))]
         self.check_all(conds)
-        conds = []
-        for obj, t in arrays:  # every ndim is right: the dims and strides can be read
-            dims, strides = self.load(obj, ARR_DIMS, self.p8), self.load(obj, ARR_STRIDES, self.p8)
-            item = np.dtype(t.dtype).itemsize
+        conds, derived = [], []
+        for obj, t in arrays:  # every ndim is right: the dims can be read
+            dims = self.load(obj, ARR_DIMS, self.p8)
             for d, n in enumerate(t.shape):
                 actual = self.load(dims, 8 * d, I64)
-                conds.append(self.bind_symbol(n, actual) if isinstance(n, Sym) else b.icmp_signed("==", actual, i64(n)))
-            for d, s in enumerate(t.strides):  # after the dims: strides are expressions of them
-                conds.append(b.icmp_signed("==", self.load(strides, 8 * d, I64), size(b, s * item)))
+                if isinstance(n, Sym) and n.name is None:  # an expression of symbols (`x[::2] = v`: v's size)
+                    derived.append((actual, n))
+                else:
+                    conds.append(self.bind_symbol(n, actual) if isinstance(n, Sym) else b.icmp_signed("==", actual, i64(n)))
+        conds += [b.icmp_signed("==", actual, size(b, n)) for actual, n in derived]  # once every symbol is bound
+        for obj, t in arrays:  # after the dims: strides are expressions of them
+            strides, item = self.load(obj, ARR_STRIDES, self.p8), np.dtype(t.dtype).itemsize
+            conds += [b.icmp_signed("==", self.load(strides, 8 * d, I64), size(b, s * item))
+                      for d, s in enumerate(t.strides)]
         self.check_all(conds)
         return [self.load(obj, ARR_DATA, self.p8) for obj, _ in arrays]
 

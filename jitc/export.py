@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import CompileError, JitcError
-from .symbolic import Sym
+from .symbolic import FloorDiv, Sym
 from .types import TensorType
 
 
@@ -217,16 +217,30 @@ def _header(name: str, arg_names: list[str], user_types: list, specs: list, what
 
 def _shape_defines(macro: str, dtype, shape: tuple, what: str) -> list[str]:
     """NDIM, SHAPE and SIZE macros; a symbolic size is written as an expression of the size parameters."""
-    def c(d) -> str:
-        return f"({d})" if isinstance(d, Sym) and len(d.terms) > 1 else str(d)
-
-    dims = ", ".join(c(d) for d in shape)
+    dims = ", ".join(_c_size(d) for d in shape)
     total = numel(shape)
     half = " (float16: IEEE binary16 bits)" if np.dtype(dtype) == np.float16 else ""
     return [f"/* {what}: {_c_type(dtype)}[{']['.join(str(d) for d in shape) or ''}]{half} */",
             f"#define {macro}_NDIM {len(shape)}",
             f"#define {macro}_SHAPE {{{dims}}}" if shape else f"#define {macro}_SHAPE {{0}}",
-            f"#define {macro}_SIZE {c(total) if isinstance(total, Sym) else total}", ""]
+            f"#define {macro}_SIZE {_c_size(total)}", ""]
+
+
+def _c_size(d) -> str:
+    """A size as a C expression of the size parameters. C's `/` truncates: a floor division is spelled out."""
+    if not isinstance(d, Sym):
+        return str(d)
+    out = ""
+    for m, c in d.terms.items():
+        factors = [_c_floor_div(f) if isinstance(f, FloorDiv) else f for f in m]
+        body = "*".join(factors if m and abs(c) == 1 else [str(abs(c)), *factors])
+        out += ("-" if c < 0 else "") + body if not out else (" - " if c < 0 else " + ") + body
+    return f"({out})" if len(d.terms) > 1 else out
+
+
+def _c_floor_div(f: FloorDiv) -> str:
+    n, k = _c_size(f.num), f.den
+    return f"({n} >= 0 ? {n} / {k} : -((-{n} + {k - 1}) / {k}))"
 
 
 def c_compiler() -> str | None:

@@ -24,7 +24,7 @@ _TOKEN = re.compile(
       | (?P<num>-?(?:inf|nan|\d+(?:\.\d*)?(?:e[+-]?\d+)?)(?![\w.]))
       | (?P<kind>[A-Za-z_]\w*::[\w.]+)
       | (?P<name>[A-Za-z_][\w.]*)
-      | (?P<op><Tensor>|->|[()\[\],:=*+?-])""",
+      | (?P<op><Tensor>|->|//|[()\[\],:=*+?-])""",
     re.VERBOSE | re.ASCII,
 )
 _INT = re.compile(r"-?\d+", re.ASCII)
@@ -282,9 +282,10 @@ class _Parser:
         return tuple(self._items("]", self._size))
 
     def _size(self):
-        """An int, or a symbolic size such as `s0` or `64*s0 - 1` (see jitc/symbolic.py)."""
-        parts = []
-        while self._peek()[1] not in (None, ",", ")", "]"):
+        """An int, or a symbolic size such as `s0`, `64*s0 - 1` or `(s0 + 1)//2` (see jitc/symbolic/)."""
+        parts, depth = [], 0
+        while self._peek()[1] is not None and (depth or self._peek()[1] not in (",", ")", "]")):
+            depth += {"(": 1, ")": -1}.get(self._peek()[1], 0)
             parts.append(self._next())
         try:
             return parse_size(" ".join(parts))
@@ -303,13 +304,29 @@ class _Parser:
         except ValueError:  # e.g. more digits than int() accepts
             raise self._error(f"bad number {tok[:20]!r}") from None
 
+    def _starts_a_size(self) -> bool:
+        """Whether the literal ahead is a size that starts with a bracket or a minus (`(s0 + 1)//2`, `-s0 + 4`,
+        not a tuple or a negative number): a bracket followed by `//`, or a minus before a symbol or a bracket."""
+        tok = self._peek()[1]
+        if tok == "-":
+            after = self.tokens[self.pos + 1][1] if self.pos + 1 < len(self.tokens) else ""
+            return bool(_SYMBOL.fullmatch(after)) or after == "("
+        if tok != "(":
+            return False
+        depth = 0
+        for k in range(self.pos, len(self.tokens)):
+            depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(self.tokens[k][1], 0)
+            if depth == 0:
+                return k + 1 < len(self.tokens) and self.tokens[k + 1][1] == "//"
+        return False
+
     def _literal(self, depth: int):
         if depth > MAX_DEPTH:
             raise self._error("literal nested too deeply")
         kind, tok = self._peek()
         if _SYMBOL.fullmatch(tok or "") or (kind == "num" and self.pos + 1 < len(self.tokens)
-                                             and self.tokens[self.pos + 1][1] == "*"):
-            return self._size()  # a symbolic size: `s0`, `2*s0 - 1`
+                                             and self.tokens[self.pos + 1][1] == "*") or self._starts_a_size():
+            return self._size()  # a symbolic size: `s0`, `2*s0 - 1`, `(s0 + 1)//2`, `-s0 + 4`
         self._next()
         if kind == "num":
             return self._number(tok)

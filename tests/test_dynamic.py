@@ -172,15 +172,23 @@ def test_symbolic_types_round_trip_through_the_text_format():
   %0 : int = prim::Constant[value=s0]()
   %1 : int = prim::Constant[value=2*s0 + 1]()
   %2 : Float(s0 - 1, 64, strides=[64, 1]) = aten::slice(%x, %0, %1, %0, %1)
-  return (%2)
+  %3 : int = prim::Constant[value=(s0 + 1)//2]()
+  %4 : int = prim::Constant[value=-((s1 + 2)//3)]()
+  %5 : (int, (int, int)) = prim::Constant[value=(1, (2, 3))]()
+  %6 : Float((s0 + 1)//2, 64, strides=[128, 1]) = aten::slice(%x, %0, %0, %0, %3)
+  return (%2, %6)
 """
     assert str(jitc.parse_ir(graph)) == graph
 
 
 def test_size_expressions_parse_back():
     s0, s1 = Sym.symbol("s0"), Sym.symbol("s1")
-    for e in (s0, 2 * s0 * s1 - s0 + 3, 64 * s1, s0 - 1, -s0 + 4):
-        assert parse_size(str(e)) == e
+    for e in (s0, 2 * s0 * s1 - s0 + 3, 64 * s1, s0 - 1, -s0 + 4, (s0 + 1) // 2, -((s0 - 1) // 3) + s1,
+              2 * (s1 // 4) * s0, ((s0 + 1) // 2 + 1) // 2, (-s0) // 2):
+        assert parse_size(str(e)) == e, str(e)
+    assert str((s0 - 5 + 1) // 2) == "s0//2 - 2"  # the multiples of the divisor leave the numerator
+    assert str(((s0 + 1) // 2 + 1) // 2) == "(s0 + 3)//4"  # nested floor divisions merge
+    assert [((s0 + 1) // 2).evaluate({"s0": n}) for n in (2, 3, 10)] == [1, 2, 5]
     with pytest.raises(SymbolicError):
         int(s0)
     with pytest.raises(SymbolicError):
@@ -261,12 +269,13 @@ def grid(lo, hi, xn, yn, steps):
     return C
 
 
-def test_int_arguments_that_fail_as_symbols_compile_by_value():
-    """np.linspace's num from an int argument cannot be a symbol yet (arange's length): that specialization is
-    compiled by value and keyed by value. It was once keyed as a symbol and served every later size with the
-    second call's shapes."""
+def test_linspace_counts_from_int_arguments_become_symbols():
+    """np.linspace's num from an int argument is arange's length: after it changes once, one specialization
+    serves every later count (it was once keyed as a symbol and served every later size with the second call's
+    shapes: the results are checked at each)."""
     fn = jitc.compile(grid, fallback="error")
     for n in (8, 9, 12, 33, 17):
         got, want = fn(-2.0, 0.75, n, n + 1, 3), grid(-2.0, 0.75, n, n + 1, 3)
         assert got.shape == want.shape
         np.testing.assert_allclose(got, want, rtol=1e-12)
+    assert len(fn.cache_info()) == 2 and "p1" in str(fn.cache_info()[1]["signature"])

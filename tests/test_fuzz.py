@@ -14,6 +14,8 @@ from fuzz.generator import Program, generate
 from fuzz.oracle import Mismatch, check_values, load_module, run_case
 from fuzz.scatter import generate as generate_scatter
 from fuzz.scatter import run_scatter_case
+from fuzz.sizes import generate as generate_sizes
+from fuzz.sizes import run_sizes_case
 
 import jitc
 
@@ -170,6 +172,12 @@ def test_reduction_of_a_reduction(source: str, tmp_path) -> None:
 def test_fuzz_index_writes(seed: int, tmp_path) -> None:
     """np.<ufunc>.at, x[idx] = v and x[idx] op= v against NumPy (tests/fuzz/scatter.py; long runs: its main)."""
     run_scatter_case(generate_scatter(seed), tmp_path)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_fuzz_size_sweeps(seed: int, tmp_path) -> None:
+    """Strided slices, aranges over sizes and strided writes at many sizes, few compiles (tests/fuzz/sizes.py)."""
+    run_sizes_case(generate_sizes(seed), tmp_path)
 
 
 # Findings of the 10,000-program run of seeds 30000-39999 (python -m fuzz.run), fixed: a fusion group placed after

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import BooleanIndexError, ShapeError
-from ..symbolic import Sym, SymbolicError, same, unbacked, unbacked_for
+from ..symbolic import Sym, SymbolicError, arange_length, is_symbolic, same, unbacked, unbacked_for
 from ..types import TENSOR, TensorType
 from .abstract import expression_key, is_unknown, normalize_axes, tensor
 from .registry import KERNEL, REQUIRED, OpDef, register
@@ -86,10 +86,12 @@ def _arange(start, stop, step, dtype):
 
 
 def infer_arange(op, start, stop, step, dtype):
-    if not all(isinstance(v, (int, float)) for v in (start, stop, step)):
+    if not all(isinstance(v, (int, float, Sym)) for v in (start, stop, step)):
         return TENSOR
-    if step == 0:
+    if isinstance(step, (int, float)) and step == 0:
         raise ShapeError("arange: step must not be zero")
+    if is_symbolic((start, stop, step)):  # `np.arange(n)` for an int argument n, `np.arange(x.shape[0])`
+        return tensor(np.dtype(dtype), (arange_length(start, stop, step),))
     return tensor(np.dtype(dtype), (max(0, int(np.ceil((stop - start) / step))),))
 
 

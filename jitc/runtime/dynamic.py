@@ -84,6 +84,7 @@ class Guard:
         if len(values) != len(self.types):
             return None
         env: dict[str, int] = {}
+        derived = []  # (size, expression): dims that are expressions of the symbols, checked once they are bound
         for i, (a, t) in enumerate(zip(values, self.types)):
             if not isinstance(t, TensorType):
                 if isinstance(a, np.ndarray) or arg_type(a) != t:
@@ -94,26 +95,30 @@ class Guard:
             if not isinstance(a, np.ndarray) or a.dtype != t.dtype or a.ndim != len(t.shape):
                 return None
             for n, d in zip(a.shape, t.shape):
-                if isinstance(d, Sym):
+                if isinstance(d, Sym) and d.name is None:
+                    derived.append((n, d))
+                elif isinstance(d, Sym):
                     if n < MIN_SIZE or env.setdefault(d.name, n) != n:
                         return None
                 elif n != d:
                     return None
-            item = a.itemsize
-            for s, ts in zip(a.strides, t.strides):
-                if s != (ts.evaluate(env) if isinstance(ts, Sym) else ts) * item:
-                    return None
-        if any(f.evaluate(env) < 0 for f in self.facts):
+        for a, t in zip(values, self.types):  # strides are expressions of every array's dims
+            if isinstance(t, TensorType):
+                item = a.itemsize
+                for s, ts in zip(a.strides, t.strides):
+                    if s != (ts.evaluate(env) if isinstance(ts, Sym) else ts) * item:
+                        return None
+        if any(d.evaluate(env) != n for n, d in derived) or any(f.evaluate(env) < 0 for f in self.facts):
             return None
         return env
 
 
 def changed_values(values: list, compiled: list[tuple], by_value: list[int], sig: tuple) -> set[int]:
-    """Int arguments specialized by value (they set a shape) whose value differs from a compiled signature that
-    is otherwise the same: from now on they are symbols."""
+    """Int arguments specialized by value (they set a shape) whose value differs from a compiled signature of
+    the same structure (its sizes may differ too: `f(x, len(x) - 2)`): from now on they are symbols."""
     out, n_sig = set(), len(sig)
     for key in compiled:
-        if len(key) == n_sig + len(by_value) and key[:n_sig] == sig:
+        if len(key) >= n_sig + len(by_value) and all(_comparable(a, k) for a, k in zip(values, key[:n_sig])):
             out.update(i for i, old in zip(by_value, key[n_sig:])
                        if type(values[i]) is int and type(old) is int and old != values[i])
     return out
@@ -122,25 +127,33 @@ def changed_values(values: list, compiled: list[tuple], by_value: list[int], sig
 def compile_symbolic(ex, values: list, dims: set, scalars: set = frozenset()):
     """Executor ex's specialization for this call with `dims` as symbols, or None when that is not possible (a
     shape rule or the backend needs a number): then the signature is compiled as it is, and ex stops trying.
-    When the graph needs one size as a number (a feature size matching a weight), that size is specialized."""
+    When the graph needs one size as a number (a feature size matching a weight), that size is specialized; when
+    the int arguments cannot be symbols (a slice's step, `x[::k]`), they stay by value."""
+    first = None
+    for symbols in (scalars, frozenset()) if scalars else (scalars,):
+        try:
+            return _compile_symbolic(ex, values, dims, symbols)
+        except (MemoryError, KeyboardInterrupt):
+            raise
+        except Exception as e:  # noqa: BLE001  (static code is always a correct answer)
+            first = first or e
+    if logging_recompiles():
+        log_recompile(ex.name, f"dynamic shapes not possible, compiling static code: {first}")
+    ex.dynamic, ex.dynamic_dims = False, set()
+    return None
+
+
+def _compile_symbolic(ex, values: list, dims: set, scalars: set):
     names = {i: f"p{k}" for k, i in enumerate(sorted(scalars))}
-    try:
-        start = time.perf_counter()
-        graph, types, assumed = _symbolic_graph(ex, values, dims, names)
-        if graph is None:
-            return None
-        facts = assumed.facts
-        graph.size_facts = facts  # the native entry's guard checks them too
-        with Assumptions(assumed.env, facts, frozen=True):
-            compiled = compile_graph(graph, f"jitc_{ex.name}", ex.n_user(values),
-                                     stages={"specialize": time.perf_counter() - start})
-    except (MemoryError, KeyboardInterrupt):
-        raise
-    except Exception as e:  # noqa: BLE001  (static code is always a correct answer)
-        if logging_recompiles():
-            log_recompile(ex.name, f"dynamic shapes not possible, compiling static code: {e}")
-        ex.dynamic, ex.dynamic_dims = False, set()
+    start = time.perf_counter()
+    graph, types, assumed = _symbolic_graph(ex, values, dims, names)
+    if graph is None:
         return None
+    facts = assumed.facts
+    graph.size_facts = facts  # the native entry's guard checks them too
+    with Assumptions(assumed.env, facts, frozen=True):
+        compiled = compile_graph(graph, f"jitc_{ex.name}", ex.n_user(values),
+                                 stages={"specialize": time.perf_counter() - start})
     compiled.guard = Guard(types, facts, names)
     compiled.by_value = tuple((i, values[i]) for i in sorted(ex.by_value) if i not in names)
     # the facts are part of the key: another example may decide the same comparisons the other way
@@ -160,13 +173,37 @@ def _symbolic_graph(ex, values: list, dims: set, scalars: dict):
         types = symbolic_types(values, kept)
         if not scalars and not any(isinstance(t, TensorType) and is_symbolic(t.shape) for t in types):
             continue
-        try:
-            with Assumptions(Guard(types, scalars=scalars).sizes(values)) as assumed:
-                return ex.prepare(values, types, scalars), types, assumed
-        except (MemoryError, KeyboardInterrupt):
-            raise
-        except Exception as e:  # noqa: BLE001
-            first_error = first_error or e
+        for _ in range(MAX_REPLACEMENTS + 1):
+            assumed = None
+            try:
+                with Assumptions(Guard(types, scalars=scalars).sizes(values)) as assumed:
+                    return ex.prepare(values, types, scalars), types, assumed
+            except (MemoryError, KeyboardInterrupt):
+                raise
+            except Exception as e:  # noqa: BLE001
+                first_error = first_error or e
+                types = _replaced(types, assumed.equal if assumed is not None else [])
+                if types is None:
+                    break
     if first_error is not None:
         raise first_error
     return None, None, None
+
+
+MAX_REPLACEMENTS = 4
+
+
+def _replaced(types: list[Type], equal: list[tuple]) -> list[Type] | None:
+    """The input types with an input's size symbol replaced by an expression of the others that the graph needs
+    it to equal (`x[::2] = v`: v has (s0 + 1)//2 elements, and the guard checks that); None if there is none.
+    Only of other input sizes: the native guard checks such a dim before it reads the int arguments."""
+    for a, b in equal:
+        for sym, expr in ((a, b), (b, a)):
+            if sym.name is not None and sym.name[0] == "s" and sym.name not in expr.symbols and \
+                    all(s[0] == "s" for s in expr.symbols):
+                def sub(d, name=sym.name, expr=expr):
+                    return d.subs({name: expr}) if isinstance(d, Sym) else d
+
+                return [TensorType(t.dtype, tuple(map(sub, t.shape)), tuple(map(sub, t.strides)))
+                        if isinstance(t, TensorType) else t for t in types]
+    return None
