@@ -17,6 +17,6 @@ def lower_concatenate(lw, node: Node) -> Buf:
     for part in parts:
         if is_symbolic((part.shape[axis], out.size)) or (part.shape[axis] and out.size):  # (an empty copy is a no-op)
             ptr = out.at(lw.b, size(lw.b, offset * out.strides[axis]))
-            emit_copy(lw.module, lw.b, part, Buf(ptr, out.dtype, part.shape, out.strides))
+            emit_copy(lw.module, lw.b, part, Buf(ptr, out.dtype, part.shape, out.strides), lw.symbols, lw.threads)
         offset += part.shape[axis]
     return out

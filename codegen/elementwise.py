@@ -161,14 +161,20 @@ def emit_fusion_group(module: ir.Module, b: ir.IRBuilder, sub: Graph, inputs: li
                        collapsed[0] if collapsed else 1, parallel_threads(threads, work), symbols, work)
 
 
-def emit_copy(module: ir.Module, b: ir.IRBuilder, src: Buf, dst: Buf) -> None:
-    """dst[...] = src (broadcasting src, converting dtype)."""
-    fn, (ps, pd), _ = kernel_function(module, "copy", [src, dst], [])
+def emit_copy(module: ir.Module, b: ir.IRBuilder, src: Buf, dst: Buf, symbols=None, threads: int = 1) -> None:
+    """dst[...] = src (broadcasting src, converting dtype); a large copy splits its outermost loop across up to
+    `threads` pool threads, as a fusion group does."""
+    index = np.dtype(np.int64)
+    fn, (ps, pd), outer = kernel_function(module, "copy", [src, dst], [index, index])
     kb = ir.IRBuilder(fn.append_basic_block("entry"))
-    with loop_nest(kb, dst.shape, [broadcast_strides(ps.shape, ps.strides, dst.shape), pd.strides]) as (si, di):
+    strides = [broadcast_strides(ps.shape, ps.strides, dst.shape), pd.strides]
+    with loop_nest(kb, dst.shape, strides, outer=tuple(outer)) as (si, di):
         store(kb, cast(kb, load(kb, ps.at(kb, si), ps.dtype), ps.dtype, pd.dtype), pd.at(kb, di), pd.dtype)
     kb.ret_void()
-    call_kernel(b, fn, [src, dst], [])
+    collapsed = collapse(dst.shape, strides)[0]
+    work = numel(dst.shape)
+    emit_parallel_call(module, b, fn, kernel_args(b, [src, dst], []), collapsed[0] if collapsed else 1,
+                       parallel_threads(threads, work), symbols, work)
 
 
 def emit_fill(module: ir.Module, b: ir.IRBuilder, dst: Buf, value) -> None:
