@@ -10,7 +10,6 @@ from jitc and the IndexError from NumPy (which gathers before it adds).
 """
 from __future__ import annotations
 
-import argparse
 import sys
 import warnings
 from dataclasses import dataclass
@@ -20,7 +19,9 @@ import numpy as np
 import jitc
 from jitc.errors import InPlaceCastError
 
+from . import sweeps
 from .oracle import load_module
+from .sweeps import close, outcome
 
 STATEMENTS = ["np.add.at(x, idx, v)", "np.subtract.at(x, idx, v)", "np.multiply.at(x, idx, v)",
               "np.maximum.at(x, idx, v)", "np.minimum.at(x, idx, v)", "x[idx] = v", "x[idx] += v", "x[idx] -= v",
@@ -95,13 +96,6 @@ def _copy(args):
     return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
 
 
-def _outcome(fn, args):
-    try:
-        with np.errstate(all="ignore"):
-            return fn(*args), None
-    except Exception as e:  # noqa: BLE001  (NumPy's verdict is the reference)
-        return None, e
-
 
 def run_scatter_case(case: ScatterCase, folder) -> None:
     """Raise AssertionError (with the case) when the compiled program disagrees with NumPy."""
@@ -113,10 +107,10 @@ def run_scatter_case(case: ScatterCase, folder) -> None:
     try:
         for call in range(2):
             mine, ref = _copy(case.args), _copy(case.args)
-            want, want_error = _outcome(prog, ref)
+            want, want_error = outcome(prog, ref)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                got, got_error = _outcome(compiled, mine)
+                got, got_error = outcome(compiled, mine)
             where = f"call {call + 1}"
             if want_error is not None:
                 assert got_error is not None, f"{where}: NumPy raised {type(want_error).__name__}, jitc did not"
@@ -125,42 +119,16 @@ def run_scatter_case(case: ScatterCase, folder) -> None:
                     f"{where}: NumPy raised {type(want_error).__name__}, jitc {type(got_error).__name__}: {got_error}"
             else:
                 assert got_error is None, f"{where}: jitc raised {type(got_error).__name__}: {got_error}"
-                _close(got, want, f"{where}: result")
-            _close(mine[0], ref[0], f"{where}: x after the call")
+                close(got, want, f"{where}: result")
+            close(mine[0], ref[0], f"{where}: x after the call")
     except AssertionError as e:
         raise AssertionError(f"{e}\n{case.describe()}") from None
     finally:
         sys.modules.pop(name, None)
 
 
-def _close(got, want, where: str) -> None:
-    if want is None:
-        assert got is None, f"{where}: expected None"
-        return
-    g, w = np.asarray(got), np.asarray(want)
-    assert g.dtype == w.dtype and g.shape == w.shape, f"{where}: {g.dtype}{g.shape} vs NumPy's {w.dtype}{w.shape}"
-    tol = 1e-5 if w.dtype == np.float32 else 1e-12
-    assert np.allclose(g, w, rtol=tol, atol=tol, equal_nan=True), f"{where}: {g} vs NumPy's {w}"
-
-
 def main(argv=None) -> int:
-    import tempfile
-    from pathlib import Path
-
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--first", type=int, default=0)
-    p.add_argument("--cases", type=int, default=1000)
-    opts = p.parse_args(argv)
-    failures = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        for seed in range(opts.first, opts.first + opts.cases):
-            try:
-                run_scatter_case(generate(seed), Path(tmp))
-            except AssertionError as e:
-                failures += 1
-                print(f"FAIL {' '.join(str(e).split())[:400]}", flush=True)
-    print(f"{opts.cases} index-write cases (seeds {opts.first}-{opts.first + opts.cases - 1}): {failures} failure(s)")
-    return 1 if failures else 0
+    return sweeps.main(argv, __doc__.splitlines()[0], 1000, generate, run_scatter_case, "index-write cases")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ for a returned view of x bounded by k: the runtime makes it from numbers, so k s
 """
 from __future__ import annotations
 
-import argparse
 import sys
 import warnings
 from dataclasses import dataclass
@@ -19,7 +18,9 @@ import numpy as np
 
 import jitc
 
+from . import sweeps
 from .oracle import load_module
+from .sweeps import close, outcome
 
 DTYPES = ["float64", "float32", "int64", "int32", "bool"]
 BOUNDS = [None, None, None, 0, 1, 2, 5, -1, -3, "k"]
@@ -107,13 +108,6 @@ def generate(seed: int) -> SizeCase:
                     view_by_k)
 
 
-def _outcome(fn, args):
-    try:
-        with np.errstate(all="ignore"):
-            return fn(*args), None
-    except Exception as e:  # noqa: BLE001  (NumPy's verdict is the reference)
-        return None, e
-
 
 def run_sizes_case(case: SizeCase, folder) -> None:
     """Raise AssertionError (with the case) when a call disagrees with NumPy or the sweep compiles too often."""
@@ -125,10 +119,10 @@ def run_sizes_case(case: SizeCase, folder) -> None:
     try:
         for n in case.sizes:
             mine, ref = case.args(n), case.args(n)
-            want, want_error = _outcome(prog, ref)
+            want, want_error = outcome(prog, ref)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                got, got_error = _outcome(compiled, mine)
+                got, got_error = outcome(compiled, mine)
             where = f"size {n}"
             if want_error is not None:
                 assert got_error is not None, f"{where}: NumPy raised {type(want_error).__name__}, jitc did not"
@@ -136,8 +130,8 @@ def run_sizes_case(case: SizeCase, folder) -> None:
                     f"{where}: NumPy raised {type(want_error).__name__}, jitc {type(got_error).__name__}: {got_error}"
             else:
                 assert got_error is None, f"{where}: jitc raised {type(got_error).__name__}: {got_error}"
-                _close(got, want, f"{where}: result")
-            _close(mine[0], ref[0], f"{where}: x after the call")
+                close(got, want, f"{where}: result")
+            close(mine[0], ref[0], f"{where}: x after the call")
         compiles = sum(info["compiled"] for info in compiled.cache_info())
         limit = 5 + 2 * case.bounds  # static for the first size, for 0 and for 1; symbolic, once more when k
         # becomes a symbol; guards. Not counted: a strided 2-d view's strides vary with the size, and a returned
@@ -150,31 +144,8 @@ def run_sizes_case(case: SizeCase, folder) -> None:
         sys.modules.pop(name, None)
 
 
-def _close(got, want, where: str) -> None:
-    g, w = np.asarray(got), np.asarray(want)
-    assert g.dtype == w.dtype and g.shape == w.shape, f"{where}: {g.dtype}{g.shape} vs NumPy's {w.dtype}{w.shape}"
-    tol = 1e-5 if w.dtype == np.float32 else 1e-12
-    assert np.allclose(g, w, rtol=tol, atol=tol, equal_nan=True), f"{where}: {g} vs NumPy's {w}"
-
-
 def main(argv=None) -> int:
-    import tempfile
-    from pathlib import Path
-
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--first", type=int, default=0)
-    p.add_argument("--cases", type=int, default=500)
-    opts = p.parse_args(argv)
-    failures = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        for seed in range(opts.first, opts.first + opts.cases):
-            try:
-                run_sizes_case(generate(seed), Path(tmp))
-            except AssertionError as e:
-                failures += 1
-                print(f"FAIL {' '.join(str(e).split())[:400]}", flush=True)
-    print(f"{opts.cases} size sweeps (seeds {opts.first}-{opts.first + opts.cases - 1}): {failures} failure(s)")
-    return 1 if failures else 0
+    return sweeps.main(argv, __doc__.splitlines()[0], 500, generate, run_sizes_case, "size sweeps")
 
 
 if __name__ == "__main__":
