@@ -11,17 +11,14 @@ from jitc and the IndexError from NumPy (which gathers before it adds).
 from __future__ import annotations
 
 import sys
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
-import jitc
 from jitc.errors import InPlaceCastError
 
 from . import sweeps
-from .oracle import load_module
-from .sweeps import close, outcome
+from .sweeps import check_call, compiled_case
 
 STATEMENTS = ["np.add.at(x, idx, v)", "np.subtract.at(x, idx, v)", "np.multiply.at(x, idx, v)",
               "np.maximum.at(x, idx, v)", "np.minimum.at(x, idx, v)", "x[idx] = v", "x[idx] += v", "x[idx] -= v",
@@ -97,35 +94,16 @@ def _copy(args):
 
 
 
+def _cast_for_index(numpy_error, jitc_error) -> bool:
+    """NumPy gathers before it adds, so it reports the IndexError; jitc refuses the in-place cast first."""
+    return isinstance(numpy_error, IndexError) and isinstance(jitc_error, InPlaceCastError)
+
+
 def run_scatter_case(case: ScatterCase, folder) -> None:
     """Raise AssertionError (with the case) when the compiled program disagrees with NumPy."""
-    name = f"jitc_scatter_{case.seed}"
-    path = folder / f"{name}.py"
-    path.write_text(case.source)
-    prog = load_module(path, name).prog
-    compiled = jitc.compile(prog, fallback="silent")
-    try:
+    with compiled_case(case, folder, "jitc_scatter") as (prog, compiled):
         for call in range(2):
-            mine, ref = _copy(case.args), _copy(case.args)
-            want, want_error = outcome(prog, ref)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                got, got_error = outcome(compiled, mine)
-            where = f"call {call + 1}"
-            if want_error is not None:
-                assert got_error is not None, f"{where}: NumPy raised {type(want_error).__name__}, jitc did not"
-                both = isinstance(want_error, IndexError) and isinstance(got_error, InPlaceCastError)
-                assert both or isinstance(got_error, type(want_error)) or isinstance(want_error, type(got_error)), \
-                    f"{where}: NumPy raised {type(want_error).__name__}, jitc {type(got_error).__name__}: {got_error}"
-            else:
-                assert got_error is None, f"{where}: jitc raised {type(got_error).__name__}: {got_error}"
-                close(got, want, f"{where}: result")
-            close(mine[0], ref[0], f"{where}: x after the call")
-    except AssertionError as e:
-        raise AssertionError(f"{e}\n{case.describe()}") from None
-    finally:
-        sys.modules.pop(name, None)
-
+            check_call(prog, compiled, _copy(case.args), _copy(case.args), f"call {call + 1}", _cast_for_index)
 
 def main(argv=None) -> int:
     return sweeps.main(argv, __doc__.splitlines()[0], 1000, generate, run_scatter_case, "index-write cases")

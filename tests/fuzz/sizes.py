@@ -11,16 +11,12 @@ for a returned view of x bounded by k: the runtime makes it from numbers, so k s
 from __future__ import annotations
 
 import sys
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
-import jitc
-
 from . import sweeps
-from .oracle import load_module
-from .sweeps import close, outcome
+from .sweeps import check_call, compiled_case
 
 DTYPES = ["float64", "float32", "int64", "int32", "bool"]
 BOUNDS = [None, None, None, 0, 1, 2, 5, -1, -3, "k"]
@@ -111,38 +107,15 @@ def generate(seed: int) -> SizeCase:
 
 def run_sizes_case(case: SizeCase, folder) -> None:
     """Raise AssertionError (with the case) when a call disagrees with NumPy or the sweep compiles too often."""
-    name = f"jitc_sizes_{case.seed}"
-    path = folder / f"{name}.py"
-    path.write_text(case.source)
-    prog = load_module(path, name).prog
-    compiled = jitc.compile(prog, fallback="silent")
-    try:
+    with compiled_case(case, folder, "jitc_sizes") as (prog, compiled):
         for n in case.sizes:
-            mine, ref = case.args(n), case.args(n)
-            want, want_error = outcome(prog, ref)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                got, got_error = outcome(compiled, mine)
-            where = f"size {n}"
-            if want_error is not None:
-                assert got_error is not None, f"{where}: NumPy raised {type(want_error).__name__}, jitc did not"
-                assert isinstance(got_error, type(want_error)) or isinstance(want_error, type(got_error)), \
-                    f"{where}: NumPy raised {type(want_error).__name__}, jitc {type(got_error).__name__}: {got_error}"
-            else:
-                assert got_error is None, f"{where}: jitc raised {type(got_error).__name__}: {got_error}"
-                close(got, want, f"{where}: result")
-            close(mine[0], ref[0], f"{where}: x after the call")
+            check_call(prog, compiled, case.args(n), case.args(n), f"size {n}")
         compiles = sum(info["compiled"] for info in compiled.cache_info())
         limit = 5 + 2 * case.bounds  # static for the first size, for 0 and for 1; symbolic, once more when k
         # becomes a symbol; guards. Not counted: a strided 2-d view's strides vary with the size, and a returned
         # view bounded by k keeps k by value
         if not (case.strided and case.ndim == 2) and not case.view_by_k:
             assert compiles <= limit, f"{compiles} compiles over {len(case.sizes)} sizes (limit {limit})"
-    except AssertionError as e:
-        raise AssertionError(f"{e}\n{case.describe()}") from None
-    finally:
-        sys.modules.pop(name, None)
-
 
 def main(argv=None) -> int:
     return sweeps.main(argv, __doc__.splitlines()[0], 500, generate, run_sizes_case, "size sweeps")

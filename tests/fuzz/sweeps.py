@@ -3,10 +3,17 @@ it raised), the comparison of a result with NumPy's, and the command line that r
 from __future__ import annotations
 
 import argparse
+import contextlib
+import sys
 import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
+
+import jitc
+
+from .oracle import load_module
 
 
 def outcome(fn, args):
@@ -27,6 +34,41 @@ def close(got, want, where: str) -> None:
     assert g.dtype == w.dtype and g.shape == w.shape, f"{where}: {g.dtype}{g.shape} vs NumPy's {w.dtype}{w.shape}"
     tol = 1e-5 if w.dtype == np.float32 else 1e-12
     assert np.allclose(g, w, rtol=tol, atol=tol, equal_nan=True), f"{where}: {g} vs NumPy's {w}"
+
+
+@contextlib.contextmanager
+def compiled_case(case, folder: Path, prefix: str):
+    """(eager prog, jitc.compile of it) for a case's source written to `folder`; an AssertionError inside gets
+    the case's description, and the program's module is forgotten afterwards."""
+    name = f"{prefix}_{case.seed}"
+    path = folder / f"{name}.py"
+    path.write_text(case.source)
+    prog = load_module(path, name).prog
+    try:
+        yield prog, jitc.compile(prog, fallback="silent")
+    except AssertionError as e:
+        raise AssertionError(f"{e}\n{case.describe()}") from None
+    finally:
+        sys.modules.pop(name, None)
+
+
+def check_call(prog, compiled, mine: list, ref: list, where: str, same_error=None) -> None:
+    """Run eager `prog` on `ref` and `compiled` on `mine` (copies of the same arguments): both raise errors of one
+    type (or `same_error(numpy_error, jitc_error)` says they agree), or both return close results; either way
+    the first argument is left the same."""
+    want, want_error = outcome(prog, ref)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got, got_error = outcome(compiled, mine)
+    if want_error is not None:
+        assert got_error is not None, f"{where}: NumPy raised {type(want_error).__name__}, jitc did not"
+        agree = same_error is not None and same_error(want_error, got_error)
+        assert agree or isinstance(got_error, type(want_error)) or isinstance(want_error, type(got_error)), \
+            f"{where}: NumPy raised {type(want_error).__name__}, jitc {type(got_error).__name__}: {got_error}"
+    else:
+        assert got_error is None, f"{where}: jitc raised {type(got_error).__name__}: {got_error}"
+        close(got, want, f"{where}: result")
+    close(mine[0], ref[0], f"{where}: x after the call")
 
 
 def main(argv, description: str, default_cases: int, generate, run_case, what: str) -> int:
