@@ -40,7 +40,7 @@ from .matmul import calls_blas
 from .mutation import lower_copy_into, lower_index_put, write_view
 from .outputs import flatten_outputs, output_spec, views_as_bases
 from .parallel import has_pool, thread_count, use_own_pool
-from .reduce import emit_reduction, load_element
+from .reduce import emit_reduction, fused_element, load_element
 from .rows import emit_row_kernel, is_row_kernel
 from .scalar import I8, I32, I64, ScalarBuilder, cast, load
 from .symbols import ProcessSymbols
@@ -267,7 +267,7 @@ class Lowering:
         if OPS.get(last.kind) is not None and OPS[last.kind].kind == REDUCTION and not is_row_kernel(sub):  # elementwise chain + reduction
             scalar_dtypes = [x[1] for x in inputs if not isinstance(x, Buf)]
             self.reduction(_Alias(last, node.output), OPS[last.kind], tuple(last.inputs[0].type.shape), inputs,
-                           functools.partial(_fused_element, sub, scalar_dtypes))
+                           functools.partial(fused_element, sub, scalar_dtypes))
             return
         outs = [self.dest_buf(v) or self.result_buf(v) for v in node.outputs]
         emit = emit_row_kernel if is_row_kernel(sub) else emit_fusion_group
@@ -355,23 +355,12 @@ class Lowering:
         self.errors[code] = f"index out of bounds for axis {axis} with size {size}{_at(node)}"
         return code if index is None else site_error_code(self.b, code, index)
 
+
 class _Alias:
     """A subgraph's reduction node seen from the enclosing graph: its constant arguments, the group's output."""
 
     def __init__(self, node: Node, output: Value):
         self.inputs, self.output = node.inputs, output
-
-
-def _fused_element(sub: Graph, scalar_dtypes: list, b: ir.IRBuilder, params: list, offsets: list,
-                   scalar_args: list):
-    """The reduced element of a fused group: everything before the reduction, evaluated at one index."""
-    from .elementwise import bind_inputs, emit_expression
-
-    reduce_node = sub.block.nodes[-1]
-    env = bind_inputs(b, sub, params, offsets, scalar_args, list(zip(scalar_args, scalar_dtypes)))
-    emit_expression(b, sub, env, sub.block.nodes[:-1])
-    value, dt, _ = env[reduce_node.inputs[0]]
-    return value, dt
 
 
 def _all_nodes(graph: Graph):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from llvmlite import ir
 
+from jitc.ir import Graph
 from jitc.symbolic import Sym
 
 from .complex import ComplexBuilder
@@ -230,3 +231,15 @@ class _Job:
 def load_element(b: ir.IRBuilder, params: list[Buf], offsets: list, scalar_args: list):
     """The element of an unfused reduction: its one input, loaded."""
     return load(b, params[0].at(b, offsets[0]), params[0].dtype), params[0].dtype
+
+
+def fused_element(sub: Graph, scalar_dtypes: list, b: ir.IRBuilder, params: list, offsets: list,
+                  scalar_args: list):
+    """The reduced element of a fused group: everything before the reduction, evaluated at one index."""
+    from .elementwise import bind_inputs, emit_expression
+
+    reduce_node = sub.block.nodes[-1]
+    env = bind_inputs(b, sub, params, offsets, scalar_args, list(zip(scalar_args, scalar_dtypes)))
+    emit_expression(b, sub, env, sub.block.nodes[:-1])
+    value, dt, _ = env[reduce_node.inputs[0]]
+    return value, dt
