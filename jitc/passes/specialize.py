@@ -9,12 +9,13 @@ from ..ir import Block, Graph, Node
 from ..ops import OPS
 from ..ops.decomp import expand
 from ..ops.decomp.table import UnsupportedError
-from ..ops.registry import COMPOSITE
+from ..ops.registry import COMPOSITE, ELEMENTWISE
 from ..symbolic import Sym, reset_unbacked, unbacked
 from ..types import INT, TENSOR, ListType, ScalarType, TensorType, TupleType, Type
 from .fold import fold_node
 
 _counters = {"symbolic": False}  # whether loop counters are symbols (see specialize)
+_weak_merges: list = []  # If outputs whose Python-scalar branch became a 0-d array (see _scalar_as_array)
 
 
 def specialize(graph: Graph, input_types: list[Type], symbolic_counters: bool = False) -> None:
@@ -26,12 +27,15 @@ def specialize(graph: Graph, input_types: list[Type], symbolic_counters: bool = 
     if symbolic_counters:  # (not for every graph: specialization may specialize a graph within one)
         reset_unbacked()
     _counters["symbolic"] = symbolic_counters
+    _weak_merges.clear()
     try:
         for v, t in zip(graph.inputs, input_types):
             v.type = t
         _block(graph.block)
+        _check_weak_merges()
     finally:
         _counters["symbolic"] = False
+        _weak_merges.clear()
     node = _unresolved(graph.block)
     if node is not None:
         raise RuntimeShapeError(f"the shape of {node.kind} depends on a value known only at run time{_at(node)}")
@@ -121,6 +125,7 @@ def _node(node: Node) -> None:
             r0, r1 = node.blocks[0].returns[i], node.blocks[1].returns[i]
             _settle(r0, r1.type)
             _settle(r1, r0.type)
+            r0, r1 = _scalar_as_array(node, i, r0, r1), _scalar_as_array(node, i, r1, r0)
             t0, t1 = r0.type, r1.type
             if not _same(t0, t1):
                 raise CompileError(f"the branches of an if give {t0} and {t1} for output {i}"
@@ -186,6 +191,52 @@ def _loop(node: Node) -> None:
                                "the compiled code needs one static type")
     for v, p in zip(node.outputs, body.params[1:]):
         v.type = p.type
+
+
+def _scalar_as_array(node: Node, i: int, r, other):
+    """`np.sign(x[0]) if x[0] != 0 else 1.0`: a Python scalar beside a NumPy scalar becomes that 0-d array, made
+    in its own branch as NumPy's `+` with the other's dtype would (an int array's dtype never holds a float).
+    NumPy's result keeps the Python scalar weak, so _check_weak_merges accepts only uses where that is alike."""
+    if not (isinstance(r.type, ScalarType) and isinstance(other.type, TensorType) and other.type.shape == ()):
+        return r
+    block = next(b for b in node.blocks if b.returns[i] is r)
+    graph = node.graph
+    with graph.inserting_at_end(block):
+        zero = insert_op(graph, OPS["aten::zeros"], [(), np.dtype(other.type.dtype).name], node.source)
+        converted = insert_op(graph, OPS["aten::add"], [r, zero], node.source)
+    block.returns[i] = converted
+    r.uses.remove(block)
+    converted.uses.append(block)
+    _weak_merges.append((node.outputs[i], r.type))
+    return converted
+
+
+def _check_weak_merges() -> None:
+    """A merged Python scalar computes as NumPy's weak one where the 0-d array's dtype is what every use would
+    have anyway: stored into an array of that dtype, or in an elementwise op with an array of that dtype that
+    gives that dtype. Anywhere else (returned, a reduction, a float32 scalar beside a float64 array, where the
+    Python float would stay exact) the branches need different static types: CompileError (NumPy runs it)."""
+    for v, scalar in _weak_merges:
+        dtype = v.type.dtype
+        for use in v.uses:
+            if not _same_as_weak(use, v, dtype):
+                where = use.owning_node if isinstance(use, Block) else use
+                raise CompileError(f"the branches of an if give {scalar} and {v.type}{_at(v.node)}, and the value "
+                                   f"is used where they differ{_at(where) if where is not None else ''}: the "
+                                   "compiled code needs one static type")
+
+
+def _same_as_weak(use, v, dtype) -> bool:
+    if isinstance(use, Block):
+        return False
+    if use.kind in ("aten::index_put", "aten::copy_"):
+        dst = use.inputs[0].type
+        return use.inputs[0] is not v and isinstance(dst, TensorType) and dst.dtype == dtype
+    if use.kind not in OPS or OPS[use.kind].kind != ELEMENTWISE or not isinstance(use.output.type, TensorType):
+        return False
+    others = [x.type for x in use.inputs if x is not v]
+    return use.output.type.dtype == dtype and any(isinstance(t, TensorType) and t.dtype == dtype for t in others) \
+        and all(t.dtype == dtype for t in others if isinstance(t, TensorType))
 
 
 def _promote_scalars(loop: Node) -> bool:

@@ -163,20 +163,20 @@ class CallCompiler(Emitter):
             return self.call_op(op, [m.array, arg], {}, node)
         return self.call_op(METHODS[m.name], [m.array, *args], kwargs, node)
     def call_math(self, fn, args: list, kwargs: dict, node: ast.Call):
-        """`math.sqrt(d)` and friends: Python floats in, a Python float out (folded when the argument is known)."""
-        name = f"math.{fn.__name__}"
-        if kwargs or len(args) != 1:
-            raise self.error(node, f"{name}() takes one positional argument in scripted code")
-        (a,) = args
-        if is_constant(a):
+        """`math.sqrt(d)`, `math.atan2(y, x)` and friends: Python floats in, a Python float out (folded when the
+        arguments are known)."""
+        name, ufunc = f"math.{fn.__name__}", MATH[id(fn)][1]
+        if kwargs or len(args) != ufunc.nin:
+            raise self.error(node, f"{name}() takes {ufunc.nin} positional argument{'s' * (ufunc.nin > 1)} in "
+                                   "scripted code")
+        if all(is_constant(a) for a in args):
             try:
-                return fn(a)
+                return fn(*args)
             except (TypeError, ValueError, OverflowError) as e:
                 raise self.error(node, f"{name}(): {e}") from None
-        v = self.materialize(a, node)
-        if v.type != FLOAT:
-            v = self.builtin_cast(float, [v], node)
-        return self.call_op(op_for_function(MATH[id(fn)][1]), [v], {}, node)
+        values = [self.materialize(a, node) for a in args]
+        values = [v if v.type == FLOAT else self.builtin_cast(float, [v], node) for v in values]
+        return self.call_op(op_for_function(ufunc), values, {}, node)
 
     # ---- builtins
     def builtin_len(self, args, node):
@@ -237,7 +237,13 @@ class CallCompiler(Emitter):
 MATH = {id(f): (f, u) for f, u in ((math.sqrt, np.sqrt), (math.exp, np.exp), (math.log, np.log),
                                    (math.tanh, np.tanh), (math.sin, np.sin), (math.cos, np.cos),
                                    (math.fabs, np.abs), (math.log2, np.log2), (math.log10, np.log10),
-                                   (math.tan, np.tan), (math.expm1, np.expm1), (math.log1p, np.log1p))
+                                   (math.tan, np.tan), (math.expm1, np.expm1), (math.log1p, np.log1p),
+                                   (math.asin, np.arcsin), (math.acos, np.arccos), (math.atan, np.arctan),
+                                   (math.sinh, np.sinh), (math.cosh, np.cosh), (math.asinh, np.arcsinh),
+                                   (math.acosh, np.arccosh), (math.atanh, np.arctanh), (math.cbrt, np.cbrt),
+                                   (math.exp2, np.exp2), (math.degrees, np.degrees), (math.radians, np.radians),
+                                   (math.atan2, np.arctan2), (math.hypot, np.hypot), (math.copysign, np.copysign),
+                                   (math.fmod, np.fmod))
         if op_for_function(u) is not None}
 BUILTINS = {len: CallCompiler.builtin_len, abs: CallCompiler.builtin_abs,
             range: CallCompiler.builtin_range,
