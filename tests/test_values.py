@@ -199,7 +199,7 @@ def givens(A, p, q):
     r = math.hypot(A[p, p], A[q, q]) + math.copysign(1.0, A[p, q]) + math.fmod(A[q, p], 0.3)
     t = math.atan(A[p, q]) + math.asinh(A[q, p]) + math.cosh(A[p, p] / 8) + math.sinh(A[q, q] / 8)
     u = math.asin(math.tanh(A[p, q])) + math.acos(math.tanh(A[q, p])) + math.atanh(math.tanh(A[p, p]) / 2)
-    w = math.acosh(1.0 + A[q, q] ** 2) + math.cbrt(A[p, q]) + math.exp2(A[q, p]) + math.degrees(theta)
+    w = math.acosh(1.0 + A[q, q] ** 2) + math.log1p(A[p, q] ** 2) + math.fabs(A[q, p]) + math.degrees(theta)
     return A * c - A.T * s + r + t + u + w + math.radians(float(A[0, 0])) + math.atan2(1.0, 2.0)
 
 

@@ -233,18 +233,16 @@ class CallCompiler(Emitter):
         return args
 
 
-# math functions on scalars, computed by the NumPy ufunc that has the same meaning on a float
-MATH = {id(f): (f, u) for f, u in ((math.sqrt, np.sqrt), (math.exp, np.exp), (math.log, np.log),
-                                   (math.tanh, np.tanh), (math.sin, np.sin), (math.cos, np.cos),
-                                   (math.fabs, np.abs), (math.log2, np.log2), (math.log10, np.log10),
-                                   (math.tan, np.tan), (math.expm1, np.expm1), (math.log1p, np.log1p),
-                                   (math.asin, np.arcsin), (math.acos, np.arccos), (math.atan, np.arctan),
-                                   (math.sinh, np.sinh), (math.cosh, np.cosh), (math.asinh, np.arcsinh),
-                                   (math.acosh, np.arccosh), (math.atanh, np.arctanh), (math.cbrt, np.cbrt),
-                                   (math.exp2, np.exp2), (math.degrees, np.degrees), (math.radians, np.radians),
-                                   (math.atan2, np.arctan2), (math.hypot, np.hypot), (math.copysign, np.copysign),
-                                   (math.fmod, np.fmod))
-        if op_for_function(u) is not None}
+# math functions on scalars, computed by the NumPy ufunc that has the same meaning on a float (cbrt and exp2 are
+# in math from Python 3.11 on)
+_MATH_UFUNCS = {"sqrt": np.sqrt, "exp": np.exp, "log": np.log, "tanh": np.tanh, "sin": np.sin, "cos": np.cos,
+                "fabs": np.abs, "log2": np.log2, "log10": np.log10, "tan": np.tan, "expm1": np.expm1,
+                "log1p": np.log1p, "asin": np.arcsin, "acos": np.arccos, "atan": np.arctan, "sinh": np.sinh,
+                "cosh": np.cosh, "asinh": np.arcsinh, "acosh": np.arccosh, "atanh": np.arctanh, "cbrt": np.cbrt,
+                "exp2": np.exp2, "degrees": np.degrees, "radians": np.radians, "atan2": np.arctan2,
+                "hypot": np.hypot, "copysign": np.copysign, "fmod": np.fmod}
+MATH = {id(f): (f, u) for f, u in ((getattr(math, name, None), u) for name, u in _MATH_UFUNCS.items())
+        if f is not None and op_for_function(u) is not None}
 BUILTINS = {len: CallCompiler.builtin_len, abs: CallCompiler.builtin_abs,
             range: CallCompiler.builtin_range,
             min: lambda self, args, node: self.builtin_min_max("min", args, node),
