@@ -116,8 +116,8 @@ class CallCompiler(Emitter):
             return generic(b.type)
         if isinstance(b, tuple):
             return TupleType(tuple(self.binding_kind(x, node) for x in b))
-        if is_constant(b) or dtype_name(b):
-            return ConstKind(b)
+        if is_constant(b) or dtype_name(b) or _is_function(b):  # a function argument (`rk4_step(lorenz, y, h)`):
+            return ConstKind(b)  # the helper is compiled for it, and calls it as its own name would
         return generic(self.materialize(b, node).type)
 
     def check_arg(self, param: Value, arg, callee: str, node: ast.AST) -> Value:
@@ -231,6 +231,10 @@ class CallCompiler(Emitter):
         if len(args) != n:
             raise self.error(node, f"{name}() takes {n} argument{'s' * (n != 1)} in scripted code, got {len(args)}")
         return args
+
+
+def _is_function(b) -> bool:
+    return isinstance(b, (types.FunctionType, types.BuiltinFunctionType, np.ufunc, ScriptFunction))
 
 
 # math functions on scalars, computed by the NumPy ufunc that has the same meaning on a float (cbrt and exp2 are
