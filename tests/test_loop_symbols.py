@@ -135,3 +135,40 @@ def test_an_index_past_the_end_on_an_iteration_that_runs_raises_index_error(fn):
     compiled = jitc.compile(fn, fallback="error")
     with pytest.raises(IndexError, match="out of bounds for axis 0 with size 4"):
         compiled(RNG.random((4, 4)))
+
+
+def nested_trapezoids(y, levels=4):
+    """Romberg's first column: the stride `n // 2 ** i` is no symbol's expression, so the loop of four trips is
+    unrolled, each trip's counter a constant."""
+    n = y.shape[0] - 1
+    R = np.zeros(levels, dtype=y.dtype)
+    for i in range(levels):
+        stride = n // 2 ** i
+        samples = y[::stride]
+        R[i] = (0.5 * samples[0] + np.sum(samples[1:-1]) + 0.5 * samples[-1]) * stride
+    return R
+
+
+def long_strided(y):
+    total = y[:0].sum()
+    for i in range(40):  # too many trips to unroll: runs as NumPy does
+        total = total + y[::i % 3 + 1].sum()
+    return total
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_small_loop_whose_shapes_no_symbol_gives_is_unrolled(dtype):
+    compiled = jitc.compile(nested_trapezoids, fallback="error")
+    for n in (17, 33, 65, 17):
+        y = RNG.random(n).astype(dtype)
+        np.testing.assert_allclose(compiled(y), nested_trapezoids(y), **TOL[dtype])
+        np.testing.assert_allclose(compiled(y, 3), nested_trapezoids(y, 3), **TOL[dtype])
+    assert "prim::Loop" not in str(compiled.graph_for(RNG.random(17).astype(dtype)))
+
+
+def test_a_long_loop_is_not_unrolled():
+    y = RNG.random(12)
+    with pytest.raises(jitc.CompileError, match="known only at run time"):
+        jitc.compile(long_strided, fallback="error")(y)
+    with pytest.warns(jitc.FallbackWarning):
+        np.testing.assert_allclose(jitc.compile(long_strided)(y), long_strided(y))
