@@ -178,6 +178,14 @@ def returned_scalar(x):
     return x[0] if x[0] > 0 else 1.0  # a Python float on one path, a NumPy scalar on the other
 
 
+def array_or_int(x):
+    if x.sum() > 0:  # an array on one path, a Python int on the other: not one static type
+        y = x
+    else:
+        y = 0
+    return y
+
+
 def summed(x):
     s = x[0] if x[0] > 0 else 2
     return np.sum(x) + s * 1.5  # two Python scalars: the int stays exact, `* 1.5` a Python float
@@ -187,6 +195,7 @@ def summed(x):
     (weak_beside_float64, (np.array([-1.0, 2.0], np.float32), np.array([1.0, 3.0]))),
     (returned_scalar, (np.array([-1.0, 2.0], np.float32),)),
     (summed, (np.array([-1.0, 2.0], np.float32),)),
+    (array_or_int, (np.array([-1.0, 0.5], np.float32),)),
 ])
 def test_a_merged_python_scalar_used_where_numpy_differs_runs_through_numpy(fn, args):
     with pytest.raises(jitc.CompileError, match="branches of an if"):
