@@ -1,4 +1,5 @@
-"""Sorting: np.sort, np.argsort, `.argsort()`, np.median over the stable merge-sort kernel (codegen/sort.py)."""
+"""Sorting: np.sort, np.argsort, `.argsort()`, np.median over the stable merge-sort kernel (codegen/sort.py), and
+np.searchsorted."""
 from __future__ import annotations
 
 import numpy as np
@@ -36,6 +37,12 @@ SAMPLES = (
                "np.argsort(x[0, 0], axis=None)"], *DISTINCT)
     + samples(["np.sort(x)", "np.argsort(x)", "np.median(x)"], (signed((1,), F64),), (signed((37,), F32),),
               (distinct((64,), F64),))
+    + samples(["np.searchsorted(np.sort(x), y)", "np.searchsorted(np.sort(x), y, side='right')",
+               "np.sort(x).searchsorted(y[0, 1])", "np.searchsorted(np.sort(x), y[:, :2].T, 'left')",
+               "np.searchsorted(np.sort(x), np.sort(x)[::2], side='right')"],
+              (signed((9,), F64), signed((3, 4), F64)), (signed((9,), F32), signed((3, 4), F64)),
+              (signed((9,), I64), signed((3, 4), F32)), (with_nans((9,)), with_nans((3, 4))),
+              (signed((0,), F64), signed((3, 4), F64)))
 )
 
 

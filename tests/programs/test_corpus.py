@@ -38,6 +38,8 @@ KNOWN_FAILING: dict[str, tuple] = {
                            "output in traces"),
     "nussinov": refused("table[i + 2:j + 1, j] would clamp at the end only when the j loop is empty: the symbols "
                         "cannot tell, and the loops are too big to unroll"),
+    "welford_stats": refused("X[start:stop] with start/stop carried by a while loop: a runtime-length slice is "
+                             "compiled only when a bound is read from an array (CSR's p[i]:p[i + 1])"),
     "pca_power": refused("assigning attributes on self (self.mean_ = ..., scikit-learn style fit) is not supported "
                          "in scripted code"),
 }

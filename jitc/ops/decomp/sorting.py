@@ -1,5 +1,5 @@
 """Sorting over the sort and argsort primitives (along the last axis; another axis is moved last and back):
-np.sort, np.argsort and `.argsort()`, np.median. The kernel's merge sort is stable, so every `kind` gives
+np.sort, np.argsort and `.argsort()`, np.median; np.searchsorted by counting. The kernel's merge sort is stable, so every `kind` gives
 NumPy's kind='stable' order (NumPy's default introsort leaves the order of equal keys unspecified; the values
 np.sort returns are the same for every kind)."""
 from __future__ import annotations
@@ -74,3 +74,31 @@ def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     if keepdims:
         return np.reshape(middle, tuple(1 if d == axis or a.ndim != full else shape[d] for d in range(full)))
     return np.reshape(middle, ordered.shape[:axis] + ordered.shape[axis + 1:])
+
+
+def _before(x, y):
+    """x sorts before y in NumPy's order (NaN after every number)."""
+    if np.result_type(x.dtype, y.dtype).kind == "f":
+        return np.logical_or(np.less(x, y), np.logical_and(np.isnan(y), np.logical_not(np.isnan(x))))
+    return np.less(x, y)
+
+
+@decomposition(np.searchsorted, methods=("searchsorted",))
+def searchsorted(a, v, side="left", sorter=None):
+    """Where v's values go in the sorted a: how many of a's values sort before each (side='left'), or not after
+    it ('right'), counted by broadcasting (a must be sorted, as NumPy requires; its binary search gives the
+    same indices then)."""
+    if sorter is not None:
+        raise unsupported("np.searchsorted(sorter=...)")
+    if side not in ("left", "right"):
+        raise ShapeError(f"side must be 'left' or 'right' (got {side!r})")
+    a = a if hasattr(a, "shape") else np.asarray(a)
+    v = v if hasattr(v, "shape") else np.asarray(v)
+    if a.ndim != 1:
+        raise ShapeError("object too deep for desired array (np.searchsorted needs a 1-D a)")
+    if a.dtype.kind == "c" or v.dtype.kind == "c":
+        raise unsupported("np.searchsorted of complex arrays")
+    row = np.reshape(a, (1,) * v.ndim + a.shape)
+    column = np.expand_dims(v, -1)
+    hits = _before(row, column) if side == "left" else np.logical_not(_before(column, row))
+    return np.sum(hits, axis=-1)
