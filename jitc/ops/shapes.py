@@ -75,8 +75,12 @@ def infer_select(op, a, dim, index):
     if is_unknown(a):
         return TENSOR
     (d,) = normalize_axes(dim, len(a.shape), "select")
-    if isinstance(index, Sym):  # a loop counter: in range for every iteration, or not compiled with symbols
-        if not -a.shape[d] <= index < a.shape[d]:
+    if isinstance(index, Sym):  # a loop counter: out of range on some iteration, or not compiled with symbols;
+        try:  # in range on the iterations that run (a guard the shapes cannot see): codegen checks it
+            in_range = -a.shape[d] <= index < a.shape[d]
+        except SymbolicError:
+            in_range = True
+        if not in_range:
             raise SymbolicError(f"index {index} may be out of bounds for axis {d} with size {a.shape[d]}")
     elif isinstance(index, int) and not -a.shape[d] <= index < a.shape[d]:
         raise ShapeError(f"index {index} is out of bounds for axis {d} with size {a.shape[d]}")
