@@ -21,6 +21,10 @@ def numpy_gives_scalar(v: Value) -> bool:
     node = v.node
     if node is None:  # a graph input returned as it came
         return False
+    if node.kind == "prim::Constant":  # a NumPy scalar constant, or one folded from ops NumPy gives scalars
+        return isinstance(node.attrs.get("value"), np.generic)
+    if node.kind == "aten::to":  # NumPy scalars' astype gives NumPy scalars (np.float32(n) in scripted code)
+        return numpy_gives_scalar(node.inputs[0])
     if node.kind == "prim::FusionGroup":
         return numpy_gives_scalar(node.attrs["subgraph"].outputs[node.outputs.index(v)])
     if node.kind == "prim::If":

@@ -128,6 +128,8 @@ def _node(node: Node) -> None:
             v.type = _buffer_type(t0)
     elif kind == "prim::Loop":
         _loop(node)
+    elif kind == "prim::Constant" and isinstance(node.attrs.get("value"), (np.ndarray, np.generic)):
+        node.output.type = TensorType.of(np.asarray(node.attrs["value"]))  # scripted graphs say `Tensor`
     elif kind != "prim::Constant":
         raise CompileError(f"cannot specialize {kind}{_at(node)}")
 
