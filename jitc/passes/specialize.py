@@ -13,25 +13,33 @@ from ..ops.registry import COMPOSITE
 from ..symbolic import Sym, reset_unbacked, unbacked
 from ..types import INT, TENSOR, ListType, ScalarType, TensorType, TupleType, Type
 from .fold import fold_node
+from .peel import can_peel, drop_if_never_runs, peel_first_iteration, spare_body
 
-_counters = {"symbolic": False}  # whether loop counters are symbols (see specialize)
+_counters = {"symbolic": False, "peel": False}  # whether loop counters are symbols, loops peeled (see specialize)
 
 
-def specialize(graph: Graph, input_types: list[Type], symbolic_counters: bool = False) -> None:
+class PeelNeeded(CompileError):
+    """A loop's first iteration changes a carried value's type: specialize again with `peel_loops`."""
+
+
+def specialize(graph: Graph, input_types: list[Type], symbolic_counters: bool = False,
+               peel_loops: bool = False) -> None:
     """Set the inputs' types and re-infer every node's output types in place. Values the types determine
     (`x.shape[0]`, arithmetic on them, shape lists) are folded on the way, so later shapes can use them; raises
     RuntimeShapeError when an array's shape still depends on a value known only at run time. With
     `symbolic_counters`, the counter of a loop with a known trip count is a symbol ranging over its iterations
-    (jitc/symbolic.py), so `A[k + 1:]` in `for k in range(n)` has a shape: `n - u0 - 1` rows."""
+    (jitc/symbolic.py), so `A[k + 1:]` in `for k in range(n)` has a shape: `n - u0 - 1` rows. A loop whose first
+    iterations change a carried value's type raises PeelNeeded, unless `peel_loops` (see passes/peel.py: each
+    loop's body is kept aside before it is specialized, which costs time only those graphs need to spend)."""
     if symbolic_counters:  # (not for every graph: specialization may specialize a graph within one)
         reset_unbacked()
-    _counters["symbolic"] = symbolic_counters
+    _counters["symbolic"], _counters["peel"] = symbolic_counters, peel_loops
     try:
         for v, t in zip(graph.inputs, input_types):
             v.type = t
         _block(graph.block)
     finally:
-        _counters["symbolic"] = False
+        _counters["symbolic"] = _counters["peel"] = False
     node = _unresolved(graph.block)
     if node is not None:
         raise RuntimeShapeError(f"the shape of {node.kind} depends on a value known only at run time{_at(node)}")
@@ -166,6 +174,7 @@ def _symbolic_counter(node: Node) -> None:
 def _loop(node: Node) -> None:
     if _counters["symbolic"]:
         _symbolic_counter(node)
+    spare = spare_body(node) if _counters["peel"] and "counter" not in node.attrs else None
     body = node.blocks[0]
     carried = [_buffer_type(v.type) for v in node.inputs[2:]]
     for p, t in zip(body.params[1:], carried):
@@ -183,9 +192,27 @@ def _loop(node: Node) -> None:
         if _unknown(r.type) and not _unknown(p.type):  # a shape from the counter: retried with it a symbol
             raise RuntimeShapeError(f"the shape of a loop-carried value depends on a value known only at run "
                                     f"time{_at(node)}")
-        if not _same(p.type, r.type):
-            raise CompileError(f"a loop-carried value changes type from {p.type} to {r.type}{_at(node)}: "
-                               "the compiled code needs one static type")
+    changed = [(p.type, r.type) for p, r in zip(body.params[1:], body.returns[1:]) if not _same(p.type, r.type)]
+    if changed and drop_if_never_runs(node):
+        if spare is not None:
+            spare.clear()
+        return
+    if changed and spare is None and can_peel(node):
+        raise PeelNeeded(f"a loop-carried value changes type in the loop's first iteration{_at(node)}")
+    if changed and spare is not None and peel_first_iteration(node, spare):
+        if node.owning_block is not None:  # the rest of the loop, on the types the first iteration made
+            _loop(node)
+        else:
+            spare.clear()
+        return
+    if changed:
+        (before, after), peeled = changed[0], node.attrs.get("peeled", 0)
+        again = f" in each of its first {peeled + 1} iterations" if peeled else ""
+        raise CompileError(f"a loop-carried value changes type from {before} to {after}{again}{_at(node)}: the "
+                           "compiled code needs one static type from the iteration on where it stops changing "
+                           "(a loop whose first iteration may not run keeps its entry types)")
+    if spare is not None:
+        spare.clear()
     for v, p in zip(node.outputs, body.params[1:]):
         v.type = p.type
 
