@@ -12,6 +12,8 @@ from ..types import ScalarType, TensorType
 from .abstract import _STAND_IN
 from .registry import OPS, REDUCTION
 
+SCALAR_PRODUCT = "numpy_scalars"  # marks a product of NumPy scalars (passes/scalar_math.py; codegen reads it)
+
 
 def numpy_gives_scalar(v: Value) -> bool:
     """True when eager NumPy would return this 0-d value as a NumPy scalar."""

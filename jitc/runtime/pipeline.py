@@ -14,6 +14,7 @@ from ..passes.cse import eliminate_common_subexpressions
 from ..passes.dce import eliminate_dead_code
 from ..passes.fold import fold_constants
 from ..passes.fuse import fuse_elementwise
+from ..passes.scalar_math import mark_scalar_products
 from ..symbolic import parse_size
 from ..types import BOOL, COMPLEX, FLOAT, INT, TensorType, Type
 
@@ -50,6 +51,7 @@ def optimize(graph: Graph) -> None:
     eliminate_common_subexpressions(graph)
     fold_constants(graph)
     eliminate_dead_code(graph)
+    mark_scalar_products(graph)
     fuse_elementwise(graph)
     eliminate_dead_code(graph)  # constants now copied into fusion groups
     graph.lint()
