@@ -279,3 +279,22 @@ def test_linspace_counts_from_int_arguments_become_symbols():
         assert got.shape == want.shape
         np.testing.assert_allclose(got, want, rtol=1e-12)
     assert len(fn.cache_info()) == 2 and "p1" in str(fn.cache_info()[1]["signature"])
+
+
+def add_into_odd_columns(x, w):
+    x[:, 1::2] += w
+    return x * 2.0
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_an_unchanged_dim_that_must_follow_a_changed_one_becomes_symbolic_too(dtype):
+    """x gets 9 columns while w keeps n // 2 = 4: x's columns alone cannot be a symbol (x[:, 1::2] has s0//2
+    columns, w 4), so every dim is; the sweep ends with one symbolic specialization (and writes x as NumPy)."""
+    fn = jitc.compile(add_into_odd_columns, fallback="error")
+    for n in [8, 9, 10, 11, 12, 13, 16, 21, 7]:
+        x, w = RNG.standard_normal((3, n)).astype(dtype), RNG.standard_normal((3, n // 2)).astype(dtype)
+        expected_x = x.copy()
+        expected = add_into_odd_columns(expected_x, w)
+        np.testing.assert_allclose(fn(x, w), expected, **TOL[dtype])
+        np.testing.assert_allclose(x, expected_x, **TOL[dtype])
+    assert signatures(fn) == ["(3, 8) (3, 4)", "(s0, s1) (s0, s1//2)"], signatures(fn)

@@ -104,6 +104,7 @@ class Executor:
         self.dynamic = dynamic  # None: automatic (see dynamic.py); True: symbolic from the first call; False: never
         self.dynamic_dims: set[tuple[int, int]] = set()  # (argument, axis) compiled as symbols from now on
         self.dynamic_values: set[int] = set()  # by-value int arguments compiled as symbols from now on
+        self.symbolic_failed: set[tuple] = set()  # (dims, int arguments) that could not be symbols together
         self.cache: OrderedDict = OrderedDict()
         self.fits: dict = {}  # signature -> the symbolic specialization that serves it (a memo of Guard.sizes)
         self.lock = threading.Lock()
