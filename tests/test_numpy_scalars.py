@@ -162,3 +162,19 @@ def test_numpy_scalar_type_call_of_an_array_casts_it():
 
     x = np.random.default_rng(5).standard_normal(6)
     _check(jitc.script(cast)(x), cast(x))
+
+
+def _scaled_by(c):
+    def scaled(x):
+        return x * c
+
+    return scaled
+
+
+@pytest.mark.parametrize("mode", ["trace", "script"])
+def test_functions_differing_only_in_a_numpy_scalar_constant_get_their_own_code(mode):
+    """Such constants print as `<Tensor>` in the graph text the disk cache is keyed by: their values are in it."""
+    x = np.random.default_rng(6).standard_normal(4).astype(np.float32)
+    for c in (np.float64(2.0), np.float64(3.0), np.float32(3.0)):
+        fn = _scaled_by(c)
+        _check(MODES[mode](fn, x)(x), fn(x))
