@@ -190,7 +190,7 @@ class Tracer:
         if not isinstance(result, (np.ndarray, np.generic, bool, int, float, str, type(None))):
             raise SignatureError(f"trace: outputs must be arrays, Python scalars or (nested) tuples/lists of them, "
                                  f"got {type(result).__name__}")
-        return graph.insert_constant(np.asarray(result) if isinstance(result, np.generic) else result)
+        return graph.insert_constant(result)  # a NumPy scalar stays one (results.numpy_gives_scalar)
 
 
 def insert_op_const(graph: Graph, v, loc) -> Value:
