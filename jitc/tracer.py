@@ -14,11 +14,13 @@ from .nn.module import Module
 from .ops import OPS, OpDef, bind
 from .ops.decomp import UnsupportedError
 from .ops.decomp.indexing import getitem, is_advanced
+from .ops.mutation import PART_OPS
 from .ops.registry import COMPOSITE, decompose
+from .ops.shared_results import shared_result
 from .proxy import Proxy, ScalarProxy, describe_value
 from .script_module import ScriptModule, refuse_subclass
 from .source import user_location
-from .trace_writes import returned, track_view, write_back
+from .trace_writes import returned, share_memory, track_view, write_back
 from .types import TENSOR, ListType, TensorType, TupleType, type_of_constant
 
 MAX_OPS_PER_LINE = 256  # more, from one source line, is a Python loop unrolled into the trace
@@ -79,9 +81,13 @@ class Tracer:
                 bound[i] = a.value
         if op.kind == COMPOSITE:
             try:
-                return decompose(op, bound)  # its NumPy code runs on the proxies and records the primitives
+                result = decompose(op, bound)  # its NumPy code runs on the proxies and records the primitives
             except UnsupportedError as e:
                 raise JitcError(f"{e}{self.where()}") from None
+            spelled = shared_result(op, bound)
+            if spelled is not None:
+                share_memory(result, bound, spelled)
+            return result
         concrete = [_unwrap(a) for a in bound]
         result = op.impl(*concrete)
         inputs = [self.ir_of(a, str(loc) if loc else None) for a in bound]
@@ -92,6 +98,8 @@ class Tracer:
         if isinstance(result, (np.ndarray, np.generic)):
             proxy = Proxy(self, result if isinstance(result, np.ndarray) else np.asarray(result), value)
             track_view(self, op, bound[0], proxy)
+            if op.name in PART_OPS and bound[0] is not None:
+                share_memory(proxy, bound, shared_result(op, bound))
             return proxy
         return result
 
