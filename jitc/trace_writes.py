@@ -34,6 +34,8 @@ def track_view(tracer, op, base, result) -> None:
     """A view op's result proxy views its input's memory."""
     if op.kind != VIEW or not hasattr(base, "memory") or not hasattr(result, "memory"):
         return
+    if op.short == "reshape" and not np.may_share_memory(result.value, base.value):
+        return  # NumPy copied (the base's strides allow no view): a new array, as in NumPy
     node = result._ir.node
     args = tuple(v.node.attrs.get("value") if v.node.kind == "prim::Constant" else v for v in node.inputs[1:])
     mem = base.memory
@@ -41,15 +43,25 @@ def track_view(tracer, op, base, result) -> None:
     result.memory = ProxyMemory(root, mem.steps + ((op.short, *args),), root._ir)
 
 
-def share_memory(result, bound: list, spelled: str) -> None:
-    """A composite's result that NumPy makes a view of an argument, computed as a new array: writing through it,
-    and reading it after that argument changed, are refused (ops/shared_results.py)."""
+def share_memory(result, bound: list, spelled: str, numpy_result) -> None:
+    """The result of a call that may give a view in NumPy (ops/shared_results.py), against NumPy's own result on
+    the concrete values: a view of an argument computed as a new array is marked, so writing through it and
+    reading it after that argument changed are refused; a view where NumPy copied (np.ravel of strided memory)
+    becomes a new array."""
     from .proxy import Proxy
 
     bases = [root_of(a) for a in _flat(bound) if isinstance(a, Proxy)]
-    for item in result if isinstance(result, tuple) else (result,):
-        if isinstance(item, Proxy) and all(root_of(item) is not b for b in bases):
+    items = result if isinstance(result, tuple) else (result,)
+    theirs = numpy_result if isinstance(numpy_result, (tuple, list)) else (numpy_result,)
+    for item, their in zip(items, theirs):
+        if not isinstance(item, Proxy):
+            continue
+        viewed = [b for b in bases if root_of(item) is b]  # (a copy is new memory: it cannot overlap an input)
+        if not viewed and any(np.may_share_memory(their, b.value) for b in bases):
             root_of(item).memory.shared = (spelled, [(b, b._ir) for b in bases])
+        elif viewed and not any(np.may_share_memory(their, b.value) for b in viewed):
+            ir = current_ir(item)
+            item.memory, item._ir, item.value = ProxyMemory(None), ir, item.value.copy()
 
 
 def _flat(items):

@@ -85,8 +85,8 @@ class Tracer:
             except UnsupportedError as e:
                 raise JitcError(f"{e}{self.where()}") from None
             spelled = shared_result(op, bound)
-            if spelled is not None:
-                share_memory(result, bound, spelled)
+            if spelled is not None:  # NumPy's own result says whether it is a view (np.ravel: by the strides)
+                share_memory(result, bound, spelled, op.impl(*[_unwrap(a) for a in bound]))
             return result
         concrete = [_unwrap(a) for a in bound]
         result = op.impl(*concrete)
@@ -99,7 +99,7 @@ class Tracer:
             proxy = Proxy(self, result if isinstance(result, np.ndarray) else np.asarray(result), value)
             track_view(self, op, bound[0], proxy)
             if op.name in PART_OPS and bound[0] is not None:
-                share_memory(proxy, bound, shared_result(op, bound))
+                share_memory(proxy, bound, shared_result(op, bound), result)
             return proxy
         return result
 
@@ -176,7 +176,7 @@ class Tracer:
                                  f"{type(a).__name__}")
         refuse_subclass(a, f"trace: example input {i}")
         value = graph.add_input(TensorType.of(a), name)
-        proxy = Proxy(self, a.copy(), value)
+        proxy = Proxy(self, _copy_keeping_strides(a), value)
         proxy.input_value = value
         return proxy
 
@@ -224,3 +224,16 @@ def _tracer_warning():
     from .errors import TracerWarning
 
     return TracerWarning
+
+
+def _copy_keeping_strides(a: np.ndarray) -> np.ndarray:
+    """A copy of an input with its strides: what NumPy makes a view of while tracing (a reshape) is what it makes
+    a view of in the caller's array."""
+    if a.flags.c_contiguous or a.size == 0 or any(s % a.itemsize for s in a.strides):
+        return a.copy()
+    low = sum(s * (n - 1) for s, n in zip(a.strides, a.shape) if s < 0)
+    high = sum(s * (n - 1) for s, n in zip(a.strides, a.shape) if s > 0)
+    buffer = np.empty((high - low) // a.itemsize + 1, a.dtype)
+    copy = np.ndarray(a.shape, a.dtype, buffer, offset=-low, strides=a.strides)
+    copy[...] = a
+    return copy

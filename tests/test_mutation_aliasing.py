@@ -188,3 +188,40 @@ def test_a_write_through_a_squeezed_argument_is_refused_with_its_name():
 
     with pytest.raises(jitc.JitcError, match=r"through the result of np\.squeeze"):
         jitc.compile(squeeze_write, fallback="error")(np.ones((1, 3)))
+
+
+def _reshape_then_write(a):
+    b = a.reshape(-1)
+    a[0, 0] = 100.0
+    return b + 0.0
+
+
+def _transposed_reshape_then_write(a):
+    b = a.T.reshape(-1)
+    a += 1.0
+    return b.sum()
+
+
+def _ravel_then_write(a):
+    b = np.ravel(a)
+    a[0, 0] = 100.0
+    return b * 1.0
+
+
+@pytest.mark.parametrize("fn", [_reshape_then_write, _transposed_reshape_then_write, _ravel_then_write])
+@pytest.mark.parametrize("layout", ["C", "F", "strided", "reversed"])
+def test_reshape_is_a_view_or_a_copy_by_the_callers_layout(fn, layout):
+    """NumPy's reshape (and ravel, by its own rule) is a view of the array when its strides allow, else a copy;
+    read after the array changed, the two differ. Scripting cannot tell before the strides are known and refuses;
+    tracing follows NumPy on an input copy with the caller's strides (was: a C-ordered copy, and every reshape
+    taken for a view: stale or too-new values)."""
+    base = np.arange(24.0).reshape(3, 8)
+    make = {"C": lambda: base[:, :4].copy(), "F": lambda: np.asfortranarray(base[:, :4]),
+            "strided": lambda: base.copy()[:, ::2], "reversed": lambda: base.copy()[::-1, ::-2]}[layout]
+    mine, theirs = make(), make()
+    want = fn(theirs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", jitc.FallbackWarning)
+        got = jitc.compile(fn)(mine)
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(mine, theirs)

@@ -51,6 +51,7 @@ class ArrayMemory:
         self.view_cache: dict = {}                 # (key, steps, version) -> view Value
         self.serial = itertools.count()
         self.shared: dict[Value, str] = {}         # composite results that are views in NumPy -> the function
+        self.reshaped: dict[MemRef, Value] = {}    # views through a reshape -> their root's version when made
 
     # ---- roots, versions, views
     def ref(self, key: str, steps: tuple = ()) -> MemRef:
@@ -136,6 +137,8 @@ class ArrayMemory:
                      for v in value.node.inputs[1:])
         steps = ref.steps + ((op.short, *args),)
         self.value_refs[value] = self.ref(ref.key, steps)
+        if op.short == "reshape":  # a view or a copy, by the array's strides: known when specialized, not here
+            self.reshaped.setdefault(self.ref(ref.key, steps), self.version(ref.key))
         if base is self.version(ref.key) or ref.steps:
             self.view_cache.setdefault((ref.key, steps, self.version(ref.key)), value)
 
@@ -186,6 +189,11 @@ class ArrayMemory:
 
     def visit_Name(self, node: ast.Name):
         b = super().visit_Name(node)
+        made = self.reshaped.get(b) if isinstance(b, MemRef) else None
+        if made is not None and self.version(b.key) is not made:
+            raise self.error(node, f"'{node.id}' was made by reshape, which gives a view of the array or a copy "
+                                   "depending on its memory layout, and that array was written since: NumPy's value "
+                                   "depends on the layout (copy it before the write, or reshape again after)")
         if isinstance(b, Value) and any(self.version(k) is not v for k, v in self.ambiguous.get(b, {}).items()):
             if b in self.shared:
                 raise self.error(node, f"'{node.id}' is the result of {self.shared[b]}, a view of an array in NumPy, "
