@@ -147,6 +147,10 @@ def _node(node: Node) -> None:
                 raise CompileError(f"the branches of an if give {t0} and {t1} for output {i}"
                                    f"{_at(node)}: the compiled code needs one static type")
             v.type = _buffer_type(t0)
+    elif kind == "prim::Loop" and _never_runs(node):  # its body's shapes may not exist (`A[k:]` of an empty A)
+        for v, init in zip(node.outputs, node.inputs[2:]):
+            v.replace_all_uses_with(init)
+        node.destroy()
     elif kind == "prim::Loop":
         _loop(node)
     elif kind == "prim::Constant" and isinstance(node.attrs.get("value"), (np.ndarray, np.generic)):
@@ -182,6 +186,11 @@ def _symbolic_counter(node: Node) -> None:
         counter = graph.insert_constant(unbacked(0, count - 1), node.source)
     body.params[0].replace_all_uses_with(counter)
     node.attrs["counter"] = counter.node.attrs["value"]
+
+
+def _never_runs(loop: Node) -> bool:
+    trips = loop.inputs[0]
+    return _constant(trips) and type(trips.node.attrs.get("value")) is int and trips.node.attrs["value"] <= 0
 
 
 def _loop(node: Node) -> None:
