@@ -219,8 +219,8 @@ class Lowering:
         kind = node.kind
         if kind == "prim::Constant":
             value = node.attrs.get("value")
-            is_array = isinstance(value, np.ndarray) and isinstance(node.output.type, TensorType)
-            self.env[node.output] = constant_array(self.module, self.b, value) if is_array else value
+            is_array = isinstance(value, (np.ndarray, np.generic)) and isinstance(node.output.type, TensorType)
+            self.env[node.output] = constant_array(self.module, self.b, np.asarray(value)) if is_array else value
         elif kind == "prim::FusionGroup":
             self.fusion(node)
         elif kind in ("prim::TupleConstruct", "prim::ListConstruct"):

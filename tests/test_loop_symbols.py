@@ -172,3 +172,21 @@ def test_a_long_loop_is_not_unrolled():
         jitc.compile(long_strided, fallback="error")(y)
     with pytest.warns(jitc.FallbackWarning):
         np.testing.assert_allclose(jitc.compile(long_strided)(y), long_strided(y))
+
+
+@pytest.mark.parametrize("n", [0, 1])
+def test_a_loop_that_never_runs_may_hold_shapes_that_do_not_exist(n):
+    """`for k in range(n - 1)` on a 1x1 or empty matrix: the body's `A[k + 1:, k]` and argmax of an empty column
+    are never evaluated by NumPy, so they must not be by the compiler either (was: ShapeError at compile time)."""
+    def eliminate(A):
+        for k in range(A.shape[0] - 1):
+            p = k + np.argmax(np.abs(A[k:, k]))
+            A[k + 1:, k] /= A[p, k]
+            A[k + 1:, k + 1:] -= A[k + 1:, k:k + 1] * A[k:k + 1, k + 1:]
+        return A
+
+    A = RNG.random((n, n)) + 1.0
+    expected = eliminate(A.copy())
+    got = jitc.compile(eliminate, fallback="error")(A)
+    assert got is A
+    np.testing.assert_array_equal(A, expected)

@@ -14,25 +14,32 @@ from ..symbolic import Sym, reset_unbacked, unbacked
 from ..types import INT, TENSOR, ListType, ScalarType, TensorType, TupleType, Type
 from .clone import clone_node
 from .fold import fold_node
+from .peel import can_peel, drop_if_never_runs, peel_first_iteration, spare_body
 
-_counters = {"symbolic": False, "unroll": False}  # whether loop counters are symbols, small loops unrolled
+_counters = {"symbolic": False, "unroll": False, "peel": False}  # loop counters as symbols, loops unrolled, peeled
 MAX_UNROLL = 16  # trips of a loop unrolled when its shapes depend on the counter in a way symbols cannot say
 UNROLL_BUDGET = 4096  # nodes all unrolled copies of one specialization may add (nested loops multiply)
 _weak_merges: list = []  # If outputs whose Python-scalar branch became a 0-d array (see _scalar_as_array)
 
 
+class PeelNeeded(CompileError):
+    """A loop's first iteration changes a carried value's type: specialize again with `peel_loops`."""
+
+
 def specialize(graph: Graph, input_types: list[Type], symbolic_counters: bool = False,
-               unroll_loops: bool = False) -> None:
+               unroll_loops: bool = False, peel_loops: bool = False) -> None:
     """Set the inputs' types and re-infer every node's output types in place. Values the types determine
     (`x.shape[0]`, arithmetic on them, shape lists) are folded on the way, so later shapes can use them; raises
     RuntimeShapeError when an array's shape still depends on a value known only at run time. With
     `symbolic_counters`, the counter of a loop with a known trip count is a symbol ranging over its iterations
     (jitc/symbolic.py), so `A[k + 1:]` in `for k in range(n)` has a shape: `n - u0 - 1` rows. With
     `unroll_loops`, a loop of at most MAX_UNROLL trips known here is unrolled, each trip's counter a constant
-    (`y[::n // 2 ** i]` for i in range(4): a stride no symbol expresses)."""
+    (`y[::n // 2 ** i]` for i in range(4): a stride no symbol expresses). A loop whose first iterations change a
+    carried value's type raises PeelNeeded, unless `peel_loops` (see passes/peel.py: each loop's body is kept
+    aside before it is specialized, which costs time only those graphs need to spend)."""
     if symbolic_counters:  # (not for every graph: specialization may specialize a graph within one)
         reset_unbacked()
-    _counters["symbolic"] = symbolic_counters
+    _counters["symbolic"], _counters["peel"] = symbolic_counters, peel_loops
     unrolling, _counters["unroll"] = _counters["unroll"], unroll_loops
     budget, _counters["budget"] = _counters.get("budget", UNROLL_BUDGET), UNROLL_BUDGET
     _weak_merges.clear()
@@ -42,7 +49,7 @@ def specialize(graph: Graph, input_types: list[Type], symbolic_counters: bool = 
         _block(graph.block)
         _check_weak_merges()
     finally:
-        _counters["symbolic"] = False
+        _counters["symbolic"] = _counters["peel"] = False
         _counters["unroll"], _counters["budget"] = unrolling, budget
         _weak_merges.clear()
     node = _unresolved(graph.block)
@@ -140,8 +147,14 @@ def _node(node: Node) -> None:
                 raise CompileError(f"the branches of an if give {t0} and {t1} for output {i}"
                                    f"{_at(node)}: the compiled code needs one static type")
             v.type = _buffer_type(t0)
+    elif kind == "prim::Loop" and _never_runs(node):  # its body's shapes may not exist (`A[k:]` of an empty A)
+        for v, init in zip(node.outputs, node.inputs[2:]):
+            v.replace_all_uses_with(init)
+        node.destroy()
     elif kind == "prim::Loop":
         _loop(node)
+    elif kind == "prim::Constant" and isinstance(node.attrs.get("value"), (np.ndarray, np.generic)):
+        node.output.type = TensorType.of(np.asarray(node.attrs["value"]))  # scripted graphs say `Tensor`
     elif kind != "prim::Constant":
         raise CompileError(f"cannot specialize {kind}{_at(node)}")
 
@@ -175,12 +188,18 @@ def _symbolic_counter(node: Node) -> None:
     node.attrs["counter"] = counter.node.attrs["value"]
 
 
+def _never_runs(loop: Node) -> bool:
+    trips = loop.inputs[0]
+    return _constant(trips) and type(trips.node.attrs.get("value")) is int and trips.node.attrs["value"] <= 0
+
+
 def _loop(node: Node) -> None:
     if _counters["unroll"] and _unrollable(node):
         _unroll(node)
         return
     if _counters["symbolic"]:
         _symbolic_counter(node)
+    spare = spare_body(node) if _counters["peel"] and "counter" not in node.attrs else None
     body = node.blocks[0]
     carried = [_buffer_type(v.type) for v in node.inputs[2:]]
     for p, t in zip(body.params[1:], carried):
@@ -198,9 +217,27 @@ def _loop(node: Node) -> None:
         if _unknown(r.type) and not _unknown(p.type):  # a shape from the counter: retried with it a symbol
             raise RuntimeShapeError(f"the shape of a loop-carried value depends on a value known only at run "
                                     f"time{_at(node)}")
-        if not _same(p.type, r.type):
-            raise CompileError(f"a loop-carried value changes type from {p.type} to {r.type}{_at(node)}: "
-                               "the compiled code needs one static type")
+    changed = [(p.type, r.type) for p, r in zip(body.params[1:], body.returns[1:]) if not _same(p.type, r.type)]
+    if changed and drop_if_never_runs(node):
+        if spare is not None:
+            spare.clear()
+        return
+    if changed and spare is None and can_peel(node):
+        raise PeelNeeded(f"a loop-carried value changes type in the loop's first iteration{_at(node)}")
+    if changed and spare is not None and peel_first_iteration(node, spare):
+        if node.owning_block is not None:  # the rest of the loop, on the types the first iteration made
+            _loop(node)
+        else:
+            spare.clear()
+        return
+    if changed:
+        (before, after), peeled = changed[0], node.attrs.get("peeled", 0)
+        again = f" in each of its first {peeled + 1} iterations" if peeled else ""
+        raise CompileError(f"a loop-carried value changes type from {before} to {after}{again}{_at(node)}: the "
+                           "compiled code needs one static type from the iteration on where it stops changing "
+                           "(a loop whose first iteration may not run keeps its entry types)")
+    if spare is not None:
+        spare.clear()
     for v, p in zip(node.outputs, body.params[1:]):
         v.type = p.type
 

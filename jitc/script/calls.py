@@ -15,16 +15,34 @@ from ..nn.module import Module
 from ..ops import DUNDERS, METHODS, OPS, op_for_function
 from ..passes.clone import clone_block_into
 from ..script_module import ScriptFunction, ScriptModule
-from ..types import BOOL, FLOAT, INT, ListType, TensorType, TupleType
+from ..types import BOOL, COMPLEX, FLOAT, INT, SCALAR_DTYPES, ListType, ScalarType, TensorType, TupleType
 from .emitter import Emitter, module_type
 from .objects import children
 from .values import ArrayMethod, Builtin, MethodRef, ModuleRef, ShapeOf, describe, dtype_name, generic, is_constant
 
 SCALAR_CASTS = {float: ("aten::Float", FLOAT), int: ("aten::Int", INT), bool: ("aten::Bool", BOOL)}
+_PROBES = {INT: 1, FLOAT: 1.0, BOOL: True, COMPLEX: 1j}
 
 
 def _is_numpy(fn) -> bool:
     return isinstance(fn, np.ufunc) or (getattr(fn, "__module__", None) or "").split(".")[0] == "numpy"
+
+
+def _returns_numpy_scalar(fn, args: list, kwargs: dict) -> bool:
+    """Whether NumPy's fn, called on Python scalars of these types (some known only at run time), returns a NumPy
+    scalar or a 0-d array, as NumPy itself answers on stand-ins of the same types."""
+    if not any(isinstance(a, Value) for a in args):
+        return False
+    probes = [_PROBES.get(a.type) if isinstance(a, Value) else a for a in args]
+    if any(p is None or not isinstance(p, (bool, int, float, complex)) for p in probes) or \
+            not all(is_constant(v) for v in kwargs.values()):
+        return False
+    try:
+        with np.errstate(all="ignore"):
+            result = fn(*probes, **kwargs)
+    except Exception:  # noqa: BLE001  (the op's own binding reports bad arguments)
+        return False
+    return isinstance(result, np.generic) or isinstance(result, np.ndarray) and result.ndim == 0
 
 
 class CallCompiler(Emitter):
@@ -64,11 +82,18 @@ class CallCompiler(Emitter):
         if op is not None and _is_numpy(fn) and args and not kwargs and \
                 all(isinstance(a, (bool, int, float)) for a in args):
             # NumPy returns a NumPy scalar here (np.abs(2.0) is a float64 that promotes strongly), not a Python one
-            value = self.graph.insert_constant(np.asarray(fn(*args)), self.src.location(node))
+            result = fn(*args)
+            if not isinstance(result, (np.generic, np.ndarray)):  # np.real(2.0) is the Python float 2.0
+                return result
+            value = self.graph.insert_constant(result, self.src.location(node))
             value.type = generic(value.type)
             return value
         if op is not None:
+            if _is_numpy(fn) and _returns_numpy_scalar(fn, args, kwargs):
+                args = self.numpy_scalar_args(fn, args, node)
             return self.call_op(op, args, kwargs, node)
+        if isinstance(fn, type) and issubclass(fn, np.generic) and dtype_name(fn):
+            return self.scalar_type_call(fn, args, kwargs, node)
         if isinstance(fn, types.BuiltinFunctionType) and id(fn) in MATH:
             return self.call_math(fn, args, kwargs, node)
         builtin = BUILTINS.get(fn) if isinstance(fn, type | types.BuiltinFunctionType) else None
@@ -100,6 +125,41 @@ class CallCompiler(Emitter):
             scripted = self.session.script_function(fn, kinds)  # compiled for these kinds; constants fold in
             return self.inline(scripted.graph, name, flatten(values, kinds), node)
         raise self.error(node, f"calling {self.describe(fn)} is not supported in scripted code")
+
+    def numpy_scalar_args(self, fn, args: list, node: ast.AST) -> list:
+        """A NumPy function of Python scalar values returns a NumPy scalar (np.sqrt(n) is a float64, which NEP 50
+        promotes strongly: float32 arrays times it are float64): its scalar values go in as 0-d arrays of their
+        NumPy dtypes (a ufunc's every operand, another function's first)."""
+        data = fn.nin if isinstance(fn, np.ufunc) else 1
+        return [self.numpy_scalar(a, node) if i < data and (i == 0 or isinstance(a, Value)) else a
+                for i, a in enumerate(args)]
+
+    def numpy_scalar(self, a, node: ast.AST) -> Value:
+        """A Python scalar (constant or value) as the 0-d array NumPy makes of it (a constant zero plus the value,
+        so that it folds once the value is known)."""
+        if is_constant(a) or isinstance(a, np.generic):
+            value = self.graph.insert_constant(np.asarray(a)[()], self.src.location(node))
+            value.type = generic(value.type)
+            return value
+        zero = self.graph.insert_constant(np.zeros((), SCALAR_DTYPES[a.type.name]), self.src.location(node))
+        return self.call_op(OPS["aten::add"], [zero, a], {}, node)
+
+    def scalar_type_call(self, fn, args: list, kwargs: dict, node: ast.AST):
+        """`np.float32(v)`: a NumPy scalar (a 0-d array) of that dtype; of an array, the array cast to it."""
+        name = ast.unparse(node.func)
+        if kwargs or len(args) > 1:
+            raise self.error(node, f"{name}() takes at most one positional argument in scripted code")
+        if not args or is_constant(args[0]):
+            try:
+                return self.numpy_scalar(fn(*args), node)
+            except (TypeError, ValueError, OverflowError) as e:
+                raise self.error(node, f"{name}(): {e}") from None
+        v = self.materialize(args[0], node)
+        if isinstance(v.type, ScalarType):
+            if SCALAR_DTYPES.get(v.type.name) == np.dtype(fn):
+                return self.numpy_scalar(v, node)
+            v = self.numpy_scalar(v, node)
+        return self.call_op(METHODS["astype"], [v, dtype_name(fn)], {}, node)
 
     def as_binding(self, b, node: ast.AST):
         """A call argument as a helper function receives it: tuple values and shapes as Python tuples."""

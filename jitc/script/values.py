@@ -14,10 +14,11 @@ CONSTANT_TYPES = (bool, int, float, complex, str, type(None))
 
 
 def is_constant(v) -> bool:
-    """A Python value the graph can hold as a prim::Constant."""
+    """A Python value the graph can hold as a prim::Constant (NumPy scalars are not Python constants, though
+    np.float64 is a float: they are 0-d arrays, which promote strongly under NEP 50)."""
     if isinstance(v, tuple):
         return all(is_constant(x) for x in v)
-    return isinstance(v, CONSTANT_TYPES)
+    return isinstance(v, CONSTANT_TYPES) and not isinstance(v, np.generic)
 
 
 def same_binding(a, b) -> bool:

@@ -19,6 +19,7 @@ from ..ops.decomp.indexing import index_spec
 from ..ops.mutation import PART_OPS, WRITE_STEPS
 from ..ops.registry import ELEMENTWISE
 from ..ops.scatter import UFUNCS
+from ..ops.shared_results import write_refusal
 from ..types import TensorType
 from .emitter import is_int
 from .memory import ArrayMemory, MemRef
@@ -103,6 +104,9 @@ class ArrayWrites(ArrayMemory):
     def target_ref(self, b, node: ast.AST) -> MemRef:
         if isinstance(b, Value) and isinstance(b.type, TensorType):
             ref = self.ref_of(b)
+            if ref is None and b in self.shared:
+                raise self.error(node, f"{write_refusal(self.shared[b])} is not supported in compiled code (write "
+                                       "to the original array, or to a copy)")
             if ref is None:
                 raise self.error(node, "this array may be an argument or another array depending on an earlier "
                                        "branch or loop iteration, so writing to it in place cannot be compiled "
