@@ -15,8 +15,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import jitc
-
 from . import harness
 from .harness import WrongResult, names, run
 from .layouts import FORTRAN, STRIDED, Aliased, NumpyScalars, accepts, args_of, same_shaped_pairs
@@ -24,13 +22,7 @@ from .test_corpus import KNOWN_FAILING, expected_failure
 
 HEAVY = {"llama_decoder", "llama_block", "kv_cache_attention", "nbody", "rope"}  # >0.5 s to compile each
 
-# programs refused on every layout, for the reason KNOWN_FAILING in test_corpus.py gives
-_REFUSED = {"histogram_bincount": ("strided", "aliased", "n=1", "n=2"),
-            "monte_carlo": ("strided", "fortran", "aliased", "n=1", "n=2"), "nussinov": ("strided", "fortran"),
-            "pca_power": ("strided", "fortran", "n=1", "n=2"), "welford_stats": ("strided", "fortran", "n=1", "n=2")}
-LAYOUT_FAILING: dict[tuple[str, str], tuple] = {
-    (name, label): (jitc.JitcError, f"refused as in KNOWN_FAILING ({name})") for name, labels in _REFUSED.items()
-    for label in labels}
+LAYOUT_FAILING: dict[tuple[str, str], tuple] = {}
 
 
 def _has_2d_array(name: str) -> bool:
