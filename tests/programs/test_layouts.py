@@ -9,7 +9,6 @@ models that take seconds to compile (HEAVY) run the strided layout only; `python
 everything, both dtypes, also negative strides, 0-d arrays, size 0 and layouts after a contiguous call.
 
 LAYOUT_FAILING is the strict-xfail table, as KNOWN_FAILING in test_corpus.py: (program, layout) -> its kind.
-Programs in KNOWN_FAILING (not native with plain inputs) are expected to fail the same way here.
 """
 from __future__ import annotations
 
@@ -19,7 +18,7 @@ import pytest
 from . import harness
 from .harness import WrongResult, names, run
 from .layouts import FORTRAN, STRIDED, Aliased, NumpyScalars, accepts, args_of, same_shaped_pairs
-from .test_corpus import KNOWN_FAILING
+from .test_corpus import KNOWN_FAILING, expected_failure
 
 HEAVY = {"llama_decoder", "llama_block", "kv_cache_attention", "nbody", "rope"}  # >0.5 s to compile each
 
@@ -66,9 +65,9 @@ def _cases():
         for label, layout, n, calls in _layouts(name):
             known = LAYOUT_FAILING.get((name, label))
             marks = [] if known is None else [pytest.mark.xfail(raises=known[0], strict=True, reason=known[1])]
-            plain = KNOWN_FAILING.get(name)  # not native with plain inputs either: that table holds it strictly
-            if known is None and plain is not None:
-                marks = [pytest.mark.xfail(raises=plain[0], strict=False, reason="KNOWN_FAILING: " + plain[1])]
+            corpus = expected_failure(KNOWN_FAILING, name, "float64", harness.SIZES[0])
+            if corpus is not None:  # test_corpus.py holds it to its failure; no layout of it can be compared
+                marks = [pytest.mark.skip(reason=f"known failing in the corpus: {corpus[1]}")]
             yield pytest.param(name, layout, n, calls, marks=marks, id=f"{name}-{label}")
 
 
