@@ -49,7 +49,7 @@ class Proxy:
         if func is np.copyto and len(args) == 2 and not kwargs:
             write(self._tracer, args[0], (), args[1], "same_kind_copy")
             return None
-        op = op_for_function(func)
+        op = op_for_function(func, len(args) + len(kwargs))
         if op is None:
             raise self._tracer.unsupported(numpy_name(func))
         return self._tracer.record(op, args, kwargs)

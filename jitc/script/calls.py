@@ -60,7 +60,7 @@ class CallCompiler(Emitter):
         """A Python callable, resolved by identity: an op of the table, a builtin, a scripted/traced function, or
         a plain function (scripted, then inlined)."""
         name = ast.unparse(node.func)
-        op = op_for_function(fn)
+        op = op_for_function(fn, len(args) + len(kwargs))
         if op is not None and _is_numpy(fn) and args and not kwargs and \
                 all(isinstance(a, (bool, int, float)) for a in args):
             # NumPy returns a NumPy scalar here (np.abs(2.0) is a float64 that promotes strongly), not a Python one

@@ -42,7 +42,6 @@ KNOWN_FAILING: dict[str, tuple] = {
     "mamba_scan": refused("`x[..., :k]` needs the array's rank, unknown in scripted code"),
     "min_char_rnn": refused("dict literals (`xs, hs = {}, {}` keyed by time step) are not supported in scripted "
                             "code"),
-    "moe_top2": refused("np.where(cond) with one argument (np.nonzero) is not supported"),
     "optimizers": refused("generator expressions (`sum(... for g in grads)`) are not supported in scripted code"),
     "sampling_topk": refused("np.sort / np.argsort / np.searchsorted are not supported"),
     "two_layer_net": refused("keyword arguments to methods (`self.loss(X, y=y)`) and dict attributes "
