@@ -378,6 +378,8 @@ def err_loop_type(x, n: int):
 def err_loop_local(x, n: int):
     for i in range(n):
         z = x * i
+        if i > 2:
+            break
     return z  # ERR:loop_local
 
 

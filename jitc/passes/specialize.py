@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..builder import infer, insert_op
-from ..errors import CompileError, JitcError, RuntimeShapeError, ShapeError
+from ..errors import CompileError, JitcError, RuntimeShapeError, ShapeError, UnboundError
 from ..ir import Block, Graph, Node
 from ..ops import OPS
 from ..ops.decomp import expand
@@ -161,7 +161,21 @@ def _symbolic_counter(node: Node) -> None:
     node.attrs["counter"] = counter.node.attrs["value"]
 
 
+def _runs(node: Node) -> None:
+    """A loop that must run (a name its body assigns first is read after it): its trip count must be known."""
+    trips = node.inputs[0]
+    count = trips.node.attrs.get("value") if trips.node is not None and trips.node.kind == "prim::Constant" else None
+    if not isinstance(count, int) or isinstance(count, bool):
+        raise CompileError(f"a name assigned only inside this loop is read after it: the trip count must be known"
+                           f"{_at(node)}")  # the executor specializes the int arguments by value then
+    if count < 1:
+        raise UnboundError(f"a name assigned only inside the loop is read after it, but the loop runs {count} "
+                           f"times{_at(node)}")
+
+
 def _loop(node: Node) -> None:
+    if node.attrs.get("runs"):
+        _runs(node)
     if _counters["symbolic"]:
         _symbolic_counter(node)
     body = node.blocks[0]

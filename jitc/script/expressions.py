@@ -241,6 +241,8 @@ class ExpressionCompiler(CallCompiler):
                 return MethodRef(ref, attr)
         elif attr in vars(m):
             return self.python_object(vars(m)[attr], node, f"self.{attr}")
+        elif isinstance(inspect.getattr_static(type(m), attr, None), staticmethod):
+            return getattr(type(m), attr)  # a plain function: no self to bind
         elif inspect.isfunction(getattr(type(m), attr, None)):
             return MethodRef(ref, attr)
         elif isinstance(getattr(type(m), attr, None), property) and is_constant(getattr(m, attr)):

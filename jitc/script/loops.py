@@ -154,26 +154,35 @@ class LoopCompiler(ExpressionCompiler):
     def emit_loop(self, node: ast.For | ast.While, trip, cond, bind_target, while_test=None,
                   index_name: str | None = None) -> None:
         """A prim::Loop (inputs: max trip count, initial condition, carried values; body params: index, carried;
-        body returns: continue condition, carried). Carried: names assigned in the body, defined before, live."""
+        body returns: continue condition, carried). Carried: names assigned in the body, defined before, live.
+        A name a for loop's body assigns first is defined after the loop too, as after the last iteration in
+        Python: carried from prim::Uninitialized, the loop marked `runs` (specialization checks its trip count)."""
         body, live_after = node.body, self.live
         live_end = live_after | reads(body) | reads([while_test] if while_test else []) | {GO}
         targets = stores([node.target]) if isinstance(node, ast.For) else []
         assigned = targets + stores(body) + ([RETURNED, RESULT] if contains_return(body) else [])
         before = self.env
         in_place = self.updated_in_place(body, before)
+        first = [] if while_test is not None or contains_break(body) or contains_return(body) else [
+            n for n in dict.fromkeys(stores(body)) if n in live_after and n not in in_place
+            and (n not in before or isinstance(before[n], Undefined))]
         carried = [n for n in dict.fromkeys(assigned)
                    if n in live_end and n in before and not isinstance(before[n], Undefined) and n not in in_place]
-        inits = [self.emit("prim::Uninitialized", [], [NONE], node).output if before[n] is UNINIT
+        carried += first
+        inits = [self.emit("prim::Uninitialized", [], [NONE], node).output if n in first or before[n] is UNINIT
                  else self.materialize(before[n], node) for n in carried]
-        loop = self.emit("prim::Loop", [self.materialize(trip, node), self.materialize(cond, node), *inits], [], node)
+        loop = self.emit("prim::Loop", [self.materialize(trip, node), self.materialize(cond, node), *inits], [], node,
+                         {"runs": True} if first else None)
         block = loop.add_block()
         index = block.add_param(INT, index_name)
         params = [block.add_param(v.type, None if n.startswith("$") else n) for n, v in zip(carried, inits)]
 
         self.env = dict(before)
-        self.env.update((n, UNINIT if before[n] is UNINIT else p) for n, p in zip(carried, params))
+        self.env.update((n, Undefined(f"'{n}' is read before it is assigned in the loop at line "
+                                      f"{self.src.line(node)}") if n in first else
+                         UNINIT if before[n] is UNINIT else p) for n, p in zip(carried, params))
         for n, p in zip(carried, params):
-            self.carried(n, p, before[n])
+            self.carried(n, p, before.get(n))
         self.env[GO], self.env[SKIP] = True, False
         saved_flag, self.flag = self.flag, SKIP
         self.loops.append("loop")
@@ -194,7 +203,7 @@ class LoopCompiler(ExpressionCompiler):
 
         self.env = dict(before)
         for n, init, p, r in zip(carried, inits, params, returns[1:]):
-            if before.get(n) is UNINIT:  # the return value: its type is known only now
+            if n in first or before.get(n) is UNINIT:  # the return value (or a first assignment): typed now
                 init.type = p.type = t = r.type
             elif init.type in (INT, FLOAT, BOOL) and isinstance(r.type, TensorType):
                 p.type = t = r.type  # `acc = 0.0; acc += np.tanh(a[i])`: a NumPy scalar from the first trip on
