@@ -269,7 +269,7 @@ def err_lambda(x):
 
 
 def err_listcomp(x):
-    return [x * i for i in range(3)]  # ERR:listcomp
+    return [r * 2 for r in x[0]]  # ERR:listcomp
 
 
 def err_dictcomp(x):
@@ -277,7 +277,7 @@ def err_dictcomp(x):
 
 
 def err_genexp(x):
-    return sum(x * i for i in range(3))  # ERR:genexp
+    return sum(x * i for i in range(3) if x[0] > 0)  # ERR:genexp
 
 
 def err_global(x):

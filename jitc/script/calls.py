@@ -241,6 +241,9 @@ MATH = {id(f): (f, u) for f, u in ((math.sqrt, np.sqrt), (math.exp, np.exp), (ma
         if op_for_function(u) is not None}
 BUILTINS = {len: CallCompiler.builtin_len, abs: CallCompiler.builtin_abs,
             range: CallCompiler.builtin_range,
+            sum: lambda self, args, node: self.builtin_sum(args, node),  # lists.py
+            list: lambda self, args, node: self.builtin_list(args, node),
+            tuple: lambda self, args, node: self.builtin_tuple(args, node),
             min: lambda self, args, node: self.builtin_min_max("min", args, node),
             max: lambda self, args, node: self.builtin_min_max("max", args, node),
             **{k: (lambda self, args, node, k=k: self.builtin_cast(k, args, node)) for k in SCALAR_CASTS}}

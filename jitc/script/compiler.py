@@ -19,16 +19,17 @@ from ..types import BOOL, FLOAT, INT, STR, TENSOR, ListType, ModuleType, Optiona
 from .analysis import always_exits, suffix_reads
 from .attributes import AttributeMemory
 from .expressions import BINARY
-from .loops import GO, RESULT, RETURNED, SKIP, LoopCompiler
+from .lists import ListCompiler
+from .loops import GO, RESULT, RETURNED, SKIP
 from .memory import MemRef, is_mem
-from .values import UNINIT, ModuleRef, ShapeOf, Undefined, describe, is_constant, same_binding, unify
+from .values import UNINIT, ModuleRef, PyList, ShapeOf, Undefined, describe, is_constant, same_binding, unify
 from .writes import ArrayWrites
 
 ANNOTATIONS = {"int": INT, "float": FLOAT, "bool": BOOL, "str": STR}
 _MISSING = object()
 
 
-class FunctionCompiler(AttributeMemory, ArrayWrites, LoopCompiler):
+class FunctionCompiler(AttributeMemory, ArrayWrites, ListCompiler):
     """Compiles one function or method into a Graph. `owner` is (module, class name) when compiling a method."""
 
     def __init__(self, session, src, fn, owner=None, kinds: tuple = ()):
@@ -307,7 +308,11 @@ class FunctionCompiler(AttributeMemory, ArrayWrites, LoopCompiler):
         raise self.error(target, f"cannot unpack {self.describe(value)} (tuples and x.shape can be unpacked)")
 
     def visit_Return(self, node: ast.Return) -> None:
-        self.env[RESULT] = self.materialize(self.visit(node.value) if node.value else None, node)
+        value = self.visit(node.value) if node.value else None
+        if _has_list(value):  # compiled code returns tuples: jitc.compile does not take this as the entry
+            self.graph.list_return = self.error(node, "returning a Python list is not supported by jitc.compile "
+                                                      "(return a tuple, or np.stack the list)")
+        self.env[RESULT] = self.materialize(value, node)
         self.env[RETURNED] = True
         if self.flag == SKIP:
             self.env[SKIP], self.env[GO] = True, False
@@ -326,3 +331,7 @@ class FunctionCompiler(AttributeMemory, ArrayWrites, LoopCompiler):
         if self.loops[-1] == "unrolled":
             raise self.error(node, f"'{what}' is not supported in a for loop over a tuple or modules (it is unrolled "
                                    "at compile time); loop over range(len(...)) or use a flag")
+
+
+def _has_list(b) -> bool:
+    return isinstance(b, PyList) or isinstance(b, tuple) and any(_has_list(x) for x in b)

@@ -8,7 +8,7 @@ import functools
 from ..ir import Value
 from ..ops import OPS
 from ..types import BOOL, FLOAT, INT, NONE, TensorType, TupleType
-from .analysis import contains_break, contains_return, reads, stores
+from .analysis import contains_break, contains_return, exposed_after, reads, stores
 from .emitter import is_int
 from .expressions import ExpressionCompiler
 from .objects import children
@@ -164,8 +164,11 @@ class LoopCompiler(ExpressionCompiler):
         before = self.env
         in_place = self.updated_in_place(body, before)
         first = [] if while_test is not None or contains_break(body) or contains_return(body) else [
-            n for n in dict.fromkeys(stores(body)) if n in live_after and n not in in_place
+            n for n in dict.fromkeys(targets + stores(body)) if n not in in_place
             and (n not in before or isinstance(before[n], Undefined))]
+        if first:  # only those read after the loop before being assigned again need the loop to run
+            after = exposed_after(self.src.tree, node)
+            first = [n for n in first if n in after and n in live_after]
         carried = [n for n in dict.fromkeys(assigned)
                    if n in live_end and n in before and not isinstance(before[n], Undefined) and n not in in_place]
         carried += first

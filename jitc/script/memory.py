@@ -18,7 +18,7 @@ from ..ir import Block, Node, Value
 from ..ops import OPS
 from ..ops.registry import VIEW
 from ..types import TensorType, TupleType
-from .values import generic
+from .values import PyList, generic
 
 MEM = "$mem."
 
@@ -84,6 +84,8 @@ class ArrayMemory:
             b = ref
         if isinstance(b, MemRef):
             return self.derive(b)
+        if isinstance(b, PyList):
+            return b.like(self.resolve(x) for x in b)
         if isinstance(b, tuple):
             return tuple(self.resolve(x) for x in b)
         return b
