@@ -63,8 +63,9 @@ def infer_reshape(op, a, shape):
     return tensor(a.dtype, reshaped(a.shape, shape))  # the backend copies when the input is not contiguous
 
 
-def _index(ndim_before: int, item):
-    return (slice(None),) * ndim_before + (item,)
+def _index(dim: int, item):
+    """The index applying item to dimension dim (negative: counted from the end)."""
+    return (slice(None),) * dim + (item,) if dim >= 0 else (Ellipsis, item) + (slice(None),) * (-dim - 1)
 
 
 def _select(a, dim, index):

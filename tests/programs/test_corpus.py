@@ -36,7 +36,6 @@ KNOWN_FAILING: dict[str, tuple] = {
     "dropout_mlp": refused("assigning to attributes (`self.x = x` caching a layer's input) is not supported in "
                            "scripted code"),
     "gpt2_block": refused("dict arguments (nested parameter dicts, `linear(x, **c_fc)`) are not supported"),
-    "mamba_scan": refused("`x[..., :k]` needs the array's rank, unknown in scripted code"),
     "min_char_rnn": refused("dict literals (`xs, hs = {}, {}` keyed by time step) are not supported in scripted "
                             "code"),
     "optimizers": refused("generator expressions (`sum(... for g in grads)`) are not supported in scripted code"),
