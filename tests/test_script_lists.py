@@ -47,7 +47,7 @@ def returns_list(a, b):
 
 
 def test_returning_a_list_is_not_scripted_as_a_tuple():
-    with pytest.raises(jitc.ScriptError, match="returning a Python list is not supported"):
+    with pytest.raises(jitc.ScriptError, match="returning a Python list or dict is not supported"):
         jitc.compile(returns_list, fallback="error")._script((jitc.types.TENSOR, jitc.types.TENSOR))
 
 

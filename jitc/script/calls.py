@@ -16,9 +16,21 @@ from ..ops import DUNDERS, METHODS, OPS, op_for_function
 from ..passes.clone import clone_block_into
 from ..script_module import ScriptFunction, ScriptModule
 from ..types import BOOL, FLOAT, INT, ListType, TensorType, TupleType
-from .emitter import Emitter, module_type
+from .emitter import Emitter, is_int, module_type
 from .objects import children
-from .values import ArrayMethod, Builtin, MethodRef, ModuleRef, ShapeOf, describe, dtype_name, generic, is_constant
+from .values import (
+    ArrayMethod,
+    Builtin,
+    MethodRef,
+    ModuleRef,
+    PyDict,
+    RangeOf,
+    ShapeOf,
+    describe,
+    dtype_name,
+    generic,
+    is_constant,
+)
 
 SCALAR_CASTS = {float: ("aten::Float", FLOAT), int: ("aten::Int", INT), bool: ("aten::Bool", BOOL)}
 
@@ -136,7 +148,7 @@ class CallCompiler(Emitter):
             raise self.error(node, f"{name}() takes {len(graph.inputs)} arguments, got {len(args)}")
         env = {p: self.check_arg(p, a, name, node) for p, a in zip(graph.inputs, args)}
         clone_block_into(graph.block, self.block, env)
-        return env[graph.outputs[0]]
+        return self.as_python(env[graph.outputs[0]])
 
     def call_method(self, ref: ModuleRef, method: str, args: list, kwargs: dict, node: ast.AST) -> Value:
         """A submodule's forward or a module's other method: prim::CallMethod on the module value."""
@@ -183,6 +195,8 @@ class CallCompiler(Emitter):
         (a,) = self.expect_args("len", args, 1, node)
         if isinstance(a, tuple | str):
             return len(a)
+        if isinstance(a, PyDict):
+            return len(a.items)
         if isinstance(a, ShapeOf):
             return self.call_op(OPS["aten::dim"], [a.array], {}, node)
         if isinstance(a, ModuleRef):
@@ -225,7 +239,11 @@ class CallCompiler(Emitter):
         return abs(a) if is_constant(a) else self.call_op(DUNDERS["__abs__"], [a], {}, node)
 
     def builtin_range(self, args, node):
-        raise self.error(node, "range() is only supported as the iterable of a for loop (for i in range(...))")
+        """range() outside a for statement: a RangeOf (an index array, or the items of a comprehension)."""
+        if not 1 <= len(args) <= 3 or not all(is_int(a) for a in args):
+            raise self.error(node, "range() takes 1 to 3 int arguments")
+        start, stop, step = (0, args[0], 1) if len(args) == 1 else (*args, 1)[:3]
+        return RangeOf(start, stop, step)
 
     def expect_args(self, name: str, args: list, n: int, node: ast.AST) -> list:
         if len(args) != n:
@@ -244,6 +262,7 @@ BUILTINS = {len: CallCompiler.builtin_len, abs: CallCompiler.builtin_abs,
             sum: lambda self, args, node: self.builtin_sum(args, node),  # lists.py
             list: lambda self, args, node: self.builtin_list(args, node),
             tuple: lambda self, args, node: self.builtin_tuple(args, node),
+            reversed: lambda self, args, node: self.builtin_reversed(args, node),
             min: lambda self, args, node: self.builtin_min_max("min", args, node),
             max: lambda self, args, node: self.builtin_min_max("max", args, node),
             **{k: (lambda self, args, node, k=k: self.builtin_cast(k, args, node)) for k in SCALAR_CASTS}}

@@ -18,18 +18,18 @@ from ..ops.decomp import TUPLES
 from ..types import BOOL, FLOAT, INT, STR, TENSOR, ListType, ModuleType, OptionalType, TensorType, TupleType
 from .analysis import always_exits, suffix_reads
 from .attributes import AttributeMemory
+from .dicts import DictCompiler
 from .expressions import BINARY
-from .lists import ListCompiler
 from .loops import GO, RESULT, RETURNED, SKIP
 from .memory import MemRef, is_mem
-from .values import UNINIT, ModuleRef, PyList, ShapeOf, Undefined, describe, is_constant, same_binding, unify
+from .values import UNINIT, ModuleRef, PyDict, PyList, ShapeOf, Undefined, describe, is_constant, same_binding, unify
 from .writes import ArrayWrites
 
 ANNOTATIONS = {"int": INT, "float": FLOAT, "bool": BOOL, "str": STR}
 _MISSING = object()
 
 
-class FunctionCompiler(AttributeMemory, ArrayWrites, ListCompiler):
+class FunctionCompiler(AttributeMemory, ArrayWrites, DictCompiler):
     """Compiles one function or method into a Graph. `owner` is (module, class name) when compiling a method."""
 
     def __init__(self, session, src, fn, owner=None, kinds: tuple = ()):
@@ -254,7 +254,8 @@ class FunctionCompiler(AttributeMemory, ArrayWrites, ListCompiler):
         fold, dunder = BINARY[type(node.op)]
         target = node.target
         if isinstance(target, ast.Subscript):
-            self.write_index(self.visit(target.value), target.slice, self.visit(node.value), node, (fold, dunder))
+            if not self.augment_item(node):
+                self.write_index(self.visit(target.value), target.slice, self.visit(node.value), node, (fold, dunder))
             return
         if not isinstance(target, (ast.Name, ast.Attribute)):
             raise self.error(target, "augmented assignment is only supported to names, array attributes and array "
@@ -281,7 +282,8 @@ class FunctionCompiler(AttributeMemory, ArrayWrites, ListCompiler):
             for t, v in zip(target.elts, self.unpack(value, len(target.elts), target)):
                 self.assign(t, v, node)
         elif isinstance(target, ast.Subscript):
-            self.write_index(self.visit(target.value), target.slice, value, node)
+            if not self.assign_item(target, value, node):
+                self.write_index(self.visit(target.value), target.slice, value, node)
         elif isinstance(target, ast.Attribute):
             raise self.error(target, "assigning to attributes is not supported in scripted code (return new values "
                                      "instead of storing them on self)")
@@ -310,8 +312,8 @@ class FunctionCompiler(AttributeMemory, ArrayWrites, ListCompiler):
     def visit_Return(self, node: ast.Return) -> None:
         value = self.visit(node.value) if node.value else None
         if _has_list(value):  # compiled code returns tuples: jitc.compile does not take this as the entry
-            self.graph.list_return = self.error(node, "returning a Python list is not supported by jitc.compile "
-                                                      "(return a tuple, or np.stack the list)")
+            self.graph.list_return = self.error(node, "returning a Python list or dict is not supported by "
+                                                      "jitc.compile (return a tuple, or np.stack the list)")
         self.env[RESULT] = self.materialize(value, node)
         self.env[RETURNED] = True
         if self.flag == SKIP:
@@ -334,4 +336,4 @@ class FunctionCompiler(AttributeMemory, ArrayWrites, ListCompiler):
 
 
 def _has_list(b) -> bool:
-    return isinstance(b, PyList) or isinstance(b, tuple) and any(_has_list(x) for x in b)
+    return isinstance(b, (PyList, PyDict)) or isinstance(b, tuple) and any(_has_list(x) for x in b)

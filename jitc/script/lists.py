@@ -11,7 +11,7 @@ from ..types import TensorType, TupleType
 from .analysis import reads, stores
 from .loops import LoopCompiler
 from .objects import children
-from .values import ModuleRef, PyList, is_constant
+from .values import ModuleRef, PyList, RangeOf, is_constant
 
 MAX_UNROLLED = 1024  # trips of a range loop that grows a list: each is a copy of the body
 
@@ -84,6 +84,8 @@ class ListCompiler(LoopCompiler):
             return list(self.unpack(seq, len(seq.type.elems), node))
         if isinstance(seq, tuple):
             return list(seq)
+        if isinstance(seq, RangeOf) and all(isinstance(b, int) for b in (seq.start, seq.stop, seq.step)):
+            return list(range(seq.start, seq.stop, seq.step))
         what = "an array's rows (use a for loop)" if isinstance(seq, Value) and isinstance(seq.type, TensorType) \
             else self.describe(seq)
         raise self.error(node, f"a comprehension over {what} is not supported in scripted code (supported: tuples, "
@@ -113,22 +115,26 @@ class ListCompiler(LoopCompiler):
 
     def range_loop(self, node: ast.For, call: ast.Call) -> None:
         """A range loop whose body grows a list made outside it runs unrolled, if its bounds are constants."""
-        grown = _grown_names(node.body) & {n for n, b in self.env.items() if isinstance(b, PyList)}
+        grown = self.grows(node.body)
         if not grown:
             return super().range_loop(node, call)
         bounds = [self.visit(a) for a in call.args] if not call.keywords else None
         if bounds is None or not all(isinstance(b, int) and not isinstance(b, bool) for b in bounds) \
                 or not 1 <= len(bounds) <= 3 or len(bounds) == 3 and bounds[2] == 0:
-            raise self.error(node, f"the loop appends to the list '{min(grown)}': scripted code unrolls it, "
+            raise self.error(node, f"the loop grows '{min(grown)}' (a list or dict): scripted code unrolls it, "
                                    "which needs range() bounds known at compile time")
         trips = range(*bounds)
         if len(trips) > MAX_UNROLLED:
-            raise self.error(node, f"the loop appends to a list and would unroll {len(trips)} times (at most "
+            raise self.error(node, f"the loop grows a list or dict and would unroll {len(trips)} times (at most "
                                    f"{MAX_UNROLLED}): write into an array made with np.empty before the loop")
         self.loops.append("unrolled")
         rebound = set(stores([node.target]))
         self.unroll(node, list(trips), self.live | (reads(node.body) - rebound) | {self.flag})
         self.loops.pop()
+
+    def grows(self, body: list[ast.stmt]) -> set[str]:
+        """The names of this function's lists that the statements grow."""
+        return _grown_names(body) & {n for n, b in self.env.items() if isinstance(b, PyList)}
 
     # ---- builtins over lists
     def builtin_sum(self, args, node):
@@ -142,6 +148,9 @@ class ListCompiler(LoopCompiler):
     def builtin_list(self, args, node):
         items = self.sequence(self.expect_args("list", args, 1, node)[0], node) if args else ()
         return PyList(items, self.loops.count("loop"))
+
+    def builtin_reversed(self, args, node):
+        return tuple(reversed(self.sequence(self.expect_args("reversed", args, 1, node)[0], node)))
 
     def builtin_tuple(self, args, node):
         return tuple(self.sequence(self.expect_args("tuple", args, 1, node)[0], node)) if args else ()

@@ -12,7 +12,7 @@ from .analysis import contains_break, contains_return, exposed_after, reads, sto
 from .emitter import is_int
 from .expressions import ExpressionCompiler
 from .objects import children
-from .values import UNINIT, ModuleRef, Undefined, unify
+from .values import UNINIT, ModuleRef, PyDict, RangeOf, Undefined, unify
 
 RETURNED, RESULT, GO, SKIP = "$returned", "$result", "$go", "$skip"
 MAX_TRIP_COUNT = 9223372036854775807  # `while` loops: TorchScript's max trip count
@@ -33,6 +33,8 @@ class LoopCompiler(ExpressionCompiler):
             self.zip_loop(node, it)
             return
         seq = self.visit(it)
+        if _keys_or_range(seq):
+            seq = tuple(self.sequence(seq, it))  # lists.py, dicts.py
         if isinstance(seq, Value) and isinstance(seq.type, TensorType):  # rows of an array
             trip = self.call_op(OPS["aten::len"], [seq], {}, it)
             self.emit_loop(node, trip, True, lambda i: self.assign(
@@ -91,6 +93,8 @@ class LoopCompiler(ExpressionCompiler):
 
     def iterable(self, seq, node: ast.AST):
         """What zip/enumerate go over: an array Value (its rows), or a tuple of bindings."""
+        if _keys_or_range(seq):
+            return tuple(self.sequence(seq, node))
         if isinstance(seq, Value) and isinstance(seq.type, TensorType):
             return seq
         if isinstance(seq, ModuleRef):
@@ -236,3 +240,8 @@ class LoopCompiler(ExpressionCompiler):
         if go is True:
             return self.condition(test)
         return self.if_expr(go, lambda: self.condition(test), lambda: False, test)
+
+
+def _keys_or_range(seq) -> bool:
+    """A dict (its keys), a dict attribute of an object (its names) or a range() bound to a name."""
+    return isinstance(seq, (PyDict, RangeOf)) or isinstance(seq, ModuleRef) and getattr(seq.module, "keyed", False)

@@ -18,7 +18,7 @@ from ..ir import Block, Node, Value
 from ..ops import OPS
 from ..ops.registry import VIEW
 from ..types import TensorType, TupleType
-from .values import PyList, generic
+from .values import PyDict, PyList, generic
 
 MEM = "$mem."
 
@@ -86,6 +86,8 @@ class ArrayMemory:
             return self.derive(b)
         if isinstance(b, PyList):
             return b.like(self.resolve(x) for x in b)
+        if isinstance(b, PyDict):
+            return b.like({k: self.resolve(v) for k, v in b.items.items()})
         if isinstance(b, tuple):
             return tuple(self.resolve(x) for x in b)
         return b

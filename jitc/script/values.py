@@ -90,6 +90,27 @@ class PyList(tuple):
         return self.like((*self, *items))
 
 
+class PyDict:
+    """A dict of the function being compiled, with keys known at compile time (str/int constants): item
+    assignment rebinds the name to a new PyDict of the same `ident` (the dict it stands for). `depth`: as PyList's."""
+
+    def __init__(self, items: dict, depth: int = 0, ident=None):
+        self.items, self.depth = dict(items), depth
+        self.ident = object() if ident is None else ident
+
+    def like(self, items: dict) -> PyDict:
+        return PyDict(items, self.depth, self.ident)
+
+
+@dataclass
+class RangeOf:
+    """`range(start, stop, step)` outside a for statement (`probs[range(N), y]`): np.arange as an index."""
+
+    start: Any
+    stop: Any
+    step: Any
+
+
 @dataclass
 class ModuleRef:
     """A module reachable from `self`: the Python object (nn.Module or ScriptModule) and its graph value."""

@@ -36,12 +36,9 @@ KNOWN_FAILING: dict[str, tuple] = {
     "dropout_mlp": refused("assigning to attributes (`self.x = x` caching a layer's input) is not supported in "
                            "scripted code"),
     "gpt2_block": refused("dict arguments (nested parameter dicts, `linear(x, **c_fc)`) are not supported"),
-    "min_char_rnn": refused("dict literals (`xs, hs = {}, {}` keyed by time step) are not supported in scripted "
-                            "code"),
-    "optimizers": refused("generator expressions (`sum(... for g in grads)`) are not supported in scripted code"),
+    "optimizers": refused("assigning to attributes (`self.t += 1`, `self.m[i] = ...`) is not supported in scripted "
+                          "code"),
     "sampling_topk": refused("np.sort / np.argsort / np.searchsorted are not supported"),
-    "two_layer_net": refused("keyword arguments to methods (`self.loss(X, y=y)`) and dict attributes "
-                             "(`self.params['W1']`) are not supported in scripted code"),
 }
 
 
