@@ -57,3 +57,29 @@ def test_view_written_through_and_write(expr, write, tmp_path):
             want, got = f(ref, 1), cf(x, 1)
             np.testing.assert_allclose(got, want, rtol=1e-12)  # a sum: the order may differ
             np.testing.assert_array_equal(x, ref)  # the argument is written as NumPy writes it
+
+
+def views(x, k: int):
+    return x[..., 1:3], x[..., k, None]
+
+
+def test_returned_views_on_the_fast_path():
+    """The cached call rebuilds returned views of an argument from their steps, counted from the end here."""
+    cf = jitc.compile(views, fallback="error")
+    for _ in range(3):
+        x = np.random.default_rng(5).standard_normal((3, 4, 5))
+        for got, want in zip(cf(x, 2), views(x, 2)):
+            assert got.shape == want.shape
+            np.testing.assert_array_equal(got, want)
+        assert np.shares_memory(cf(x, 2)[0], x)
+
+
+@pytest.mark.parametrize("expr", INDEXES[:6])
+def test_code_runs_on_numpy(expr, tmp_path):
+    """`.code` is Python that computes what the graph computes: negative dimensions print correctly too."""
+    f = _compile(expr, tmp_path, "    return {expr} * 2")
+    code = jitc.script(f).code
+    namespace = {"np": np}
+    exec(code, namespace)  # noqa: S102  (the printed graph, run on NumPy)
+    x = np.random.default_rng(6).standard_normal((3, 4, 5))
+    np.testing.assert_array_equal(namespace["f"](x, 1), f(x, 1))

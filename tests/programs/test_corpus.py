@@ -35,7 +35,8 @@ KNOWN_FAILING: dict[str, tuple] = {
     "beam_search_step": refused("np.argsort is not supported"),
     "dropout_mlp": refused("assigning to attributes (`self.x = x` caching a layer's input) is not supported in "
                            "scripted code"),
-    "gpt2_block": refused("dict arguments (nested parameter dicts, `linear(x, **c_fc)`) are not supported"),
+    "gpt2_block": refused("dict arguments (nested parameter dicts), `linear(x, **c_fc)` and `zip(*heads)` are not "
+                          "supported in scripted code"),
     "optimizers": refused("assigning to attributes (`self.t += 1`, `self.m[i] = ...`) is not supported in scripted "
                           "code"),
     "sampling_topk": refused("np.sort / np.argsort / np.searchsorted are not supported"),
