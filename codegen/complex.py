@@ -74,9 +74,12 @@ class ComplexBuilder(ScalarBuilder):
 
     def mul(self, x, y):
         """(ac - bd) + (ad + bc)i with one rounding less in each part, as NumPy's SIMD loop (a fused multiply-add:
-        it also decides which infinity an overflowing product gets)."""
+        it also decides which infinity an overflowing product gets); of NumPy scalars each product rounded, as
+        NumPy's scalar math."""
         (a, b), (c, d) = self._parts(x), self._parts(y)
         bb, p = self.b, self.part
+        if self.numpy_scalars:
+            return self._pack(bb.fsub(bb.fmul(a, c), bb.fmul(b, d)), bb.fadd(bb.fmul(a, d), bb.fmul(b, c)))
         re = p._intrinsic("llvm.fma", a, c, bb.fneg(bb.fmul(b, d)))
         return self._pack(re, p._intrinsic("llvm.fma", a, d, bb.fmul(b, c)))
 

@@ -9,6 +9,7 @@ from jitc.errors import CompileError
 from jitc.ir import Graph
 from jitc.ops import OPS
 from jitc.ops.registry import CONDITION, INPUT, OPERANDS
+from jitc.ops.results import SCALAR_PRODUCT
 from jitc.symbolic import Sym, SymbolicError
 from jitc.types import SCALAR_DTYPES, ScalarType, TensorType
 
@@ -80,6 +81,7 @@ def emit_scalar_node(b: ir.IRBuilder, node, env: dict, guards: list | None = Non
     if half:
         args = [cast(b, a, t, np.float32) if a is not None and t == dt else a for a, t in zip(args, targets)]
     sb = ScalarBuilder(b, np.float32 if half else dt, guards, tuple(weak.uniform(node.inputs[i].type) for i in used))
+    sb.numpy_scalars = bool(node.attrs.get(SCALAR_PRODUCT))
     result = op.emit(sb, *args)
     result = weak.negative_against_uint64(b, op, dt, ins, result)
     if op.compute == OPERANDS or (op.compute == INPUT and not half):

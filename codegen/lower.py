@@ -172,8 +172,8 @@ class Lowering:
         seen = set()
         for j, v in enumerate(self.outputs):
             producer = v.node
-            reused = producer is not None and producer.kind == "prim::Loop" and \
-                self.plan.reuses_init(producer, producer.outputs.index(v))
+            reused = producer is not None and (producer.kind == "prim::Loop" and self.plan.reuses_init(
+                producer, producer.outputs.index(v)) or self.plan.in_place(producer))  # (np.add.at's base's memory)
             if v not in seen and producer is not None and producer.owning_block is graph.block and \
                     isinstance(v.type, TensorType) and writes_fresh_buffer(producer) and not reused:
                 self.out_slot[v] = j
@@ -219,8 +219,8 @@ class Lowering:
         kind = node.kind
         if kind == "prim::Constant":
             value = node.attrs.get("value")
-            is_array = isinstance(value, np.ndarray) and isinstance(node.output.type, TensorType)
-            self.env[node.output] = constant_array(self.module, self.b, value) if is_array else value
+            is_array = isinstance(value, (np.ndarray, np.generic)) and isinstance(node.output.type, TensorType)
+            self.env[node.output] = constant_array(self.module, self.b, np.asarray(value)) if is_array else value
         elif kind == "prim::FusionGroup":
             self.fusion(node)
         elif kind in ("prim::TupleConstruct", "prim::ListConstruct"):

@@ -139,6 +139,7 @@ class ScalarBuilder:
         # the i1 that says an argument was beyond it (the loop is then redone exactly; codegen/elementwise.py).
         self.guards = guards
         self.uniform = uniform
+        self.numpy_scalars = False  # the operands are NumPy scalars: NumPy's scalar math (jitc/passes/scalar_math.py)
         self.dtype = np.dtype(dtype)
         self.ty = value_type(self.dtype)
         self.is_float = self.dtype.kind == "f"

@@ -13,7 +13,7 @@ from .errors import FallbackWarning, JitcError, ScriptError, SignatureError, Tra
 from .fast_calls import install
 from .nn.module import Module
 from .runtime.executor import disabled, signature
-from .script_module import eager_if_overlapping
+from .script_module import ScriptModule, eager_if_overlapping
 
 EAGER = "eager"  # marker: this kind of call runs through NumPy
 
@@ -177,7 +177,8 @@ class CompiledFunction:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", TracerWarning)
                 try:
-                    target = _Target(trace(fn, tuple(flatten(bound, kinds)), check_trace=False))
+                    traced = trace(fn, tuple(flatten(bound, kinds)), check_trace=False)
+                    target = _Target(traced, "forward" if isinstance(traced, ScriptModule) else None)
                     _apply_options(target, self.fallback, self.dynamic)
                     return target
                 except TracerWarning as w:

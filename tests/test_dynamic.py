@@ -279,3 +279,51 @@ def test_linspace_counts_from_int_arguments_become_symbols():
         assert got.shape == want.shape
         np.testing.assert_allclose(got, want, rtol=1e-12)
     assert len(fn.cache_info()) == 2 and "p1" in str(fn.cache_info()[1]["signature"])
+
+
+def add_into_odd_columns(x, w):
+    x[:, 1::2] += w
+    return x * 2.0
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_an_unchanged_dim_that_must_follow_a_changed_one_becomes_symbolic_too(dtype):
+    """x gets 9 columns while w keeps n // 2 = 4: x's columns alone cannot be a symbol (x[:, 1::2] has s0//2
+    columns, w 4), so every dim is; the sweep ends with one symbolic specialization (and writes x as NumPy)."""
+    fn = jitc.compile(add_into_odd_columns, fallback="error")
+    for n in [8, 9, 10, 11, 12, 13, 16, 21, 7]:
+        x, w = RNG.standard_normal((3, n)).astype(dtype), RNG.standard_normal((3, n // 2)).astype(dtype)
+        expected_x = x.copy()
+        expected = add_into_odd_columns(expected_x, w)
+        np.testing.assert_allclose(fn(x, w), expected, **TOL[dtype])
+        np.testing.assert_allclose(x, expected_x, **TOL[dtype])
+    assert signatures(fn) == ["(3, 8) (3, 4)", "(s0, s1) (s0, s1//2)"], signatures(fn)
+
+
+def test_equal_size_expressions_of_different_forms_compare_equal():
+    s0, s1 = Sym.symbol("s0"), Sym.symbol("s1")
+    assert s0 - s0 // 2 == (s0 + 1) // 2  # the lengths of x[s0//2:] and x[::2]
+    assert s0 - (s0 + 1) // 2 == s0 // 2
+    assert 2 * s0 - s0 // 3 + 1 == (5 * s0 + 2) // 3 + 1
+    rng = np.random.default_rng(5)
+    for _ in range(200):  # every normal form still computes what it was built from
+        a, b, d, m, c = (int(v) for v in rng.integers([-3, -3, 2, 1, -5], [4, 4, 6, 4, 6]))
+        e = m * (a * s0 + b * s1 + c) - (a * s0 + b * s1 + c) // d + s1
+        for n0, n1 in rng.integers(2, 50, (5, 2)):
+            num = a * int(n0) + b * int(n1) + c
+            value = e if isinstance(e, int) else e.evaluate({"s0": int(n0), "s1": int(n1)})
+            assert value == m * num - num // d + int(n1), (str(e), n0, n1)
+
+
+def halves_added(x):
+    return x[::2] + x[x.shape[0] // 2:]
+
+
+@pytest.mark.parametrize("dynamic", [None, True])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_slices_of_equal_symbolic_lengths_broadcast(dtype, dynamic):
+    fn = jitc.compile(halves_added, fallback="error", dynamic=dynamic)
+    for n in [5, 6, 7, 9, 10, 33]:
+        x = RNG.standard_normal(n).astype(dtype)
+        np.testing.assert_allclose(fn(x), halves_added(x), **TOL[dtype])
+    assert signatures(fn) == (["(s0,)"] if dynamic else ["(5,)", "(s0,)"]), signatures(fn)

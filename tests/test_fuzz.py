@@ -7,10 +7,12 @@ jitc.compile, jitc.script and jitc.trace must agree (tests/fuzz/oracle.py states
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from fuzz.edges import generate_edge, run_edge_case
-from fuzz.generator import Program, generate
+from fuzz.generator import Generator, Program, generate
 from fuzz.oracle import Mismatch, check_values, load_module, run_case
 from fuzz.scatter import generate as generate_scatter
 from fuzz.scatter import run_scatter_case
@@ -65,6 +67,32 @@ def test_generator_is_deterministic() -> None:
     a, b = generate(1234), generate(1234)
     assert a.source == b.source
     assert all(np.array_equal(x, y, equal_nan=True) and np.shape(x) == np.shape(y) for x, y in zip(a.args, b.args))
+
+
+def _actual_types(program: Program) -> dict:
+    """name -> (shape, dtype) of every variable the program assigns, as eager NumPy makes it (the last value)."""
+    lines = []
+    for line in program.source.splitlines():
+        lines.append(line)
+        m = re.match(r"^(\s+)(v\d+) = ", line)
+        if m:
+            lines.append(f"{m.group(1)}_seen['{m.group(2)}'] = (np.shape({m.group(2)}), np.asarray({m.group(2)}).dtype)")
+    namespace = {"_seen": {}}
+    exec("\n".join(lines), namespace)  # noqa: S102  (the generator's own program)
+    with np.errstate(all="ignore"):
+        namespace["prog"](*[a.copy() if isinstance(a, np.ndarray) else a for a in program.args])
+    return namespace["_seen"]
+
+
+def test_generator_tracks_the_shapes_and_dtypes_numpy_makes() -> None:
+    """The generator picks operands by the shapes and dtypes it tracks: a wrong one writes programs that are not
+    what it meant (`x * (0.5 - 1.5j)` was given an unused variable's broadcast shape) or not valid at all."""
+    for seed in range(400):
+        gen = Generator(seed)
+        seen = _actual_types(gen.program())
+        for v in gen.vars:
+            if v.name in seen:
+                assert seen[v.name] == (v.shape, v.dtype), (seed, v.name, seen[v.name], v.shape, v.dtype)
 
 
 def test_oracle_catches_wrong_values() -> None:
@@ -183,9 +211,21 @@ def test_fuzz_size_sweeps(seed: int, tmp_path) -> None:
 # Findings of the 10,000-program run of seeds 30000-39999 (python -m fuzz.run), fixed: a fusion group placed after
 # an if pulled in a value that a branch returns (graph lint: used before it is defined) (30518 32107); the oracle
 # compared values of a program whose loop breaks on a sum that overflows, +inf in NumPy's order (36209).
-RUN_FINDINGS = (30518, 32107, 36209)
+# 60521: `-(np.conj(z) * z).imag` of a NumPy scalar z: exactly -0.0 in NumPy's scalar math (robust14)
+RUN_FINDINGS = (30518, 32107, 36209, 60521)
 
 
 @pytest.mark.parametrize("seed", RUN_FINDINGS)
 def test_run_findings(seed: int, tmp_path) -> None:
     run_case(generate(seed), tmp_path)
+
+
+# Seed 5101 before the generator tracked `x * (0.5 - 1.5j)`'s shape right: a 0-d carried value becomes the
+# shape of a1 in the loop's first iteration (NumPy broadcasts; jitc peels that iteration, passes/peel.py).
+CARRIED_TYPE_CHANGES = ("def prog(a0, a1):\n    v0 = np.sum(a0, axis=-1, keepdims=False)\n    v9 = np.abs(v0 * 0.5)\n"
+                        "    for i in range(3):\n        v9 = np.maximum(v9, a1) * 0.9\n        if v9.sum() > 100.0:\n"
+                        "            break\n    return v9\n")
+
+
+def test_loop_carried_value_broadcast_in_the_first_iteration(tmp_path) -> None:
+    run_case(_program(CARRIED_TYPE_CHANGES, generate(5101).args, 5101), tmp_path)

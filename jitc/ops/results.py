@@ -12,6 +12,8 @@ from ..types import ScalarType, TensorType
 from .abstract import _STAND_IN
 from .registry import OPS, REDUCTION
 
+SCALAR_PRODUCT = "numpy_scalars"  # marks a product of NumPy scalars (passes/scalar_math.py; codegen reads it)
+
 
 def numpy_gives_scalar(v: Value) -> bool:
     """True when eager NumPy would return this 0-d value as a NumPy scalar."""
@@ -21,6 +23,10 @@ def numpy_gives_scalar(v: Value) -> bool:
     node = v.node
     if node is None:  # a graph input returned as it came
         return False
+    if node.kind == "prim::Constant":  # a NumPy scalar constant, or one folded from ops NumPy gives scalars
+        return isinstance(node.attrs.get("value"), np.generic)
+    if node.kind == "aten::to":  # NumPy scalars' astype gives NumPy scalars (np.float32(n) in scripted code)
+        return numpy_gives_scalar(node.inputs[0])
     if node.kind == "prim::FusionGroup":
         return numpy_gives_scalar(node.attrs["subgraph"].outputs[node.outputs.index(v)])
     if node.kind == "prim::If":

@@ -8,6 +8,7 @@ import numpy as np
 from ..ir import Block, Graph, Node
 from ..ops import OPS
 from ..ops.registry import SCALAR, on_python_scalars
+from ..ops.results import numpy_gives_scalar
 from ..symbolic import Sym, SymbolicError, is_symbolic
 from ..types import NONE, ScalarType, TensorType, TupleType
 
@@ -99,6 +100,8 @@ def fold_node(graph: Graph, node: Node) -> None:
             value = OPS[kind].impl(*args)
         if isinstance(node.output.type, ScalarType):
             value = {"int": int, "float": float, "bool": bool}.get(node.output.type.name, lambda x: x)(value)
+        elif np.ndim(value) == 0 and numpy_gives_scalar(node.output):  # what eager NumPy would return
+            value = np.asarray(value)[()]
         _replace(graph, node, [value])
 
 

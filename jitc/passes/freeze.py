@@ -67,11 +67,12 @@ def _drop_dead_getattrs(graph: Graph) -> None:
 
 
 def lift_tensor_constants(graph: Graph) -> list[np.ndarray]:
-    """Array constants (closure arrays captured by a trace) become inputs, so the backend only sees pointers."""
+    """Array constants (closure arrays captured by a trace) become inputs, so the backend only sees pointers.
+    NumPy scalars (0-d) stay constants: arithmetic on them folds (`1.0 / np.sqrt(n)` once n is known)."""
     arrays = []
     for node in list(graph.nodes()):
         value = node.attrs.get("value") if node.kind == "prim::Constant" else None
-        if isinstance(value, (np.ndarray, np.generic)):
+        if isinstance(value, (np.ndarray, np.generic)) and np.ndim(value) > 0:
             arrays.append(np.asarray(value))
             node.output.replace_all_uses_with(graph.add_input(TensorType(), f"const{len(arrays) - 1}"))
             node.destroy()

@@ -126,20 +126,32 @@ def changed_values(values: list, compiled: list[tuple], by_value: list[int], sig
 
 def compile_symbolic(ex, values: list, dims: set, scalars: set = frozenset()):
     """Executor ex's specialization for this call with `dims` as symbols, or None when that is not possible (a
-    shape rule or the backend needs a number): then the signature is compiled as it is, and ex stops trying.
-    When the graph needs one size as a number (a feature size matching a weight), that size is specialized; when
-    the int arguments cannot be symbols (a slice's step, `x[::k]`), they stay by value."""
+    shape rule or the backend needs a number): then the signature is compiled as it is. When the graph needs one
+    size as a number (a feature size matching a weight), that size is specialized; when the int arguments cannot
+    be symbols (a slice's step, `x[::k]`), they stay by value. When the changed dims alone cannot be symbols
+    because an unchanged one must follow them (`x[:, 1::2] += w` once x has 9 columns and w still 4), every dim
+    is tried; a set of dims that failed is not tried again, but one more changed dim tries again."""
+    attempt = (frozenset(dims), frozenset(scalars))
+    if not dims and not scalars or attempt in ex.symbolic_failed:
+        return None
+    every = {(i, d) for i, a in enumerate(values[:ex.n_user(values)]) if isinstance(a, np.ndarray)
+             for d in range(a.ndim)}
     first = None
-    for symbols in (scalars, frozenset()) if scalars else (scalars,):
-        try:
-            return _compile_symbolic(ex, values, dims, symbols)
-        except (MemoryError, KeyboardInterrupt):
-            raise
-        except Exception as e:  # noqa: BLE001  (static code is always a correct answer)
-            first = first or e
+    for kept in (dims, every) if every > set(dims) else (dims,):
+        for symbols in (scalars, frozenset()) if scalars else (scalars,):
+            try:
+                compiled = _compile_symbolic(ex, values, kept, symbols)
+            except (MemoryError, KeyboardInterrupt):
+                raise
+            except Exception as e:  # noqa: BLE001  (static code is always a correct answer)
+                first = first or e
+                continue
+            if kept is every and compiled is not None:
+                ex.dynamic_dims |= every  # what worked, for the next sizes too
+            return compiled
     if logging_recompiles():
         log_recompile(ex.name, f"dynamic shapes not possible, compiling static code: {first}")
-    ex.dynamic, ex.dynamic_dims = False, set()
+    ex.symbolic_failed.add(attempt)
     return None
 
 

@@ -26,8 +26,8 @@ from ..interpreter import run_graph
 from ..ir import Graph
 from ..passes.clone import clone_graph
 from ..passes.freeze import freeze_module, lift_tensor_constants
-from ..passes.specialize import specialize
-from ..symbolic import Sym
+from ..passes.specialize import PeelNeeded, specialize
+from ..symbolic import Sym, SymbolicError
 from .dynamic import changed_dims, changed_values, compile_symbolic
 from .explain import explain, log_recompile, logging_recompiles
 from .native import fast_path, has_views, run_compiled, written_back
@@ -104,6 +104,7 @@ class Executor:
         self.dynamic = dynamic  # None: automatic (see dynamic.py); True: symbolic from the first call; False: never
         self.dynamic_dims: set[tuple[int, int]] = set()  # (argument, axis) compiled as symbols from now on
         self.dynamic_values: set[int] = set()  # by-value int arguments compiled as symbols from now on
+        self.symbolic_failed: set[tuple] = set()  # (dims, int arguments) that could not be symbols together
         self.cache: OrderedDict = OrderedDict()
         self.fits: dict = {}  # signature -> the symbolic specialization that serves it (a memo of Guard.sizes)
         self.lock = threading.Lock()
@@ -143,14 +144,21 @@ class Executor:
 
     def _specialized(self, values: list, by_value: frozenset[int], types: list, scalars: dict | None = None) -> Graph:
         """The graph specialized to these types; when a shape depends on a loop counter (`A[k + 1:]`), with the
-        loop counters as symbols."""
+        loop counters as symbols; when symbols cannot say it either (`y[::n // 2 ** i]`), with small loops
+        unrolled."""
         try:
             return self._specialized_once(values, by_value, types, False, scalars or {})
         except RuntimeShapeError:
-            return self._specialized_once(values, by_value, types, True, scalars or {})
+            try:
+                return self._specialized_once(values, by_value, types, True, scalars or {})
+            except (RuntimeShapeError, SymbolicError) as symbolic:
+                try:
+                    return self._specialized_once(values, by_value, types, "unroll", scalars or {})
+                except (RuntimeShapeError, SymbolicError):
+                    raise symbolic from None
 
-    def _specialized_once(self, values: list, by_value: frozenset[int], types: list, counters: bool,
-                          scalars: dict) -> Graph:
+    def _specialized_once(self, values: list, by_value: frozenset[int], types: list, counters: bool | str,
+                          scalars: dict, peel_loops: bool = False) -> Graph:
         graph = clone_graph(self.graph)
         first = graph.block.nodes[0] if graph.block.nodes else None
         for i in by_value:
@@ -158,7 +166,10 @@ class Executor:
             with graph.inserting_before(first) if first is not None else graph.inserting_at_end(graph.block):
                 graph.inputs[i].replace_all_uses_with(graph.insert_constant(value))
         graph.scalar_symbols = {i: name for i, name in scalars.items() if i in by_value}  # the entry binds them
-        specialize(graph, types, counters)
+        try:
+            specialize(graph, types, counters is True, unroll_loops=counters == "unroll", peel_loops=peel_loops)
+        except PeelNeeded:  # a loop changes a carried type: again, peeling (rare, so the others skip its cost)
+            return self._specialized_once(values, by_value, types, counters, scalars, True)
         return graph
 
     def key(self, values: list) -> tuple:

@@ -14,6 +14,7 @@ from ..passes.cse import eliminate_common_subexpressions
 from ..passes.dce import eliminate_dead_code
 from ..passes.fold import fold_constants
 from ..passes.fuse import fuse_elementwise
+from ..passes.scalar_math import mark_scalar_products
 from ..symbolic import parse_size
 from ..types import BOOL, COMPLEX, FLOAT, INT, TensorType, Type
 
@@ -44,12 +45,28 @@ def arg_type(a) -> Type:
     return COMPLEX if isinstance(a, complex) else FLOAT
 
 
+def _array_constants(graph: Graph) -> str:
+    """The values of the graph's array constants (NumPy scalars, small folded arrays), which its text prints as
+    `<Tensor>`: part of the disk cache's key, so `x * np.float64(2.0)` never gets the code of `x * np.float64(3.0)`."""
+    out = []
+    for node in graph.nodes():
+        value = node.attrs.get("value") if node.kind == "prim::Constant" else None
+        if isinstance(value, (np.ndarray, np.generic)):
+            a = np.ascontiguousarray(value)
+            out.append(f"\n# constant %{node.output.name} {a.dtype}{list(a.shape)} {a.tobytes().hex()}")
+        for sub in node.attrs.values():
+            if isinstance(sub, Graph):
+                out.append(_array_constants(sub))
+    return "".join(out)
+
+
 def optimize(graph: Graph) -> None:
     fold_constants(graph)
     eliminate_dead_code(graph)
     eliminate_common_subexpressions(graph)
     fold_constants(graph)
     eliminate_dead_code(graph)
+    mark_scalar_products(graph)
     fuse_elementwise(graph)
     eliminate_dead_code(graph)  # constants now copied into fusion groups
     graph.lint()
@@ -107,7 +124,7 @@ def compile_graph(graph: Graph, name: str = "jitc_entry", n_user: int | None = N
     facts = "".join(f"\n# size fact: {f} >= 0" for f in getattr(graph, "size_facts", ()))  # guards the code has
     first = tiers.pipeline(graph)
     pipeline = pipeline or first
-    digest = (disk_cache.key(f"{graph}{facts}\n# {first}", name, n_user)
+    digest = (disk_cache.key(f"{graph}{facts}{_array_constants(graph)}\n# {first}", name, n_user)
               if use_cache and disk_cache.enabled() else None)
     hit = disk_cache.load(digest, name) if digest and pipeline == first else None
     cached = _from_cache(hit, name) if hit is not None else None

@@ -15,7 +15,7 @@ from ..nn.module import Module
 from ..ops import DUNDERS, METHODS, OPS, op_for_function
 from ..passes.clone import clone_block_into
 from ..script_module import ScriptFunction, ScriptModule
-from ..types import BOOL, FLOAT, INT, ListType, TensorType, TupleType
+from ..types import BOOL, COMPLEX, FLOAT, INT, SCALAR_DTYPES, ListType, ScalarType, TensorType, TupleType
 from .emitter import Emitter, is_int, module_type
 from .objects import children
 from .values import (
@@ -33,10 +33,28 @@ from .values import (
 )
 
 SCALAR_CASTS = {float: ("aten::Float", FLOAT), int: ("aten::Int", INT), bool: ("aten::Bool", BOOL)}
+_PROBES = {INT: 1, FLOAT: 1.0, BOOL: True, COMPLEX: 1j}
 
 
 def _is_numpy(fn) -> bool:
     return isinstance(fn, np.ufunc) or (getattr(fn, "__module__", None) or "").split(".")[0] == "numpy"
+
+
+def _returns_numpy_scalar(fn, args: list, kwargs: dict) -> bool:
+    """Whether NumPy's fn, called on Python scalars of these types (some known only at run time), returns a NumPy
+    scalar or a 0-d array, as NumPy itself answers on stand-ins of the same types."""
+    if not any(isinstance(a, Value) for a in args):
+        return False
+    probes = [_PROBES.get(a.type) if isinstance(a, Value) else a for a in args]
+    if any(p is None or not isinstance(p, (bool, int, float, complex)) for p in probes) or \
+            not all(is_constant(v) for v in kwargs.values()):
+        return False
+    try:
+        with np.errstate(all="ignore"):
+            result = fn(*probes, **kwargs)
+    except Exception:  # noqa: BLE001  (the op's own binding reports bad arguments)
+        return False
+    return isinstance(result, np.generic) or isinstance(result, np.ndarray) and result.ndim == 0
 
 
 class CallCompiler(Emitter):
@@ -76,11 +94,18 @@ class CallCompiler(Emitter):
         if op is not None and _is_numpy(fn) and args and not kwargs and \
                 all(isinstance(a, (bool, int, float)) for a in args):
             # NumPy returns a NumPy scalar here (np.abs(2.0) is a float64 that promotes strongly), not a Python one
-            value = self.graph.insert_constant(np.asarray(fn(*args)), self.src.location(node))
+            result = fn(*args)
+            if not isinstance(result, (np.generic, np.ndarray)):  # np.real(2.0) is the Python float 2.0
+                return result
+            value = self.graph.insert_constant(result, self.src.location(node))
             value.type = generic(value.type)
             return value
         if op is not None:
+            if _is_numpy(fn) and _returns_numpy_scalar(fn, args, kwargs):
+                args = self.numpy_scalar_args(fn, args, node)
             return self.call_op(op, args, kwargs, node)
+        if isinstance(fn, type) and issubclass(fn, np.generic) and dtype_name(fn):
+            return self.scalar_type_call(fn, args, kwargs, node)
         if isinstance(fn, types.BuiltinFunctionType) and id(fn) in MATH:
             return self.call_math(fn, args, kwargs, node)
         builtin = BUILTINS.get(fn) if isinstance(fn, type | types.BuiltinFunctionType) else None
@@ -113,6 +138,41 @@ class CallCompiler(Emitter):
             return self.inline(scripted.graph, name, flatten(values, kinds), node)
         raise self.error(node, f"calling {self.describe(fn)} is not supported in scripted code")
 
+    def numpy_scalar_args(self, fn, args: list, node: ast.AST) -> list:
+        """A NumPy function of Python scalar values returns a NumPy scalar (np.sqrt(n) is a float64, which NEP 50
+        promotes strongly: float32 arrays times it are float64): its scalar values go in as 0-d arrays of their
+        NumPy dtypes (a ufunc's every operand, another function's first)."""
+        data = fn.nin if isinstance(fn, np.ufunc) else 1
+        return [self.numpy_scalar(a, node) if i < data and (i == 0 or isinstance(a, Value)) else a
+                for i, a in enumerate(args)]
+
+    def numpy_scalar(self, a, node: ast.AST) -> Value:
+        """A Python scalar (constant or value) as the 0-d array NumPy makes of it (a constant zero plus the value,
+        so that it folds once the value is known)."""
+        if is_constant(a) or isinstance(a, np.generic):
+            value = self.graph.insert_constant(np.asarray(a)[()], self.src.location(node))
+            value.type = generic(value.type)
+            return value
+        zero = self.graph.insert_constant(np.zeros((), SCALAR_DTYPES[a.type.name]), self.src.location(node))
+        return self.call_op(OPS["aten::add"], [zero, a], {}, node)
+
+    def scalar_type_call(self, fn, args: list, kwargs: dict, node: ast.AST):
+        """`np.float32(v)`: a NumPy scalar (a 0-d array) of that dtype; of an array, the array cast to it."""
+        name = ast.unparse(node.func)
+        if kwargs or len(args) > 1:
+            raise self.error(node, f"{name}() takes at most one positional argument in scripted code")
+        if not args or is_constant(args[0]):
+            try:
+                return self.numpy_scalar(fn(*args), node)
+            except (TypeError, ValueError, OverflowError) as e:
+                raise self.error(node, f"{name}(): {e}") from None
+        v = self.materialize(args[0], node)
+        if isinstance(v.type, ScalarType):
+            if SCALAR_DTYPES.get(v.type.name) == np.dtype(fn):
+                return self.numpy_scalar(v, node)
+            v = self.numpy_scalar(v, node)
+        return self.call_op(METHODS["astype"], [v, dtype_name(fn)], {}, node)
+
     def as_binding(self, b, node: ast.AST):
         """A call argument as a helper function receives it: tuple values and shapes as Python tuples."""
         if isinstance(b, Value) and isinstance(b.type, TupleType):
@@ -128,8 +188,8 @@ class CallCompiler(Emitter):
             return generic(b.type)
         if isinstance(b, tuple):
             return TupleType(tuple(self.binding_kind(x, node) for x in b))
-        if is_constant(b) or dtype_name(b):
-            return ConstKind(b)
+        if is_constant(b) or dtype_name(b) or _is_function(b):  # a function argument (`rk4_step(lorenz, y, h)`):
+            return ConstKind(b)  # the helper is compiled for it, and calls it as its own name would
         return generic(self.materialize(b, node).type)
 
     def check_arg(self, param: Value, arg, callee: str, node: ast.AST) -> Value:
@@ -175,20 +235,20 @@ class CallCompiler(Emitter):
             return self.call_op(op, [m.array, arg], {}, node)
         return self.call_op(METHODS[m.name], [m.array, *args], kwargs, node)
     def call_math(self, fn, args: list, kwargs: dict, node: ast.Call):
-        """`math.sqrt(d)` and friends: Python floats in, a Python float out (folded when the argument is known)."""
-        name = f"math.{fn.__name__}"
-        if kwargs or len(args) != 1:
-            raise self.error(node, f"{name}() takes one positional argument in scripted code")
-        (a,) = args
-        if is_constant(a):
+        """`math.sqrt(d)`, `math.atan2(y, x)` and friends: Python floats in, a Python float out (folded when the
+        arguments are known)."""
+        name, ufunc = f"math.{fn.__name__}", MATH[id(fn)][1]
+        if kwargs or len(args) != ufunc.nin:
+            raise self.error(node, f"{name}() takes {ufunc.nin} positional argument{'s' * (ufunc.nin > 1)} in "
+                                   "scripted code")
+        if all(is_constant(a) for a in args):
             try:
-                return fn(a)
+                return fn(*args)
             except (TypeError, ValueError, OverflowError) as e:
                 raise self.error(node, f"{name}(): {e}") from None
-        v = self.materialize(a, node)
-        if v.type != FLOAT:
-            v = self.builtin_cast(float, [v], node)
-        return self.call_op(op_for_function(MATH[id(fn)][1]), [v], {}, node)
+        values = [self.materialize(a, node) for a in args]
+        values = [v if v.type == FLOAT else self.builtin_cast(float, [v], node) for v in values]
+        return self.call_op(op_for_function(ufunc), values, {}, node)
 
     # ---- builtins
     def builtin_len(self, args, node):
@@ -251,12 +311,20 @@ class CallCompiler(Emitter):
         return args
 
 
-# math functions on scalars, computed by the NumPy ufunc that has the same meaning on a float
-MATH = {id(f): (f, u) for f, u in ((math.sqrt, np.sqrt), (math.exp, np.exp), (math.log, np.log),
-                                   (math.tanh, np.tanh), (math.sin, np.sin), (math.cos, np.cos),
-                                   (math.fabs, np.abs), (math.log2, np.log2), (math.log10, np.log10),
-                                   (math.tan, np.tan), (math.expm1, np.expm1), (math.log1p, np.log1p))
-        if op_for_function(u) is not None}
+def _is_function(b) -> bool:
+    return isinstance(b, (types.FunctionType, types.BuiltinFunctionType, np.ufunc, ScriptFunction))
+
+
+# math functions on scalars, computed by the NumPy ufunc that has the same meaning on a float (cbrt and exp2 are
+# in math from Python 3.11 on)
+_MATH_UFUNCS = {"sqrt": np.sqrt, "exp": np.exp, "log": np.log, "tanh": np.tanh, "sin": np.sin, "cos": np.cos,
+                "fabs": np.abs, "log2": np.log2, "log10": np.log10, "tan": np.tan, "expm1": np.expm1,
+                "log1p": np.log1p, "asin": np.arcsin, "acos": np.arccos, "atan": np.arctan, "sinh": np.sinh,
+                "cosh": np.cosh, "asinh": np.arcsinh, "acosh": np.arccosh, "atanh": np.arctanh, "cbrt": np.cbrt,
+                "exp2": np.exp2, "degrees": np.degrees, "radians": np.radians, "atan2": np.arctan2,
+                "hypot": np.hypot, "copysign": np.copysign, "fmod": np.fmod}
+MATH = {id(f): (f, u) for f, u in ((getattr(math, name, None), u) for name, u in _MATH_UFUNCS.items())
+        if f is not None and op_for_function(u) is not None}
 BUILTINS = {len: CallCompiler.builtin_len, abs: CallCompiler.builtin_abs,
             range: CallCompiler.builtin_range,
             sum: lambda self, args, node: self.builtin_sum(args, node),  # lists.py

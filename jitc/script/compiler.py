@@ -11,6 +11,8 @@ from __future__ import annotations
 import ast
 import functools
 
+import numpy as np
+
 from ..arguments import ConstKind
 from ..ir import Graph, Value
 from ..ops import OPS
@@ -268,7 +270,7 @@ class FunctionCompiler(AttributeMemory, ArrayWrites, DictCompiler):
                                                       isinstance(current.type, TensorType)):
             raise self.error(target, "assigning to attributes is not supported in scripted code (return new values "
                                      "instead of storing them on self; array attributes can be updated in place)")
-        if isinstance(current, Value) and isinstance(current.type, TensorType):
+        if isinstance(current, Value) and isinstance(current.type, TensorType) and not _is_numpy_scalar(current):
             self.write(self.target_ref(current, target), (), value, node, "same_kind")
         else:
             self.assign(target, value, node)
@@ -337,3 +339,9 @@ class FunctionCompiler(AttributeMemory, ArrayWrites, DictCompiler):
 
 def _has_list(b) -> bool:
     return isinstance(b, (PyList, PyDict)) or isinstance(b, tuple) and any(_has_list(x) for x in b)
+
+
+def _is_numpy_scalar(v: Value) -> bool:
+    """A NumPy scalar constant (`np.float32(0.5)`): immutable, so `s += 1` rebinds s, as in Python."""
+    node = v.node
+    return node is not None and node.kind == "prim::Constant" and np.ndim(node.attrs.get("value")) == 0

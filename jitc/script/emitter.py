@@ -8,6 +8,8 @@ import contextlib
 import types
 from typing import Any
 
+import numpy as np
+
 from ..builder import insert_op
 from ..errors import JitcError, ScriptError
 from ..ir import Graph, Value
@@ -144,6 +146,10 @@ class Emitter(ast.NodeVisitor):
             raise self.error(node, b.reason)
         if is_constant(b) or dtype_name(b):
             return self.graph.insert_constant(dtype_name(b) or b, self.src.location(node))
+        if isinstance(b, np.generic):  # a NumPy scalar read from a global or attribute: a 0-d array
+            value = self.graph.insert_constant(b, self.src.location(node))
+            value.type = generic(value.type)
+            return value
         if isinstance(b, tuple):
             items = [self.materialize(x, node) for x in b]
             return self.emit("prim::TupleConstruct", items, [TupleType(tuple(v.type for v in items))], node).output
@@ -180,7 +186,7 @@ class Emitter(ast.NodeVisitor):
     def to_bool(self, b, node: ast.AST):
         """A condition: a Python bool when known at compile time, else a `bool` Value (aten::Bool of an array,
         as TorchScript does)."""
-        if is_constant(b) or isinstance(b, tuple):
+        if is_constant(b) or isinstance(b, (tuple, np.generic)):
             return bool(b)
         v = self.materialize(b, node)
         if v.type == BOOL:

@@ -90,7 +90,7 @@ class ExpressionCompiler(CallCompiler):
 
     def python_object(self, obj, node: ast.AST, name: str):
         """A global, closure variable or module attribute read at compile time."""
-        if is_constant(obj) or callable(obj) or isinstance(obj, (types.ModuleType, *GRIDS)):
+        if is_constant(obj) or callable(obj) or isinstance(obj, (types.ModuleType, np.generic, *GRIDS)):
             return obj
         raise self.error(node, f"'{name}' is a {type(obj).__name__}: scripted code can read int/float/bool/str "
                                "constants (and tuples of them), modules and functions from globals (pass arrays as "

@@ -43,6 +43,11 @@ def is_model_object(obj) -> bool:
     return hasattr(obj, "__dict__") and module.split(".")[0] not in ("builtins", "numpy", "jitc", "functools")
 
 
+def _is_constant(v) -> bool:
+    """An attribute compiled code reads as a constant: Python's, or a NumPy scalar (a 0-d array constant)."""
+    return is_constant(v) or isinstance(v, np.generic)
+
+
 def _is_container(v) -> bool:
     if isinstance(v, dict):
         return len(v) > 0 and all(isinstance(k, str) and k.isidentifier() for k in v) and _is_container(list(v.values()))
@@ -54,7 +59,7 @@ def parts(obj) -> Parts:
     if isinstance(obj, ScriptModule):
         return Parts(dict(obj._parameters), dict(obj._modules), dict(obj._constants))
     if isinstance(obj, Module):
-        constants = {k: v for k, v in vars(obj).items() if not k.startswith("_") and is_constant(v)}
+        constants = {k: v for k, v in vars(obj).items() if not k.startswith("_") and _is_constant(v)}
         modules = dict(obj._modules)
         modules.update((k, Container(v)) for k, v in vars(obj).items() if not k.startswith("_") and _is_container(v))
         modules.update((k, v) for k, v in vars(obj).items()
@@ -69,7 +74,7 @@ def parts(obj) -> Parts:
             p.modules[k] = v
         elif _is_container(v):
             p.modules[k] = Container(v)
-        elif is_constant(v):
+        elif _is_constant(v):
             p.constants[k] = v
     return p
 

@@ -8,16 +8,17 @@ from typing import Any
 import numpy as np
 
 from ..ir import Value
-from ..types import NONE, TENSOR, OptionalType, TensorType, TupleType, Type
+from ..types import BOOL, FLOAT, INT, NONE, TENSOR, OptionalType, TensorType, TupleType, Type
 
 CONSTANT_TYPES = (bool, int, float, complex, str, type(None))
 
 
 def is_constant(v) -> bool:
-    """A Python value the graph can hold as a prim::Constant."""
+    """A Python value the graph can hold as a prim::Constant (NumPy scalars are not Python constants, though
+    np.float64 is a float: they are 0-d arrays, which promote strongly under NEP 50)."""
     if isinstance(v, tuple):
         return all(is_constant(x) for x in v)
-    return isinstance(v, CONSTANT_TYPES)
+    return isinstance(v, CONSTANT_TYPES) and not isinstance(v, np.generic)
 
 
 def same_binding(a, b) -> bool:
@@ -55,6 +56,8 @@ def unify(a: Type, b: Type) -> Type | None:
     """The type of a variable that may hold either `a` or `b`; None when they are incompatible."""
     if isinstance(a, TensorType) and isinstance(b, TensorType):
         return TENSOR
+    if isinstance(a, TensorType) and b in (BOOL, INT, FLOAT) or isinstance(b, TensorType) and a in (BOOL, INT, FLOAT):
+        return TENSOR  # a NumPy scalar beside a Python one: specialization makes the Python one that 0-d array
     if isinstance(a, TupleType) and isinstance(b, TupleType) and len(a.elems) == len(b.elems):
         elems = tuple(unify(x, y) for x, y in zip(a.elems, b.elems))
         return None if None in elems else TupleType(elems)

@@ -73,7 +73,8 @@ class Sym:
             return 0
         if list(terms) == [()]:
             return terms[()]
-        return Sym(terms)
+        merged = _merged_floor(terms)
+        return Sym(terms) if merged is None else merged
 
     @property
     def symbols(self) -> set[str]:
@@ -240,6 +241,29 @@ class Sym:
 
     def __reduce__(self):
         return (Sym, (self.terms,))
+
+
+def _merged_floor(terms: dict):
+    """A polynomial m*N + c - N//d (m >= 1) as the one floor division it equals, floor(((m*d - 1)*N + d - 1)/d) + c
+    in floor_div's canonical form, so that equal sizes compare equal (`s0 - s0//2` is `(s0 + 1)//2`, the lengths
+    of `x[s0//2:]` and `x[::2]`); None for any other polynomial."""
+    for m, k in terms.items():
+        if k != -1 or len(m) != 1 or not isinstance(m[0], FloorDiv):
+            continue
+        f = m[0]
+        rest = {t: c for t, c in terms.items() if t != m}
+        lead, lead_c = next((t, c) for t, c in f.num.terms.items() if t)
+        mult = rest.get(lead, 0) // lead_c if rest.get(lead, 0) % lead_c == 0 else 0
+        if mult < 1:
+            continue
+        left = dict(rest)
+        for t, c in f.num.terms.items():
+            left[t] = left.get(t, 0) - mult * c
+        left = {t: c for t, c in left.items() if c}
+        if any(t for t in left):
+            continue
+        return floor_div((mult * f.den - 1) * f.num + f.den - 1, f.den) + left.get((), 0)
+    return None
 
 
 def _terms(x) -> dict:

@@ -130,8 +130,9 @@ class Generator:
         others = [v for v in self.float_vars() if _broadcast(v.shape, x.shape) is not None]
         y = self.pick(others)
         form = self.pick(TO_COMPLEX)
-        shape = _broadcast(x.shape, y.shape) if "{0}" in form else y.shape
-        dtype = _promote(x.dtype, y.dtype, np.complex64) if "{0}" in form else _promote(y.dtype, np.complex64)
+        used = [v for v, mark in ((x, "{0}"), (y, "{1}")) if mark in form]  # (x * (0.5 - 1.5j) has x's shape)
+        shape = _broadcast(*(v.shape for v in used))
+        dtype = _promote(*(v.dtype for v in used), np.complex64)
         z = self.new(form.format(x.name, y.name), shape, dtype)
         for _ in range(int(self.rng.integers(1, 4))):
             w = self.pick([v for v in self.vars if v.dtype.kind == "c" and v.shape == z.shape])

@@ -37,8 +37,16 @@ KNOWN_FAILING: dict[str, tuple] = {
                            "scripted code"),
     "gpt2_block": refused("dict arguments (nested parameter dicts), `linear(x, **c_fc)` and `zip(*heads)` are not "
                           "supported in scripted code"),
+    "histogram_bincount": refused("np.bincount is not supported: its length is max(x) + 1 or minlength, a length "
+                                  "the data sets (np.searchsorted is missing too)"),
+    "monte_carlo": refused("a dict literal (the returned results) is not supported in scripted code, nor a dict "
+                           "output in traces"),
+    "nussinov": refused("table[i + 2:j + 1, j] would clamp at the end only when the j loop is empty: the symbols "
+                        "cannot tell, and the loops are too big to unroll"),
     "optimizers": refused("assigning to attributes (`self.t += 1`, `self.m[i] = ...`) is not supported in scripted "
                           "code"),
+    "pca_power": refused("assigning attributes on self (self.mean_ = ..., scikit-learn style fit) is not supported "
+                         "in scripted code"),
     "sampling_topk": refused("np.sort / np.argsort / np.searchsorted are not supported"),
 }
 
