@@ -32,7 +32,6 @@ def wrong(reason: str, **only):
 
 
 KNOWN_FAILING: dict[str, tuple] = {
-    "beam_search_step": refused("np.argsort is not supported"),
     "dropout_mlp": refused("assigning to attributes (`self.x = x` caching a layer's input) is not supported in "
                            "scripted code"),
     "gpt2_block": refused("dict arguments (nested parameter dicts), `linear(x, **c_fc)` and `zip(*heads)` are not "
@@ -47,7 +46,7 @@ KNOWN_FAILING: dict[str, tuple] = {
                           "code"),
     "pca_power": refused("assigning attributes on self (self.mean_ = ..., scikit-learn style fit) is not supported "
                          "in scripted code"),
-    "sampling_topk": refused("np.sort / np.argsort / np.searchsorted are not supported"),
+    "sampling_topk": refused("np.sort / np.searchsorted are not supported"),
 }
 
 
