@@ -46,7 +46,7 @@ KNOWN_FAILING: dict[str, tuple] = {
                           "code"),
     "pca_power": refused("assigning attributes on self (self.mean_ = ..., scikit-learn style fit) is not supported "
                          "in scripted code"),
-    "sampling_topk": refused("np.sort / np.searchsorted are not supported"),
+    "sampling_topk": refused("np.searchsorted is not supported"),
 }
 
 
