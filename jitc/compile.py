@@ -137,11 +137,17 @@ class CompiledFunction:
         if self.model is None:
             if not inspect.isfunction(self.fn):
                 raise ScriptError(f"cannot script {_name(self.fn)}: it is not a Python function")
-            return _Target(session.script_function(self.fn, kinds))
-        sm = session.script_module(self.model, compile_forward=False)
-        if session.method_graph(self.model, self.method, kinds) is None:
-            raise ScriptError(f"{type(self.model).__name__} has no method '{self.method}' to compile")
-        return _Target(sm, self.method)
+            target = _Target(session.script_function(self.fn, kinds))
+            graph = target.obj.graph
+        else:
+            sm = session.script_module(self.model, compile_forward=False)
+            graph = session.method_graph(self.model, self.method, kinds)
+            if graph is None:
+                raise ScriptError(f"{type(self.model).__name__} has no method '{self.method}' to compile")
+            target = _Target(sm, self.method)
+        if getattr(graph, "list_return", None) is not None:
+            raise graph.list_return
+        return target
 
     def _target_for(self, bound: list, kinds: tuple):
         """The target running this call (scripted, else traced for its signature), or EAGER."""

@@ -48,6 +48,10 @@ class IntegerOverflowError(JitcError, OverflowError):
     or Python int arithmetic in compiled code beyond 64 bits (compiled code does not have big ints)."""
 
 
+class UnboundError(JitcError, UnboundLocalError):
+    """A name read after the loop that assigns it, when the loop runs no times (Python's UnboundLocalError)."""
+
+
 class LoadError(JitcError):
     """A saved file that is malformed, truncated, tampered with or not a jitc file."""
 

@@ -115,10 +115,11 @@ def _spread_into(out: list, args, kinds: tuple) -> bool:
 def _step(name: str, args: list):
     """One view step as a direct call: basic indexing for slices and selections, else the op's own function."""
     from .ops import OPS
+    from .ops.shapes import dim_index
 
     if name in ("slice", "select"):
         item = slice(*args[1:]) if name == "slice" else args[1]
-        return operator.itemgetter((slice(None),) * args[0] + (item,))
+        return operator.itemgetter(dim_index(args[0], item))  # a dimension counted from the end after `...`
     if name == "transpose":
         return operator.methodcaller("transpose", *args)
     impl = OPS[f"aten::{name}"].impl

@@ -48,7 +48,7 @@ class Proxy:
     def __array_function__(self, func, types, args, kwargs):
         if func is np.copyto:
             return _copyto(self._tracer, *args, **kwargs)
-        op = op_for_function(func)
+        op = op_for_function(func, len(args) + len(kwargs))
         if op is None:
             raise self._tracer.unsupported(numpy_name(func))
         return self._tracer.record(op, args, kwargs)

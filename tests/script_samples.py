@@ -269,7 +269,7 @@ def err_lambda(x):
 
 
 def err_listcomp(x):
-    return [x * i for i in range(3)]  # ERR:listcomp
+    return [r * 2 for r in x[0]]  # ERR:listcomp
 
 
 def err_dictcomp(x):
@@ -277,7 +277,7 @@ def err_dictcomp(x):
 
 
 def err_genexp(x):
-    return sum(x * i for i in range(3))  # ERR:genexp
+    return sum(x * i for i in range(3) if x[0] > 0)  # ERR:genexp
 
 
 def err_global(x):
@@ -370,6 +370,8 @@ def err_loop_type(x, n: int):
 def err_loop_local(x, n: int):
     for i in range(n):
         z = x * i
+        if i > 2:
+            break
     return z  # ERR:loop_local
 
 

@@ -147,6 +147,31 @@ def test_objects_without_a_call_method_are_refused_clearly(rng):
         jitc.script(Weights())
 
 
+class Logistic:
+    """Helpers as a staticmethod (called through self, which it does not take) and a classmethod-free constant."""
+
+    def __init__(self, w):
+        self.w = w
+
+    @staticmethod
+    def _sigmoid(z):
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def __call__(self, x):
+        return self._sigmoid(x @ self.w) + Logistic._sigmoid(x[:, 0])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_staticmethod_called_through_self(dtype):
+    rng = np.random.default_rng(3)
+    model = Logistic(rand(rng, 4, dtype=dtype))
+    x = rand(rng, 5, 4, dtype=dtype)
+    got = jitc.compile(model, fallback="error")(x)
+    want = model(x)
+    assert got.dtype == want.dtype == dtype
+    np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
 # ---- functions passed to helper functions (an integrator taking the right-hand side)
 def decay(y, rate=0.5):
     return -rate * y

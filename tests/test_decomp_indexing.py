@@ -31,7 +31,8 @@ SAMPLES = (
 MASKS = (  # y: a random boolean mask of x's shape
     samples(["x[y]", "x[x > 0]", "x[x > 0] * 2 + 1", "np.sum(x[y], axis=0)", "x[y].shape[0]", "np.extract(y, x)",
              "np.extract(x, y)", "np.flatnonzero(x > 0)", "np.nonzero(y)", "y.nonzero()", "np.argwhere(x > 0)",
-             "x[np.nonzero(y)] + 1", "np.nonzero(x > 0)[1] * x[x > 0]", "x[y][::-1]", "x.T[y.T]"],
+             "x[np.nonzero(y)] + 1", "np.nonzero(x > 0)[1] * x[x > 0]", "x[y][::-1]", "x.T[y.T]", "np.where(y)",
+             "np.where(x > 0)[1] + x[y].size", "x[np.where(y)] * x[y].size", "np.where(y, x, 0)"],
             (signed((4, 5), F32), signed((4, 5), B)), (signed((4, 5), I32), signed((4, 5), B)),
             (noncontig((4, 5), F64), noncontig((4, 5), B)), (signed((4, 5), B), signed((4, 5), B)),
             (signed((0, 5), F64), signed((0, 5), B)))
@@ -40,7 +41,8 @@ MASKS = (  # y: a random boolean mask of x's shape
               (signed((3, 4, 2), F32), signed((3, 4), B)), (noncontig((3, 4, 2), I64), signed((3, 4), B)))
     + samples(["x[x > 0]", "x[y]", "np.flatnonzero(x)"], (signed((), F64), np.array(True)),
               (signed((), I32) * 0, np.array(False)))
-    + samples(["x[x > 1]", "np.nonzero(x > 1)", "np.extract(x > 1, x)", "x[[True, False, True, True]]"],
+    + samples(["x[x > 1]", "np.nonzero(x > 1)", "np.extract(x > 1, x)", "x[[True, False, True, True]]",
+               "x[np.where(x > 1)[0]].size > 0"],
               (signed((4,), I64),), (noncontig((4,), F32),))
 )
 

@@ -38,8 +38,8 @@ def uses_fft(x):
 
 
 def uses_dict(x):
-    table = {"a": x}  # CATALOGUE
-    return table["a"] * 2 if x.sum() > 0 else x
+    table = {int(x.sum() > 0): x}  # CATALOGUE  (a key known only at run time)
+    return table[1] * 2 if x.sum() > 0 else x
 
 
 def uses_comprehension(x):
@@ -59,7 +59,7 @@ def uses_fstring(x):
 def long_python_loop(a):
     total = np.zeros(a.shape[1:])
     for i in range(a.shape[0]):
-        total = total + np.tanh(a[i]) * {"k": 1}["k"]  # CATALOGUE
+        total = total + np.tanh(a[i]) * len({1})  # CATALOGUE
     return total
 
 

@@ -28,7 +28,7 @@ def view_step(a: np.ndarray, step: tuple) -> np.ndarray:
     """One step of a write's index on a concrete array; a full selection stays a (0-d) view."""
     name, dim, *args = step
     if name == "select":
-        return a[(slice(None),) * dim + (args[0], Ellipsis)]
+        return a[(slice(None),) * (dim % a.ndim) + (args[0], Ellipsis)]  # (negative: counted from the end)
     return OPS[f"aten::{name}"].impl(a, dim, *args)
 
 

@@ -76,9 +76,17 @@ def register(op: OpDef) -> OpDef:
     return op
 
 
-def op_for_function(fn) -> OpDef | None:
-    """The op a Python callable stands for, by identity (so `np.tanh` and `from numpy import tanh` agree)."""
+def op_for_function(fn, nargs: int | None = None) -> OpDef | None:
+    """The op a Python callable stands for, by identity (so `np.tanh` and `from numpy import tanh` agree); a call
+    with `nargs` arguments may mean another op (see overload)."""
+    if nargs is not None and (id(fn), nargs) in OVERLOADS:
+        return OVERLOADS[id(fn), nargs]
     return FUNCTIONS.get(id(fn))
+
+
+def overload(fn, nargs: int, op: OpDef) -> None:
+    """fn called with exactly `nargs` arguments means `op` (1-argument np.where is np.nonzero)."""
+    OVERLOADS[id(fn), nargs] = op
 
 
 def ufunc_method(ufunc, method: str) -> Callable[..., Any]:
@@ -102,6 +110,7 @@ def op_for_ufunc_method(ufunc, method: str) -> OpDef | None:
 
 UFUNC_METHODS: dict[tuple[str, str], Callable[..., Any]] = {}  # (ufunc name, method) -> its spelling
 FUNCTIONS: dict[int, OpDef] = {}   # id(callable) -> op; ids because ufuncs are not all hashable alike
+OVERLOADS: dict[tuple[int, int], OpDef] = {}  # (id(callable), number of arguments) -> op
 METHODS: dict[str, OpDef] = {}
 DUNDERS: dict[str, OpDef] = {}
 REFLECTED: set[str] = set()  # "__radd__" style names, which swap the operands ("__rshift__" is not one)

@@ -63,12 +63,13 @@ def infer_reshape(op, a, shape):
     return tensor(a.dtype, reshaped(a.shape, shape))  # the backend copies when the input is not contiguous
 
 
-def _index(ndim_before: int, item):
-    return (slice(None),) * ndim_before + (item,)
+def dim_index(dim: int, item):
+    """The index applying item to dimension dim (negative: counted from the end)."""
+    return (slice(None),) * dim + (item,) if dim >= 0 else (Ellipsis, item) + (slice(None),) * (-dim - 1)
 
 
 def _select(a, dim, index):
-    return a[_index(dim, index)]
+    return a[dim_index(dim, index)]
 
 
 def infer_select(op, a, dim, index):
@@ -89,7 +90,7 @@ def infer_select(op, a, dim, index):
 
 
 def _slice(a, dim, start, stop, step):
-    return a[_index(dim, slice(start, stop, step))]
+    return a[dim_index(dim, slice(start, stop, step))]
 
 
 def infer_slice(op, a, dim, start, stop, step, key=None):
@@ -199,9 +200,9 @@ register(OpDef("aten::transpose", VIEW, _transpose, (("a", R), ("axes", None)), 
 register(OpDef("aten::reshape", VIEW, np.reshape, (("a", R), ("shape", R)), infer_reshape,
                "np.reshape({0}, {1})", functions=(np.reshape,)))
 register(OpDef("aten::select", VIEW, _select, (("a", R), ("dim", R), ("index", R)), infer_select,
-               "{0}[(slice(None),) * {1} + ({2},)]"))
+               "{0}[(slice(None),) * ({1} % {0}.ndim) + ({2},)]"))
 register(OpDef("aten::slice", VIEW, _slice, (("a", R), ("dim", R), ("start", None), ("stop", None), ("step", None)),
-               infer_slice, "{0}[(slice(None),) * {1} + (slice({2}, {3}, {4}),)]", input_key=slice_key))
+               infer_slice, "{0}[(slice(None),) * ({1} % {0}.ndim) + (slice({2}, {3}, {4}),)]", input_key=slice_key))
 register(OpDef("aten::unsqueeze", VIEW, _unsqueeze, (("a", R), ("axis", R)), infer_unsqueeze,
                "np.expand_dims({0}, {1})", functions=(np.expand_dims,)))
 for _name, _fill in (("zeros", 0), ("ones", 1)):

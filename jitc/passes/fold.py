@@ -1,6 +1,8 @@
 """Constant folding after specialization: scalar arithmetic, sizes of known shapes, tuples, constant branches."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..ir import Block, Graph, Node
@@ -14,7 +16,7 @@ _MAX_FOLDED_ELEMENTS = 64
 SIZE_ARITHMETIC = ("aten::add", "aten::sub", "aten::mul", "aten::floor_divide", "aten::neg", "aten::__range_length",
                    "aten::__derive_index", "prim::min", "prim::max")
 # facts a specialized array type fixes: `x.size`, `x.dtype`
-SHAPE_FACTS = {"aten::numel": lambda t: int(np.prod(t.shape, dtype=np.int64)),
+SHAPE_FACTS = {"aten::numel": lambda t: math.prod(t.shape),  # a symbolic product when a size is data-dependent
                "prim::dtype": lambda t: np.dtype(t.dtype).name}  # larger array constants stay computed at run time rather than embedded
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..builder import infer, insert_op
-from ..errors import CompileError, JitcError, RuntimeShapeError, ShapeError
+from ..errors import CompileError, JitcError, RuntimeShapeError, ShapeError, UnboundError
 from ..ir import Block, Graph, Node
 from ..ops import OPS
 from ..ops.decomp import expand
@@ -147,7 +147,8 @@ def _node(node: Node) -> None:
                 raise CompileError(f"the branches of an if give {t0} and {t1} for output {i}"
                                    f"{_at(node)}: the compiled code needs one static type")
             v.type = _buffer_type(t0)
-    elif kind == "prim::Loop" and _never_runs(node):  # its body's shapes may not exist (`A[k:]` of an empty A)
+    elif kind == "prim::Loop" and _never_runs(node) and not node.attrs.get("runs"):  # (`runs`: _runs raises)
+        # its body's shapes may not exist (`A[k:]` of an empty A)
         for v, init in zip(node.outputs, node.inputs[2:]):
             v.replace_all_uses_with(init)
         node.destroy()
@@ -188,12 +189,26 @@ def _symbolic_counter(node: Node) -> None:
     node.attrs["counter"] = counter.node.attrs["value"]
 
 
+def _runs(node: Node) -> None:
+    """A loop that must run (a name its body assigns first is read after it): its trip count must be known."""
+    trips = node.inputs[0]
+    count = trips.node.attrs.get("value") if trips.node is not None and trips.node.kind == "prim::Constant" else None
+    if not isinstance(count, int) or isinstance(count, bool):
+        raise CompileError(f"a name assigned only inside this loop is read after it: the trip count must be known"
+                           f"{_at(node)}")  # the executor specializes the int arguments by value then
+    if count < 1:
+        raise UnboundError(f"a name assigned only inside the loop is read after it, but the loop runs {count} "
+                           f"times{_at(node)}")
+
+
 def _never_runs(loop: Node) -> bool:
     trips = loop.inputs[0]
     return _constant(trips) and type(trips.node.attrs.get("value")) is int and trips.node.attrs["value"] <= 0
 
 
 def _loop(node: Node) -> None:
+    if node.attrs.get("runs"):
+        _runs(node)
     if _counters["unroll"] and _unrollable(node):
         _unroll(node)
         return

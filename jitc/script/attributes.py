@@ -10,7 +10,7 @@ from ..arguments import CallBinder, flatten
 from ..ir import Node, Value
 from ..script_module import ScriptModule
 from ..types import OptionalType, TensorType
-from .objects import method, parts
+from .objects import method, parts, type_name
 from .values import ModuleRef
 
 
@@ -55,14 +55,17 @@ class AttributeMemory:
         return hoisted
 
     def call_method(self, ref: ModuleRef, name: str, args: list, kwargs: dict, node: ast.AST) -> Value:
-        """A method called with None (or a value that may be None), a string or a tuple is compiled for those
-        arguments and inlined (its
+        """A method called with None (or a value that may be None), a string or a tuple, or with a value where its
+        default is None, is compiled for those arguments and inlined (its
         attribute reads and writes become the caller's); other calls stay prim::CallMethod (inlined when the
         graph is frozen, its write-backs included)."""
-        fn = None if kwargs or isinstance(ref.module, ScriptModule) else method(ref.module, name)
-        if fn is None or not any(a is None or isinstance(a, (str, tuple)) or _maybe_none(a) for a in args):
+        fn = None if isinstance(ref.module, ScriptModule) else method(ref.module, name)
+        if fn is not None:
+            args, kwargs = self.bind_method(fn, ref, name, args, kwargs, node), {}
+        binder = CallBinder(fn, skip_self=True) if fn is not None else None
+        if fn is None or not any(a is None or isinstance(a, (str, tuple)) or _maybe_none(a) for a in args) and \
+                not any(p.default is None and a is not None for p, a in zip(binder.params, args)):
             return super().call_method(ref, name, args, kwargs, node)
-        binder = CallBinder(fn, skip_self=True)
         if len(args) != len(binder.params):
             return super().call_method(ref, name, args, kwargs, node)  # says how many it takes
         values = [self.as_binding(a, node) for a in args]
@@ -71,6 +74,18 @@ class AttributeMemory:
         graph = self.session.method_variant(ref.module, name, kinds)
         self.inlined_owners[ref.value] = ref.module
         return self.inline(graph, name, [ref.value, *flatten(values, kinds)], node)
+
+    def bind_method(self, fn, ref: ModuleRef, name: str, args: list, kwargs: dict, node: ast.AST) -> list:
+        """The positional arguments of a call of a Python method: keywords and defaults bound by its signature."""
+        binder = CallBinder(fn, skip_self=True)
+        if not kwargs and len(args) == len(binder.params) or binder.signature is None:
+            return args
+        try:
+            bound = binder.signature.bind(*args, **kwargs)
+        except TypeError as e:
+            raise self.error(node, f"{type_name(ref.module)}.{name}(): {e}") from None
+        bound.apply_defaults()
+        return list(bound.arguments.values())
 
     def adopt_attributes(self, nodes: list[Node], args: list, node: ast.AST) -> None:
         """An inlined method's attribute reads (at its top) read the caller's current content instead, so its

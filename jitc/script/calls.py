@@ -16,9 +16,21 @@ from ..ops import DUNDERS, METHODS, OPS, op_for_function
 from ..passes.clone import clone_block_into
 from ..script_module import ScriptFunction, ScriptModule
 from ..types import BOOL, COMPLEX, FLOAT, INT, SCALAR_DTYPES, ListType, ScalarType, TensorType, TupleType
-from .emitter import Emitter, module_type
+from .emitter import Emitter, is_int, module_type
 from .objects import children
-from .values import ArrayMethod, Builtin, MethodRef, ModuleRef, ShapeOf, describe, dtype_name, generic, is_constant
+from .values import (
+    ArrayMethod,
+    Builtin,
+    MethodRef,
+    ModuleRef,
+    PyDict,
+    RangeOf,
+    ShapeOf,
+    describe,
+    dtype_name,
+    generic,
+    is_constant,
+)
 
 SCALAR_CASTS = {float: ("aten::Float", FLOAT), int: ("aten::Int", INT), bool: ("aten::Bool", BOOL)}
 _PROBES = {INT: 1, FLOAT: 1.0, BOOL: True, COMPLEX: 1j}
@@ -78,7 +90,7 @@ class CallCompiler(Emitter):
         """A Python callable, resolved by identity: an op of the table, a builtin, a scripted/traced function, or
         a plain function (scripted, then inlined)."""
         name = ast.unparse(node.func)
-        op = op_for_function(fn)
+        op = op_for_function(fn, len(args) + len(kwargs))
         if op is not None and _is_numpy(fn) and args and not kwargs and \
                 all(isinstance(a, (bool, int, float)) for a in args):
             # NumPy returns a NumPy scalar here (np.abs(2.0) is a float64 that promotes strongly), not a Python one
@@ -196,7 +208,7 @@ class CallCompiler(Emitter):
             raise self.error(node, f"{name}() takes {len(graph.inputs)} arguments, got {len(args)}")
         env = {p: self.check_arg(p, a, name, node) for p, a in zip(graph.inputs, args)}
         clone_block_into(graph.block, self.block, env)
-        return env[graph.outputs[0]]
+        return self.as_python(env[graph.outputs[0]])
 
     def call_method(self, ref: ModuleRef, method: str, args: list, kwargs: dict, node: ast.AST) -> Value:
         """A submodule's forward or a module's other method: prim::CallMethod on the module value."""
@@ -243,6 +255,8 @@ class CallCompiler(Emitter):
         (a,) = self.expect_args("len", args, 1, node)
         if isinstance(a, tuple | str):
             return len(a)
+        if isinstance(a, PyDict):
+            return len(a.items)
         if isinstance(a, ShapeOf):
             return self.call_op(OPS["aten::dim"], [a.array], {}, node)
         if isinstance(a, ModuleRef):
@@ -285,7 +299,11 @@ class CallCompiler(Emitter):
         return abs(a) if is_constant(a) else self.call_op(DUNDERS["__abs__"], [a], {}, node)
 
     def builtin_range(self, args, node):
-        raise self.error(node, "range() is only supported as the iterable of a for loop (for i in range(...))")
+        """range() outside a for statement: a RangeOf (an index array, or the items of a comprehension)."""
+        if not 1 <= len(args) <= 3 or not all(is_int(a) for a in args):
+            raise self.error(node, "range() takes 1 to 3 int arguments")
+        start, stop, step = (0, args[0], 1) if len(args) == 1 else (*args, 1)[:3]
+        return RangeOf(start, stop, step)
 
     def expect_args(self, name: str, args: list, n: int, node: ast.AST) -> list:
         if len(args) != n:
@@ -309,6 +327,10 @@ MATH = {id(f): (f, u) for f, u in ((getattr(math, name, None), u) for name, u in
         if f is not None and op_for_function(u) is not None}
 BUILTINS = {len: CallCompiler.builtin_len, abs: CallCompiler.builtin_abs,
             range: CallCompiler.builtin_range,
+            sum: lambda self, args, node: self.builtin_sum(args, node),  # lists.py
+            list: lambda self, args, node: self.builtin_list(args, node),
+            tuple: lambda self, args, node: self.builtin_tuple(args, node),
+            reversed: lambda self, args, node: self.builtin_reversed(args, node),
             min: lambda self, args, node: self.builtin_min_max("min", args, node),
             max: lambda self, args, node: self.builtin_min_max("max", args, node),
             **{k: (lambda self, args, node, k=k: self.builtin_cast(k, args, node)) for k in SCALAR_CASTS}}

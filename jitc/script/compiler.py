@@ -20,17 +20,18 @@ from ..ops.decomp import TUPLES
 from ..types import BOOL, FLOAT, INT, STR, TENSOR, ListType, ModuleType, OptionalType, TensorType, TupleType
 from .analysis import always_exits, suffix_reads
 from .attributes import AttributeMemory
+from .dicts import DictCompiler
 from .expressions import BINARY
-from .loops import GO, RESULT, RETURNED, SKIP, LoopCompiler
+from .loops import GO, RESULT, RETURNED, SKIP
 from .memory import MemRef, is_mem
-from .values import UNINIT, ModuleRef, ShapeOf, Undefined, describe, is_constant, same_binding, unify
+from .values import UNINIT, ModuleRef, PyDict, PyList, ShapeOf, Undefined, describe, is_constant, same_binding, unify
 from .writes import ArrayWrites
 
 ANNOTATIONS = {"int": INT, "float": FLOAT, "bool": BOOL, "str": STR}
 _MISSING = object()
 
 
-class FunctionCompiler(AttributeMemory, ArrayWrites, LoopCompiler):
+class FunctionCompiler(AttributeMemory, ArrayWrites, DictCompiler):
     """Compiles one function or method into a Graph. `owner` is (module, class name) when compiling a method."""
 
     def __init__(self, session, src, fn, owner=None, kinds: tuple = ()):
@@ -255,7 +256,8 @@ class FunctionCompiler(AttributeMemory, ArrayWrites, LoopCompiler):
         fold, dunder = BINARY[type(node.op)]
         target = node.target
         if isinstance(target, ast.Subscript):
-            self.write_index(self.visit(target.value), target.slice, self.visit(node.value), node, (fold, dunder))
+            if not self.augment_item(node):
+                self.write_index(self.visit(target.value), target.slice, self.visit(node.value), node, (fold, dunder))
             return
         if not isinstance(target, (ast.Name, ast.Attribute)):
             raise self.error(target, "augmented assignment is only supported to names, array attributes and array "
@@ -282,7 +284,8 @@ class FunctionCompiler(AttributeMemory, ArrayWrites, LoopCompiler):
             for t, v in zip(target.elts, self.unpack(value, len(target.elts), target)):
                 self.assign(t, v, node)
         elif isinstance(target, ast.Subscript):
-            self.write_index(self.visit(target.value), target.slice, value, node)
+            if not self.assign_item(target, value, node):
+                self.write_index(self.visit(target.value), target.slice, value, node)
         elif isinstance(target, ast.Attribute):
             raise self.error(target, "assigning to attributes is not supported in scripted code (return new values "
                                      "instead of storing them on self)")
@@ -309,7 +312,11 @@ class FunctionCompiler(AttributeMemory, ArrayWrites, LoopCompiler):
         raise self.error(target, f"cannot unpack {self.describe(value)} (tuples and x.shape can be unpacked)")
 
     def visit_Return(self, node: ast.Return) -> None:
-        self.env[RESULT] = self.materialize(self.visit(node.value) if node.value else None, node)
+        value = self.visit(node.value) if node.value else None
+        if _has_list(value):  # compiled code returns tuples: jitc.compile does not take this as the entry
+            self.graph.list_return = self.error(node, "returning a Python list or dict is not supported by "
+                                                      "jitc.compile (return a tuple, or np.stack the list)")
+        self.env[RESULT] = self.materialize(value, node)
         self.env[RETURNED] = True
         if self.flag == SKIP:
             self.env[SKIP], self.env[GO] = True, False
@@ -328,6 +335,10 @@ class FunctionCompiler(AttributeMemory, ArrayWrites, LoopCompiler):
         if self.loops[-1] == "unrolled":
             raise self.error(node, f"'{what}' is not supported in a for loop over a tuple or modules (it is unrolled "
                                    "at compile time); loop over range(len(...)) or use a flag")
+
+
+def _has_list(b) -> bool:
+    return isinstance(b, (PyList, PyDict)) or isinstance(b, tuple) and any(_has_list(x) for x in b)
 
 
 def _is_numpy_scalar(v: Value) -> bool:

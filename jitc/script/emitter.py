@@ -24,6 +24,7 @@ from .values import (
     Builtin,
     MethodRef,
     ModuleRef,
+    PyDict,
     ShapeOf,
     Undefined,
     describe,
@@ -152,10 +153,24 @@ class Emitter(ast.NodeVisitor):
         if isinstance(b, tuple):
             items = [self.materialize(x, node) for x in b]
             return self.emit("prim::TupleConstruct", items, [TupleType(tuple(v.type for v in items))], node).output
+        if isinstance(b, PyDict):  # a tuple of the values, the keys kept on the node (see as_python)
+            items = [self.materialize(x, node) for x in b.items.values()]
+            return self.emit("prim::TupleConstruct", items, [TupleType(tuple(v.type for v in items))], node,
+                             {"keys": tuple(b.items)}).output
         if isinstance(b, ShapeOf):
             return self.call_op(OPS["aten::size"], [b.array], {}, node)
         raise self.error(node, f"{self.describe(b)} cannot be used as a value in scripted code (values are arrays, "
                                "int/float/bool/str scalars and tuples of them)")
+
+    def as_python(self, b):
+        """A tuple or dict a callee returned (inlined: its prim::TupleConstruct) as the caller's binding again."""
+        node = b.node if isinstance(b, Value) else None
+        if node is None or node.kind != "prim::TupleConstruct":
+            return b
+        items = [self.as_python(v) for v in node.inputs]
+        if "keys" in node.attrs:
+            return PyDict(dict(zip(node.attrs["keys"], items)), sum(kind == "loop" for kind in self.loops))
+        return tuple(items)
 
     def describe(self, b) -> str:
         if isinstance(b, Value):

@@ -21,13 +21,15 @@ from ..script_module import ScriptModule
 from ..types import INT, NONE, TENSOR, ListType, OptionalType, TensorType, TupleType
 from .calls import CallCompiler
 from .emitter import is_int, module_type
-from .objects import children, parts
+from .objects import Container, children, parts
 from .unsupported import unsupported
 from .values import (
     ArrayMethod,
     Builtin,
     MethodRef,
     ModuleRef,
+    PyDict,
+    RangeOf,
     ShapeOf,
     Undefined,
     is_constant,
@@ -188,6 +190,8 @@ class ExpressionCompiler(CallCompiler):
     # ---- attributes and indexing
     def visit_Attribute(self, node: ast.Attribute):
         base, attr = self.visit(node.value), node.attr
+        if isinstance(base, PyDict) or isinstance(base, ModuleRef) and _keyed(base):
+            return self.dict_method(base, attr, node)  # dicts.py
         if isinstance(base, ModuleRef):
             return self.module_attr(base, attr, node)
         if isinstance(base, Value) and isinstance(base.type, TensorType):
@@ -241,6 +245,8 @@ class ExpressionCompiler(CallCompiler):
                 return MethodRef(ref, attr)
         elif attr in vars(m):
             return self.python_object(vars(m)[attr], node, f"self.{attr}")
+        elif isinstance(inspect.getattr_static(type(m), attr, None), staticmethod):
+            return getattr(type(m), attr)  # a plain function: no self to bind
         elif inspect.isfunction(getattr(type(m), attr, None)):
             return MethodRef(ref, attr)
         elif isinstance(getattr(type(m), attr, None), property) and is_constant(getattr(m, attr)):
@@ -267,6 +273,10 @@ class ExpressionCompiler(CallCompiler):
         index = self.visit(node.slice)
         if isinstance(base, GRIDS):
             return self.grid(base, index, node)
+        if isinstance(base, PyDict):
+            return self.dict_item(base, index, node)  # dicts.py
+        if isinstance(base, ModuleRef) and _keyed(base):
+            return self.container_item(base, index, node)
         if isinstance(base, ShapeOf) and is_int(index):
             return self.call_op(OPS["aten::size"], [base.array, index], {}, node)
         if is_int_list(base) and not isinstance(base, tuple) and (is_int(index) or isinstance(index, slice)):
@@ -340,7 +350,10 @@ class ExpressionCompiler(CallCompiler):
         return result.ir
 
     def index_list(self, b, node: ast.AST):
-        """An index list holding values (`A[[k, p]]` in a pivoting loop) is the array np.array makes of it."""
+        """An index list holding values (`A[[k, p]]` in a pivoting loop) is the array np.array makes of it; a
+        range (`probs[range(N), y]`) the array np.arange makes."""
+        if isinstance(b, RangeOf):
+            return self.call_op(op_for_function(np.arange), [b.start, b.stop, b.step], {}, node)
         if isinstance(b, tuple) and _holds_values(b):
             return self.call_op(op_for_function(np.array), [b], {}, node)
         return b
@@ -364,6 +377,10 @@ class ExpressionCompiler(CallCompiler):
         for name, dim, *args in steps:
             x = self.call_op(OPS[name], [x, dim, *args], {}, node)
         return x
+
+
+def _keyed(ref: ModuleRef) -> bool:
+    return isinstance(ref.module, Container) and ref.module.keyed
 
 
 def _holds_values(b) -> bool:

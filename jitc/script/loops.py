@@ -8,11 +8,11 @@ import functools
 from ..ir import Value
 from ..ops import OPS
 from ..types import BOOL, FLOAT, INT, NONE, TensorType, TupleType
-from .analysis import contains_break, contains_return, reads, stores
+from .analysis import contains_break, contains_return, exposed_after, reads, stores
 from .emitter import is_int
 from .expressions import ExpressionCompiler
 from .objects import children
-from .values import UNINIT, ModuleRef, Undefined, unify
+from .values import UNINIT, ModuleRef, PyDict, RangeOf, Undefined, unify
 
 RETURNED, RESULT, GO, SKIP = "$returned", "$result", "$go", "$skip"
 MAX_TRIP_COUNT = 9223372036854775807  # `while` loops: TorchScript's max trip count
@@ -33,6 +33,8 @@ class LoopCompiler(ExpressionCompiler):
             self.zip_loop(node, it)
             return
         seq = self.visit(it)
+        if _keys_or_range(seq):
+            seq = tuple(self.sequence(seq, it))  # lists.py, dicts.py
         if isinstance(seq, Value) and isinstance(seq.type, TensorType):  # rows of an array
             trip = self.call_op(OPS["aten::len"], [seq], {}, it)
             self.emit_loop(node, trip, True, lambda i: self.assign(
@@ -91,6 +93,8 @@ class LoopCompiler(ExpressionCompiler):
 
     def iterable(self, seq, node: ast.AST):
         """What zip/enumerate go over: an array Value (its rows), or a tuple of bindings."""
+        if _keys_or_range(seq):
+            return tuple(self.sequence(seq, node))
         if isinstance(seq, Value) and isinstance(seq.type, TensorType):
             return seq
         if isinstance(seq, ModuleRef):
@@ -154,26 +158,38 @@ class LoopCompiler(ExpressionCompiler):
     def emit_loop(self, node: ast.For | ast.While, trip, cond, bind_target, while_test=None,
                   index_name: str | None = None) -> None:
         """A prim::Loop (inputs: max trip count, initial condition, carried values; body params: index, carried;
-        body returns: continue condition, carried). Carried: names assigned in the body, defined before, live."""
+        body returns: continue condition, carried). Carried: names assigned in the body, defined before, live.
+        A name a for loop's body assigns first is defined after the loop too, as after the last iteration in
+        Python: carried from prim::Uninitialized, the loop marked `runs` (specialization checks its trip count)."""
         body, live_after = node.body, self.live
         live_end = live_after | reads(body) | reads([while_test] if while_test else []) | {GO}
         targets = stores([node.target]) if isinstance(node, ast.For) else []
         assigned = targets + stores(body) + ([RETURNED, RESULT] if contains_return(body) else [])
         before = self.env
         in_place = self.updated_in_place(body, before)
+        first = [] if while_test is not None or contains_break(body) or contains_return(body) else [
+            n for n in dict.fromkeys(targets + stores(body)) if n not in in_place
+            and (n not in before or isinstance(before[n], Undefined))]
+        if first:  # only those read after the loop before being assigned again need the loop to run
+            after = exposed_after(self.src.tree, node)
+            first = [n for n in first if n in after and n in live_after]
         carried = [n for n in dict.fromkeys(assigned)
                    if n in live_end and n in before and not isinstance(before[n], Undefined) and n not in in_place]
-        inits = [self.emit("prim::Uninitialized", [], [NONE], node).output if before[n] is UNINIT
+        carried += first
+        inits = [self.emit("prim::Uninitialized", [], [NONE], node).output if n in first or before[n] is UNINIT
                  else self.materialize(before[n], node) for n in carried]
-        loop = self.emit("prim::Loop", [self.materialize(trip, node), self.materialize(cond, node), *inits], [], node)
+        loop = self.emit("prim::Loop", [self.materialize(trip, node), self.materialize(cond, node), *inits], [], node,
+                         {"runs": True} if first else None)
         block = loop.add_block()
         index = block.add_param(INT, index_name)
         params = [block.add_param(v.type, None if n.startswith("$") else n) for n, v in zip(carried, inits)]
 
         self.env = dict(before)
-        self.env.update((n, UNINIT if before[n] is UNINIT else p) for n, p in zip(carried, params))
+        self.env.update((n, Undefined(f"'{n}' is read before it is assigned in the loop at line "
+                                      f"{self.src.line(node)}") if n in first else
+                         UNINIT if before[n] is UNINIT else p) for n, p in zip(carried, params))
         for n, p in zip(carried, params):
-            self.carried(n, p, before[n])
+            self.carried(n, p, before.get(n))
         self.env[GO], self.env[SKIP] = True, False
         saved_flag, self.flag = self.flag, SKIP
         self.loops.append("loop")
@@ -194,7 +210,7 @@ class LoopCompiler(ExpressionCompiler):
 
         self.env = dict(before)
         for n, init, p, r in zip(carried, inits, params, returns[1:]):
-            if before.get(n) is UNINIT:  # the return value: its type is known only now
+            if n in first or before.get(n) is UNINIT:  # the return value (or a first assignment): typed now
                 init.type = p.type = t = r.type
             elif init.type in (INT, FLOAT, BOOL) and isinstance(r.type, TensorType):
                 p.type = t = r.type  # `acc = 0.0; acc += np.tanh(a[i])`: a NumPy scalar from the first trip on
@@ -224,3 +240,8 @@ class LoopCompiler(ExpressionCompiler):
         if go is True:
             return self.condition(test)
         return self.if_expr(go, lambda: self.condition(test), lambda: False, test)
+
+
+def _keys_or_range(seq) -> bool:
+    """A dict (its keys), a dict attribute of an object (its names) or a range() bound to a name."""
+    return isinstance(seq, (PyDict, RangeOf)) or isinstance(seq, ModuleRef) and getattr(seq.module, "keyed", False)

@@ -21,7 +21,7 @@ from ..ops.mutation import PART_OPS
 from ..ops.registry import COMPOSITE, VIEW, bind
 from ..ops.shared_results import shared_result
 from ..types import TensorType, TupleType
-from .values import generic
+from .values import PyDict, PyList, generic
 
 MEM = "$mem."
 
@@ -89,6 +89,10 @@ class ArrayMemory:
             b = ref
         if isinstance(b, MemRef):
             return self.derive(b)
+        if isinstance(b, PyList):
+            return b.like(self.resolve(x) for x in b)
+        if isinstance(b, PyDict):
+            return b.like({k: self.resolve(v) for k, v in b.items.items()})
         if isinstance(b, tuple):
             return tuple(self.resolve(x) for x in b)
         return b

@@ -23,10 +23,13 @@ class Parts:
 
 class Container:
     """A list or tuple attribute of model objects or arrays (`self.layers = [Block(), Block()]`): a submodule whose
-    children are named "0", "1", ... in order; iterating or indexing it in scripted code unrolls."""
+    children are named "0", "1", ... in order; iterating or indexing it in scripted code unrolls. A dict of them
+    with str keys (`self.params = {"W1": ...}`) has its keys as the children's names; iterating gives the keys."""
 
     def __init__(self, items):
-        self.items = list(items)
+        self.keyed = isinstance(items, dict)
+        self.names = list(items) if self.keyed else [str(i) for i in range(len(items))]
+        self.items = list(items.values()) if self.keyed else list(items)
 
 
 def is_model_object(obj) -> bool:
@@ -46,6 +49,8 @@ def _is_constant(v) -> bool:
 
 
 def _is_container(v) -> bool:
+    if isinstance(v, dict):
+        return len(v) > 0 and all(isinstance(k, str) and k.isidentifier() for k in v) and _is_container(list(v.values()))
     return isinstance(v, (list, tuple)) and len(v) > 0 and all(
         isinstance(x, np.ndarray) or is_model_object(x) for x in v)
 
@@ -60,7 +65,7 @@ def parts(obj) -> Parts:
         modules.update((k, v) for k, v in vars(obj).items()
                        if not k.startswith("_") and not isinstance(v, Module) and is_model_object(v))
         return Parts(dict(obj._parameters), modules, constants)
-    items = {str(i): v for i, v in enumerate(obj.items)} if isinstance(obj, Container) else vars(obj)
+    items = dict(zip(obj.names, obj.items)) if isinstance(obj, Container) else vars(obj)
     p = Parts({}, {}, {})
     for k, v in items.items():
         if isinstance(v, np.ndarray):
@@ -77,7 +82,7 @@ def parts(obj) -> Parts:
 def children(obj) -> list:
     """What `for m in obj` iterates over: a container's items in order (arrays and objects), else submodules."""
     if isinstance(obj, Container):
-        return [str(i) for i in range(len(obj.items))]
+        return list(obj.names)
     return list(parts(obj).modules)
 
 
@@ -145,15 +150,15 @@ def _watch(model) -> list:
         if id(obj) in seen or len(seen) > 10_000:
             return
         seen.add(id(obj))
-        namespaces = [obj] if isinstance(obj, (list, tuple)) else [vars(obj)]
+        namespaces = [obj] if isinstance(obj, (list, tuple, dict)) else [vars(obj)]
         if isinstance(obj, Module):
             namespaces += [obj._parameters, obj._modules]
         for ns in namespaces:
-            items = ns.__iter__ if isinstance(ns, (list, tuple)) else ns.values
+            items = ns.__iter__ if isinstance(ns, (list, tuple)) else ns.values  # (a dict's values; keys: fingerprint)
             values = tuple(items())
             out.append((items, tuple(map(id, values)), values))
             for v in values:  # lists and tuples too: constants like `self.sizes = [4, 8]` change in place
-                if is_model_object(v) and not isinstance(v, ScriptModule) or isinstance(v, (list, tuple)):
+                if is_model_object(v) and not isinstance(v, ScriptModule) or isinstance(v, (list, tuple, dict)):
                     visit(v)
 
     visit(model)

@@ -35,8 +35,10 @@ def _same_types(a, b) -> bool:
 
 
 def dtype_name(obj) -> str | None:
-    """`np.float32` / `np.dtype("float32")` as the dtype name the op table takes; None for anything else."""
-    if isinstance(obj, np.dtype) or isinstance(obj, type) and issubclass(obj, np.generic):
+    """`np.float32` / `np.dtype("float32")` / `int` (`.astype(int)`: NumPy's default int) as the dtype name the op
+    table takes; None for anything else."""
+    if isinstance(obj, np.dtype) or isinstance(obj, type) and (issubclass(obj, np.generic) or
+                                                              obj in (bool, int, float, complex)):
         return np.dtype(obj).name
     return None
 
@@ -71,6 +73,45 @@ def describe(t: Type) -> str:
         return f"{describe(t.elem)} or None"
     return "a Tensor" if isinstance(t, TensorType) else f"a tuple {generic(t)}" if isinstance(t, TupleType) \
         else f"{'an' if str(t)[0] in 'aeiou' else 'a'} {t}"
+
+
+class PyList(tuple):
+    """A list display or comprehension of the function being compiled: a tuple of bindings that `.append` and
+    `.extend` rebind; `ident` tells aliases of one list apart from equal lists. `depth`: the number of prim::Loops
+    around where it was made (it may only grow at that depth: an unrolled loop's body runs once per item)."""
+
+    def __new__(cls, items=(), depth: int = 0, ident=None):
+        out = super().__new__(cls, items)
+        out.depth, out.ident = depth, object() if ident is None else ident  # ident: the Python list it stands for
+        return out
+
+    def like(self, items) -> PyList:
+        """The same list with these items (its items resolved, or grown)."""
+        return PyList(items, self.depth, self.ident)
+
+    def grown(self, items) -> PyList:
+        return self.like((*self, *items))
+
+
+class PyDict:
+    """A dict of the function being compiled, with keys known at compile time (str/int constants): item
+    assignment rebinds the name to a new PyDict of the same `ident` (the dict it stands for). `depth`: as PyList's."""
+
+    def __init__(self, items: dict, depth: int = 0, ident=None):
+        self.items, self.depth = dict(items), depth
+        self.ident = object() if ident is None else ident
+
+    def like(self, items: dict) -> PyDict:
+        return PyDict(items, self.depth, self.ident)
+
+
+@dataclass
+class RangeOf:
+    """`range(start, stop, step)` outside a for statement (`probs[range(N), y]`): np.arange as an index."""
+
+    start: Any
+    stop: Any
+    step: Any
 
 
 @dataclass

@@ -32,16 +32,22 @@ def wrong(reason: str, **only):
 
 
 KNOWN_FAILING: dict[str, tuple] = {
+    "dropout_mlp": refused("assigning to attributes (`self.x = x` caching a layer's input) is not supported in "
+                           "scripted code"),
+    "gpt2_block": refused("dict arguments (nested parameter dicts), `linear(x, **c_fc)` and `zip(*heads)` are not "
+                          "supported in scripted code"),
     "histogram_bincount": refused("np.bincount is not supported: its length is max(x) + 1 or minlength, a length "
-                                  "the data sets (np.searchsorted is missing too)"),
+                                  "the data sets"),
     "monte_carlo": refused("a dict literal (the returned results) is not supported in scripted code, nor a dict "
                            "output in traces"),
     "nussinov": refused("table[i + 2:j + 1, j] would clamp at the end only when the j loop is empty: the symbols "
                         "cannot tell, and the loops are too big to unroll"),
-    "welford_stats": refused("X[start:stop] with start/stop carried by a while loop: a runtime-length slice is "
-                             "compiled only when a bound is read from an array (CSR's p[i]:p[i + 1])"),
+    "optimizers": refused("assigning to attributes (`self.t += 1`, `self.m[i] = ...`) is not supported in scripted "
+                          "code"),
     "pca_power": refused("assigning attributes on self (self.mean_ = ..., scikit-learn style fit) is not supported "
                          "in scripted code"),
+    "welford_stats": refused("X[start:stop] with start/stop carried by a while loop: a runtime-length slice is "
+                             "compiled only when a bound is read from an array (CSR's p[i]:p[i + 1])"),
 }
 
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from ...errors import ShapeError
 from ...types import TensorType
+from ..registry import OPS, overload
 from . import prims
 from .table import decomposition, unsupported
 
@@ -43,6 +44,9 @@ def nonzero(a):
     strides = [math.prod(a.shape[d + 1:]) for d in range(a.ndim)]
     return tuple((flat // s if d == 0 else flat // s % a.shape[d]) if s != 1 else flat % a.shape[d] if d else flat
                  for d, s in enumerate(strides))
+
+
+overload(np.where, 1, OPS["np::nonzero"])  # np.where(condition) is np.asarray(condition).nonzero()
 
 
 @decomposition(np.argwhere)

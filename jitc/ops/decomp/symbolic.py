@@ -140,7 +140,7 @@ class Symbolic:
         return self.sg.record(op, inputs, {})
 
     def __array_function__(self, func, types, args, kwargs):
-        op = op_for_function(func)
+        op = op_for_function(func, len(args) + len(kwargs))
         if op is None:
             raise JitcError(f"np.{func.__name__} is not supported inside a decomposition")
         return self.sg.record(op, args, kwargs)
