@@ -11,8 +11,6 @@ from __future__ import annotations
 import ast
 import functools
 
-import numpy as np
-
 from ..arguments import ConstKind
 from ..ir import Graph, Value
 from ..ops import OPS
@@ -23,6 +21,7 @@ from .attributes import AttributeMemory
 from .expressions import BINARY
 from .loops import GO, RESULT, RETURNED, SKIP, LoopCompiler
 from .memory import MemRef, is_mem
+from .numpy_scalars import is_numpy_scalar
 from .values import UNINIT, ModuleRef, ShapeOf, Undefined, describe, is_constant, same_binding, unify
 from .writes import ArrayWrites
 
@@ -268,7 +267,7 @@ class FunctionCompiler(AttributeMemory, ArrayWrites, LoopCompiler):
                                                       isinstance(current.type, TensorType)):
             raise self.error(target, "assigning to attributes is not supported in scripted code (return new values "
                                      "instead of storing them on self; array attributes can be updated in place)")
-        if isinstance(current, Value) and isinstance(current.type, TensorType) and not _is_numpy_scalar(current):
+        if isinstance(current, Value) and isinstance(current.type, TensorType) and not is_numpy_scalar(current):
             self.write(self.target_ref(current, target), (), value, node, "same_kind")
         else:
             self.assign(target, value, node)
@@ -329,8 +328,3 @@ class FunctionCompiler(AttributeMemory, ArrayWrites, LoopCompiler):
             raise self.error(node, f"'{what}' is not supported in a for loop over a tuple or modules (it is unrolled "
                                    "at compile time); loop over range(len(...)) or use a flag")
 
-
-def _is_numpy_scalar(v: Value) -> bool:
-    """A NumPy scalar constant (`np.float32(0.5)`): immutable, so `s += 1` rebinds s, as in Python."""
-    node = v.node
-    return node is not None and node.kind == "prim::Constant" and np.ndim(node.attrs.get("value")) == 0
