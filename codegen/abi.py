@@ -21,6 +21,8 @@ EMPTY_REDUCTION = 9  # max/min/argmax/argmin over a length known only at run tim
 ERRORS[EMPTY_REDUCTION] = (ValueError, "zero-size array to reduction operation which has no identity")
 SVD_DID_NOT_CONVERGE = 10  # a NaN in a matrix given to np.linalg.svd/norm (NumPy's LAPACK fails the same way)
 ERRORS[SVD_DID_NOT_CONVERGE] = (LinAlgError, "SVD did not converge")
+SINGULAR_MATRIX = 11  # an exactly zero pivot in np.linalg.solve/inv (NumPy's LAPACK gesv reports the same)
+ERRORS[SINGULAR_MATRIX] = (LinAlgError, "Singular matrix")
 SIZE_ERROR = 8  # an exported function's size parameter is below 2 (symbolic sizes stand for sizes >= 2)
 FIRST_SITE_CODE = 16  # codes from here on are IndexErrors of one indexing site each (Lowering.errors says where)
 # A negative code is an IndexError with the offending index: -(1 + site + SITES * (index + INDEX_BIAS)), for the

@@ -12,6 +12,9 @@ _LOWERINGS = {  # op name -> (module of codegen, function)
     "aten::index_scatter": ("scatter", "lower_index_scatter"),
     "aten::arange": ("arange", "lower_arange"),
     "aten::svdvals": ("svd", "lower_svdvals"),
+    "aten::solve": ("solve", "lower_solve"),
+    "aten::sort": ("sort", "lower_sort"),
+    "aten::argsort": ("sort", "lower_sort"),
     **{f"aten::{k}": ("fold", "lower_fold") for k in ("prod", "any", "all", "argmax", "argmin", "cumsum", "cumprod")},
 }
 

@@ -99,7 +99,8 @@ def collapse(shape: tuple, operand_strides: list[tuple]) -> tuple[tuple, list[tu
     return new_shape, [tuple(ss[k] for _, ss in merged) for k in range(len(operand_strides))]
 
 
-def _advance(b: ir.IRBuilder, offset, i, stride):
+def advance(b: ir.IRBuilder, offset, i, stride):
+    """offset + i * stride (an element offset; nothing emitted for a zero stride)."""
     if same(stride, 0):
         return offset
     step = i if same(stride, 1) else b.mul(i, size(b, stride), flags=("nsw",))
@@ -117,5 +118,5 @@ def loop_nest(b: ir.IRBuilder, shape: tuple, operand_strides: list[tuple], outer
         for d, n in enumerate(shape):
             lo, hi = outer if (outer is not None and d == 0) else (0, n)
             i = stack.enter_context(for_range(b, hi, f"d{d}", lo))
-            offsets = [_advance(b, off, i, s[d]) for off, s in zip(offsets, operand_strides)]
+            offsets = [advance(b, off, i, s[d]) for off, s in zip(offsets, operand_strides)]
         yield offsets

@@ -172,8 +172,8 @@ class Lowering:
         seen = set()
         for j, v in enumerate(self.outputs):
             producer = v.node
-            reused = producer is not None and producer.kind == "prim::Loop" and \
-                self.plan.reuses_init(producer, producer.outputs.index(v))
+            reused = producer is not None and (producer.kind == "prim::Loop" and self.plan.reuses_init(
+                producer, producer.outputs.index(v)) or self.plan.in_place(producer))  # (np.add.at's base's memory)
             if v not in seen and producer is not None and producer.owning_block is graph.block and \
                     isinstance(v.type, TensorType) and writes_fresh_buffer(producer) and not reused:
                 self.out_slot[v] = j

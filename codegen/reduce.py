@@ -17,12 +17,13 @@ from jitc.symbolic import Sym
 from .complex import ComplexBuilder
 from .dims import size
 from .kernel import call_kernel, kernel_args, kernel_function
-from .loops import Buf, broadcast_strides, collapse, for_range, i64, loop_nest, numel
+from .loops import Buf, advance, broadcast_strides, collapse, for_range, i64, loop_nest, numel
 from .parallel import CHUNKS_PER_THREAD, PARALLEL_MIN_ELEMENTS, emit_parallel_call, has_pool, parallel_threads
 from .scalar import I1, ScalarBuilder, cast, load, store, value_type
 
 _FAST = ("reassoc", "contract", "nsz")  # lets LLVM vectorize the running sum (NumPy reorders sums too)
 _INDEX = np.dtype(np.int64)
+_TILE = 256  # outputs per column tile: measured best (accumulators in L1, rows read in 1-2 KB runs)
 
 
 def accumulator_dtype(kind: str, out_dtype) -> np.dtype:
@@ -98,7 +99,7 @@ def emit_reduction(module: ir.Module, b: ir.IRBuilder, kind: str, axes: tuple[in
             job.rows(b, threads, symbols)
         else:
             job.pieces(b, alloc, threads, symbols)
-    else:
+    elif not job.columns(b, threads, symbols):
         job.in_memory_order(b, alloc(acc_dtype, job.kept))
 
 
@@ -203,6 +204,62 @@ class _Job:
         store(kb, finish(kb, self.kind, kb.load(slot), self.acc_dtype, count, po.dtype), po.ptr, po.dtype)
         kb.ret_void()
         call_kernel(b, fn, [partials, self.out], [size(b, self.count)] * symbolic + [n] * counted)
+
+    def columns(self, b: ir.IRBuilder, threads: int, symbols) -> bool:
+        """One block of axes reduced, the kept axes before it and after it each one dimension once collapsed (a
+        column sum, `x.mean(axis=1)` of (B, T, C)): a task is (outer index, tile of inner outputs). The tile's
+        accumulators live on the stack while the reduced rows stream through them in contiguous, vectorized loads,
+        so threads split the output and only the output is written. False when the layout does not fit."""
+        if not self.axes:
+            return False
+        first, last = min(self.axes), max(self.axes)
+        if last - first + 1 != len(self.axes):
+            return False
+        o_shape, o_strides = collapse(self.shape[:first], [s[:first] for s in self.in_strides] +
+                                      [self.out_strides[:first]])
+        k_shape, k_strides = collapse(self.shape[last + 1:], [s[last + 1:] for s in self.in_strides] +
+                                      [self.out_strides[first:]])
+        if len(o_shape) > 1 or len(k_shape) != 1:
+            return False
+        outer, inner = (o_shape[0] if o_shape else 1), k_shape[0]
+        tile = min(_TILE, inner) if isinstance(inner, int) else _TILE
+        red_shape = self.shape[first:last + 1]
+        red_strides = [s[first:last + 1] for s in self.in_strides]
+        fn, kb, params, (po,), scalar_args = self._kernel("columns", [self.out], [_INDEX, _INDEX])
+        acc = kb.alloca(ir.ArrayType(value_type(self.acc_dtype), max(tile, 1)))
+        inner_n = size(kb, inner)
+        tiles = kb.sdiv(kb.add(inner_n, i64(tile - 1)), i64(tile)) if tile else i64(0)
+        with for_range(kb, scalar_args[-1], "task", scalar_args[-2]) as task:
+            o, t = (kb.sdiv(task, tiles), kb.srem(task, tiles)) if not (isinstance(outer, int) and outer == 1) \
+                else (i64(0), task)
+            j0 = kb.mul(t, i64(tile), flags=("nsw",))
+            rest = kb.sub(inner_n, j0)
+            width = kb.select(kb.icmp_signed("<", rest, i64(tile)), rest, i64(tile))
+            base = [advance(kb, advance(kb, i64(0), o, os[0] if os else 0), j0, ks[0])
+                    for os, ks in zip(o_strides, k_strides)]
+            with for_range(kb, width, "j") as j:
+                kb.store(identity(kb, self.kind, self.acc_dtype), kb.gep(acc, [i64(0), j], inbounds=True))
+            with loop_nest(kb, red_shape, red_strides) as offsets:
+                row = [kb.add(z, r, flags=("nsw",)) for z, r in zip(base, offsets)]
+                with for_range(kb, width, "j") as j:
+                    offs = [advance(kb, r, j, ks[0]) for r, ks in zip(row, k_strides)]
+                    value, dt = self.element(kb, params, offs, scalar_args[:len(self.scalars)])
+                    slot = kb.gep(acc, [i64(0), j], inbounds=True)
+                    kb.store(combine(kb, self.kind, self.acc_dtype, kb.load(slot),
+                                     cast(kb, value, dt, self.acc_dtype)), slot)
+            with for_range(kb, width, "j") as j:
+                value = finish(kb, self.kind, kb.load(kb.gep(acc, [i64(0), j], inbounds=True)), self.acc_dtype,
+                               self.count, po.dtype)
+                store(kb, value, po.at(kb, advance(kb, base[-1], j, k_strides[-1][0])), po.dtype)
+        kb.ret_void()
+        if isinstance(outer, int) and isinstance(inner, int):
+            tasks = outer * -(-inner // tile) if tile else 0
+        else:
+            count = size(b, inner)
+            tasks = b.mul(size(b, outer), b.sdiv(b.add(count, i64(tile - 1)), i64(tile)), flags=("nsw",))
+        emit_parallel_call(self.module, b, fn, kernel_args(b, self.tensors + [self.out], [v for v, _ in self.scalars]),
+                           tasks, threads, symbols, numel(self.shape))
+        return True
 
     def in_memory_order(self, b: ir.IRBuilder, acc: Buf) -> None:
         """Leading axes reduced: accumulate into `acc` (kept shape, contiguous) walking the input in order."""

@@ -47,6 +47,11 @@ def _small(graph: Graph) -> bool:
         if node.kind == "aten::svdvals" and tensors:  # Jacobi: ~8 sweeps over every pair of columns
             *batch, m, n = tensors[0].shape
             work += 8 * math.prod(batch) * max(m, n) * min(m, n) ** 2
+        if node.kind in ("aten::sort", "aten::argsort") and tensors and tensors[0].shape:  # merge sort's passes
+            work += math.prod(tensors[0].shape) * max(1, tensors[0].shape[-1]).bit_length()
+        if node.kind == "aten::solve" and tensors:  # LU: n^3 / 3, then n^2 per right-hand side
+            *batch, n, _ = tensors[0].shape
+            work += math.prod(batch) * n * n * (n + tensors[1].shape[-1])
         if node.kind in _PRODUCTS and tensors:
             a, out = node.inputs[0].type, node.output.type
             if isinstance(a, TensorType) and isinstance(out, TensorType) and a.shape:

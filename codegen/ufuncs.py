@@ -172,7 +172,7 @@ def _power(sb: ScalarBuilder, x, y):
         return _int_power(sb, x, y)
     if _known(y) == 2:
         return sb.b.fmul(x, x)  # NumPy's square fast path; exact either way
-    if sb.dtype == np.float32:
+    if sb.dtype in (np.float32, np.float64):
         from .mathlib import emit_math
         return emit_math(sb.b, "pow", x, y)
     return sb._intrinsic("llvm.pow", x, y)

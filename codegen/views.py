@@ -22,19 +22,18 @@ def view_transpose(lw, node: Node, src: Buf, axes=None) -> Buf:
 
 
 def view_select(lw, node: Node, src: Buf, dim, x) -> Buf:
-    """x: a Python int, or a scalar (llvm value, dtype, _) known only at run time (bounds-checked; an error names
-    node's line)."""
+    """x: a Python int, a loop counter's symbol, or a scalar (llvm value, dtype, _) known only at run time (the
+    last two bounds-checked; an error names node's line)."""
     (dim,) = normalize_axes(dim, len(src.shape), "select")
     n, b = src.shape[dim], lw.b
     if isinstance(x, Buf):  # a 0-d integer array read from data (`E[:, obs[t]]`): its element
         if x.dtype.kind not in "iu" or x.size != 1:
             raise CompileError(f"only integers can index an array, got a {x.dtype} array")
         x = (load(b, x.ptr, x.dtype), x.dtype, None)
-    if isinstance(x, (int, Sym)):  # (a loop counter's symbol: the shape rule checked its range)
+    if isinstance(x, int):
         index = size(b, x + n if x < 0 else x)
-    else:
-        value, dt, _ = x
-        value = cast(b, value, dt, np.int64)
+    else:  # a loop counter's expression may be in range only on the iterations that run: checked as they run
+        value = size(b, x) if isinstance(x, Sym) else cast(b, x[0], x[1], np.int64)
         index = b.select(b.icmp_signed("<", value, i64(0)), b.add(value, size(b, n)), value)
         lw.error(lw.index_error(dim, n, node, value), b.icmp_unsigned(">=", index, size(b, n)))  # negatives too
     ptr = b.gep(src.ptr, [b.mul(index, size(b, src.strides[dim]))], inbounds=True)

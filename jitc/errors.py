@@ -15,6 +15,10 @@ class ShapeError(JitcError, ValueError):
     """Shapes that do not broadcast or otherwise fit the op."""
 
 
+class IndexBoundsError(ShapeError, IndexError):
+    """An integer index past the end of an axis of known size (NumPy raises IndexError)."""
+
+
 class BooleanIndexError(JitcError, IndexError):
     """A boolean index whose shape does not match the dimensions it indexes (NumPy raises IndexError)."""
 

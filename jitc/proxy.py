@@ -47,9 +47,8 @@ class Proxy:
         return self._tracer.record(op, inputs, {})
 
     def __array_function__(self, func, types, args, kwargs):
-        if func is np.copyto and len(args) == 2 and not kwargs:
-            write(self._tracer, args[0], (), args[1], "same_kind_copy")
-            return None
+        if func is np.copyto:
+            return _copyto(self._tracer, *args, **kwargs)
         op = op_for_function(func)
         if op is None:
             raise self._tracer.unsupported(numpy_name(func))
@@ -237,3 +236,12 @@ for _name in PYTHON_OPS:
     if _name[2:-2] in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow"):
         setattr(ScalarProxy, "__r" + _name[2:], _scalar_dunder(_name, True))
 ScalarProxy.__hash__ = object.__hash__
+
+
+def _copyto(tracer, dst, src, casting="same_kind", where=True):
+    """np.copyto as a write of src, or with a mask of np.where(mask, src, dst) (as scripting does)."""
+    if casting not in ("same_kind", "unsafe"):
+        raise tracer.unsupported(f"np.copyto(casting={casting!r})")
+    if where is not True:
+        src = np.where(where, src, dst)
+    write(tracer, dst, (), src, "same_kind_copy" if casting == "same_kind" else "unsafe")

@@ -14,6 +14,7 @@ from .ir import Graph, Value
 from .ops import OPS
 from .ops.mutation import PART_OPS, WRITE_STEPS, check_cast
 from .ops.registry import VIEW
+from .ops.shared_results import write_refusal
 
 
 class ProxyMemory:
@@ -21,6 +22,7 @@ class ProxyMemory:
 
     def __init__(self, root, steps: tuple = (), derived_from: Value | None = None):
         self.root, self.steps, self.derived_from = root, steps, derived_from
+        self.shared = None  # a view in NumPy computed as a new array: (how it was spelled, [(base, its version)])
 
 
 def root_of(proxy):
@@ -32,6 +34,8 @@ def track_view(tracer, op, base, result) -> None:
     """A view op's result proxy views its input's memory."""
     if op.kind != VIEW or not hasattr(base, "memory") or not hasattr(result, "memory"):
         return
+    if op.short == "reshape" and not np.may_share_memory(result.value, base.value):
+        return  # NumPy copied (the base's strides allow no view): a new array, as in NumPy
     node = result._ir.node
     args = tuple(v.node.attrs.get("value") if v.node.kind == "prim::Constant" else v for v in node.inputs[1:])
     mem = base.memory
@@ -39,8 +43,47 @@ def track_view(tracer, op, base, result) -> None:
     result.memory = ProxyMemory(root, mem.steps + ((op.short, *args),), root._ir)
 
 
+def share_memory(result, bound: list, spelled: str, numpy_result) -> None:
+    """The result of a call that may give a view in NumPy (ops/shared_results.py), against NumPy's own result on
+    the concrete values: a view of an argument computed as a new array is marked, so writing through it and
+    reading it after that argument changed are refused; a view where NumPy copied (np.ravel of strided memory)
+    becomes a new array."""
+    from .proxy import Proxy
+
+    bases = [root_of(a) for a in _flat(bound) if isinstance(a, Proxy)]
+    items = result if isinstance(result, tuple) else (result,)
+    theirs = numpy_result if isinstance(numpy_result, (tuple, list)) else (numpy_result,)
+    for item, their in zip(items, theirs):
+        if not isinstance(item, Proxy):
+            continue
+        viewed = [b for b in bases if root_of(item) is b]  # (a copy is new memory: it cannot overlap an input)
+        if not viewed and any(np.may_share_memory(their, b.value) for b in bases):
+            root_of(item).memory.shared = (spelled, [(b, b._ir) for b in bases])
+        elif viewed and not any(np.may_share_memory(their, b.value) for b in viewed):
+            ir = current_ir(item)
+            item.memory, item._ir, item.value = ProxyMemory(None), ir, item.value.copy()
+
+
+def _flat(items):
+    for x in items:
+        yield from _flat(x) if isinstance(x, (tuple, list)) else (x,)
+
+
+def _check_shared(proxy, what: str) -> None:
+    shared = root_of(proxy).memory.shared
+    if shared is None:
+        return
+    spelled, bases = shared
+    if what == "write":
+        raise proxy._tracer.unsupported(write_refusal(spelled))
+    if any(b._ir is not version for b, version in bases):
+        raise proxy._tracer.unsupported(f"reading the result of {spelled} (a view in NumPy) after the array it "
+                                        "views was written")
+
+
 def current_ir(proxy) -> Value:
     """The proxy's graph value for the current content of its memory."""
+    _check_shared(proxy, "read")
     mem = proxy.memory
     if mem.root is None or mem.derived_from is mem.root._ir:
         return proxy._ir
@@ -68,6 +111,7 @@ def write(tracer, target, index, value, casting: str = "unsafe") -> None:
         raise tracer.unsupported("writing a traced array into an array that is not traced")
     mem = target.memory
     root = root_of(target)
+    _check_shared(target, "write")
     if root._ir.node is not None and root._ir.node.kind in PART_OPS:
         raise tracer.unsupported("writing into .real or .imag (a view of the complex array in NumPy)")
     concrete = value.value if isinstance(value, Proxy) else value

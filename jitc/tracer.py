@@ -14,11 +14,13 @@ from .nn.module import Module
 from .ops import OPS, OpDef, bind
 from .ops.decomp import UnsupportedError
 from .ops.decomp.indexing import getitem, is_advanced
+from .ops.mutation import PART_OPS
 from .ops.registry import COMPOSITE, decompose
+from .ops.shared_results import shared_result
 from .proxy import Proxy, ScalarProxy, describe_value
 from .script_module import ScriptModule, refuse_subclass
 from .source import user_location
-from .trace_writes import returned, track_view, write_back
+from .trace_writes import returned, share_memory, track_view, write_back
 from .types import TENSOR, ListType, TensorType, TupleType, type_of_constant
 
 MAX_OPS_PER_LINE = 256  # more, from one source line, is a Python loop unrolled into the trace
@@ -79,9 +81,13 @@ class Tracer:
                 bound[i] = a.value
         if op.kind == COMPOSITE:
             try:
-                return decompose(op, bound)  # its NumPy code runs on the proxies and records the primitives
+                result = decompose(op, bound)  # its NumPy code runs on the proxies and records the primitives
             except UnsupportedError as e:
                 raise JitcError(f"{e}{self.where()}") from None
+            spelled = shared_result(op, bound)
+            if spelled is not None:  # NumPy's own result says whether it is a view (np.ravel: by the strides)
+                share_memory(result, bound, spelled, op.impl(*[_unwrap(a) for a in bound]))
+            return result
         concrete = [_unwrap(a) for a in bound]
         result = op.impl(*concrete)
         inputs = [self.ir_of(a, str(loc) if loc else None) for a in bound]
@@ -93,6 +99,8 @@ class Tracer:
             proxy = Proxy(self, result if isinstance(result, np.ndarray) else np.asarray(result), value)
             proxy.numpy_scalar = isinstance(result, np.generic)
             track_view(self, op, bound[0], proxy)
+            if op.name in PART_OPS and bound[0] is not None:
+                share_memory(proxy, bound, shared_result(op, bound), result)
             return proxy
         return result
 
@@ -169,7 +177,7 @@ class Tracer:
                                  f"{type(a).__name__}")
         refuse_subclass(a, f"trace: example input {i}")
         value = graph.add_input(TensorType.of(a), name)
-        proxy = Proxy(self, a.copy(), value)
+        proxy = Proxy(self, _copy_keeping_strides(a), value)
         proxy.input_value = value
         return proxy
 
@@ -217,3 +225,16 @@ def _tracer_warning():
     from .errors import TracerWarning
 
     return TracerWarning
+
+
+def _copy_keeping_strides(a: np.ndarray) -> np.ndarray:
+    """A copy of an input with its strides: what NumPy makes a view of while tracing (a reshape) is what it makes
+    a view of in the caller's array."""
+    if a.flags.c_contiguous or a.size == 0 or any(s % a.itemsize for s in a.strides):
+        return a.copy()
+    low = sum(s * (n - 1) for s, n in zip(a.strides, a.shape) if s < 0)
+    high = sum(s * (n - 1) for s, n in zip(a.strides, a.shape) if s > 0)
+    buffer = np.empty((high - low) // a.itemsize + 1, a.dtype)
+    copy = np.ndarray(a.shape, a.dtype, buffer, offset=-low, strides=a.strides)
+    copy[...] = a
+    return copy

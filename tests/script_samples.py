@@ -329,8 +329,8 @@ def err_fft(x):
     return np.fft.fft(x)  # ERR:fft
 
 
-def err_inv(x):
-    return np.linalg.inv(x)  # ERR:inv
+def err_eig(x):
+    return np.linalg.eig(x)  # ERR:eig
 
 
 def err_unknown(x):
@@ -352,14 +352,6 @@ def err_int_float(x, n: int):
     else:
         y = 2.5
     return x * y
-
-
-def err_tensor_int(x):
-    if x.sum() > 0:  # ERR:tensor_int
-        y = x
-    else:
-        y = 0
-    return y
 
 
 def err_one_branch(x):

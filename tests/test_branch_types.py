@@ -134,3 +134,75 @@ def test_none_decided_by_data_runs_through_numpy(rng):
     with pytest.warns(jitc.FallbackWarning):
         np.testing.assert_array_equal(cf(x), maybe_scaled(x))
     np.testing.assert_array_equal(cf(-x), maybe_scaled(-x))
+
+
+def reflector_sign(x):
+    """`np.sign(x[0]) if x[0] != 0 else 1.0` (Householder): the Python float meets only a 0-d array of the
+    NumPy scalar's dtype, where NumPy converts it to that dtype too, so the If merges natively."""
+    sign = np.sign(x[0]) if x[0] != 0 else 1.0
+    v = x.copy()
+    v[0] += sign * np.linalg.norm(x)
+    return v
+
+
+def forward_sweep(c, b):
+    """The Thomas algorithm's `c[i] / denom if i < n - 1 else 0.0`, stored into an array of the same dtype."""
+    n = b.shape[0]
+    cp = np.empty_like(b)
+    for i in range(n):
+        cp[i] = c[i] / b[i] if i < n - 1 else 0.0
+    return cp
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_python_scalar_beside_a_numpy_scalar_merges_where_numpy_agrees(rng, dtype):
+    cr, cs = jitc.compile(reflector_sign, fallback="error"), jitc.compile(forward_sweep, fallback="error")
+    for first in (0.0, -1.5, 2.0):
+        x = rng.standard_normal(6).astype(dtype)
+        x[0] = first
+        got, want = cr(x), reflector_sign(x)
+        assert got.dtype == want.dtype
+        np.testing.assert_allclose(got, want, rtol=1e-6)
+    c, b = rng.standard_normal(7).astype(dtype), (rng.random(7) + 1).astype(dtype)
+    got, want = cs(c, b), forward_sweep(c, b)
+    assert got.dtype == want.dtype and got[-1] == 0.0
+    np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+def weak_beside_float64(x, y):
+    s = x[0] if x[0] > 0 else 0.1  # a float32 x: NumPy's 0.1 stays an exact double beside float64 y
+    return s * y
+
+
+def returned_scalar(x):
+    return x[0] if x[0] > 0 else 1.0  # a Python float on one path, a NumPy scalar on the other
+
+
+def array_or_int(x):
+    if x.sum() > 0:  # an array on one path, a Python int on the other: not one static type
+        y = x
+    else:
+        y = 0
+    return y
+
+
+def summed(x):
+    s = x[0] if x[0] > 0 else 2
+    return np.sum(x) + s * 1.5  # two Python scalars: the int stays exact, `* 1.5` a Python float
+
+
+@pytest.mark.parametrize(("fn", "args"), [
+    (weak_beside_float64, (np.array([-1.0, 2.0], np.float32), np.array([1.0, 3.0]))),
+    (returned_scalar, (np.array([-1.0, 2.0], np.float32),)),
+    (summed, (np.array([-1.0, 2.0], np.float32),)),
+    (array_or_int, (np.array([-1.0, 0.5], np.float32),)),
+])
+def test_a_merged_python_scalar_used_where_numpy_differs_runs_through_numpy(fn, args):
+    with pytest.raises(jitc.CompileError, match="branches of an if"):
+        jitc.compile(fn, fallback="error")(*args)
+    cf = jitc.compile(fn)
+    with pytest.warns(jitc.FallbackWarning):
+        got = cf(*args)
+    want = fn(*args)
+    assert type(got) is type(want) and np.asarray(got).dtype == np.asarray(want).dtype
+    np.testing.assert_array_equal(got, want)

@@ -145,3 +145,39 @@ def test_objects_without_a_call_method_are_refused_clearly(rng):
 
     with pytest.raises(jitc.ScriptError, match="has no forward\\(\\) or __call__"):
         jitc.script(Weights())
+
+
+# ---- functions passed to helper functions (an integrator taking the right-hand side)
+def decay(y, rate=0.5):
+    return -rate * y
+
+
+def growth(y):
+    return np.tanh(y) + 0.1 * y
+
+
+def rk2_step(f, y, h):
+    k1 = f(y)
+    return y + h * f(y + 0.5 * h * k1)
+
+
+def integrate_both(y, h, steps):
+    a, b, c = y, y, y
+    for _ in range(steps):
+        a = rk2_step(decay, a, h)
+        b = rk2_step(growth, b, h)
+        c = rk2_step(np.sin, c, h)  # a NumPy ufunc as the function
+    return a, b, c
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_function_passed_to_a_helper_is_compiled_in(rng, dtype):
+    cf = jitc.compile(integrate_both, fallback="error")
+    for _ in range(2):
+        y = rand(rng, 5, 3, dtype=dtype)
+        got, want = cf(y, 0.1, 4), integrate_both(y, 0.1, 4)
+        for g, w in zip(got, want):
+            assert g.dtype == w.dtype
+            np.testing.assert_allclose(g, w, rtol=1e-5 if dtype == np.float32 else 1e-12)
+    graph = str(cf.graph_for(y, 0.1, 4))
+    assert "tanh" in graph and "sin" in graph, graph

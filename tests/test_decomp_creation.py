@@ -55,3 +55,16 @@ def test_linspace_of_scalar_arguments_in_scripted_code():
         got, want = cf(*args), grid_walk(*args)
         assert got.dtype == want.dtype
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("bounds", [(np.float64(-1.25), np.float64(2.5)), (np.float32(0.25), 1.5),
+                                    (np.array(0.5), np.array(-3.0)), (np.int64(1), 4),
+                                    (np.array(np.float32(0.3)), np.float32(0.9))], ids=str)
+def test_linspace_of_numpy_scalar_bounds(bounds):
+    """Bounds computed with NumPy are NumPy scalars or 0-d arrays (were refused as array bounds); float32 ones
+    compute in float32, as NumPy does."""
+    cf = jitc.compile(grid_walk, fallback="error")
+    for n in (1, 2, 7):
+        got, want = cf(*bounds, n, 2), grid_walk(*bounds, n, 2)
+        assert got.dtype == want.dtype and got.shape == want.shape
+        np.testing.assert_allclose(got, want, rtol=1e-6 if want.dtype == np.float32 else 1e-12, atol=1e-7)

@@ -53,3 +53,33 @@ def fns(tmp_path_factory):
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda s: s.id)
 def test_manipulation(sample, fns):
     check(sample, fns[(sample.expr, len(sample.inputs))])
+
+
+def shaped_by_int_arguments(x, width, reps):
+    """Decompositions whose result shape an int argument sets (the bilateral filter's `np.pad(img, radius)`)."""
+    edge = np.pad(x, width, mode="edge")
+    return edge[1:], np.pad(x, (width, 1), constant_values=0.5), np.tile(x, reps), np.repeat(x, reps, axis=0)
+
+
+@pytest.mark.parametrize("dtype", [F32, F64])
+def test_an_int_argument_that_sets_a_shape_is_specialized_by_value(dtype):
+    import jitc
+
+    cf = jitc.compile(shaped_by_int_arguments, fallback="error")
+    x = signed((3, 4), dtype)
+    for width, reps in ((1, 2), (2, 1), (1, 2), (0, 3)):
+        got, want = cf(x, width, reps), shaped_by_int_arguments(x, width, reps)
+        for g, w in zip(got, want):
+            assert g.dtype == w.dtype and g.shape == w.shape
+            np.testing.assert_array_equal(g, w)
+
+
+def split_by_argument(x, sections):
+    return np.array_split(x, sections, axis=1)[0]
+
+
+def test_a_split_into_a_run_time_number_of_pieces_is_refused_when_scripting():
+    import jitc
+
+    with pytest.raises(jitc.ScriptError, match="number of pieces known only at run time"):
+        jitc.script(split_by_argument)(signed((3, 4), F64), 2)

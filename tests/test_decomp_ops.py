@@ -9,6 +9,8 @@ import test_decomp_indexing
 import test_decomp_manipulation
 import test_decomp_products
 import test_decomp_reductions
+import test_decomp_signals
+import test_decomp_sorting
 import test_decomp_ufuncs
 from decomp_check import assert_same, signed, uncovered
 
@@ -17,7 +19,8 @@ from jitc.ops import OPS
 from jitc.ops.registry import COMPOSITE
 
 FAMILIES = (test_decomp_creation, test_decomp_indexing, test_decomp_manipulation, test_decomp_products,
-            test_decomp_reductions, test_decomp_ufuncs)
+            test_decomp_reductions, test_decomp_signals,
+            test_decomp_sorting, test_decomp_ufuncs)
 
 
 def test_every_new_op_has_samples():

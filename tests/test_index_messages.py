@@ -150,3 +150,16 @@ def test_a_loop_counter_that_may_leave_the_axis_runs_through_numpy():
     with pytest.warns(jitc.FallbackWarning, match="may be out of bounds"), pytest.raises(IndexError,
                                                                                         match="index 3 is out"):
         jitc.compile(past_the_end)(x, idx)
+
+
+def test_a_constant_index_past_a_known_size_raises_index_error():
+    """`a[1]` on a one-row array is found out while specializing: NumPy's IndexError (was a ValueError)."""
+    def swap_first_rows(a):
+        a[0], a[1] = a[1].copy(), a[0].copy()
+        return a
+
+    with pytest.raises(IndexError, match=re.escape("index 1 is out of bounds for axis 0 with size 1")) as e:
+        jitc.compile(swap_first_rows, fallback="error")(np.ones((1, 3)))
+    assert isinstance(e.value, jitc.JitcError)
+    with pytest.raises(IndexError):
+        swap_first_rows(np.ones((1, 3)))

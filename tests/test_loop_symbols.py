@@ -89,3 +89,104 @@ def test_an_index_past_the_end_raises_index_error():
         warnings.simplefilter("ignore", jitc.FallbackWarning)
         with pytest.raises(IndexError):
             compiled(np.zeros(4))
+
+
+def guarded_rows(A):
+    """`A[i + 1, j]` is past the end only when i = n - 1, where the j loop is empty (nussinov's pattern): the
+    shapes cannot decide it, so the index is checked as the loop runs."""
+    n = A.shape[0]
+    for i in range(n - 1, -1, -1):
+        for j in range(i + 1, n):
+            A[i, j] = 0.5 * A[i + 1, j] + np.sum(A[i, :j]) / n
+    return A
+
+
+def unguarded_rows(A):
+    n = A.shape[0]
+    for i in range(n - 1, -1, -1):
+        for j in range(i, n):  # j = i runs for i = n - 1 too: A[n, j] is past the end
+            A[i, j] = A[i + 1, j] + np.sum(A[i, :j])
+    return A
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_an_index_in_range_on_the_iterations_that_run_compiles_with_symbols(dtype):
+    compiled = jitc.compile(guarded_rows, fallback="error")
+    for n in (2, 5, 12):
+        A = RNG.random((n, n)).astype(dtype)
+        want = guarded_rows(A.copy())
+        np.testing.assert_allclose(compiled(A), want, **TOL[dtype])
+        np.testing.assert_allclose(A, want, **TOL[dtype])
+    assert "prim::Loop[counter=u0]" in str(compiled.graph_for(RNG.random((6, 6)).astype(dtype)))
+
+
+def unguarded_write(A):
+    n = A.shape[0]
+    for i in range(n - 1, -1, -1):
+        for j in range(i, n):
+            A[i + 1, j] = np.sum(A[i, :j])
+    return A
+
+
+@pytest.mark.parametrize("fn", [unguarded_rows, unguarded_write])
+def test_an_index_past_the_end_on_an_iteration_that_runs_raises_index_error(fn):
+    with pytest.raises(IndexError):
+        fn(RNG.random((4, 4)))
+    compiled = jitc.compile(fn, fallback="error")
+    with pytest.raises(IndexError, match="out of bounds for axis 0 with size 4"):
+        compiled(RNG.random((4, 4)))
+
+
+def nested_trapezoids(y, levels=4):
+    """Romberg's first column: the stride `n // 2 ** i` is no symbol's expression, so the loop of four trips is
+    unrolled, each trip's counter a constant."""
+    n = y.shape[0] - 1
+    R = np.zeros(levels, dtype=y.dtype)
+    for i in range(levels):
+        stride = n // 2 ** i
+        samples = y[::stride]
+        R[i] = (0.5 * samples[0] + np.sum(samples[1:-1]) + 0.5 * samples[-1]) * stride
+    return R
+
+
+def long_strided(y):
+    total = y[:0].sum()
+    for i in range(40):  # too many trips to unroll: runs as NumPy does
+        total = total + y[::i % 3 + 1].sum()
+    return total
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_small_loop_whose_shapes_no_symbol_gives_is_unrolled(dtype):
+    compiled = jitc.compile(nested_trapezoids, fallback="error")
+    for n in (17, 33, 65, 17):
+        y = RNG.random(n).astype(dtype)
+        np.testing.assert_allclose(compiled(y), nested_trapezoids(y), **TOL[dtype])
+        np.testing.assert_allclose(compiled(y, 3), nested_trapezoids(y, 3), **TOL[dtype])
+    assert "prim::Loop" not in str(compiled.graph_for(RNG.random(17).astype(dtype)))
+
+
+def test_a_long_loop_is_not_unrolled():
+    y = RNG.random(12)
+    with pytest.raises(jitc.CompileError, match="known only at run time"):
+        jitc.compile(long_strided, fallback="error")(y)
+    with pytest.warns(jitc.FallbackWarning):
+        np.testing.assert_allclose(jitc.compile(long_strided)(y), long_strided(y))
+
+
+@pytest.mark.parametrize("n", [0, 1])
+def test_a_loop_that_never_runs_may_hold_shapes_that_do_not_exist(n):
+    """`for k in range(n - 1)` on a 1x1 or empty matrix: the body's `A[k + 1:, k]` and argmax of an empty column
+    are never evaluated by NumPy, so they must not be by the compiler either (was: ShapeError at compile time)."""
+    def eliminate(A):
+        for k in range(A.shape[0] - 1):
+            p = k + np.argmax(np.abs(A[k:, k]))
+            A[k + 1:, k] /= A[p, k]
+            A[k + 1:, k + 1:] -= A[k + 1:, k:k + 1] * A[k:k + 1, k + 1:]
+        return A
+
+    A = RNG.random((n, n)) + 1.0
+    expected = eliminate(A.copy())
+    got = jitc.compile(eliminate, fallback="error")(A)
+    assert got is A
+    np.testing.assert_array_equal(A, expected)

@@ -289,3 +289,33 @@ def test_stencil_loop_writes_in_place_without_copies():
     assert all(plan.written_by_producer(n) for n in writes)  # the fused stencil writes straight into A/B
     (loop,) = [n for n in graph.nodes() if n.kind == "prim::Loop"]
     assert plan.reuses_init(loop, 0) and plan.reuses_init(loop, 1)  # A and B themselves are the loop's buffers
+
+
+def copyto_where(a, b, c):
+    np.copyto(a, b, where=b > 0)  # a mask: the other elements keep a's values
+    np.copyto(c, 2.5, where=c < 0)  # a Python scalar, broadcast
+    np.copyto(a[1], c[0] * 3, casting="unsafe", where=np.array([True, False, True, False]))
+    return a.sum()
+
+
+@pytest.mark.parametrize(("da", "db"), [(np.float64, np.float64), (np.float32, np.float64), (np.float64, np.int32)])
+def test_copyto_with_where_and_casting(da, db):
+    check(copyto_where, rand((3, 4), da), rand((3, 4), db, seed=1), rand((3, 4), da, seed=2))
+
+
+def copyto_mask_float_into_int(x, y):
+    np.copyto(x, y, where=y > 0)
+
+
+def copyto_safe(x, y):
+    np.copyto(x, y, casting="safe")
+
+
+def test_copyto_where_keeps_numpys_casting_rule():
+    x, y = np.arange(3), np.array([1.5, -1.0, 2.0])
+    with pytest.raises(TypeError):
+        copyto_mask_float_into_int(x.copy(), y)
+    with pytest.raises(TypeError, match="same_kind"):
+        jitc.compile(copyto_mask_float_into_int, fallback="error")(x.copy(), y)
+    with pytest.raises(jitc.JitcError, match="casting='safe'"):
+        jitc.compile(copyto_safe, fallback="error")(np.ones(3), np.ones(3))

@@ -135,3 +135,93 @@ def test_a_value_that_is_a_view_on_some_paths_sees_later_writes_as_numpy_does(rn
             np.testing.assert_allclose(mine, ref, rtol=1e-6)
     with pytest.raises(jitc.JitcError, match="depending on the path"):
         jitc.compile(view_or_copy_by_data, fallback="error")(np.ones((3, 3), dtype))
+
+
+# NumPy functions whose result is a view of (or is) their argument, written through or read after the argument
+# changed: each call either gives NumPy's answer natively (tracing follows the view) or is refused and runs
+# through NumPy; before, scripting and tracing computed them as copies (the write was lost, the read stale).
+SHARED_RESULTS = ["np.squeeze(a)", "a.squeeze()", "np.expand_dims(a, 0)[0]", "np.atleast_2d(a)", "np.swapaxes(a, 0, 1)",
+                  "np.moveaxis(a, 0, 1)", "np.ravel(a)[:, None]", "np.flip(a)", "np.rot90(a, 2)", "np.broadcast_to(a, a.shape)",
+                  "np.split(a, 1)[0]", "np.hsplit(a, 1)[0]", "np.real(a)", "a.real", "np.diagonal(a)",
+                  "np.array(a, copy=False)", "a.astype(np.float64, copy=False)", "a.astype(a.dtype, copy=False)",
+                  "np.broadcast_arrays(a, a)[0]"]
+
+
+def _write_and_read(expr: str, tmp_path):
+    """Functions that write through `expr` and read it after writing `a`, in a file (scripting reads the source)."""
+    import importlib.util
+
+    path = tmp_path / "shared_views.py"
+    path.write_text(f"import numpy as np\n\n\ndef write(a):\n    b = {expr}\n    b[0, 0] = 3.0\n    return a\n\n\n"
+                    f"def read(a):\n    b = {expr}\n    a[0, 0] = 4.0\n    return b + 0.0\n")
+    spec = importlib.util.spec_from_file_location(f"shared_views_{abs(hash(expr))}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.write, module.read
+
+
+@pytest.mark.parametrize("expr", SHARED_RESULTS)
+def test_writes_through_and_reads_of_numpy_views_are_never_silently_copies(expr, tmp_path):
+    for fn in _write_and_read(expr, tmp_path):
+        a = rand((3, 3), np.float64)
+        mine, theirs = a.copy(), a.copy()
+        try:
+            want = fn(theirs)
+        except ValueError as e:  # a read-only view in NumPy (broadcast_to, diagonal): jitc must not write either
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", jitc.FallbackWarning)
+                with pytest.raises(type(e)):
+                    jitc.compile(fn)(mine)
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", jitc.FallbackWarning)
+            got = jitc.compile(fn)(mine)
+        np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(mine, theirs)
+
+
+def test_a_write_through_a_squeezed_argument_is_refused_with_its_name():
+    def squeeze_write(a):
+        b = np.squeeze(a)
+        b[0] = 1.0
+        return a
+
+    with pytest.raises(jitc.JitcError, match=r"through the result of np\.squeeze"):
+        jitc.compile(squeeze_write, fallback="error")(np.ones((1, 3)))
+
+
+def _reshape_then_write(a):
+    b = a.reshape(-1)
+    a[0, 0] = 100.0
+    return b + 0.0
+
+
+def _transposed_reshape_then_write(a):
+    b = a.T.reshape(-1)
+    a += 1.0
+    return b.sum()
+
+
+def _ravel_then_write(a):
+    b = np.ravel(a)
+    a[0, 0] = 100.0
+    return b * 1.0
+
+
+@pytest.mark.parametrize("fn", [_reshape_then_write, _transposed_reshape_then_write, _ravel_then_write])
+@pytest.mark.parametrize("layout", ["C", "F", "strided", "reversed"])
+def test_reshape_is_a_view_or_a_copy_by_the_callers_layout(fn, layout):
+    """NumPy's reshape (and ravel, by its own rule) is a view of the array when its strides allow, else a copy;
+    read after the array changed, the two differ. Scripting cannot tell before the strides are known and refuses;
+    tracing follows NumPy on an input copy with the caller's strides (was: a C-ordered copy, and every reshape
+    taken for a view: stale or too-new values)."""
+    base = np.arange(24.0).reshape(3, 8)
+    make = {"C": lambda: base[:, :4].copy(), "F": lambda: np.asfortranarray(base[:, :4]),
+            "strided": lambda: base.copy()[:, ::2], "reversed": lambda: base.copy()[::-1, ::-2]}[layout]
+    mine, theirs = make(), make()
+    want = fn(theirs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", jitc.FallbackWarning)
+        got = jitc.compile(fn)(mine)
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(mine, theirs)

@@ -252,3 +252,32 @@ def test_several_index_arrays_out_of_bounds_raise_index_error_and_write_nothing(
     with pytest.raises(IndexError, match="out of bounds"):
         jitc.compile(set_pairs, fallback="error")(mine, i, j, 1.0)
     np.testing.assert_array_equal(mine, x)
+
+
+def counts_of(idx, n):
+    counts = np.zeros(n)
+    np.add.at(counts, idx, 1.0)
+    return counts
+
+
+def histogram_of(x, idx):
+    hist = np.zeros_like(x)
+    np.add.at(hist, idx, x[: idx.shape[0]])
+    peaks = np.full(x.shape, -1000, x.dtype)
+    np.maximum.at(peaks, idx, x[: idx.shape[0]])
+    marks = np.zeros(x.shape[0], np.int64)
+    marks[idx] = 7
+    return hist, peaks, marks
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64])
+def test_a_fresh_array_written_in_place_and_returned(rng, dtype):
+    """The write reuses the fresh array's memory, so the returned value is there, not in the output slot (the
+    compiled call used to return the slot's uninitialized memory)."""
+    idx = rng.integers(0, 9, 40)
+    np.testing.assert_array_equal(jitc.compile(counts_of, fallback="error")(idx, 9), counts_of(idx, 9))
+    x, idx = (rng.standard_normal(12) * 10).astype(dtype), rng.integers(-12, 12, 10)
+    got, want = jitc.compile(histogram_of, fallback="error")(x, idx), histogram_of(x, idx)
+    for g, w in zip(got, want):
+        assert g.dtype == w.dtype
+        np.testing.assert_allclose(g, w, rtol=TOL[dtype])

@@ -192,6 +192,34 @@ def test_math_and_loop_carried_numpy_scalars(rng, dtype):
     check(tanh_trace, rand(rng, 5, 5, dtype=dtype), dtype=dtype)
 
 
+def givens(A, p, q):
+    """math on Python floats read out of the array (a Jacobi rotation): one- and two-argument functions."""
+    theta = 0.5 * math.atan2(2.0 * A[p, q], A[q, q] - A[p, p])
+    c, s = math.cos(theta), math.sin(theta)
+    r = math.hypot(A[p, p], A[q, q]) + math.copysign(1.0, A[p, q]) + math.fmod(A[q, p], 0.3)
+    t = math.atan(A[p, q]) + math.asinh(A[q, p]) + math.cosh(A[p, p] / 8) + math.sinh(A[q, q] / 8)
+    u = math.asin(math.tanh(A[p, q])) + math.acos(math.tanh(A[q, p])) + math.atanh(math.tanh(A[p, p]) / 2)
+    w = math.acosh(1.0 + A[q, q] ** 2) + math.log1p(A[p, q] ** 2) + math.fabs(A[q, p]) + math.degrees(theta)
+    return A * c - A.T * s + r + t + u + w + math.radians(float(A[0, 0])) + math.atan2(1.0, 2.0)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_two_argument_math_on_array_scalars(rng, dtype):
+    A = rand(rng, 4, 4, dtype=dtype)
+    check(givens, A, 1, 3, dtype=dtype)
+    A[1, 3] = 0.0
+    check(givens, A, 3, 1, dtype=dtype)
+
+
+def atan2_one_argument(x):
+    return x * math.atan2(float(x[0]))
+
+
+def test_math_with_the_wrong_argument_count_is_refused(rng):
+    with pytest.raises(jitc.JitcError, match=r"math.atan2\(\) takes 2 positional arguments"):
+        jitc.script(atan2_one_argument)
+
+
 # ---- iteration
 def rows_enumerated(A):
     acc = np.zeros(A.shape[1:], A.dtype)

@@ -8,8 +8,8 @@ internal ``alwaysinline`` function ``jitc.<name>.<f32|f64>``, so after inlining 
 
 tanh, exp, log and sigmoid have float32 kernels of their own.  Every other function is written for float64, and
 its float32 version converts to float64, calls it and rounds once: at most a hair over 0.5 ULP from the float64
-kernel's error, at half the vector width.  ``pow`` exists for float32 only (exp(y log|x|) in float64); float64
-powers use ``llvm.pow``.
+kernel's error, at half the vector width.  float32 ``pow`` is exp(y log|x|) in plain float64; float64 ``pow`` carries
+log|x| and y log|x| in double-double.
 
 Accuracy: measured in tests/test_mathlib.py and tests/test_math_accuracy.py, the table is docs/ACCURACY.md.
 """
@@ -47,7 +47,7 @@ KERNELS: dict[str, _Kernel] = {
     "arctan": _Kernel(inverse.arctan), "arcsin": _Kernel(inverse.arcsin), "arccos": _Kernel(inverse.arccos),
     "arctan2": _Kernel(inverse.arctan2, 2), "arcsinh": _Kernel(inverse.arcsinh),
     "arccosh": _Kernel(inverse.arccosh), "arctanh": _Kernel(inverse.arctanh),
-    "pow": _Kernel(explog.pow_via_f64, 2, formats=("f32",)),
+    "pow": _Kernel(explog.power, 2, of_float32=explog.pow_via_f64),
 }
 MATH_FUNCS = frozenset(KERNELS)
 

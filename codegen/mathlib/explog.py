@@ -44,8 +44,8 @@ def exp(e: Emitter, x: ir.Value) -> ir.Value:
     return e.nan_passthrough(x, e.scale(b.fadd(p, e.c(1.0)), ki))
 
 
-def log_parts(e: Emitter, x: ir.Value) -> tuple[ir.Value, ir.Value]:
-    """x = 2**k * m with m in [sqrt(1/2), sqrt(2)): returns float k and log(m), for positive finite x."""
+def _reduce_log(e: Emitter, x: ir.Value) -> tuple[ir.Value, ir.Value]:
+    """x = 2**k * (1 + g) with 1 + g in [sqrt(1/2), sqrt(2)): returns float k and g (exact), for positive finite x."""
     b, f = e.b, e.f
     # Scale subnormals up to normal numbers; compensate in the exponent.
     tiny = b.fcmp_ordered("<", x, e.c(2.0 ** (1 - f.bias)))
@@ -57,7 +57,13 @@ def log_parts(e: Emitter, x: ir.Value) -> tuple[ir.Value, ir.Value]:
     k = b.sub(k, b.select(tiny, e.ic(f.mant_bits), e.ic(0)))
     mant = b.and_(ix, e.ic((1 << f.mant_bits) - 1))
     g = b.fsub(b.bitcast(b.add(mant, e.ic(sqrt_half)), f.ty), e.c(1.0))
-    return b.sitofp(k, f.ty), log1p_reduced(e, g)
+    return b.sitofp(k, f.ty), g
+
+
+def log_parts(e: Emitter, x: ir.Value) -> tuple[ir.Value, ir.Value]:
+    """x = 2**k * m with m in [sqrt(1/2), sqrt(2)): returns float k and log(m), for positive finite x."""
+    k, g = _reduce_log(e, x)
+    return k, log1p_reduced(e, g)
 
 
 def log1p_reduced(e: Emitter, g: ir.Value) -> ir.Value:
@@ -185,7 +191,49 @@ def pow_via_f64(e: Emitter, x: ir.Value, y: ir.Value) -> ir.Value:
     ax = e.abs(x)
     k, lm = log_parts(e, ax)
     lg = _log_specials(e, ax, e.fma(k, e.c(_LN2), lm))
-    mag = exp(e, b.fmul(y, lg))
+    return _pow_specials(e, x, y, exp(e, b.fmul(y, lg)))
+
+
+def power(e: Emitter, x: ir.Value, y: ir.Value) -> ir.Value:
+    """float64 x**y = exp(y log|x|) with log|x| and its product by y in double-double, so the one rounding is the
+    last: within a ULP for |y| up to ~64 (the error grows as |y| 2^-60 beyond), exact where x**y is representable."""
+    b = e.b
+    ax = e.abs(x)
+    k, g = _reduce_log(e, ax)
+    # log(1 + g) = 2 atanh(s), s = g / (2 + g) as s_hi + s_lo: 2 + g is two_sum'd, the quotient's residual fma'd.
+    v_hi, v_lo = e.two_sum(g, e.c(2.0))
+    inv = b.fdiv(e.c(1.0), v_hi)
+    s_hi = b.fmul(g, inv)
+    s_lo = b.fmul(e.fma(b.fneg(s_hi), v_lo, e.fma(b.fneg(s_hi), v_hi, g)), inv)
+    z = b.fmul(s_hi, s_hi)
+    tail = e.fma(b.fmul(s_hi, z), e.poly(z, _LOG_F64), b.fadd(s_lo, s_lo))
+    hi, err = e.two_sum(b.fmul(k, e.c(e.f.ln2_hi)), b.fadd(s_hi, s_hi))  # k * ln2_hi is exact
+    hi, lo = e.two_sum(hi, b.fadd(err, e.fma(k, e.c(e.f.ln2_lo), tail)))
+    lg = _log_specials(e, ax, hi)
+    t_hi = b.fmul(y, lg)
+    t_lo = b.fadd(e.fma(y, lg, b.fneg(t_hi)), b.fmul(y, lo))
+    finite = b.fcmp_ordered("<", e.abs(t_lo), e.c(1.0))  # NaN or huge where t_hi is inf, NaN or clamped below
+    return _pow_specials(e, x, y, _exp_dd(e, t_hi, b.select(finite, t_lo, e.c(0.0))))
+
+
+def _exp_dd(e: Emitter, hi: ir.Value, lo: ir.Value) -> ir.Value:
+    """exp(hi + lo) for |lo| <= ulp(hi), rounded once: the reduced argument r = hi + lo - k ln2 and 1 + r are kept
+    in double-double, so only the last addition rounds (about 0.5 ULP where exp alone is 0.9)."""
+    b, f = e.b, e.f
+    lim_lo, lim_hi = f.exp_range
+    xc = e.intrinsic("minnum", e.intrinsic("maxnum", hi, e.c(lim_lo)), e.c(lim_hi))
+    ki, _ = e.reduce(xc)
+    k = b.sitofp(ki, f.ty)
+    r_hi, r_lo = e.two_sum(e.fma(k, e.c(-f.ln2_hi), xc), e.fma(k, e.c(-f.ln2_lo), lo))  # the first is exact
+    tail = e.fma(b.fmul(r_hi, r_hi), e.poly(r_hi, f.exp_coefs), r_lo)
+    one, err = e.two_sum(e.c(1.0), r_hi)
+    return e.nan_passthrough(hi, e.scale(b.fadd(one, b.fadd(err, tail)), ki))
+
+
+def _pow_specials(e: Emitter, x: ir.Value, y: ir.Value, mag: ir.Value) -> ir.Value:
+    """|x|**y = `mag` given C99's signs and special cases: a negative x to an odd integer power is negative, to a
+    non-integer one NaN; y == 0 (even for NaN x), x == 1 (even for NaN y) and (-1)**±inf give 1."""
+    b = e.b
     y_int = b.fcmp_ordered("==", y, e.rint(y))
     half = b.fmul(y, e.c(0.5))
     y_odd = b.and_(y_int, b.fcmp_ordered("!=", half, e.rint(half)))
@@ -193,7 +241,6 @@ def pow_via_f64(e: Emitter, x: ir.Value, y: ir.Value) -> ir.Value:
     mag = b.select(b.and_(negative, y_odd), b.fneg(mag), mag)
     finite_negative = b.and_(b.fcmp_ordered("<", x, e.c(0.0)), b.fcmp_ordered(">", x, e.c(-math.inf)))
     mag = b.select(b.and_(finite_negative, b.not_(y_int)), e.c(math.nan), mag)
-    # y == 0 (even for NaN x), x == 1 (even for NaN y) and (-1)**±inf give 1
     minus_one_inf = b.and_(b.fcmp_ordered("==", x, e.c(-1.0)), b.fcmp_ordered("==", e.abs(y), e.c(math.inf)))
     unit = b.or_(b.or_(b.fcmp_ordered("==", y, e.c(0.0)), b.fcmp_ordered("==", x, e.c(1.0))), minus_one_inf)
     return b.select(unit, e.c(1.0), mag)

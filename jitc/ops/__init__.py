@@ -12,6 +12,7 @@ from . import (  # noqa: F401  (registration)
     scalars,
     scatter,
     shapes,
+    sorting,
 )
 from .registry import DUNDERS, METHODS, OPS, OpDef, bind, lookup, op_for_function, traceable
 

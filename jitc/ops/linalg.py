@@ -1,11 +1,12 @@
-"""Matrix products: matmul (`@`) and linear (x @ weight.T + bias), the backend's blocked-kernel ops; and the
-singular values of stacked matrices (codegen/svd.py), which the matrix norms, rank and condition number use."""
+"""Matrix products: matmul (`@`) and linear (x @ weight.T + bias), the backend's blocked-kernel ops; the
+singular values of stacked matrices (codegen/svd.py), which the matrix norms, rank and condition number use; and
+the solution of stacked linear systems (codegen/solve.py), which np.linalg.solve and np.linalg.inv use."""
 from __future__ import annotations
 
 import numpy as np
 
 from ..errors import ShapeError
-from ..symbolic import Sym, SymbolicError
+from ..symbolic import Sym, SymbolicError, same
 from ..types import TENSOR, TensorType
 from .abstract import broadcast, is_unknown, result_dtype, tensor
 from .registry import KERNEL, MATMUL, REQUIRED, OpDef, register, traceable
@@ -72,5 +73,21 @@ def infer_svdvals(op, a):
     return tensor(np.float32 if a.dtype == np.float32 else np.float64, (*batch, m if m == n else min(m, n)))
 
 
+def infer_solve(op, a, b):
+    """A stack of square matrices and right-hand-side matrices of the same batch shape (the decomposition
+    broadcasts them and makes a vector a column): float32 stays float32, everything else computes in float64."""
+    if is_unknown(a) or is_unknown(b):
+        return TENSOR
+    pairs = [(a.shape[-2], a.shape[-1]), (b.shape[-2], a.shape[-1]), *zip(a.shape[:-2], b.shape[:-2])]
+    if len(a.shape) < 2 or len(b.shape) != len(a.shape) or not all(same(x, y) for x, y in pairs):
+        if any(isinstance(d, Sym) for d in (*a.shape, *b.shape)):  # equal or not at run time: not decided here
+            raise SymbolicError(f"solve: whether shapes {a.shape} and {b.shape} match depends on the sizes")
+        raise ShapeError(f"solve: shapes {a.shape} and {b.shape} are not a stack of square systems")
+    both32 = a.dtype == np.float32 and b.dtype == np.float32
+    return tensor(np.float32 if both32 else np.float64, tuple(b.shape))
+
+
+register(OpDef("aten::solve", KERNEL, np.linalg.solve, (("a", REQUIRED), ("b", REQUIRED)), infer_solve,
+               "np.linalg.solve({0}, {1})", tensor_params=(0, 1)))
 register(OpDef("aten::svdvals", KERNEL, lambda a: np.linalg.svd(a, compute_uv=False), (("a", REQUIRED),),
                infer_svdvals, "np.linalg.svd({0}, compute_uv=False)"))

@@ -6,7 +6,7 @@ import operator
 
 import numpy as np
 
-from ..errors import CastingError, ShapeError
+from ..errors import CastingError, IndexBoundsError, ShapeError
 from ..symbolic import Sym, SymbolicError, slice_indices, unbacked, unbacked_for
 from ..types import BOOL, FLOAT, INT, STR, TENSOR, ListType, TensorType
 from .abstract import expression_key, is_unknown, normalize_axes, stand_in, tensor
@@ -75,11 +75,15 @@ def infer_select(op, a, dim, index):
     if is_unknown(a):
         return TENSOR
     (d,) = normalize_axes(dim, len(a.shape), "select")
-    if isinstance(index, Sym):  # a loop counter: in range for every iteration, or not compiled with symbols
-        if not -a.shape[d] <= index < a.shape[d]:
+    if isinstance(index, Sym):  # a loop counter: out of range on some iteration, or not compiled with symbols;
+        try:  # in range on the iterations that run (a guard the shapes cannot see): codegen checks it
+            in_range = -a.shape[d] <= index < a.shape[d]
+        except SymbolicError:
+            in_range = True
+        if not in_range:
             raise SymbolicError(f"index {index} may be out of bounds for axis {d} with size {a.shape[d]}")
     elif isinstance(index, int) and not -a.shape[d] <= index < a.shape[d]:
-        raise ShapeError(f"index {index} is out of bounds for axis {d} with size {a.shape[d]}")
+        raise IndexBoundsError(f"index {index} is out of bounds for axis {d} with size {a.shape[d]}")
     strides = None if a.strides is None else a.strides[:d] + a.strides[d + 1:]
     return _view(a, a.shape[:d] + a.shape[d + 1:], strides)
 

@@ -27,7 +27,7 @@ from ..ir import Graph
 from ..passes.clone import clone_graph
 from ..passes.freeze import freeze_module, lift_tensor_constants
 from ..passes.specialize import PeelNeeded, specialize
-from ..symbolic import Sym
+from ..symbolic import Sym, SymbolicError
 from .dynamic import changed_dims, changed_values, compile_symbolic
 from .explain import explain, log_recompile, logging_recompiles
 from .native import fast_path, has_views, run_compiled, written_back
@@ -144,13 +144,20 @@ class Executor:
 
     def _specialized(self, values: list, by_value: frozenset[int], types: list, scalars: dict | None = None) -> Graph:
         """The graph specialized to these types; when a shape depends on a loop counter (`A[k + 1:]`), with the
-        loop counters as symbols."""
+        loop counters as symbols; when symbols cannot say it either (`y[::n // 2 ** i]`), with small loops
+        unrolled."""
         try:
             return self._specialized_once(values, by_value, types, False, scalars or {})
         except RuntimeShapeError:
-            return self._specialized_once(values, by_value, types, True, scalars or {})
+            try:
+                return self._specialized_once(values, by_value, types, True, scalars or {})
+            except (RuntimeShapeError, SymbolicError) as symbolic:
+                try:
+                    return self._specialized_once(values, by_value, types, "unroll", scalars or {})
+                except (RuntimeShapeError, SymbolicError):
+                    raise symbolic from None
 
-    def _specialized_once(self, values: list, by_value: frozenset[int], types: list, counters: bool,
+    def _specialized_once(self, values: list, by_value: frozenset[int], types: list, counters: bool | str,
                           scalars: dict, peel_loops: bool = False) -> Graph:
         graph = clone_graph(self.graph)
         first = graph.block.nodes[0] if graph.block.nodes else None
@@ -160,7 +167,7 @@ class Executor:
                 graph.inputs[i].replace_all_uses_with(graph.insert_constant(value))
         graph.scalar_symbols = {i: name for i, name in scalars.items() if i in by_value}  # the entry binds them
         try:
-            specialize(graph, types, counters, peel_loops)
+            specialize(graph, types, counters is True, unroll_loops=counters == "unroll", peel_loops=peel_loops)
         except PeelNeeded:  # a loop changes a carried type: again, peeling (rare, so the others skip its cost)
             return self._specialized_once(values, by_value, types, counters, scalars, True)
         return graph

@@ -176,8 +176,8 @@ class CallCompiler(Emitter):
             return generic(b.type)
         if isinstance(b, tuple):
             return TupleType(tuple(self.binding_kind(x, node) for x in b))
-        if is_constant(b) or dtype_name(b):
-            return ConstKind(b)
+        if is_constant(b) or dtype_name(b) or _is_function(b):  # a function argument (`rk4_step(lorenz, y, h)`):
+            return ConstKind(b)  # the helper is compiled for it, and calls it as its own name would
         return generic(self.materialize(b, node).type)
 
     def check_arg(self, param: Value, arg, callee: str, node: ast.AST) -> Value:
@@ -223,20 +223,20 @@ class CallCompiler(Emitter):
             return self.call_op(op, [m.array, arg], {}, node)
         return self.call_op(METHODS[m.name], [m.array, *args], kwargs, node)
     def call_math(self, fn, args: list, kwargs: dict, node: ast.Call):
-        """`math.sqrt(d)` and friends: Python floats in, a Python float out (folded when the argument is known)."""
-        name = f"math.{fn.__name__}"
-        if kwargs or len(args) != 1:
-            raise self.error(node, f"{name}() takes one positional argument in scripted code")
-        (a,) = args
-        if is_constant(a):
+        """`math.sqrt(d)`, `math.atan2(y, x)` and friends: Python floats in, a Python float out (folded when the
+        arguments are known)."""
+        name, ufunc = f"math.{fn.__name__}", MATH[id(fn)][1]
+        if kwargs or len(args) != ufunc.nin:
+            raise self.error(node, f"{name}() takes {ufunc.nin} positional argument{'s' * (ufunc.nin > 1)} in "
+                                   "scripted code")
+        if all(is_constant(a) for a in args):
             try:
-                return fn(a)
+                return fn(*args)
             except (TypeError, ValueError, OverflowError) as e:
                 raise self.error(node, f"{name}(): {e}") from None
-        v = self.materialize(a, node)
-        if v.type != FLOAT:
-            v = self.builtin_cast(float, [v], node)
-        return self.call_op(op_for_function(MATH[id(fn)][1]), [v], {}, node)
+        values = [self.materialize(a, node) for a in args]
+        values = [v if v.type == FLOAT else self.builtin_cast(float, [v], node) for v in values]
+        return self.call_op(op_for_function(ufunc), values, {}, node)
 
     # ---- builtins
     def builtin_len(self, args, node):
@@ -293,12 +293,20 @@ class CallCompiler(Emitter):
         return args
 
 
-# math functions on scalars, computed by the NumPy ufunc that has the same meaning on a float
-MATH = {id(f): (f, u) for f, u in ((math.sqrt, np.sqrt), (math.exp, np.exp), (math.log, np.log),
-                                   (math.tanh, np.tanh), (math.sin, np.sin), (math.cos, np.cos),
-                                   (math.fabs, np.abs), (math.log2, np.log2), (math.log10, np.log10),
-                                   (math.tan, np.tan), (math.expm1, np.expm1), (math.log1p, np.log1p))
-        if op_for_function(u) is not None}
+def _is_function(b) -> bool:
+    return isinstance(b, (types.FunctionType, types.BuiltinFunctionType, np.ufunc, ScriptFunction))
+
+
+# math functions on scalars, computed by the NumPy ufunc that has the same meaning on a float (cbrt and exp2 are
+# in math from Python 3.11 on)
+_MATH_UFUNCS = {"sqrt": np.sqrt, "exp": np.exp, "log": np.log, "tanh": np.tanh, "sin": np.sin, "cos": np.cos,
+                "fabs": np.abs, "log2": np.log2, "log10": np.log10, "tan": np.tan, "expm1": np.expm1,
+                "log1p": np.log1p, "asin": np.arcsin, "acos": np.arccos, "atan": np.arctan, "sinh": np.sinh,
+                "cosh": np.cosh, "asinh": np.arcsinh, "acosh": np.arccosh, "atanh": np.arctanh, "cbrt": np.cbrt,
+                "exp2": np.exp2, "degrees": np.degrees, "radians": np.radians, "atan2": np.arctan2,
+                "hypot": np.hypot, "copysign": np.copysign, "fmod": np.fmod}
+MATH = {id(f): (f, u) for f, u in ((getattr(math, name, None), u) for name, u in _MATH_UFUNCS.items())
+        if f is not None and op_for_function(u) is not None}
 BUILTINS = {len: CallCompiler.builtin_len, abs: CallCompiler.builtin_abs,
             range: CallCompiler.builtin_range,
             min: lambda self, args, node: self.builtin_min_max("min", args, node),

@@ -14,9 +14,12 @@ import itertools
 from dataclasses import dataclass
 
 from ..builder import insert_op
+from ..errors import JitcError
 from ..ir import Block, Node, Value
 from ..ops import OPS
-from ..ops.registry import VIEW
+from ..ops.mutation import PART_OPS
+from ..ops.registry import COMPOSITE, VIEW, bind
+from ..ops.shared_results import shared_result
 from ..types import TensorType, TupleType
 from .values import generic
 
@@ -47,6 +50,8 @@ class ArrayMemory:
         self.ambiguous: dict[Value, dict] = {}
         self.view_cache: dict = {}                 # (key, steps, version) -> view Value
         self.serial = itertools.count()
+        self.shared: dict[Value, str] = {}         # composite results that are views in NumPy -> the function
+        self.reshaped: dict[MemRef, Value] = {}    # views through a reshape -> their root's version when made
 
     # ---- roots, versions, views
     def ref(self, key: str, steps: tuple = ()) -> MemRef:
@@ -132,6 +137,8 @@ class ArrayMemory:
                      for v in value.node.inputs[1:])
         steps = ref.steps + ((op.short, *args),)
         self.value_refs[value] = self.ref(ref.key, steps)
+        if op.short == "reshape":  # a view or a copy, by the array's strides: known when specialized, not here
+            self.reshaped.setdefault(self.ref(ref.key, steps), self.version(ref.key))
         if base is self.version(ref.key) or ref.steps:
             self.view_cache.setdefault((ref.key, steps, self.version(ref.key)), value)
 
@@ -141,7 +148,31 @@ class ArrayMemory:
                                 {k: self.resolve(v) for k, v in kwargs.items()}, node)
         if op.kind == VIEW and value is not None:
             self.track_view(op, value)
+        elif (op.kind == COMPOSITE or op.name in PART_OPS) and value is not None:
+            try:
+                spelled = shared_result(op, bind(op, tuple(args), kwargs))
+            except JitcError:  # (the call itself reports arguments it does not take)
+                spelled = None
+            if spelled is not None:
+                self.share_memory(value, args, spelled)
         return value
+
+    def share_memory(self, result, args: list, spelled: str) -> None:
+        """A composite's result that NumPy makes a view of (or returns as) an array argument, computed as a new
+        array: it is ambiguous, so writing through it and reading it after that argument changed are refused."""
+        arrays = [a for a in args if isinstance(a, MemRef) or isinstance(a, Value) and isinstance(a.type, TensorType)]
+        for item in result if isinstance(result, tuple) else (result,):
+            if isinstance(item, Value) and item not in self.value_refs:  # (not an argument returned as it is)
+                self.make_ambiguous(item, arrays)
+                self.shared[item] = spelled
+
+    def emit(self, kind: str, inputs, out_types, node: ast.AST, attrs=None):
+        emitted = super().emit(kind, inputs, out_types, node, attrs)
+        if kind in ("prim::TupleIndex", "prim::TupleUnpack") and inputs[0] in self.shared:  # np.split's pieces
+            for out in emitted.outputs:
+                self.make_ambiguous(out, [inputs[0]])
+                self.shared[out] = self.shared[inputs[0]]
+        return emitted
 
     def op_arg(self, b, node):
         return super().op_arg(self.resolve(b), node)
@@ -158,7 +189,16 @@ class ArrayMemory:
 
     def visit_Name(self, node: ast.Name):
         b = super().visit_Name(node)
+        made = self.reshaped.get(b) if isinstance(b, MemRef) else None
+        if made is not None and self.version(b.key) is not made:
+            raise self.error(node, f"'{node.id}' was made by reshape, which gives a view of the array or a copy "
+                                   "depending on its memory layout, and that array was written since: NumPy's value "
+                                   "depends on the layout (copy it before the write, or reshape again after)")
         if isinstance(b, Value) and any(self.version(k) is not v for k, v in self.ambiguous.get(b, {}).items()):
+            if b in self.shared:
+                raise self.error(node, f"'{node.id}' is the result of {self.shared[b]}, a view of an array in NumPy, "
+                                       "and that array was written since: compiled code cannot give the view's "
+                                       "new values (copy the result before the write, or read it again after)")
             raise self.error(node, f"'{node.id}' is a view of an array or a copy of it depending on the path taken, "
                                    "and that array was written since: NumPy's value depends on the path")
         return self.resolve(b)

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..ir import Value
-from ..types import NONE, TENSOR, OptionalType, TensorType, TupleType, Type
+from ..types import BOOL, FLOAT, INT, NONE, TENSOR, OptionalType, TensorType, TupleType, Type
 
 CONSTANT_TYPES = (bool, int, float, complex, str, type(None))
 
@@ -54,6 +54,8 @@ def unify(a: Type, b: Type) -> Type | None:
     """The type of a variable that may hold either `a` or `b`; None when they are incompatible."""
     if isinstance(a, TensorType) and isinstance(b, TensorType):
         return TENSOR
+    if isinstance(a, TensorType) and b in (BOOL, INT, FLOAT) or isinstance(b, TensorType) and a in (BOOL, INT, FLOAT):
+        return TENSOR  # a NumPy scalar beside a Python one: specialization makes the Python one that 0-d array
     if isinstance(a, TupleType) and isinstance(b, TupleType) and len(a.elems) == len(b.elems):
         elems = tuple(unify(x, y) for x, y in zip(a.elems, b.elems))
         return None if None in elems else TupleType(elems)

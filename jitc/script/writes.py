@@ -8,6 +8,7 @@ At the end, each input whose root changed is written back with `aten::copy_`.
 from __future__ import annotations
 
 import ast
+import inspect
 
 import numpy as np
 
@@ -18,6 +19,7 @@ from ..ops.decomp.indexing import index_spec
 from ..ops.mutation import PART_OPS, WRITE_STEPS
 from ..ops.registry import ELEMENTWISE
 from ..ops.scatter import UFUNCS
+from ..ops.shared_results import write_refusal
 from ..types import TensorType
 from .emitter import is_int
 from .memory import ArrayMemory, MemRef
@@ -43,10 +45,7 @@ class ArrayWrites(ArrayMemory):
 
     def call_python(self, fn, args: list, kwargs: dict, node: ast.Call):
         if fn is np.copyto:
-            if len(args) != 2 or kwargs:
-                raise self.error(node, "np.copyto(dst, src) takes two arguments in scripted code")
-            self.write(self.target_ref(self.resolve(args[0]), node), (), args[1], node, "same_kind_copy")
-            return None
+            return self.copyto(args, kwargs, node)
         if isinstance(getattr(fn, "__self__", None), np.ufunc) and fn.__name__ == "at":
             return self.ufunc_at(fn.__self__, args, kwargs, node)
         op = op_for_function(fn)
@@ -60,6 +59,23 @@ class ArrayWrites(ArrayMemory):
             self.write(ref, (), super().call_python(fn, args, kwargs, node), node, "same_kind")
             return self.derive(ref)
         return super().call_python(fn, args, kwargs, node)
+
+    def copyto(self, args: list, kwargs: dict, node: ast.Call) -> None:
+        """`np.copyto(dst, src, casting='same_kind', where=True)`: dst's new version is src, or with a mask
+        np.where(mask, src, dst) (its dtype is src's and dst's promotion: NumPy checks src's own cast)."""
+        try:
+            bound = inspect.signature(_copyto_signature).bind(*args, **kwargs)
+        except TypeError as e:
+            raise self.error(node, f"np.copyto(): {e}") from None
+        bound.apply_defaults()
+        dst, src, casting, where = bound.arguments.values()
+        if casting not in ("same_kind", "unsafe"):
+            raise self.error(node, f"np.copyto(casting={casting!r}) is not supported in scripted code (same_kind "
+                                   "or unsafe)")
+        ref = self.target_ref(self.resolve(dst), node)
+        if where is not True:
+            src = self.call_op(op_for_function(np.where), [where, src, self.derive(ref)], {}, node)
+        self.write(ref, (), src, node, "same_kind_copy" if casting == "same_kind" else "unsafe")
 
     def ufunc_at(self, ufunc, args: list, kwargs: dict, node: ast.Call) -> None:
         """`np.add.at(a, indices, b)`: a new version of a with b accumulated at the indices (repeats add up)."""
@@ -88,6 +104,9 @@ class ArrayWrites(ArrayMemory):
     def target_ref(self, b, node: ast.AST) -> MemRef:
         if isinstance(b, Value) and isinstance(b.type, TensorType):
             ref = self.ref_of(b)
+            if ref is None and b in self.shared:
+                raise self.error(node, f"{write_refusal(self.shared[b])} is not supported in compiled code (write "
+                                       "to the original array, or to a copy)")
             if ref is None:
                 raise self.error(node, "this array may be an argument or another array depending on an earlier "
                                        "branch or loop iteration, so writing to it in place cannot be compiled "
@@ -150,3 +169,7 @@ class ArrayWrites(ArrayMemory):
             final = self.version(key)
             if final is not arg:
                 self.emit_raw(OPS["aten::copy_"], [arg, final], node)
+
+
+def _copyto_signature(dst, src, casting="same_kind", where=True):
+    """np.copyto's parameters (a C function: inspect cannot read its signature)."""

@@ -20,7 +20,7 @@ SIZES = (8, 33)
 DTYPES = (np.float32, np.float64)
 # (rtol, atol) per dtype; a program overrides with a module-level TOL = {"float32": (...), "float64": (...)}
 DEFAULT_TOL = {"float32": (2e-4, 2e-5), "float64": (1e-9, 1e-11)}
-_NOT_PROGRAMS = {"conftest", "harness", "report", "sweep", "test_corpus", "test_sweep"}
+_NOT_PROGRAMS = {"conftest", "harness", "layouts", "report", "sweep", "test_corpus", "test_layouts", "test_sweep"}
 
 
 class WrongResult(AssertionError):
@@ -136,14 +136,19 @@ def compiled_call(cf, args):
         raise RawError(f"{type(e).__name__}: {e}") from e
 
 
-def run(name: str, dtype, n: int, fallback: str = "error", calls: int = 2) -> list[str]:
+def run(name: str, dtype, n: int, fallback: str = "error", calls: int = 2, layout=None) -> list[str]:
     """Compile `name`, call it `calls` times (first: compiles; then the cached fast path) with fresh inputs,
     each time comparing the return value and every argument with eager NumPy on deep copies. Returns the
-    FallbackWarnings the calls emitted."""
+    FallbackWarnings the calls emitted. `layout` (layouts.py) lays the inputs out otherwise in both worlds:
+    `layout.state(obj)` a model object's arrays, once, and `layout.arguments(args, call)` each call's arguments
+    (returning them); each returns the arrays (views' parents) that must also end equal in both worlds."""
     module = load(name)
     tol = tolerance(module, dtype)
     fn, args = module.init(n, dtype, rng_for(name, dtype, n, 0))
     ref_fn = copy.deepcopy(fn)  # a callable object's arrays (a KV cache) evolve separately in each world
+    ref_parents = parents = []
+    if layout is not None and _owner(fn) is not None:
+        ref_parents, parents = layout.state(_owner(ref_fn)), layout.state(_owner(fn))
     fallback_warnings: list[str] = []
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -158,19 +163,26 @@ def run(name: str, dtype, n: int, fallback: str = "error", calls: int = 2) -> li
         if call:
             args = module.init(n, dtype, rng_for(name, dtype, n, call))[1]
         ref_args = copy.deepcopy(args)
+        call_ref_parents, call_parents = ref_parents, parents
+        if layout is not None:
+            (ref_args, more_ref), (args, more) = layout.arguments(ref_args, call), layout.arguments(args, call)
+            call_ref_parents, call_parents = ref_parents + more_ref, parents + more
         with np.errstate(all="ignore"):
             ref_out = ref_fn(*ref_args)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             out = compiled_call(cf, args)
         fallback_warnings += [str(w.message) for w in caught if issubclass(w.category, jitc.FallbackWarning)]
-        label = f"{name}[{np.dtype(dtype).name}, n={n}] call {call + 1}"
+        laid_out = "" if layout is None else f", {layout.name}"
+        label = f"{name}[{np.dtype(dtype).name}, n={n}{laid_out}] call {call + 1}"
         compare(ref_out, out, tol, f"{label}: return")
         _identity(ref_out, ref_args, out, args, f"{label}: return")
         for k, (r, g) in enumerate(zip(ref_args, args)):
             compare(r, g, tol, f"{label}: argument {k} after the call")
         if _owner(fn) is not None:
             compare(_state(_owner(ref_fn)), _state(_owner(fn)), tol, f"{label}: object state after the call")
+        for k, (r, g) in enumerate(zip(call_ref_parents, call_parents)):
+            compare(r, g, tol, f"{label}: the array under view {k} after the call")
         if fallback == "error" and fallback_warnings:
             raise WrongResult(f"{label}: fell back under fallback='error': {fallback_warnings[0][:200]}")
     return fallback_warnings

@@ -16,9 +16,10 @@ from .harness import WrongResult, compare, compiled_call, load, names, rng_for, 
 SWEEP = (8, 9, 12, 33, 17)
 
 
-def sweep(name: str, dtype=np.float64, sizes=SWEEP) -> int | None:
+def sweep(name: str, dtype=np.float64, sizes=SWEEP, layout=None) -> int | None:
     """The number of specializations after calling the program at `sizes` (None: its function or object
-    changes with the size, so one compiled function cannot serve the sweep)."""
+    changes with the size, so one compiled function cannot serve the sweep). `layout` (layouts.py) lays out
+    each call's arguments in both worlds."""
     module = load(name)
     tol = tolerance(module, dtype)
     fn, _ = module.init(sizes[0], dtype, rng_for(name, dtype, sizes[0], 0))
@@ -30,6 +31,9 @@ def sweep(name: str, dtype=np.float64, sizes=SWEEP) -> int | None:
         if other is not fn:
             return None
         ref_args = copy.deepcopy(args)
+        ref_parents = parents = []
+        if layout is not None:
+            (ref_args, ref_parents), (args, parents) = layout.arguments(ref_args, n), layout.arguments(args, n)
         with np.errstate(all="ignore"):
             ref_out = fn(*ref_args)
         with warnings.catch_warnings():
@@ -39,6 +43,8 @@ def sweep(name: str, dtype=np.float64, sizes=SWEEP) -> int | None:
         compare(ref_out, out, tol, f"{label}: return")
         for k, (r, g) in enumerate(zip(ref_args, args)):
             compare(r, g, tol, f"{label}: argument {k} after the call")
+        for k, (r, g) in enumerate(zip(ref_parents, parents)):
+            compare(r, g, tol, f"{label}: the array under view {k} after the call")
     return len(cf.cache_info())
 
 

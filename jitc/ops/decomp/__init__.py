@@ -1,5 +1,17 @@
 """Decompositions: NumPy functions written once over the primitives (see table.py); importing registers them."""
-from . import comparison, creation, indexing, linalg, manipulation, products, reductions, selection, ufuncs  # noqa: F401  (registration side effects)
+from . import (  # noqa: F401  (registration side effects)
+    comparison,
+    creation,
+    indexing,
+    linalg,
+    manipulation,
+    products,
+    reductions,
+    selection,
+    signals,
+    sorting,
+    ufuncs,
+)
 from .symbolic import NeedsShapes, Symbolic, SymbolicGraph, expand
 from .table import ARITY, TUPLES, UnsupportedError, decomposition
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...types import SCALAR_DTYPES, ScalarType
+from ...types import SCALAR_DTYPES, ScalarType, TensorType
 from . import prims
 from .table import decomposition, unsupported
 
@@ -70,17 +70,31 @@ def arange(start, stop=None, step=None, dtype=None, *, device=None, like=None):
     return prims.arange(start, stop, step, dtype)
 
 
+def _is_0d(v) -> bool:
+    """A scripted 0-d array (a NumPy scalar argument); its shape is read once specialized (NeedsShapes)."""
+    from .symbolic import Symbolic
+
+    return isinstance(v, Symbolic) and isinstance(v.ir.type, TensorType) and v.shape == ()
+
+
+def _bound_for_result_type(v):
+    """What np.result_type sees of a linspace bound: a 0-d array's dtype, or a (weak) Python float."""
+    return v.dtype if _is_0d(v) else 0.0
+
+
 @decomposition(np.linspace)
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0, *, device=None):
-    if retstep or axis != 0 or not all(_is_scalar(v) for v in (start, stop)):
+    if retstep or axis != 0 or not all(_is_scalar(v) or _is_0d(v) for v in (start, stop)):
         raise unsupported("np.linspace with retstep, axis or array bounds")
+    # NumPy computes in the bounds' inexact result type: float32 for NumPy float32 scalars
+    dt = np.result_type(*(_bound_for_result_type(v) for v in (start, stop)), 0.0).name
     div = num - 1 if endpoint else num
     step = (stop - start) / div if div > 0 else np.nan
-    i = prims.arange(0, num, 1, "float64")
+    i = prims.arange(0, num, 1, dt)
     y = i * step + start if div > 0 else i * 0.0 + start
     if endpoint and num > 1:
         y = np.where(i == num - 1, float(stop) if isinstance(stop, (int, float)) else stop * 1.0, y)
-    return y.astype(_dtype_name(dtype) or "float64")
+    return y.astype(_dtype_name(dtype) or dt)
 
 
 def _index_grid(n, m, k):

@@ -1,10 +1,13 @@
 """Linear algebra over the singular-values primitive (codegen/svd.py): np.linalg.svd without u and v, svdvals,
 matrix_rank, cond (p = None, 2, -2), and the matrix norms ord=2, -2, 'nuc' (reductions.py calls
-`singular_values`); the array-API norms matrix_norm and vector_norm over np.linalg.norm."""
+`singular_values`); the array-API norms matrix_norm and vector_norm over np.linalg.norm; np.linalg.solve and
+np.linalg.inv over the linear-systems primitive (codegen/solve.py)."""
 from __future__ import annotations
 
 import numpy as np
 
+from ...errors import LinAlgError, ShapeError
+from ...ops.abstract import broadcast
 from . import prims
 from .table import decomposition, unsupported
 
@@ -80,3 +83,48 @@ def cond(x, p=None):
     zero = bottom == 0
     r = np.where(zero, np.inf, top / np.where(zero, 1, bottom))  # NumPy divides with errors ignored
     return np.where(np.not_equal(r, r), np.inf, r).astype(s.dtype)  # NaN (an infinity in x): inf, as NumPy
+
+
+def _square_stack(a, what: str):
+    """NumPy's checks of a linalg argument that must be a stack of square real matrices."""
+    a = a if hasattr(a, "shape") else np.asarray(a)
+    if a.ndim < 2:
+        raise LinAlgError(f"{a.ndim}-dimensional array given. Array must be at least two-dimensional")
+    if a.shape[-1] != a.shape[-2]:
+        raise LinAlgError("Last 2 dimensions of the array must be square")
+    if a.dtype.kind == "c" or a.dtype == np.float16:
+        raise unsupported(f"np.linalg.{what} of {a.dtype} (complex or half)")
+    return a
+
+
+@decomposition(np.linalg.solve)
+def solve(a, b):
+    """NumPy 2's: b is a vector only when it is 1-D, else a stack of matrices (..., M, K); the batch
+    dimensions broadcast."""
+    a = _square_stack(a, "solve")
+    b = b if hasattr(b, "shape") else np.asarray(b)
+    if b.dtype.kind == "c" or b.dtype == np.float16:
+        raise unsupported(f"np.linalg.solve of {b.dtype} (complex or half)")
+    if b.ndim == 0:
+        raise ShapeError("solve: b must be at least one-dimensional")
+    vector = b.ndim == 1
+    if vector:
+        b = np.reshape(b, (b.shape[0], 1))
+    if b.shape[-2] != a.shape[-1]:
+        raise ShapeError(f"solve: Input operand 1 has a mismatch in its core dimension 0 (size {b.shape[-2]} is "
+                         f"different from {a.shape[-1]})")
+    batch = broadcast([a.shape[:-2], b.shape[:-2]], "solve")
+    x = prims.solve(_broadcast(a, batch), _broadcast(b, batch))
+    return x[..., 0] if vector else x
+
+
+def _broadcast(m, batch: tuple):
+    return m if tuple(m.shape[:-2]) == tuple(batch) else np.broadcast_to(m, batch + m.shape[-2:])
+
+
+@decomposition(np.linalg.inv)
+def inv(a):
+    """The solution of A X = I for each matrix of the stack."""
+    a = _square_stack(a, "inv")
+    eye = np.eye(a.shape[-1], dtype=np.float32 if a.dtype == np.float32 else np.float64)
+    return prims.solve(a, np.broadcast_to(eye, a.shape))

@@ -3,6 +3,7 @@ broadcasting, repeating, flipping, rolling, padding."""
 from __future__ import annotations
 
 import itertools
+import operator
 
 import numpy as np
 
@@ -107,7 +108,11 @@ def column_stack(tup):
 
 
 def _split_count(ary, indices_or_sections, *_):
-    return indices_or_sections if isinstance(indices_or_sections, int) else len(indices_or_sections) + 1
+    if isinstance(indices_or_sections, int):
+        return indices_or_sections
+    if not isinstance(indices_or_sections, (tuple, list)):  # the tuple's length must be known when scripting
+        raise unsupported("np.split into a number of pieces known only at run time")
+    return len(indices_or_sections) + 1
 
 
 def _pieces(ary, bounds, axis):
@@ -187,6 +192,10 @@ def repeat(a, repeats, axis=None):
         a, axis = np.reshape(a, -1), 0
     axis = _axis(axis, a.ndim, "repeat")
     n = a.shape[axis]
+    try:  # an int argument's value: the result's length needs it (specialized by value)
+        repeats = operator.index(repeats)
+    except TypeError:
+        pass
     if isinstance(repeats, int):
         grown = np.expand_dims(a, axis + 1)
         shape = a.shape[:axis + 1] + (repeats,) + a.shape[axis + 1:]

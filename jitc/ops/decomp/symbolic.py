@@ -168,6 +168,14 @@ class Symbolic:
     def __len__(self):
         return self.shape[0]
 
+    def __index__(self):
+        """`np.pad(x, width)` with width an int argument: the result's shape needs its value (the executor then
+        specializes that argument by value)."""
+        raise RuntimeShapeError("a value known only at run time is used where a Python int is needed (a shape, a "
+                                "width, a count)")
+
+    __int__ = __index__
+
     def __getitem__(self, index):
         from .indexing import getitem
 
