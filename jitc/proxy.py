@@ -20,6 +20,7 @@ class Proxy:
         self._tracer, self.value, self._ir = tracer, value, ir
         self.memory = ProxyMemory(None)
         self.input_value = None  # the graph input, for proxies of the traced function's arguments
+        self.numpy_scalar = False  # eager NumPy's value is a NumPy scalar (a ufunc's or reduction's 0-d result)
 
     @property
     def ir(self):
@@ -157,9 +158,11 @@ def _dunder(name: str, op):
     return method
 
 
-def _in_place(op_name: str):
+def _in_place(op):
     def method(self, other):
-        return augmented(self._tracer, op_name, self, other)
+        if self.numpy_scalar:  # immutable: `s += 1` is `s = s + 1` (promoted, broadcast; aliases keep s)
+            return self._tracer.record(op, (self, other), {})
+        return augmented(self._tracer, op.name, self, other)
 
     return method
 
@@ -168,7 +171,7 @@ for _name, _op in DUNDERS.items():
     setattr(Proxy, _name, _dunder(_name, _op))
     if _name not in REFLECTED and _name[2:-2] in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow",
                                                         "and", "or"):
-        setattr(Proxy, f"__i{_name[2:]}", _in_place(_op.name))
+        setattr(Proxy, f"__i{_name[2:]}", _in_place(_op))
 
 
 

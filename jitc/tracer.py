@@ -97,6 +97,7 @@ class Tracer:
         value = insert_op(self.frame.graph, op, inputs, str(loc) if loc else None, out_type=result_type)
         if isinstance(result, (np.ndarray, np.generic)):
             proxy = Proxy(self, result if isinstance(result, np.ndarray) else np.asarray(result), value)
+            proxy.numpy_scalar = isinstance(result, np.generic)
             track_view(self, op, bound[0], proxy)
             if op.name in PART_OPS and bound[0] is not None:
                 share_memory(proxy, bound, shared_result(op, bound), result)

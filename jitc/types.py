@@ -132,6 +132,8 @@ def type_of_constant(value) -> Type:
         return BOOL
     if isinstance(value, (int, Sym)):  # a symbolic size is a Python int known at run time
         return INT
+    if isinstance(value, (np.floating, np.complexfloating)):  # np.float64 is a float, but a NumPy scalar
+        return TensorType(value.dtype, (), ())
     if isinstance(value, float):
         return FLOAT
     if isinstance(value, complex):

@@ -59,6 +59,20 @@ def numpy_scalar_arithmetic(x):
     return x * s, s, np.sqrt(np.float32(4.0)) * 2
 
 
+def augmented_numpy_scalars_rebind(x):
+    s = x.sum()
+    t = s
+    s += 1  # NumPy scalars are immutable: s is a new scalar, t keeps the sum
+    u = np.sqrt(x.shape[0])
+    v = u
+    u *= 2.0
+    w = x.max()
+    w += np.float64(0.5)  # promotes as w + np.float64(0.5) does
+    b = x.min()
+    b += x[0]  # becomes an array
+    return x * t, s, v, u, w, b
+
+
 def python_math_of_size(x):
     return x * (1.0 / math.sqrt(x.shape[-1])) + math.log(x.shape[0])
 
@@ -81,7 +95,7 @@ def function_not_returning_numpy_scalar(x):
 
 CASES = [ufunc_of_size, log_of_size, binary_ufunc_of_sizes, integer_ufunc_of_size, chain_from_numpy_scalar,
          ufunc_of_constant, numpy_scalar_constants, numpy_scalar_of_size, numpy_scalar_globals,
-         numpy_scalar_arithmetic, python_math_of_size, python_operators_on_sizes, python_float_of_numpy_scalar,
+         numpy_scalar_arithmetic, augmented_numpy_scalars_rebind, python_math_of_size, python_operators_on_sizes, python_float_of_numpy_scalar,
          item_and_float, function_not_returning_numpy_scalar]
 MODES = {"trace": lambda fn, x: jitc.trace(fn, (x,)),
          "script": lambda fn, x: jitc.script(fn),

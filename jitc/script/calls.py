@@ -153,7 +153,7 @@ class CallCompiler(Emitter):
             value = self.graph.insert_constant(np.asarray(a)[()], self.src.location(node))
             value.type = generic(value.type)
             return value
-        zero = self.graph.insert_constant(np.zeros((), SCALAR_DTYPES[a.type.name]), self.src.location(node))
+        zero = self.graph.insert_constant(np.zeros((), SCALAR_DTYPES[a.type.name])[()], self.src.location(node))
         return self.call_op(OPS["aten::add"], [zero, a], {}, node)
 
     def scalar_type_call(self, fn, args: list, kwargs: dict, node: ast.AST):

@@ -11,8 +11,6 @@ from __future__ import annotations
 import ast
 import functools
 
-import numpy as np
-
 from ..arguments import ConstKind
 from ..ir import Graph, Value
 from ..ops import OPS
@@ -24,6 +22,7 @@ from .dicts import DictCompiler
 from .expressions import BINARY
 from .loops import GO, RESULT, RETURNED, SKIP
 from .memory import MemRef, is_mem
+from .numpy_scalars import is_numpy_scalar
 from .values import UNINIT, ModuleRef, PyDict, PyList, ShapeOf, Undefined, describe, is_constant, same_binding, unify
 from .writes import ArrayWrites
 
@@ -270,7 +269,7 @@ class FunctionCompiler(AttributeMemory, ArrayWrites, DictCompiler):
                                                       isinstance(current.type, TensorType)):
             raise self.error(target, "assigning to attributes is not supported in scripted code (return new values "
                                      "instead of storing them on self; array attributes can be updated in place)")
-        if isinstance(current, Value) and isinstance(current.type, TensorType) and not _is_numpy_scalar(current):
+        if isinstance(current, Value) and isinstance(current.type, TensorType) and not is_numpy_scalar(current):
             self.write(self.target_ref(current, target), (), value, node, "same_kind")
         else:
             self.assign(target, value, node)
@@ -337,11 +336,6 @@ class FunctionCompiler(AttributeMemory, ArrayWrites, DictCompiler):
                                    "at compile time); loop over range(len(...)) or use a flag")
 
 
+
 def _has_list(b) -> bool:
     return isinstance(b, (PyList, PyDict)) or isinstance(b, tuple) and any(_has_list(x) for x in b)
-
-
-def _is_numpy_scalar(v: Value) -> bool:
-    """A NumPy scalar constant (`np.float32(0.5)`): immutable, so `s += 1` rebinds s, as in Python."""
-    node = v.node
-    return node is not None and node.kind == "prim::Constant" and np.ndim(node.attrs.get("value")) == 0
