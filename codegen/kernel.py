@@ -13,13 +13,15 @@ from .scalar import value_type
 _ids = itertools.count()
 
 
-def kernel_function(module: ir.Module, prefix: str, bufs: list[Buf], scalars: list) -> tuple[ir.Function, list, list]:
-    """Declare `internal void @prefix.N(T* noalias ..., [i64* sizes,] scalars...)`; returns the function, its Buf
-    params (same shapes/strides, pointers rebound to the arguments) and its scalar params. Kernels over
-    symbolic buffers take the call's sizes array (see dims.py) after the buffers."""
+def kernel_function(module: ir.Module, prefix: str, bufs: list[Buf], scalars: list,
+                    ret: ir.Type | None = None) -> tuple[ir.Function, list, list]:
+    """Declare `internal void @prefix.N(T* noalias ..., [i64* sizes,] scalars...)` (returning `ret` instead, e.g. a
+    status, if given); returns the function, its Buf params (same shapes/strides, pointers rebound to the
+    arguments) and its scalar params. Kernels over symbolic buffers take the call's sizes array (see dims.py)
+    after the buffers."""
     symbolic = symbolic_bufs(bufs)
     arg_types = [pointer_type(buf.dtype) for buf in bufs] + [SIZES_TYPE] * symbolic + [value_type(dt) for dt in scalars]
-    fn = ir.Function(module, ir.FunctionType(ir.VoidType(), arg_types), f"{prefix}.{next(_ids)}")
+    fn = ir.Function(module, ir.FunctionType(ret or ir.VoidType(), arg_types), f"{prefix}.{next(_ids)}")
     fn.linkage = "internal"
     fn.attributes.add("nounwind")
     for arg in fn.args[:len(bufs) + symbolic]:

@@ -12,9 +12,9 @@ from llvmlite import ir
 from jitc.ir import Node
 
 from .abi import SINGULAR_MATRIX
-from .dims import SIZES_TYPE, bind_sizes, size, symbolic_bufs
-from .kernel import kernel_args
-from .loops import Buf, for_range, i64, loop_nest, pointer_type
+from .dims import size
+from .kernel import kernel_args, kernel_function
+from .loops import Buf, for_range, i64, loop_nest
 from .scalar import I32, ScalarBuilder, cast, load, store
 
 F64 = np.dtype(np.float64)
@@ -26,15 +26,7 @@ def lower_solve(lw, node: Node) -> Buf:
     n, k = a.shape[-1], b.shape[-1]
     work = lw.alloc(F64, (n * n + n * k,))  # the matrix, then the right-hand sides
     bufs = [a, b, out, work]
-    symbolic = symbolic_bufs(bufs)
-    fnty = ir.FunctionType(I32, [pointer_type(x.dtype) for x in bufs] + [SIZES_TYPE] * symbolic)
-    fn = ir.Function(lw.module, fnty, lw.module.get_unique_name("solve"))
-    fn.linkage = "internal"
-    for arg in fn.args:
-        arg.add_attribute("noalias")
-    if symbolic:
-        bind_sizes(fn, fn.args[len(bufs)])
-    pa, pb, po, pw = (x.with_ptr(arg) for x, arg in zip(bufs, fn.args))
+    fn, (pa, pb, po, pw), _ = kernel_function(lw.module, "solve", bufs, [], ret=I32)
     kb = ir.IRBuilder(fn.append_basic_block("entry"))
     singular = fn.append_basic_block("singular")
     with loop_nest(kb, a.shape[:-2], [pa.strides[:-2], pb.strides[:-2], po.strides[:-2]]) as (sa, sb, so):

@@ -16,9 +16,9 @@ from llvmlite import ir
 from jitc.ir import Node
 
 from .abi import SVD_DID_NOT_CONVERGE
-from .dims import SIZES_TYPE, bind_sizes, size, symbolic_bufs
-from .kernel import kernel_args
-from .loops import Buf, for_range, i64, loop_nest, pointer_type
+from .dims import size
+from .kernel import kernel_args, kernel_function
+from .loops import Buf, for_range, i64, loop_nest
 from .scalar import I1, I32, I64, ScalarBuilder, cast, load, store
 
 F64 = np.dtype(np.float64)
@@ -32,15 +32,7 @@ def lower_svdvals(lw, node: Node) -> Buf:
     m, n = src.shape[-2], src.shape[-1]
     work = lw.alloc(F64, (m * n + m + n,))  # the matrix, then its squared column norms
     bufs = [src, out, work]
-    symbolic = symbolic_bufs(bufs)
-    fnty = ir.FunctionType(I32, [pointer_type(b.dtype) for b in bufs] + [SIZES_TYPE] * symbolic)
-    fn = ir.Function(lw.module, fnty, lw.module.get_unique_name("svdvals"))
-    fn.linkage = "internal"
-    for a in fn.args:
-        a.add_attribute("noalias")
-    if symbolic:
-        bind_sizes(fn, fn.args[len(bufs)])
-    ps, po, pw = (b.with_ptr(a) for b, a in zip(bufs, fn.args))
+    fn, (ps, po, pw), _ = kernel_function(lw.module, "svdvals", bufs, [], ret=I32)
     kb = ir.IRBuilder(fn.append_basic_block("entry"))
     failed = fn.append_basic_block("nan")
     with loop_nest(kb, src.shape[:-2], [ps.strides[:-2], po.strides[:-1]]) as (so, oo):

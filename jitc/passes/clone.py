@@ -24,13 +24,17 @@ def clone_node(node: Node, graph: Graph, env: dict[Value, Value]) -> Node:
             v.set_name(old.name)
         env[old] = v
     for block in node.blocks:
-        nb = new.add_block()
-        for p in block.params:
-            env[p] = nb.add_param(p.type, None if p.name.isdigit() else p.name)
-        clone_block_into(block, nb, env)
-        for r in block.returns:
-            nb.add_return(env[r])
+        copy_block(block, new.add_block(), env)
     return new
+
+
+def copy_block(block: Block, into: Block, env: dict) -> None:
+    """`block`'s params, nodes and returns copied into the empty block `into` (env maps old values to new)."""
+    for p in block.params:
+        env[p] = into.add_param(p.type, None if p.name.isdigit() else p.name)
+    clone_block_into(block, into, env)
+    for r in block.returns:
+        into.add_return(env[r])
 
 
 def clone_graph(graph: Graph) -> Graph:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from ..ir import Block, Node, Value
 from ..symbolic import Sym, SymbolicError
 from ..types import INT
-from .clone import clone_block_into
+from .clone import copy_block
 
 MAX_PEELS = 8  # a type that keeps changing (`v = v[None]` in a long loop) is refused after this many
 
@@ -22,14 +22,8 @@ class _Outer(dict):
 
 def spare_body(loop: Node) -> Block:
     """A detached copy of the loop's body, before specialization folds anything in it."""
-    body = loop.blocks[0]
     spare = Block(loop.graph)
-    env = _Outer()
-    for p in body.params:
-        env[p] = spare.add_param(p.type, None if p.name.isdigit() else p.name)
-    clone_block_into(body, spare, env)
-    for r in body.returns:
-        spare.add_return(env[r])
+    copy_block(loop.blocks[0], spare, _Outer())
     return spare
 
 
