@@ -83,7 +83,7 @@ def rand(rng, *shape, dtype):
     return rng.standard_normal(shape).astype(dtype)
 
 
-def same(got, want, rtol):
+def same(got, want, rtol=1e-5):
     if isinstance(want, (tuple, list)):
         assert type(got) is type(want) or isinstance(got, tuple), (type(got), type(want))
         assert len(got) == len(want)
